@@ -1,0 +1,181 @@
+// Package engine runs QMLHC benchmark sweeps: it turns a Plan into a
+// sequence of timed benchmark runs, one per grid Config, and streams Events
+// to whoever is watching. It knows nothing about terminals or file formats.
+package engine
+
+import (
+	"fmt"
+	"time"
+)
+
+// Config is one point of the benchmark grid.
+type Config struct {
+	D int `json:"D"` // output dimension
+	K int `json:"K"` // branch count
+	T int `json:"T"` // sequence length
+}
+
+// String is the human form, as in the quick summary: "D=3 K=5 T=48".
+func (c Config) String() string { return fmt.Sprintf("D=%d K=%d T=%d", c.D, c.K, c.T) }
+
+// Label is the compact form used on chart ticks: "D3-K5-T48".
+func (c Config) Label() string { return fmt.Sprintf("D%d-K%d-T%d", c.D, c.K, c.T) }
+
+// Policy names accepted by Plan.Policy.
+const (
+	PolicyMean    = "mean" // the reference's MeanPolicy
+	PolicyMedian  = "median"
+	PolicyMinRisk = "minrisk" // branch with the smallest squared L2 norm
+)
+
+// Policies lists the accepted policy names, the default first.
+var Policies = []string{PolicyMean, PolicyMedian, PolicyMinRisk}
+
+// Timing controls how long each depth is measured.
+type Timing struct {
+	// MinTime is the minimum measuring time per depth and repeat, after the
+	// one warm-up epoch. Default 10ms.
+	MinTime time.Duration `json:"min_time_ns"`
+	// MinEpochs is the minimum number of measured epochs per depth. Default 5.
+	MinEpochs int `json:"min_epochs"`
+}
+
+// DefaultTiming is the timing used when none is given.
+var DefaultTiming = Timing{MinTime: 10 * time.Millisecond, MinEpochs: 5}
+
+// DepthResult is what one depth of one repeat measured.
+type DepthResult struct {
+	Depth int `json:"depth"`
+	// Epochs is the number of measured (not warm-up) epochs.
+	Epochs int `json:"epochs"`
+	// TimeEpochMean is the mean of the measured epoch times, in seconds.
+	TimeEpochMean float64 `json:"time_epoch_mean"`
+	// Quality of the epoch; identical for every epoch of the depth because
+	// the parameters never change.
+	Total       float64 `json:"total"`
+	Task        float64 `json:"task"`
+	Consistency float64 `json:"consistency"`
+	Coherence   float64 `json:"coherence"`
+	RMSE        float64 `json:"rmse"`
+	Overshoot   float64 `json:"overshoot"`
+	Robustness  float64 `json:"robustness"`
+}
+
+// Run is one benchmark run: one repeat of a config with one seed, aggregated
+// over the depth schedule exactly as the reference's benchmark_once does
+// (means and population standard deviations over the depths).
+type Run struct {
+	Seed            uint64        `json:"seed"`
+	Depths          []DepthResult `json:"depth_results"`
+	TimeEpochMean   float64       `json:"time_epoch_mean"`
+	TimeEpochStd    float64       `json:"time_epoch_std"`
+	TimeForwardMean float64       `json:"time_forward_mean"`
+	TimeForwardStd  float64       `json:"time_forward_std"`
+	MemPeakBytes    int64         `json:"mem_peak_bytes"`
+	TotalMean       float64       `json:"total_mean"`
+	TotalStd        float64       `json:"total_std"`
+	RMSEMean        float64       `json:"rmse_mean"`
+	RMSEStd         float64       `json:"rmse_std"`
+	OvershootMean   float64       `json:"overshoot_mean"`
+	RobustnessMean  float64       `json:"robustness_mean"`
+}
+
+// Result is one finished config. The reference fields are means over the
+// repeats of the per-Run values, exactly as the reference aggregates them.
+type Result struct {
+	Config
+	Depths  []int `json:"depths"`
+	Repeats int   `json:"repeats"`
+
+	// The reference's fields (all times in seconds).
+	TimeEpochMean   float64 `json:"time_epoch_mean"`
+	TimeEpochStd    float64 `json:"time_epoch_std"`
+	TimeForwardMean float64 `json:"time_forward_mean"`
+	TimeForwardStd  float64 `json:"time_forward_std"`
+	MemPeakBytesMax int64   `json:"mem_peak_bytes_max"`
+	TotalMean       float64 `json:"total_mean"`
+	TotalStd        float64 `json:"total_std"`
+	RMSEMean        float64 `json:"rmse_mean"`
+	RMSEStd         float64 `json:"rmse_std"`
+	OvershootMean   float64 `json:"overshoot_mean"`
+	RobustnessMean  float64 `json:"robustness_mean"`
+
+	// Statistics over Samples (see Samples).
+	TimeEpochMedian float64 `json:"time_epoch_median"`
+	TimeEpochCILow  float64 `json:"time_epoch_ci_low"`  // 95% distribution-free CI of the median
+	TimeEpochCIHigh float64 `json:"time_epoch_ci_high"` //
+	EpochsMeasured  int     `json:"epochs_measured"`    // measured epochs, all depths and repeats
+	Outliers        int     `json:"outliers"`           // samples outside Tukey's fences (1.5 IQR)
+
+	// Samples are the raw timing samples in seconds. The depths are measured
+	// interleaved in rounds (one epoch at each depth per round); a sample is
+	// one round's mean epoch time over the depths, so it estimates the same
+	// quantity as TimeEpochMean. Samples of all repeats are pooled.
+	Samples []float64 `json:"time_samples"`
+
+	Runs []Run `json:"runs"`
+
+	// Policy is the projection policy used.
+	Policy string `json:"policy"`
+	// Elapsed is the wall time spent on the config, warm-up included.
+	Elapsed time.Duration `json:"elapsed_ns"`
+}
+
+// EventKind says what an Event reports.
+type EventKind int
+
+const (
+	// SweepStarted: Total is the number of configs in the plan.
+	SweepStarted EventKind = iota
+	// ConfigStarted: Config is about to be measured.
+	ConfigStarted
+	// Progress within the running config: Config, Repeat, Depth, Fraction.
+	// Coalesced: at most about 30 a second.
+	Progress
+	// ConfigFinished: Result holds the finished config (also for results
+	// reused from Options.Prior, with Reused set).
+	ConfigFinished
+	// PlanChanged: the grid was edited; Total is the new number of configs.
+	PlanChanged
+	// Paused / Resumed report a Pause or Resume taking effect.
+	Paused
+	Resumed
+	// SweepFinished: every config of the plan has a result.
+	SweepFinished
+	// SweepCancelled: the context was cancelled; results sent stay valid.
+	SweepCancelled
+	// SweepFailed: Err says why.
+	SweepFailed
+)
+
+var eventKindNames = [...]string{"SweepStarted", "ConfigStarted", "Progress", "ConfigFinished",
+	"PlanChanged", "Paused", "Resumed", "SweepFinished", "SweepCancelled", "SweepFailed"}
+
+func (k EventKind) String() string {
+	if int(k) >= 0 && int(k) < len(eventKindNames) {
+		return eventKindNames[k]
+	}
+	return fmt.Sprintf("EventKind(%d)", int(k))
+}
+
+// Event is one thing that happened in a sweep.
+type Event struct {
+	Kind EventKind
+	Time time.Time
+	// Done and Total count configs of the current plan.
+	Done, Total int
+	// Config, Repeat (0-based), Depth and Fraction (0..1 of the config) say
+	// what is running, for ConfigStarted, Progress and ConfigFinished.
+	Config   Config
+	Repeat   int
+	Depth    int
+	Fraction float64
+	// Result is set on ConfigFinished.
+	Result *Result
+	// Reused is true when Result came from Options.Prior, not a measurement.
+	Reused bool
+	// Elapsed is the time since the sweep started.
+	Elapsed time.Duration
+	// Err is set on SweepFailed.
+	Err error
+}
