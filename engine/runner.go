@@ -36,12 +36,12 @@ type Runner struct {
 	mu       sync.Mutex
 	wake     *sync.Cond // signalled on resume, grid edit and cancel
 	plan     Plan
-	order    []Config            // current grid, sweep order
-	results  map[Config]*Result  // finished, including ones dropped from the grid
-	finished []Config            // finish order
-	running  *Config             // config being measured, if any
-	over     bool                // the sweep goroutine has returned
-	err      error               // why it ended, nil when finished
+	order    []Config           // current grid, sweep order
+	results  map[Config]*Result // finished, including ones dropped from the grid
+	finished []Config           // finish order
+	running  *Config            // config being measured, if any
+	over     bool               // the sweep goroutine has returned
+	err      error              // why it ended, nil when finished
 	paused   atomic.Bool
 	stop     atomic.Bool // set when ctx is done: checked once an epoch
 	pending  []Event     // events not yet taken by the forwarder
