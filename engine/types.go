@@ -4,7 +4,9 @@
 package engine
 
 import (
+	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -35,9 +37,31 @@ var Policies = []string{PolicyMean, PolicyMedian, PolicyMinRisk}
 type Timing struct {
 	// MinTime is the minimum measuring time per depth and repeat, after the
 	// one warm-up epoch. Default 10ms.
-	MinTime time.Duration `json:"min_time_ns"`
+	MinTime time.Duration `json:"-"`
 	// MinEpochs is the minimum number of measured epochs per depth. Default 5.
 	MinEpochs int `json:"min_epochs"`
+}
+
+// timingJSON is Timing on the wire: times in seconds, names starting time_.
+type timingJSON struct {
+	MinTime   float64 `json:"time_min"`
+	MinEpochs int     `json:"min_epochs"`
+}
+
+// MarshalJSON writes MinTime in seconds as "time_min".
+func (t Timing) MarshalJSON() ([]byte, error) {
+	return json.Marshal(timingJSON{MinTime: t.MinTime.Seconds(), MinEpochs: t.MinEpochs})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (t *Timing) UnmarshalJSON(b []byte) error {
+	var j timingJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	t.MinTime = time.Duration(math.Round(j.MinTime * 1e9))
+	t.MinEpochs = j.MinEpochs
+	return nil
 }
 
 // DefaultTiming is the timing used when none is given.
@@ -117,8 +141,8 @@ type Result struct {
 
 	// Policy is the projection policy used.
 	Policy string `json:"policy"`
-	// Elapsed is the wall time spent on the config, warm-up included.
-	Elapsed time.Duration `json:"elapsed_ns"`
+	// TimeElapsed is the wall time spent on the config in seconds, warm-up included.
+	TimeElapsed float64 `json:"time_elapsed"`
 }
 
 // EventKind says what an Event reports.
