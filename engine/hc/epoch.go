@@ -1,0 +1,126 @@
+package hc
+
+import "fmt"
+
+// Loss weights of the benchmark's total: task + 0.5·consistency + 0.3·coherence.
+const (
+	WeightConsistency = 0.5
+	WeightCoherence   = 0.3
+)
+
+// Metrics is what one epoch computes.
+type Metrics struct {
+	Total, Task, Consistency, Coherence float64
+	// On dimension 0 of the states over time, against the target's dimension 0.
+	RMSE, Overshoot, Robustness float64
+}
+
+// Workspace runs epochs of a chain over one input sequence of length T.
+// All its buffers are allocated by NewWorkspace; Epoch allocates nothing.
+type Workspace struct {
+	Chain *Chain
+	T     int
+	cons  Consistency
+
+	x, target []float64 // T×D, row-major
+	// states holds every node's states for all time steps (T×D each, the
+	// last node's last): the epoch runs node by node over the whole
+	// sequence, which is allowed because a step's chain does not depend on
+	// the previous step's, and lets the tanh calls of many steps pipeline.
+	states   [][]float64
+	hat      []float64 // T×D: the last node's representative futures
+	coh      []float64 // T×nodes: each node's coherence loss per step
+	scratch  []float64 // max(D, T)
+	y0, ref0 []float64 // T: dimension 0 of states and targets
+}
+
+// NewWorkspace prepares epochs of chain over x (T×D row-major) with the given
+// target (T×D; nil means all zeros, as in the benchmark).
+func NewWorkspace(chain *Chain, T int, x, target []float64) (*Workspace, error) {
+	D := chain.D
+	if T < 1 {
+		return nil, fmt.Errorf("T=%d: the sequence length must be ≥ 1", T)
+	}
+	if len(x) != T*D {
+		return nil, fmt.Errorf("input has %d values, want T×D = %d×%d", len(x), T, D)
+	}
+	if target == nil {
+		target = make([]float64, T*D)
+	} else if len(target) != T*D {
+		return nil, fmt.Errorf("target has %d values, want T×D = %d×%d", len(target), T, D)
+	}
+	w := &Workspace{Chain: chain, T: T, cons: ReferenceConsistency, x: x, target: target,
+		states: make([][]float64, chain.Nodes()), hat: make([]float64, T*D),
+		coh:     make([]float64, T*chain.Nodes()),
+		scratch: make([]float64, max(D, T)),
+		y0:      make([]float64, T), ref0: make([]float64, T)}
+	for i := range w.states {
+		w.states[i] = make([]float64, T*D)
+	}
+	for t := 0; t < T; t++ {
+		w.ref0[t] = target[t*D]
+	}
+	return w, nil
+}
+
+// Bytes is the memory the workspace holds, input and chain included.
+func (w *Workspace) Bytes() int64 {
+	n := len(w.x) + len(w.target) + len(w.hat) + len(w.coh) + len(w.scratch) + len(w.y0) + len(w.ref0)
+	for _, s := range w.states {
+		n += len(s)
+	}
+	return 8*int64(n) + w.Chain.Bytes()
+}
+
+// Epoch runs the chain over the whole sequence and returns the losses and
+// metrics, accumulated exactly as the reference's forward_epoch does.
+func (w *Workspace) Epoch() Metrics {
+	c := w.Chain
+	D, T, N := c.D, w.T, len(c.nodes)
+	in := w.x
+	for i := range c.nodes {
+		n := &c.nodes[i]
+		st := w.states[i]
+		copy(st, in)
+		n.recur(st)
+		for t := 0; t < T; t++ {
+			w.coh[t*N+i] = c.project(n, st[t*D:(t+1)*D])
+			if i == N-1 {
+				copy(w.hat[t*D:(t+1)*D], n.rep)
+			}
+		}
+		in = st
+	}
+	s := in // the last node's states: the chain's output s_t for every t
+	var task, cons, coh float64
+	for t := 0; t < T; t++ {
+		st := s[t*D : (t+1)*D]
+		task += MSE(st, w.target[t*D:(t+1)*D], w.scratch)
+		if t > 0 {
+			cons += w.cons.Eval(s[(t-1)*D:t*D], st, w.hat[t*D:(t+1)*D], w.scratch)
+		}
+		coh += c.meanCoherence(w.coh[t*N : (t+1)*N])
+		w.y0[t] = st[0]
+	}
+	var m Metrics
+	m.Task = task / float64(T)
+	m.Consistency = cons / float64(max(1, T-1))
+	m.Coherence = coh / float64(T)
+	m.Total = float64(m.Task+float64(WeightConsistency*m.Consistency)) + float64(WeightCoherence*m.Coherence)
+	m.RMSE = RMSE(w.ref0, w.y0, w.scratch)
+	m.Overshoot = Overshoot(w.ref0, w.y0)
+	m.Robustness = Robustness(w.ref0, w.y0, w.scratch)
+	return m
+}
+
+// LastState is s_{T-1} after an epoch (a view, valid until the next epoch).
+func (w *Workspace) LastState() []float64 {
+	s := w.states[len(w.states)-1]
+	return s[(w.T-1)*w.Chain.D:]
+}
+
+// TanhPerEpoch counts the tanh evaluations of one epoch: per step and node,
+// max(1, depth)·D for the state and K·D for the futures.
+func TanhPerEpoch(nodes, D, K, T, depth int) int64 {
+	return int64(nodes) * int64(T) * int64(D) * int64(max(1, depth)+K)
+}
