@@ -1,6 +1,9 @@
 package hc
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Loss weights of the benchmark's total: task + 0.5·consistency + 0.3·coherence.
 const (
@@ -27,10 +30,15 @@ type Workspace struct {
 	// last node's last): the epoch runs node by node over the whole
 	// sequence, which is allowed because a step's chain does not depend on
 	// the previous step's, and lets the tanh calls of many steps pipeline.
-	states   [][]float64
-	hat      []float64 // T×D: the last node's representative futures
-	coh      []float64 // T×nodes: each node's coherence loss per step
-	scratch  []float64 // max(D, T)
+	states  [][]float64
+	hat     []float64 // T×D: the last node's representative futures
+	coh     []float64 // T×nodes: each node's coherence loss per step
+	scratch []float64 // max(D, T)
+	// Futures are made for a block of tb time steps at a time: fut holds
+	// K blocks of tb×D (future k of step t at fut[k*tb*D + t*D + j]) and mu
+	// their means, so the K·D·tb tanh calls run in long independent loops.
+	tb       int
+	fut, mu  []float64
 	y0, ref0 []float64 // T: dimension 0 of states and targets
 }
 
@@ -57,6 +65,11 @@ func NewWorkspace(chain *Chain, T int, x, target []float64) (*Workspace, error) 
 	for i := range w.states {
 		w.states[i] = make([]float64, T*D)
 	}
+	// About 32 KiB of futures per block: big enough to pipeline, small
+	// enough to stay in the L1/L2 cache.
+	w.tb = min(T, max(1, 4096/(chain.K*D)))
+	w.fut = make([]float64, chain.K*w.tb*D)
+	w.mu = make([]float64, w.tb*D)
 	for t := 0; t < T; t++ {
 		w.ref0[t] = target[t*D]
 	}
@@ -65,7 +78,8 @@ func NewWorkspace(chain *Chain, T int, x, target []float64) (*Workspace, error) 
 
 // Bytes is the memory the workspace holds, input and chain included.
 func (w *Workspace) Bytes() int64 {
-	n := len(w.x) + len(w.target) + len(w.hat) + len(w.coh) + len(w.scratch) + len(w.y0) + len(w.ref0)
+	n := len(w.x) + len(w.target) + len(w.hat) + len(w.coh) + len(w.scratch) + len(w.y0) + len(w.ref0) +
+		len(w.fut) + len(w.mu)
 	for _, s := range w.states {
 		n += len(s)
 	}
@@ -83,11 +97,8 @@ func (w *Workspace) Epoch() Metrics {
 		st := w.states[i]
 		copy(st, in)
 		n.recur(st)
-		for t := 0; t < T; t++ {
-			w.coh[t*N+i] = c.project(n, st[t*D:(t+1)*D])
-			if i == N-1 {
-				copy(w.hat[t*D:(t+1)*D], n.rep)
-			}
+		for t0 := 0; t0 < T; t0 += w.tb {
+			w.projectBlock(i, t0, min(T, t0+w.tb))
 		}
 		in = st
 	}
@@ -111,6 +122,74 @@ func (w *Workspace) Epoch() Metrics {
 	m.Overshoot = Overshoot(w.ref0, w.y0)
 	m.Robustness = Robustness(w.ref0, w.y0, w.scratch)
 	return m
+}
+
+// projectBlock makes node i's futures for time steps t0..t1-1 and, per
+// step, their coherence loss and (for the last node) the representative
+// future. Each value is computed with exactly the operations, in the same
+// order, as Chain.project does for one step.
+func (w *Workspace) projectBlock(i, t0, t1 int) {
+	c := w.Chain
+	n := &c.nodes[i]
+	D, K, N := c.D, c.K, len(c.nodes)
+	m := (t1 - t0) * D
+	seg := w.states[i][t0*D : t1*D]
+	stride := w.tb * D
+	mu := w.mu[:m]
+	f0 := w.fut[:m]
+	d0 := n.deltas[0]
+	for j, v := range seg {
+		f := math.Tanh(v + d0)
+		f0[j] = f
+		mu[j] = f
+	}
+	for k := 1; k < K; k++ {
+		fk := w.fut[k*stride : k*stride+m]
+		fk = fk[:len(seg)]
+		mu := mu[:len(seg)]
+		dk := n.deltas[k]
+		for j, v := range seg {
+			f := math.Tanh(v + dk)
+			fk[j] = f
+			mu[j] += f
+		}
+	}
+	kf := float64(K)
+	for j := range mu {
+		mu[j] /= kf
+	}
+	last := i == N-1
+	sq := c.sq[:K*D]
+	for t := t0; t < t1; t++ {
+		off := (t - t0) * D
+		mut := mu[off : off+D]
+		for k := 0; k < K; k++ {
+			row := w.fut[k*stride+off : k*stride+off+D]
+			out := sq[k*D : (k+1)*D]
+			if c.mode == CoherenceMAD {
+				for j, m := range mut {
+					out[j] = math.Abs(row[j] - m)
+				}
+			} else {
+				for j, m := range mut {
+					e := row[j] - m
+					out[j] = e * e
+				}
+			}
+		}
+		w.coh[t*N+i] = PairwiseSum(sq) / float64(K*D)
+		rep := mut
+		if !c.meanPolicy {
+			for k := 0; k < K; k++ {
+				copy(n.branches[k*D:(k+1)*D], w.fut[k*stride+off:k*stride+off+D])
+			}
+			c.policy.Select(n.rep, n.branches, mut, K, D)
+			rep = n.rep
+		}
+		if last {
+			copy(w.hat[t*D:(t+1)*D], rep)
+		}
+	}
 }
 
 // LastState is s_{T-1} after an epoch (a view, valid until the next epoch).
