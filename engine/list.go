@@ -153,8 +153,8 @@ func parseListInt(elem, s, what string) (int, error) {
 }
 
 // FormatList writes vs in the compact LIST form ParseList reads back:
-// arithmetic runs of three or more increasing values become ranges
-// ("3..12", "3..12:3"), everything else stays a single value. For a list
+// arithmetic runs of four or more increasing values become ranges
+// ("3..12", "3..12:3"); shorter runs read better as they are ("1,2,3"). For a list
 // without duplicates (anything ParseList returns) ParseList(FormatList(vs))
 // gives vs back. An empty list formats as "".
 func FormatList(vs []int) string {
@@ -165,7 +165,7 @@ func FormatList(vs []int) string {
 		}
 		j := runEnd(vs, i)
 		switch {
-		case j-i >= 3:
+		case j-i >= minRangeRun:
 			b.WriteString(strconv.Itoa(vs[i]))
 			b.WriteString("..")
 			b.WriteString(strconv.Itoa(vs[j-1]))
@@ -181,6 +181,9 @@ func FormatList(vs []int) string {
 	}
 	return b.String()
 }
+
+// minRangeRun is the shortest run FormatList writes as a range.
+const minRangeRun = 4
 
 // runEnd returns the end (exclusive) of the increasing arithmetic run that
 // starts at vs[i]; a run of one value ends at i+1.
