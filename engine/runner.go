@@ -214,6 +214,23 @@ func (r *Runner) next() (Config, Plan, bool) {
 	return Config{}, Plan{}, false
 }
 
+// hold is called by the measurer before each epoch: it waits while the sweep
+// is paused and reports false when the sweep must stop.
+func (r *Runner) hold() bool {
+	if r.stop.Load() {
+		return false
+	}
+	if !r.paused.Load() {
+		return true
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for r.paused.Load() && !r.stop.Load() {
+		r.wake.Wait()
+	}
+	return !r.stop.Load()
+}
+
 func (r *Runner) loop() {
 	defer close(r.doneCh)
 	done, total := r.Progress()

@@ -3,6 +3,7 @@ package hc
 import (
 	"fmt"
 	"math"
+	"unsafe"
 )
 
 // Loss weights of the benchmark's total: task + 0.5·consistency + 0.3·coherence.
@@ -83,7 +84,8 @@ func (w *Workspace) Bytes() int64 {
 	for _, s := range w.states {
 		n += len(s)
 	}
-	return 8*int64(n) + w.Chain.Bytes()
+	structs := int64(unsafe.Sizeof(*w)) + int64(len(w.states))*int64(unsafe.Sizeof(w.x))
+	return 8*int64(n) + structs + w.Chain.Bytes()
 }
 
 // Epoch runs the chain over the whole sequence and returns the losses and

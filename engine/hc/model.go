@@ -11,6 +11,7 @@ package hc
 import (
 	"fmt"
 	"math"
+	"unsafe"
 )
 
 func sqrt(x float64) float64 { return math.Sqrt(x) }
@@ -154,7 +155,9 @@ func NewChain(backends []Backend, D, K int, policy Policy, mode CoherenceMode) (
 // Bytes is the memory the chain's buffers hold.
 func (c *Chain) Bytes() int64 {
 	per := int64(c.D + c.K + c.K*c.D + 2*c.D)
-	return 8*(int64(len(c.nodes))*per+int64(c.K*c.D)+int64(len(c.nodes))) + c.policy.Bytes()
+	floats := int64(len(c.nodes))*per + int64(c.K*c.D) + int64(len(c.nodes))
+	structs := int64(unsafe.Sizeof(*c)) + int64(len(c.nodes))*int64(unsafe.Sizeof(node{}))
+	return 8*floats + structs + c.policy.Bytes()
 }
 
 // SetDepth sets every backend to depth d (as the benchmark does).
