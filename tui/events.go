@@ -1,0 +1,213 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/report"
+)
+
+// sweeper is what the TUI needs of an engine.Runner; tests put synthetic
+// event sources behind it.
+type sweeper interface {
+	Events() <-chan engine.Event
+	SetGrid(engine.Grid) error
+	Pause()
+	Resume()
+	IsPaused() bool
+	Cancel()
+	Plan() engine.Plan
+	Done() <-chan struct{}
+}
+
+type startFunc func(ctx context.Context, p engine.Plan, o engine.Options) (sweeper, error)
+
+func startEngine(ctx context.Context, p engine.Plan, o engine.Options) (sweeper, error) {
+	r, err := engine.Start(ctx, p, o)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// activeRun is one runner and the recorder its results go to.
+type activeRun struct {
+	r      sweeper
+	rec    *recorder
+	closed bool // its event channel is closed: the runner is done
+}
+
+// eventsMsg is a batch of engine events, already recorded to the JSONL.
+type eventsMsg struct {
+	run    *activeRun
+	events []engine.Event
+	plan   *engine.Plan // the runner's plan, when the batch has a PlanChanged
+	ratios map[engine.Config]report.BaselineEntry
+	recErr error
+	closed bool
+}
+
+// maxBatch bounds one batch so a backlog is folded in over a few frames
+// rather than in one long Update.
+const maxBatch = 4096
+
+// drainCmd waits for the next event, then takes whatever else is already
+// queued without waiting. Results are written to the JSONL here, off the
+// UI goroutine, so a slow disk never holds up a key press and a result is
+// on disk before it is on screen.
+func (a *app) drainCmd(run *activeRun) tea.Cmd {
+	basePath, base := a.opt.BaselinePath, a.baseline
+	return safeCmd(func() tea.Msg {
+		msg := eventsMsg{run: run}
+		ch := run.r.Events()
+		ev, ok := <-ch
+		if !ok {
+			msg.closed = true
+			return msg
+		}
+		msg.events = append(msg.events, ev)
+	more:
+		for len(msg.events) < maxBatch {
+			select {
+			case ev, ok := <-ch:
+				if !ok {
+					msg.closed = true
+					break more
+				}
+				msg.events = append(msg.events, ev)
+			default:
+				break more
+			}
+		}
+		for _, ev := range msg.events {
+			switch ev.Kind {
+			case engine.ConfigFinished:
+				if ev.Result == nil {
+					continue
+				}
+				if !ev.Reused && run.rec != nil {
+					if err := run.rec.Add(*ev.Result); err != nil && msg.recErr == nil {
+						msg.recErr = err
+					}
+				}
+				if len(base) > 0 {
+					if c, ok := ratioFor(basePath, base, *ev.Result); ok {
+						if msg.ratios == nil {
+							msg.ratios = make(map[engine.Config]report.BaselineEntry)
+						}
+						msg.ratios[ev.Config] = c
+					}
+				}
+			case engine.PlanChanged:
+				p := run.r.Plan()
+				msg.plan = &p
+			}
+		}
+		return msg
+	})
+}
+
+// onEvents folds a batch into the sweep and asks for the next. It does not
+// redraw: the next frame does, once, however many batches came in between.
+func (a *app) onEvents(msg eventsMsg) tea.Cmd {
+	run := msg.run
+	if run != a.run {
+		// A runner retired by a restart: its results are recorded; save its
+		// reports once it is done.
+		if msg.closed {
+			run.closed = true
+			a.dropOrphan(run)
+			return a.saveCmd(run.rec, false)
+		}
+		return a.drainCmd(run)
+	}
+	now := a.now()
+	for c, cmp := range msg.ratios {
+		a.sw.ratios[c] = cmp
+	}
+	for _, ev := range msg.events {
+		if ev.Kind == engine.PlanChanged && msg.plan != nil {
+			a.sw.setPlan(*msg.plan)
+		}
+		a.sw.apply(ev, now)
+		if ev.Kind == engine.SweepFailed && ev.Err != nil {
+			a.setStatus("✗ sweep failed: "+ev.Err.Error(), true)
+		}
+	}
+	if len(msg.ratios) > 0 {
+		a.sw.version++
+	}
+	if msg.recErr != nil {
+		a.setStatus("✗ recording results: "+msg.recErr.Error(), true)
+	}
+	a.stale = true
+	if !msg.closed {
+		return a.drainCmd(run)
+	}
+	run.closed = true
+	if a.sw.active() {
+		// The channel closed without a final event: treat it as stopped.
+		a.sw.phase, a.sw.ended = phaseCancelled, now
+	}
+	if a.quitting {
+		return a.saveCmd(a.rec, true)
+	}
+	// A sweep that ends on its own saves its reports straight away, so
+	// they exist even if the terminal is closed without quitting.
+	return a.saveCmd(a.rec, false)
+}
+
+func (a *app) dropOrphan(run *activeRun) {
+	for i, o := range a.orphans {
+		if o == run {
+			a.orphans = append(a.orphans[:i], a.orphans[i+1:]...)
+			return
+		}
+	}
+}
+
+// startFromPlan starts a new run of p, writing to outDir.
+func (a *app) startFromPlan(p engine.Plan, outDir string) tea.Cmd {
+	return a.startRun(p, outDir, 0, nil)
+}
+
+// startRun opens the recorder for run runID (a new id when 0) with prior
+// results already in it, and starts the engine on what is left.
+func (a *app) startRun(p engine.Plan, outDir string, runID int64, prior []engine.Result) tea.Cmd {
+	if err := p.Validate(); err != nil {
+		a.setStatus("✗ "+err.Error(), true)
+		return nil
+	}
+	if runID == 0 {
+		runID = nextRunID(outDir, a.now())
+	}
+	rec, err := openRecorder(report.Meta{RunID: runID, Plan: p, Version: a.opt.Version}, outDir, prior)
+	if err != nil {
+		a.setStatus("✗ "+err.Error(), true)
+		return nil
+	}
+	a.rec = rec
+	a.screen = screenRun
+	a.sw = newSweep(runID, p, prior, a.now())
+	a.table.version = -1
+	a.valid = false
+	return a.startRunner(p, prior)
+}
+
+// startRunner starts an engine runner for the current run: at its start,
+// or to continue it after an edit that came when the sweep had ended.
+func (a *app) startRunner(p engine.Plan, prior []engine.Result) tea.Cmd {
+	r, err := a.start(a.ctx, p, engine.Options{Prior: prior})
+	if err != nil {
+		a.sw.phase, a.sw.err, a.sw.ended = phaseFailed, err, a.now()
+		a.setStatus("✗ starting the sweep: "+err.Error(), true)
+		return nil
+	}
+	a.run = &activeRun{r: r, rec: a.rec}
+	a.sw.setPlan(p)
+	a.sw.phase, a.sw.ended, a.sw.paused = phaseRunning, time.Time{}, false
+	a.valid = false
+	return a.drainCmd(a.run)
+}

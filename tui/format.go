@@ -1,0 +1,83 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/hcbench/hcbench/report"
+)
+
+// fmtSeconds writes a time in seconds as the reports do ("41.2µs").
+func fmtSeconds(sec float64) string { return report.FormatSeconds(sec) }
+
+// fmtBytes writes a byte count with a binary unit ("1.5 MiB").
+func fmtBytes(n int64) string {
+	if n < 1024 {
+		return fmt.Sprintf("%d B", n)
+	}
+	units := []string{"KiB", "MiB", "GiB", "TiB"}
+	v := float64(n)
+	u := -1
+	for v >= 1024 && u < len(units)-1 {
+		v /= 1024
+		u++
+	}
+	if v < 10 {
+		return fmt.Sprintf("%.1f %s", v, units[u])
+	}
+	return fmt.Sprintf("%.0f %s", v, units[u])
+}
+
+// fmtDur writes a wall-clock duration for the progress line: "850ms",
+// "4.2s", "3m07s", "2h05m".
+func fmtDur(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "0s"
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	case d < time.Hour:
+		s := int(math.Round(d.Seconds()))
+		return fmt.Sprintf("%dm%02ds", s/60, s%60)
+	}
+	m := int(math.Round(d.Minutes()))
+	return fmt.Sprintf("%dh%02dm", m/60, m%60)
+}
+
+// padRight pads s with spaces to width cells; styled text counts by what
+// it shows.
+func padRight(s string, width int) string {
+	if n := lipgloss.Width(s); n < width {
+		return s + strings.Repeat(" ", width-n)
+	}
+	return s
+}
+
+// truncate cuts a one-line string to at most width cells.
+func truncate(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	if lipgloss.Width(s) <= width {
+		return s
+	}
+	return lipgloss.NewStyle().MaxWidth(width).Render(s)
+}
+
+// fitBlock clips a multi-line block to w×h cells so a pane can never push
+// the screen out of shape, whatever it draws.
+func fitBlock(s string, w, h int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > h {
+		lines = lines[:max(0, h)]
+	}
+	for i, l := range lines {
+		lines[i] = truncate(l, w)
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,167 @@
+package tui
+
+import (
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// keyMap declares every binding once, with its help text; the views only
+// choose which of them to show.
+type keyMap struct {
+	// Run view.
+	Run    key.Binding
+	Edit   key.Binding
+	Pause  key.Binding
+	Save   key.Binding
+	Metric key.Binding
+	Axes   key.Binding
+	Sort   key.Binding
+	Rev    key.Binding
+	Up     key.Binding
+	Down   key.Binding
+	Help   key.Binding
+	Quit   key.Binding
+
+	// Forms (setup and grid editor).
+	Next   key.Binding
+	Prev   key.Binding
+	Start  key.Binding
+	Apply  key.Binding
+	Cancel key.Binding
+	Exit   key.Binding
+
+	// Yes/no prompts.
+	Yes key.Binding
+	No  key.Binding
+}
+
+var keys = keyMap{
+	Run:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run/restart")),
+	Edit:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit grid")),
+	Pause:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
+	Save:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save")),
+	Metric: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "metric")),
+	Axes:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "axes")),
+	Sort:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort")),
+	Rev:    key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "reverse")),
+	Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "table up")),
+	Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "table down")),
+	Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+	Quit:   key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+	Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
+	Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
+	Start:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "start sweep")),
+	Apply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply to the running sweep")),
+	Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	Exit:   key.NewBinding(key.WithKeys("esc", "ctrl+c"), key.WithHelp("esc", "quit")),
+
+	Yes: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
+	No:  key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "no")),
+}
+
+// helpKeys adapts a chosen set of bindings to help.KeyMap. drop lists
+// indexes of short in the order they give way on a narrow screen.
+type helpKeys struct {
+	short []key.Binding
+	drop  []int
+	full  [][]key.Binding
+}
+
+func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
+func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
+
+func runHelp() helpKeys {
+	k := keys
+	return helpKeys{
+		short: []key.Binding{k.Run, k.Edit, k.Pause, k.Save, k.Metric, k.Axes, k.Help, k.Quit},
+		drop:  []int{0, 5, 4, 3, 1},
+		full: [][]key.Binding{
+			{k.Run, k.Edit, k.Pause, k.Save},
+			{k.Metric, k.Axes, k.Sort, k.Rev},
+			{k.Up, k.Down, k.Help, k.Quit},
+		},
+	}
+}
+
+func setupHelp() helpKeys {
+	k := keys
+	return helpKeys{
+		short: []key.Binding{k.Start, k.Next, k.Prev, k.Help, k.Exit},
+		drop:  []int{2, 1, 3},
+		full:  [][]key.Binding{{k.Start, k.Next, k.Prev}, {k.Help, k.Exit}},
+	}
+}
+
+func editorHelp() helpKeys {
+	k := keys
+	return helpKeys{
+		short: []key.Binding{k.Apply, k.Next, k.Prev, k.Cancel},
+		drop:  []int{2, 1},
+		full:  [][]key.Binding{{k.Apply, k.Next, k.Prev}, {k.Cancel}},
+	}
+}
+
+func promptHelp() helpKeys {
+	k := keys
+	return helpKeys{short: []key.Binding{k.Yes, k.No}, full: [][]key.Binding{{k.Yes, k.No}}}
+}
+
+func newHelp(st styles) help.Model {
+	h := help.New()
+	h.Styles = help.Styles{
+		Ellipsis:       st.helpSep,
+		ShortKey:       st.helpKey,
+		ShortDesc:      st.helpDesc,
+		ShortSeparator: st.helpSep,
+		FullKey:        st.helpKey,
+		FullDesc:       st.helpDesc,
+		FullSeparator:  st.helpSep,
+	}
+	return h
+}
+
+// helpNotes explain what the keys with side effects do, under the full help.
+var helpNotes = []string{
+	"e  new configs join the queue, dropped ones not yet run are skipped, finished results stay",
+	"p  takes effect before the next epoch; paused time is not measured",
+	"s  writes CSV, Markdown and figures now (the JSONL gets each config as it finishes)",
+	"q  stops the sweep, saves the reports, prints the quick summary on the normal screen",
+	"heatmap glyphs  ' ' ░ ▒ ▓ █ low→high · pending  ~ partial (third axis not all done)",
+}
+
+// fullHelpView renders the full help in a pane.
+func fullHelpView(h help.Model, km help.KeyMap, notes []string, st styles, width int) string {
+	h.ShowAll = true
+	h.Width = max(0, width-4)
+	parts := []string{st.paneTitle.Render("Keys") + st.subtle.Render("  (? or esc closes)"), h.View(km)}
+	if len(notes) > 0 {
+		parts = append(parts, "")
+		for _, n := range notes {
+			parts = append(parts, st.subtle.Render(n))
+		}
+	}
+	return st.pane.Width(max(0, width-2)).Render(lipgloss.JoinVertical(lipgloss.Left, parts...))
+}
+
+// shortHelp renders one line of key help in width cells. When all of it
+// does not fit, bindings give way in the keymap's drop order, so the ones
+// that matter most (quit, help, the main action) stay.
+func shortHelp(h help.Model, km helpKeys, width int) string {
+	h.Width = 0
+	gone := make(map[int]bool, len(km.drop))
+	for n := 0; ; n++ {
+		bs := make([]key.Binding, 0, len(km.short))
+		for i, b := range km.short {
+			if !gone[i] {
+				bs = append(bs, b)
+			}
+		}
+		v := h.ShortHelpView(bs)
+		if lipgloss.Width(v) <= width || n >= len(km.drop) {
+			return v
+		}
+		gone[km.drop[n]] = true
+	}
+}

@@ -1,0 +1,429 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/progress"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/report"
+)
+
+// frameInterval paces redraws caused by engine events: events only mark
+// the screen stale, and a tick at this rate redraws it, so a flood of
+// events costs one draw per frame, not one per event.
+const frameInterval = time.Second / 20
+
+type screen int
+
+const (
+	screenSetup screen = iota
+	screenRun
+)
+
+// Model is the root tea.Model. Its state lives behind a pointer so that
+// Bubble Tea's value copies share one picture of the sweep, and Run can
+// still reach the recorder after the program has ended (or panicked).
+type Model struct{ a *app }
+
+type app struct {
+	opt   Options
+	ctx   context.Context
+	now   func() time.Time
+	start startFunc
+	st    styles
+	help  help.Model
+
+	width, height int
+
+	screen   screen
+	setup    *form
+	editor   *form
+	prompt   *prompt
+	showHelp bool
+
+	sw       *sweep
+	run      *activeRun   // the runner the screen follows
+	orphans  []*activeRun // runners replaced by a restart, still winding down
+	rec      *recorder
+	baseline []engine.Result
+
+	metric   metric
+	axes     axes
+	table    resultsTable
+	progress progress.Model
+
+	status    string
+	statusErr bool
+
+	quitting    bool
+	interrupted bool
+	finalSaved  bool
+	saveErr     error
+	panicErr    error
+
+	view        string // last drawing, returned until something changes
+	valid       bool
+	stale       bool // engine data changed since the last drawing
+	lastSecond  int64
+	panePainted map[string]paneCache
+}
+
+// paneCache keeps a pane's drawing for as long as its inputs are the same.
+type paneCache struct {
+	key  string
+	view string
+}
+
+// NewModel builds the root model: the setup view, or the run view at once
+// when opt.StartNow, after the resume offer if the output directory holds
+// an unfinished run of the same plan.
+func NewModel(opt Options) Model {
+	st := newStyles()
+	a := &app{
+		opt:         opt,
+		ctx:         context.Background(),
+		now:         time.Now,
+		start:       startEngine,
+		st:          st,
+		help:        newHelp(st),
+		width:       80,
+		height:      24,
+		baseline:    opt.Baseline,
+		table:       newResultsTable(st),
+		progress:    newProgressBar(),
+		panePainted: make(map[string]paneCache),
+	}
+	if a.opt.OutDir == "" {
+		a.opt.OutDir = ".benchmarks"
+	}
+	a.setup = newSetupForm(opt.Plan, a.opt.OutDir)
+	a.prompt = resumeOffer(a.opt)
+	return Model{a: a}
+}
+
+// Init starts the frame ticker and, with StartNow and nothing to ask,
+// the sweep.
+func (m Model) Init() tea.Cmd {
+	a := m.a
+	cmds := []tea.Cmd{tick()}
+	if a.prompt == nil && a.opt.StartNow {
+		cmds = append(cmds, a.startFromPlan(a.opt.Plan, a.opt.OutDir))
+	}
+	return tea.Batch(cmds...)
+}
+
+type frameMsg struct{}
+
+// interruptMsg is a SIGINT/SIGTERM/SIGHUP (the caller's context) or a
+// program-level stop: save and leave as for q.
+type interruptMsg struct{}
+
+// panicMsg carries a panic recovered in a command's goroutine.
+type panicMsg struct{ err error }
+
+func tick() tea.Cmd {
+	return tea.Tick(frameInterval, func(time.Time) tea.Msg { return frameMsg{} })
+}
+
+// Update routes a message to the part of the screen that owns it. A panic
+// anywhere below is recovered here: the sweep is stopped, the error kept
+// for Run, and the program quits normally so the terminal is restored.
+func (m Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
+	a := m.a
+	defer func() {
+		if r := recover(); r != nil {
+			a.recordPanic(r)
+			cmd = tea.Quit
+		}
+	}()
+	if a.panicErr != nil {
+		return m, tea.Quit
+	}
+	switch msg := msg.(type) {
+	case frameMsg:
+		a.onFrame()
+		return m, tick()
+	case eventsMsg:
+		return m, a.onEvents(msg)
+	}
+	a.valid = false
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.width, a.height = msg.Width, msg.Height
+		return m, nil
+	case tea.KeyMsg:
+		return m, a.onKey(msg)
+	case savedMsg:
+		return m, a.onSaved(msg)
+	case interruptMsg:
+		a.interrupted = true
+		return m, a.quit()
+	case panicMsg:
+		a.panicErr = msg.err
+		a.stopAll()
+		return m, tea.Quit
+	}
+	return m, nil
+}
+
+// View returns the last drawing unless something changed since.
+func (m Model) View() (v string) {
+	a := m.a
+	defer func() {
+		if r := recover(); r != nil {
+			a.recordPanic(r)
+			v = "hcbench: internal error; saving and quitting"
+		}
+	}()
+	if !a.valid {
+		a.view = a.render()
+		a.valid = true
+	}
+	return a.view
+}
+
+func (a *app) onFrame() {
+	if a.stale {
+		a.stale, a.valid = false, false
+	}
+	// The elapsed time and ETA move on without events.
+	if a.sw != nil && a.sw.active() {
+		if s := a.now().Unix(); s != a.lastSecond {
+			a.lastSecond, a.valid = s, false
+		}
+	}
+}
+
+func (a *app) recordPanic(r any) {
+	if a.panicErr == nil {
+		a.panicErr = fmt.Errorf("tui: panic: %v\n%s", r, debug.Stack())
+	}
+	a.stopAll()
+}
+
+// stopAll cancels every runner; their results so far stay recorded.
+func (a *app) stopAll() {
+	if a.run != nil {
+		a.run.r.Cancel()
+	}
+	for _, o := range a.orphans {
+		o.r.Cancel()
+	}
+}
+
+func (a *app) setStatus(s string, isErr bool) {
+	a.status, a.statusErr = s, isErr
+	a.valid = false
+}
+
+func (a *app) haveBaseline() bool { return len(a.baseline) > 0 }
+
+// onKey handles a key press: prompts and forms first (they own the
+// keyboard while open), then the run view's bindings.
+func (a *app) onKey(msg tea.KeyMsg) tea.Cmd {
+	if msg.String() == "ctrl+c" {
+		return a.quit()
+	}
+	if a.prompt != nil {
+		return a.updatePrompt(msg)
+	}
+	if a.showHelp {
+		if key.Matches(msg, keys.Help, keys.Cancel) {
+			a.showHelp = false
+			return nil
+		}
+		if !key.Matches(msg, keys.Quit) {
+			return nil
+		}
+	}
+	if a.screen == screenSetup {
+		return a.updateSetup(msg)
+	}
+	if a.editor != nil {
+		return a.updateEditor(msg)
+	}
+	switch {
+	case key.Matches(msg, keys.Quit):
+		return a.quit()
+	case key.Matches(msg, keys.Help):
+		a.showHelp = true
+	case key.Matches(msg, keys.Run):
+		return a.rerun()
+	case key.Matches(msg, keys.Edit):
+		a.editor = newEditorForm(a.sw.plan.Grid)
+	case key.Matches(msg, keys.Pause):
+		a.togglePause()
+	case key.Matches(msg, keys.Save):
+		if a.rec != nil {
+			a.setStatus("saving reports…", false)
+			return a.saveCmd(a.rec, false)
+		}
+	case key.Matches(msg, keys.Metric):
+		a.metric = a.metric.next(a.haveBaseline())
+	case key.Matches(msg, keys.Axes):
+		a.axes = a.axes.next()
+	case key.Matches(msg, keys.Sort):
+		a.table.cycleSort(a.haveBaseline())
+	case key.Matches(msg, keys.Rev):
+		a.table.reverse()
+	default:
+		var cmd tea.Cmd
+		a.table.t, cmd = a.table.t.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+func (a *app) updateSetup(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, keys.Exit):
+		return a.quit()
+	case key.Matches(msg, keys.Help):
+		a.showHelp = true
+		return nil
+	case key.Matches(msg, keys.Start):
+		p, out, err := setupPlan(a.setup, a.opt.Plan)
+		if err != nil {
+			a.setStatus("✗ "+err.Error(), true)
+			return nil
+		}
+		a.opt.OutDir = out
+		a.setStatus("", false)
+		return a.startFromPlan(p, out)
+	}
+	a.setup.update(msg)
+	if a.statusErr {
+		a.setStatus("", false) // the form now shows what is wrong, if anything
+	}
+	return nil
+}
+
+func (a *app) togglePause() {
+	if a.run == nil || a.run.closed || !a.sw.active() {
+		a.setStatus("no sweep is running", false)
+		return
+	}
+	// The state flips when the engine confirms (Paused/Resumed events); the
+	// status says the request is on its way.
+	if a.run.r.IsPaused() {
+		a.run.r.Resume()
+		a.setStatus("resuming…", false)
+	} else {
+		a.run.r.Pause()
+		a.setStatus("pausing after the current epoch…", false)
+	}
+}
+
+// rerun starts the same plan again as a new run: at once when the sweep has
+// ended, after a confirmation while it runs.
+func (a *app) rerun() tea.Cmd {
+	if a.sw == nil {
+		return nil
+	}
+	if !a.sw.active() {
+		return a.restart()
+	}
+	a.prompt = &prompt{
+		text:  fmt.Sprintf("Restart the sweep from scratch as a new run? Run %d keeps its %d results on disk.", a.sw.runID, len(a.sw.results)),
+		onYes: func(a *app) tea.Cmd { return a.restart() },
+		onNo:  func(a *app) tea.Cmd { a.setStatus("restart cancelled", false); return nil },
+	}
+	return nil
+}
+
+// restart retires the current runner (it winds down on its own; its
+// recorder is saved when it has) and starts a new run of the same plan.
+func (a *app) restart() tea.Cmd {
+	var cmds []tea.Cmd
+	if a.run != nil {
+		a.run.r.Cancel()
+		if a.run.closed {
+			cmds = append(cmds, a.saveCmd(a.run.rec, false)) // closes it once saved
+		} else {
+			a.orphans = append(a.orphans, a.run)
+		}
+		a.run = nil
+	}
+	a.rec = nil
+	return tea.Batch(append(cmds, a.startFromPlan(a.sw.plan, a.opt.OutDir))...)
+}
+
+// quit stops the sweep and saves before leaving. A second quit while the
+// first is saving leaves at once (Run saves what it can afterwards).
+func (a *app) quit() tea.Cmd {
+	if a.quitting {
+		return tea.Quit
+	}
+	a.quitting = true
+	a.editor, a.prompt, a.showHelp = nil, nil, false
+	if a.sw != nil && a.sw.active() {
+		a.interrupted = true
+	}
+	if a.run != nil && !a.run.closed {
+		a.setStatus("stopping the sweep…", false)
+		a.run.r.Cancel()
+		return nil // the runner's closing event triggers the save
+	}
+	if a.rec != nil {
+		a.setStatus("saving reports…", false)
+		return a.saveCmd(a.rec, true)
+	}
+	return tea.Quit
+}
+
+type savedMsg struct {
+	rec   *recorder
+	paths report.Paths
+	err   error
+	final bool
+}
+
+func (a *app) saveCmd(rec *recorder, final bool) tea.Cmd {
+	return safeCmd(func() tea.Msg {
+		err := rec.Save()
+		return savedMsg{rec: rec, paths: rec.Paths(), err: err, final: final}
+	})
+}
+
+func (a *app) onSaved(msg savedMsg) tea.Cmd {
+	if msg.rec != a.rec {
+		msg.rec.Close() // a retired run's last save
+		return nil
+	}
+	if msg.err != nil {
+		a.setStatus("✗ saving reports: "+msg.err.Error(), true)
+	} else {
+		a.setStatus("✓ reports saved to "+msg.paths.Dir+" (JSONL, CSV, Markdown, PNG/SVG figures)", false)
+	}
+	if msg.final {
+		a.finalSaved, a.saveErr = true, msg.err
+		return tea.Quit
+	}
+	return nil
+}
+
+// safeCmd runs f in a command goroutine, turning a panic into a message so
+// that it reaches Update (which saves and quits) instead of killing the
+// program with the terminal in raw mode.
+func safeCmd(f func() tea.Msg) tea.Cmd {
+	return func() (msg tea.Msg) {
+		defer func() {
+			if r := recover(); r != nil {
+				msg = panicMsg{err: fmt.Errorf("tui: panic: %v\n%s", r, debug.Stack())}
+			}
+		}()
+		return f()
+	}
+}
+
+// ratioFor compares one result with the baseline (ratio of medians with CI
+// and Mann-Whitney p), as the reports do.
+func ratioFor(path string, base []engine.Result, r engine.Result) (report.BaselineEntry, bool) {
+	return report.CompareBaseline(path, base, []engine.Result{r}).Lookup(r.Config)
+}

@@ -1,0 +1,347 @@
+package tui
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/hcbench/hcbench/engine"
+)
+
+var sizes = []struct {
+	name string
+	w, h int
+}{{"120x40", 120, 40}, {"50x15", 50, 15}}
+
+func size(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+// checkFits fails when the view is larger than the terminal.
+func checkFits(t *testing.T, v string, w, h int) {
+	t.Helper()
+	lines := strings.Split(v, "\n")
+	if len(lines) > h {
+		t.Errorf("view has %d lines, terminal %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if lw := lipgloss.Width(l); lw > w {
+			t.Errorf("line %d is %d wide, terminal %d: %q", i+1, lw, w, l)
+		}
+	}
+}
+
+// startedModel is a model at size w×h running the default plan on a fake
+// engine, with the given events already folded in.
+func startedModel(t *testing.T, w, h int, evs ...engine.Event) (Model, *fakeSweeper) {
+	t.Helper()
+	m, started := testModel(t, Options{StartNow: true})
+	m = update(m, size(w, h))
+	m.Init()
+	f := <-started
+	return feed(m, evs...), f
+}
+
+func TestSetupPrefilledFromPlan(t *testing.T) {
+	p := engine.DefaultPlan()
+	p.Grid.Dims = []int{2, 4, 8}
+	p.Depths = []int{1, 2}
+	p.Repeats = 5
+	p.Seed = 7
+	p.Policy = engine.PolicyMedian
+	m, _ := testModel(t, Options{Plan: p, OutDir: "out-here"})
+	for _, s := range sizes {
+		m = update(m, size(s.w, s.h))
+		v := m.View()
+		checkFits(t, v, s.w, s.h)
+		for _, want := range []string{"2,4,8", "3,5,9", "48,96", "1,2", "out-here", "median", "18 configs", "est. ≥"} {
+			if !strings.Contains(v, want) {
+				t.Errorf("%s: setup view lacks %q:\n%s", s.name, want, v)
+			}
+		}
+	}
+}
+
+func TestSetupValidatesInline(t *testing.T) {
+	m, started := testModel(t, Options{})
+	m = update(m, size(120, 40), keyMsg("tab")) // to K
+	m = update(m, keyMsg("ctrl+u"), keyMsg("1,3"))
+	v := m.View()
+	// The engine's own message, as the CLI prints it.
+	if !strings.Contains(v, "✗ K: K=1 is out of range: each value must be in 2..") {
+		t.Errorf("no range error for K=1:\n%s", v)
+	}
+	m = update(m, keyMsg("ctrl+u"), keyMsg("3..1"))
+	v = m.View()
+	if !strings.Contains(v, `✗ K: "3..1": range end 1 is below its start 3`) {
+		t.Errorf("no ParseList error for 3..1:\n%s", v)
+	}
+	m = update(m, keyMsg("enter"))
+	if m.a.screen != screenSetup || len(started) != 0 {
+		t.Fatal("an invalid form started a sweep")
+	}
+	// Fixing the field clears the error and updates the live count.
+	m = update(m, keyMsg("ctrl+u"), keyMsg("3..12:3"))
+	v = m.View()
+	if strings.Contains(v, "✗") || !strings.Contains(v, "16 configs") {
+		t.Errorf("K=3..12:3 should give 16 configs without errors:\n%s", v)
+	}
+	m = update(m, keyMsg("enter"))
+	if m.a.screen != screenRun || len(started) != 1 {
+		t.Fatal("enter on a valid form did not start the sweep")
+	}
+	f := <-started
+	if got := f.Plan().Grid.Branches; !slices.Equal(got, []int{3, 6, 9, 12}) {
+		t.Errorf("sweep started with K=%v", got)
+	}
+}
+
+func TestSetupRepeatsSeedPolicyChecked(t *testing.T) {
+	m, _ := testModel(t, Options{})
+	m = update(m, size(120, 40))
+	for range 4 {
+		m = update(m, keyMsg("tab")) // to repeats
+	}
+	m = update(m, keyMsg("ctrl+u"), keyMsg("0"))
+	if v := m.View(); !strings.Contains(v, "repeats=0 is out of range") {
+		t.Errorf("repeats=0 accepted:\n%s", v)
+	}
+	m = update(m, keyMsg("ctrl+u"), keyMsg("2"), keyMsg("tab"), keyMsg("tab"), keyMsg("tab")) // to policy
+	m = update(m, keyMsg("ctrl+u"), keyMsg("best"))
+	if v := m.View(); !strings.Contains(v, `policy "best" is unknown`) {
+		t.Errorf("policy best accepted:\n%s", v)
+	}
+}
+
+func TestRunViewInProgress(t *testing.T) {
+	for _, s := range sizes {
+		t.Run(s.name, func(t *testing.T) {
+			p := engine.DefaultPlan()
+			m, _ := startedModel(t, s.w, s.h, sweepEvents(p, 7, true)...)
+			v := m.View()
+			checkFits(t, v, s.w, s.h)
+			for _, want := range []string{"7/12", "D=3", "D=6", "K=3", "K=5", "K=9", "▶ running", "elapsed", "ETA", "D=6 K=3 T=96"} {
+				if !strings.Contains(v, want) {
+					t.Errorf("run view lacks %q:\n%s", want, v)
+				}
+			}
+			if s.w >= 100 && !strings.Contains(v, "depth 2") {
+				t.Errorf("run view lacks the running depth:\n%s", v)
+			}
+			// Pending cells: D=6 K=5 and D=6 K=9 have no result yet.
+			if !strings.Contains(v, string(pendingGlyph)+string(pendingGlyph)) {
+				t.Errorf("no pending cells:\n%s", v)
+			}
+		})
+	}
+}
+
+func TestRunViewEveryPaneAt120x40(t *testing.T) {
+	p := engine.DefaultPlan()
+	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
+	v := m.View()
+	for _, want := range []string{"Progress", "Epoch time", "Heatmap: time/epoch · D×K · mean over T", "Results (12)", "Summary",
+		"- Fastest config :", "- Slowest config :", "- Scaling fit    :", "time/epoch", "RMSE", "q quit"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("lacks %q:\n%s", want, v)
+		}
+	}
+	// Each glyph level appears in the legend, readable without colour.
+	for _, g := range heatGlyphs {
+		if !strings.Contains(v, "["+string(g)+"]") {
+			t.Errorf("legend lacks glyph %q:\n%s", g, v)
+		}
+	}
+}
+
+func TestReflowsAtAnySize(t *testing.T) {
+	p := engine.DefaultPlan()
+	m, _ := startedModel(t, 120, 40, sweepEvents(p, 5, true)...)
+	for _, sz := range [][2]int{{50, 15}, {60, 20}, {80, 24}, {100, 30}, {200, 60}, {20, 5}, {1, 1}, {120, 40}} {
+		m = update(m, size(sz[0], sz[1]))
+		checkFits(t, m.View(), sz[0], sz[1])
+	}
+}
+
+func TestMetricCycles(t *testing.T) {
+	p := engine.DefaultPlan()
+	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
+	want := []string{"RMSE", "robustness", "memory", "time/epoch"}
+	for _, w := range want {
+		m = update(m, keyMsg("m"))
+		if v := m.View(); !strings.Contains(v, "Heatmap: "+w+" ·") {
+			t.Errorf("after m: want metric %q:\n%s", w, v)
+		}
+	}
+	// A baseline adds the ratio.
+	mb, started := testModel(t, Options{StartNow: true, Baseline: []engine.Result{*synthResult(engine.Config{D: 3, K: 3, T: 48}, p)}})
+	mb = update(mb, size(120, 40))
+	mb.Init()
+	<-started
+	for range 4 {
+		mb = update(mb, keyMsg("m"))
+	}
+	if v := mb.View(); !strings.Contains(v, "Heatmap: ratio vs baseline") {
+		t.Errorf("no ratio metric with a baseline:\n%s", v)
+	}
+}
+
+func TestAxesCycle(t *testing.T) {
+	p := engine.DefaultPlan()
+	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
+	m = update(m, keyMsg("a"))
+	v := m.View()
+	if !strings.Contains(v, "D×T · mean over K") || !strings.Contains(v, "T=48") || !strings.Contains(v, "T=96") {
+		t.Errorf("a: want D×T:\n%s", v)
+	}
+	m = update(m, keyMsg("a"))
+	v = m.View()
+	if !strings.Contains(v, "K×T · mean over D") || !regexp.MustCompile(`K=9\s`).MatchString(v) {
+		t.Errorf("a a: want K×T:\n%s", v)
+	}
+	m = update(m, keyMsg("a"))
+	if !strings.Contains(m.View(), "D×K · mean over T") {
+		t.Error("a cycles back to D×K")
+	}
+}
+
+func TestHeatmapAverageAndLevels(t *testing.T) {
+	p := engine.DefaultPlan()
+	s := newSweep(1, p, nil, testEpoch)
+	for _, c := range p.Grid.Configs()[:12] {
+		s.addResult(synthResult(c, p))
+	}
+	v := renderHeatmap(s, metricTime, axesDK, newStyles(), 60, 10)
+	// D=3 K=3 averages T=48 and T=96: 2e-7·3^0.3·3^0.5·72.
+	want := fmtSeconds(2e-7 * 1.390389 * 1.732051 * 72)
+	if !strings.Contains(v, want) {
+		t.Errorf("D=3 K=3 cell should show %s:\n%s", want, v)
+	}
+	// Fastest cell is the lowest level (blank), slowest the densest.
+	if !strings.Contains(v, "███") {
+		t.Errorf("no top-level cell:\n%s", v)
+	}
+}
+
+func TestPauseKey(t *testing.T) {
+	p := engine.DefaultPlan()
+	m, f := startedModel(t, 120, 40, sweepEvents(p, 3, true)...)
+	m = update(m, keyMsg("p"))
+	if !f.IsPaused() {
+		t.Fatal("p did not pause the engine")
+	}
+	m = feed(m, engine.Event{Kind: engine.Paused})
+	if v := m.View(); !strings.Contains(v, "⏸ paused") {
+		t.Errorf("no paused state:\n%s", v)
+	}
+	m = update(m, keyMsg("p"))
+	if f.IsPaused() {
+		t.Fatal("second p did not resume")
+	}
+	m = feed(m, engine.Event{Kind: engine.Resumed})
+	if v := m.View(); !strings.Contains(v, "▶ running") {
+		t.Errorf("not running after resume:\n%s", v)
+	}
+}
+
+func TestTableSorts(t *testing.T) {
+	p := engine.DefaultPlan()
+	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
+	m = update(m, keyMsg("o"))
+	v := m.View()
+	if !strings.Contains(v, "sorted by time/epoch, ascending") {
+		t.Fatalf("o: not sorted by time:\n%s", v)
+	}
+	rows := m.a.table.t.Rows()
+	if rows[0][1] != "D=3 K=3 T=48" || rows[len(rows)-1][1] != "D=6 K=9 T=96" {
+		t.Errorf("time order: first %v last %v", rows[0], rows[len(rows)-1])
+	}
+	m = update(m, keyMsg("O"))
+	v = m.View() // rows are rebuilt when drawn
+	rows = m.a.table.t.Rows()
+	if rows[0][1] != "D=6 K=9 T=96" {
+		t.Errorf("reversed: first %v", rows[0])
+	}
+	if !strings.Contains(v, "descending") {
+		t.Error("no descending in the title")
+	}
+}
+
+func TestHelpKey(t *testing.T) {
+	p := engine.DefaultPlan()
+	m, _ := startedModel(t, 120, 40, sweepEvents(p, 2, true)...)
+	m = update(m, keyMsg("?"))
+	v := m.View()
+	for _, want := range []string{"Keys", "run/restart", "edit grid", "pause", "save", "metric", "axes", "sort", "quit", "dropped ones not yet run are skipped"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("full help lacks %q:\n%s", want, v)
+		}
+	}
+	m = update(m, keyMsg("?"))
+	if strings.Contains(m.View(), "(? or esc closes)") {
+		t.Error("? did not close the help")
+	}
+}
+
+func TestShortHelpKeepsQuitWhenNarrow(t *testing.T) {
+	p := engine.DefaultPlan()
+	m, _ := startedModel(t, 50, 15, sweepEvents(p, 2, true)...)
+	lines := strings.Split(m.View(), "\n")
+	last := lines[len(lines)-1]
+	for _, want := range []string{"q quit", "? help", "p pause"} {
+		if !strings.Contains(last, want) {
+			t.Errorf("help line %q lacks %q", last, want)
+		}
+	}
+}
+
+func TestEditorAppliesLive(t *testing.T) {
+	p := engine.DefaultPlan()
+	m, f := startedModel(t, 120, 40, sweepEvents(p, 7, true)...)
+	m = update(m, keyMsg("e"))
+	if m.a.editor == nil {
+		t.Fatal("e did not open the editor")
+	}
+	m = update(m, keyMsg("tab"), keyMsg("tab"), keyMsg("ctrl+u"), keyMsg("48,96,144"))
+	v := m.View()
+	if !strings.Contains(v, "18 configs: 7 done · 11 to run · 0 queued dropped") {
+		t.Errorf("editor preview:\n%s", v)
+	}
+	// The sweep stays visible under the editor.
+	if !strings.Contains(v, "7/12") {
+		t.Errorf("progress hidden by the editor:\n%s", v)
+	}
+	m = update(m, keyMsg("enter"))
+	if len(f.grids) != 1 || !slices.Equal(f.grids[0].SeqLens, []int{48, 96, 144}) {
+		t.Fatalf("SetGrid got %v", f.grids)
+	}
+	// The engine confirms; the panes re-layout on the new grid.
+	m = update(m, eventsMsg{run: m.a.run, events: []engine.Event{{Kind: engine.PlanChanged, Done: 7, Total: 18}}, plan: ptr(f.Plan())}, frameMsg{})
+	v = m.View()
+	if !strings.Contains(v, "7/18") {
+		t.Errorf("no 7/18 after the edit:\n%s", v)
+	}
+	m = update(m, keyMsg("a"))
+	if v := m.View(); !strings.Contains(v, "T=144") {
+		t.Errorf("heatmap lacks the new T=144 column:\n%s", v)
+	}
+}
+
+func TestEditorRejectsBadGrid(t *testing.T) {
+	p := engine.DefaultPlan()
+	m, f := startedModel(t, 120, 40, sweepEvents(p, 2, true)...)
+	m = update(m, keyMsg("e"), keyMsg("tab"), keyMsg("ctrl+u"), keyMsg("1"), keyMsg("enter"))
+	if len(f.grids) != 0 {
+		t.Fatal("a bad grid reached the engine")
+	}
+	if v := m.View(); !strings.Contains(v, "K=1 is out of range") {
+		t.Errorf("no error for K=1:\n%s", v)
+	}
+	m = update(m, keyMsg("esc"))
+	if m.a.editor != nil {
+		t.Error("esc did not close the editor")
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,93 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/report"
+)
+
+// prompt is a yes/no question that owns the keyboard until answered.
+type prompt struct {
+	text  string
+	onYes func(*app) tea.Cmd
+	onNo  func(*app) tea.Cmd
+}
+
+func (a *app) updatePrompt(msg tea.KeyMsg) tea.Cmd {
+	p := a.prompt
+	switch {
+	case key.Matches(msg, keys.Yes):
+		a.prompt = nil
+		return p.onYes(a)
+	case key.Matches(msg, keys.No):
+		a.prompt = nil
+		return p.onNo(a)
+	case key.Matches(msg, keys.Quit) && msg.String() == "q":
+		a.prompt = nil
+		return a.quit()
+	}
+	return nil
+}
+
+func (a *app) promptView(w, h int) string {
+	box := a.st.prompt.Width(min(max(20, w-6), 72)).Render(a.prompt.text)
+	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
+}
+
+// resumeOffer looks in the output directory for the run written last: if
+// it was made with the same settings, fits the same grid and is unfinished,
+// it offers to continue it (issue 7). An unreadable history means no offer.
+func resumeOffer(opt Options) *prompt {
+	recs, _, err := report.ReadJSONLRepair(report.PathsFor(opt.OutDir).JSONL)
+	if err != nil || len(recs) == 0 {
+		return nil
+	}
+	id, res := report.LatestRun(recs)
+	for _, r := range recs {
+		if r.RunID == id && (r.Seed != opt.Plan.Seed || r.Timing != opt.Plan.Timing) {
+			return nil
+		}
+	}
+	prior, ok := resumable(opt.Plan, res)
+	if !ok {
+		return nil
+	}
+	total := opt.Plan.Grid.Size()
+	return &prompt{
+		text: fmt.Sprintf("continue run %d (%d/%d done)? y/n", id, len(prior), total),
+		onYes: func(a *app) tea.Cmd {
+			a.setStatus(fmt.Sprintf("continuing run %d: %d configs left", id, total-len(prior)), false)
+			return a.startRun(a.opt.Plan, a.opt.OutDir, id, prior)
+		},
+		onNo: func(a *app) tea.Cmd {
+			if a.opt.StartNow {
+				return a.startFromPlan(a.opt.Plan, a.opt.OutDir)
+			}
+			return nil
+		},
+	}
+}
+
+// resumable reports whether a run's results can stand in for part of plan:
+// same depths, repeats and policy (seed and timing are checked on the
+// records), every config in the grid, and some config of the grid still to
+// run.
+func resumable(p engine.Plan, res []engine.Result) ([]engine.Result, bool) {
+	if len(res) == 0 || len(res) >= p.Grid.Size() {
+		return nil, false
+	}
+	for _, r := range res {
+		if !p.Grid.Contains(r.Config) {
+			return nil, false
+		}
+		if !slices.Equal(r.Depths, p.Depths) || r.Repeats != p.Repeats || r.Policy != p.Policy {
+			return nil, false
+		}
+	}
+	return res, true
+}

@@ -1,0 +1,145 @@
+// Package tui is hcbench's interactive terminal: a setup form, then a live
+// run view (progress, epoch-time chart, heatmap, results table, summary)
+// over an engine sweep, with live grid edits, pause, save and quit. It
+// reads engine events and writes reports through package report; it never
+// makes the engine wait for the screen.
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/report"
+)
+
+// Options configure Run and NewModel.
+type Options struct {
+	Plan         engine.Plan     // prefills the setup form; the plan run with StartNow
+	OutDir       string          // report directory (default .benchmarks)
+	StartNow     bool            // --run: start the sweep at launch
+	Baseline     []engine.Result // --baseline results, if any
+	BaselinePath string
+	Version      string
+	Input        io.Reader // nil: os.Stdin
+	Output       io.Writer // nil: os.Stdout
+}
+
+// Outcome is what the caller prints on the normal screen after Run.
+type Outcome struct {
+	Results     []engine.Result
+	Paths       report.Paths
+	SaveErr     error
+	Interrupted bool // quit or signalled before the sweep finished
+	Baseline    *report.Baseline
+}
+
+// shutdownWait bounds how long Run waits for runners to stop after the
+// program has ended: the engine stops within one epoch.
+const shutdownWait = 30 * time.Second
+
+// Run shows the TUI in the alternate screen until the user quits or ctx is
+// cancelled (the caller turns SIGINT/SIGTERM/SIGHUP into that), then stops
+// the engine, saves the reports and leaves the alternate screen. A panic is
+// recovered: the results so far are saved, the terminal restored and the
+// panic returned as the error.
+func Run(ctx context.Context, opt Options) (out Outcome, err error) {
+	m := NewModel(opt)
+	a := m.a
+	a.ctx = ctx
+
+	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithoutSignalHandler()}
+	if opt.Input != nil {
+		popts = append(popts, tea.WithInput(opt.Input))
+	}
+	if opt.Output != nil {
+		popts = append(popts, tea.WithOutput(opt.Output))
+	}
+	p := tea.NewProgram(m, popts...)
+	stop := context.AfterFunc(ctx, func() { p.Send(interruptMsg{}) })
+	defer stop()
+
+	defer func() {
+		if r := recover(); r != nil {
+			a.recordPanic(r)
+		}
+		out = a.finish()
+		if a.panicErr != nil {
+			err = errors.Join(err, a.panicErr)
+		}
+	}()
+
+	_, err = p.Run()
+	if errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, tea.ErrProgramPanic) && ctx.Err() != nil {
+		// Killed through the context: an interrupt, not a failure.
+		err = nil
+		a.interrupted = true
+	}
+	if err != nil {
+		err = fmt.Errorf("tui: %w", err)
+	}
+	return out, err
+}
+
+// finish stops whatever still runs, saves what has not been saved, and
+// gathers the outcome. The terminal is already restored when it runs.
+func (a *app) finish() Outcome {
+	a.stopAll()
+	var out Outcome
+	out.Interrupted = a.interrupted
+	for _, o := range a.orphans {
+		waitClosed(o.r)
+		o.rec.Save()
+		o.rec.Close()
+	}
+	if a.run != nil && !a.run.closed {
+		// Events still queued are results not yet on disk: record them.
+		for ev := range drainAll(a.run.r) {
+			if ev.Kind == engine.ConfigFinished && ev.Result != nil && !ev.Reused {
+				a.rec.Add(*ev.Result)
+			}
+		}
+	}
+	if a.rec == nil {
+		return out
+	}
+	out.Paths = a.rec.Paths()
+	out.SaveErr = a.saveErr
+	if !a.finalSaved {
+		out.SaveErr = a.rec.Save()
+	}
+	out.Results = a.rec.Results()
+	a.rec.Close()
+	if a.haveBaseline() {
+		b := report.CompareBaseline(a.opt.BaselinePath, a.baseline, out.Results)
+		out.Baseline = &b
+	}
+	return out
+}
+
+// drainAll yields the runner's remaining events until its channel closes
+// or shutdownWait passes.
+func drainAll(r sweeper) func(func(engine.Event) bool) {
+	return func(yield func(engine.Event) bool) {
+		deadline := time.After(shutdownWait)
+		for {
+			select {
+			case ev, ok := <-r.Events():
+				if !ok || !yield(ev) {
+					return
+				}
+			case <-deadline:
+				return
+			}
+		}
+	}
+}
+
+func waitClosed(r sweeper) {
+	for range drainAll(r) {
+	}
+}

@@ -1,0 +1,145 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/hcbench/hcbench/engine"
+)
+
+const listHint = "LIST: 3,6 · 3..12 · 3..12:3"
+
+// Each check parses like the CLI (engine.ParseList) and then lets the
+// engine's own validation judge the value, so the messages are the CLI's.
+// Values the field does not own are filled in with the defaults, which
+// always pass.
+
+func checkAxis(set func(*engine.Grid, []int)) func(string) error {
+	return func(s string) error {
+		vs, err := engine.ParseList(s)
+		if err != nil {
+			return err
+		}
+		g := engine.Grid{Dims: []int{1}, Branches: []int{2}, SeqLens: []int{1}}
+		set(&g, vs)
+		return g.Validate()
+	}
+}
+
+var (
+	checkDims     = checkAxis(func(g *engine.Grid, v []int) { g.Dims = v })
+	checkBranches = checkAxis(func(g *engine.Grid, v []int) { g.Branches = v })
+	checkSeqLens  = checkAxis(func(g *engine.Grid, v []int) { g.SeqLens = v })
+)
+
+func checkDepths(s string) error {
+	vs, err := engine.ParseList(s)
+	if err != nil {
+		return err
+	}
+	p := engine.DefaultPlan()
+	p.Depths = vs
+	return p.Validate()
+}
+
+func checkRepeats(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return fmt.Errorf("%q is not an integer: repeats must be in 1..%d", s, engine.MaxRepeats)
+	}
+	p := engine.DefaultPlan()
+	p.Repeats = n
+	return p.Validate()
+}
+
+func checkSeed(s string) error {
+	if _, err := strconv.ParseUint(s, 10, 64); err != nil {
+		return fmt.Errorf("%q is not a seed: give an integer in 0..18446744073709551615", s)
+	}
+	return nil
+}
+
+func checkPolicy(s string) error {
+	p := engine.DefaultPlan()
+	p.Policy = s
+	return p.Validate()
+}
+
+func checkOutDir(s string) error {
+	if s == "" {
+		return errors.New("give a directory for the reports")
+	}
+	return nil
+}
+
+// newSetupForm prefills every field from the plan the flags gave.
+func newSetupForm(p engine.Plan, outDir string) *form {
+	return newForm(
+		newField("D", "D  dims", listHint, engine.FormatList(p.Grid.Dims), checkDims),
+		newField("K", "K  branches", listHint+" (≥ 2)", engine.FormatList(p.Grid.Branches), checkBranches),
+		newField("T", "T  seq len", listHint, engine.FormatList(p.Grid.SeqLens), checkSeqLens),
+		newField("depths", "depths", listHint, engine.FormatList(p.Depths), checkDepths),
+		newField("repeats", "repeats", "repeat r uses seed+r", strconv.Itoa(p.Repeats), checkRepeats),
+		newField("seed", "seed", "integer", strconv.FormatUint(p.Seed, 10), checkSeed),
+		newField("out", "output dir", "reports go here", outDir, checkOutDir),
+		newField("policy", "policy", strings.Join(engine.Policies, " | "), p.Policy, checkPolicy),
+	)
+}
+
+// setupPlan builds the plan from the form over base (which keeps what the
+// form has no field for, e.g. timing). The error names the field.
+func setupPlan(f *form, base engine.Plan) (engine.Plan, string, error) {
+	if name, err := f.firstError(); err != nil {
+		return base, "", fmt.Errorf("%s: %w", name, err)
+	}
+	p := base
+	p.Grid.Dims, _ = engine.ParseList(f.value("D"))
+	p.Grid.Branches, _ = engine.ParseList(f.value("K"))
+	p.Grid.SeqLens, _ = engine.ParseList(f.value("T"))
+	p.Depths, _ = engine.ParseList(f.value("depths"))
+	p.Repeats, _ = strconv.Atoi(f.value("repeats"))
+	p.Seed, _ = strconv.ParseUint(f.value("seed"), 10, 64)
+	p.Policy = f.value("policy")
+	return p, f.value("out"), p.Validate()
+}
+
+// planLine is the live count under a form: configs and the lower bound on
+// the measuring time (with how it is reckoned when there is room), or what
+// is wrong.
+func planLine(f *form, base engine.Plan, st styles, width int) string {
+	p, _, err := setupPlan(f, base)
+	if err != nil {
+		if _, ferr := f.firstError(); ferr != nil {
+			return st.errText.Render("✗ fix the marked field to start")
+		}
+		return st.errText.Width(max(1, width)).Render("✗ " + err.Error())
+	}
+	n := p.Grid.Size()
+	line := st.value.Render(fmt.Sprintf("%d configs", n)) +
+		st.subtle.Render(fmt.Sprintf(" · est. ≥ %s", fmtDur(estimateDuration(p, n))))
+	detail := st.subtle.Render(fmt.Sprintf("  (%d×%d×%d grid × %d repeats × %d depths × min-time %v)",
+		len(p.Grid.Dims), len(p.Grid.Branches), len(p.Grid.SeqLens), p.Repeats, len(p.Depths), p.Timing.MinTime))
+	if lipgloss.Width(line+detail) <= width {
+		line += detail
+	}
+	return line
+}
+
+// setupView is the screen before the sweep starts.
+func (a *app) setupView() string {
+	w := a.width
+	title := a.st.title.Render("hcbench") + a.st.subtle.Render(" · set up a sweep")
+	body := a.setup.view(a.st, w-4)
+	count := planLine(a.setup, a.opt.Plan, a.st, w-4)
+	inner := lipgloss.JoinVertical(lipgloss.Left, body, "", count)
+	pane := a.st.pane.Width(max(0, w-2)).Render(inner)
+	parts := []string{title, pane}
+	if a.status != "" {
+		parts = append(parts, a.statusView())
+	}
+	parts = append(parts, a.helpLine(setupHelp()))
+	return lipgloss.JoinVertical(lipgloss.Left, parts...)
+}

@@ -1,0 +1,230 @@
+package tui
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/table"
+	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/report"
+)
+
+// sortKey is the column the results table is ordered by.
+type sortKey int
+
+const (
+	sortSweep sortKey = iota
+	sortTime
+	sortRMSE
+	sortRobustness
+	sortMemory
+	sortRatio // only with a baseline
+)
+
+var sortNames = [...]string{"#", "time/epoch", "RMSE", "robust", "memory", "vs base"}
+
+func (k sortKey) next(haveBaseline bool) sortKey {
+	n := sortKey(len(sortNames))
+	if !haveBaseline {
+		n = sortRatio
+	}
+	return (k + 1) % n
+}
+
+// column is one table column: its title, width, the sort key it shows
+// (-1 for none) and its cell text. Columns are listed most-scanned first;
+// the last ones are dropped when the pane is narrow.
+type column struct {
+	title string
+	width int
+	sort  sortKey
+	cell  func(i int, r *engine.Result, s *sweep) string
+}
+
+func tableColumns(haveBaseline bool) []column {
+	cols := []column{
+		{"#", 4, sortSweep, func(i int, _ *engine.Result, _ *sweep) string { return strconv.Itoa(i) }},
+		{"config", 15, -1, func(_ int, r *engine.Result, _ *sweep) string { return r.Config.String() }},
+		{"time/epoch", 10, sortTime, func(_ int, r *engine.Result, _ *sweep) string { return fmtSeconds(r.TimeEpochMean) }},
+		{"±CI", 7, -1, func(_ int, r *engine.Result, _ *sweep) string { return ciText(r) }},
+	}
+	if haveBaseline {
+		cols = append(cols, column{"vs base", 13, sortRatio, func(_ int, r *engine.Result, s *sweep) string { return ratioText(s, r.Config) }})
+	}
+	cols = append(cols,
+		column{"RMSE", 7, sortRMSE, func(_ int, r *engine.Result, _ *sweep) string { return fmt.Sprintf("%.4f", r.RMSEMean) }},
+		column{"robust", 6, sortRobustness, func(_ int, r *engine.Result, _ *sweep) string { return fmt.Sprintf("%.3f", r.RobustnessMean) }},
+		column{"memory", 9, sortMemory, func(_ int, r *engine.Result, _ *sweep) string { return fmtBytes(r.MemPeakBytesMax) }},
+		column{"outl", 4, -1, func(_ int, r *engine.Result, _ *sweep) string { return strconv.Itoa(r.Outliers) }},
+		column{"epochs", 6, -1, func(_ int, r *engine.Result, _ *sweep) string { return strconv.Itoa(r.EpochsMeasured) }},
+	)
+	return cols
+}
+
+// ciText is the 95% CI of the median as ± percent of the median, the way
+// benchstat prints it; "?" when there is none.
+func ciText(r *engine.Result) string {
+	m := r.TimeEpochMedian
+	h := math.Max(r.TimeEpochCIHigh-m, m-r.TimeEpochCILow)
+	if !(m > 0) || math.IsNaN(h) || math.IsInf(h, 0) {
+		return "?"
+	}
+	return fmt.Sprintf("±%.1f%%", 100*h/m)
+}
+
+// ratioText is the ratio to the baseline with its p-value, "–" for a
+// config the baseline lacks.
+func ratioText(s *sweep, c engine.Config) string {
+	e, ok := s.ratios[c]
+	if !ok {
+		return "–"
+	}
+	if math.IsNaN(e.Cmp.P) {
+		return report.FormatRatio(e.Cmp.Ratio)
+	}
+	return fmt.Sprintf("%s p=%.2f", report.FormatRatio(e.Cmp.Ratio), e.Cmp.P)
+}
+
+// resultsTable wraps bubbles/table with sorting and a layout that drops the
+// least-scanned columns when narrow. Rows are rebuilt only when the results
+// or the order change.
+type resultsTable struct {
+	t        table.Model
+	by       sortKey
+	desc     bool
+	version  int // sweep version the rows were built from; -1 forces a rebuild
+	width    int
+	height   int
+	baseline bool
+	cols     []column
+}
+
+func newResultsTable(st styles) resultsTable {
+	km := table.KeyMap{
+		LineUp:     keys.Up,
+		LineDown:   keys.Down,
+		PageUp:     key.NewBinding(key.WithKeys("pgup")),
+		PageDown:   key.NewBinding(key.WithKeys("pgdown")),
+		GotoTop:    key.NewBinding(key.WithKeys("home")),
+		GotoBottom: key.NewBinding(key.WithKeys("end")),
+	}
+	t := table.New(table.WithKeyMap(km), table.WithFocused(true))
+	t.SetStyles(table.Styles{Header: st.tableHeader, Cell: st.tableCell, Selected: st.tableSelected})
+	return resultsTable{t: t, version: -1}
+}
+
+func (rt *resultsTable) cycleSort(haveBaseline bool) {
+	rt.by = rt.by.next(haveBaseline)
+	rt.desc = false
+	rt.version = -1
+}
+
+func (rt *resultsTable) reverse() {
+	rt.desc = !rt.desc
+	rt.version = -1
+}
+
+// sync rebuilds columns and rows when the size, the data or the order
+// changed.
+func (rt *resultsTable) sync(s *sweep, width, height int, haveBaseline bool) {
+	if width != rt.width || haveBaseline != rt.baseline || rt.cols == nil {
+		rt.width, rt.baseline = width, haveBaseline
+		rt.cols = fitColumns(tableColumns(haveBaseline), width)
+		rt.t.SetRows(nil) // columns may shrink: rows must not be wider than them
+		rt.t.SetColumns(make([]table.Column, len(rt.cols)))
+		rt.version = -1
+	}
+	if height != rt.height {
+		rt.height = height
+		rt.t.SetHeight(max(2, height))
+	}
+	rt.t.SetWidth(width)
+	if rt.version == s.version {
+		return
+	}
+	rt.version = s.version
+	tc := make([]table.Column, len(rt.cols))
+	for i, c := range rt.cols {
+		title := c.title
+		if c.sort == rt.by {
+			title += sortArrow(rt.desc)
+		}
+		tc[i] = table.Column{Title: title, Width: c.width}
+	}
+	rt.t.SetColumns(tc)
+
+	type entry struct {
+		i int
+		r *engine.Result
+	}
+	entries := make([]entry, 0, len(s.results))
+	for i, c := range s.order {
+		if r, ok := s.results[c]; ok {
+			entries = append(entries, entry{i + 1, r})
+		}
+	}
+	val := func(e entry) float64 {
+		switch rt.by {
+		case sortTime:
+			return e.r.TimeEpochMean
+		case sortRMSE:
+			return e.r.RMSEMean
+		case sortRobustness:
+			return e.r.RobustnessMean
+		case sortMemory:
+			return float64(e.r.MemPeakBytesMax)
+		case sortRatio:
+			if b, ok := s.ratios[e.r.Config]; ok && b.Cmp.Ratio > 0 {
+				return b.Cmp.Ratio
+			}
+			return math.Inf(1) // unmatched configs last
+		}
+		return float64(e.i)
+	}
+	slices.SortStableFunc(entries, func(a, b entry) int {
+		if rt.desc {
+			return cmp.Compare(val(b), val(a))
+		}
+		return cmp.Compare(val(a), val(b))
+	})
+	rows := make([]table.Row, len(entries))
+	for k, e := range entries {
+		row := make(table.Row, len(rt.cols))
+		for j, c := range rt.cols {
+			row[j] = c.cell(e.i, e.r, s)
+		}
+		rows[k] = row
+	}
+	rt.t.SetRows(rows)
+	if rt.t.Cursor() < 0 && len(rows) > 0 {
+		// SetRows leaves the cursor at -1 after an empty table, which
+		// makes bubbles/table draw one row less than it has room for.
+		rt.t.SetCursor(0)
+	}
+}
+
+func sortArrow(desc bool) string {
+	if desc {
+		return "↓"
+	}
+	return "↑"
+}
+
+// fitColumns keeps the leading columns that fit in width (each cell has one
+// space of padding on each side).
+func fitColumns(cols []column, width int) []column {
+	used := 0
+	for i, c := range cols {
+		used += c.width + 2
+		if used > width {
+			return cols[:max(1, i)]
+		}
+	}
+	return cols
+}
+
+func (rt *resultsTable) view() string { return rt.t.View() }
