@@ -1,0 +1,89 @@
+package report
+
+import (
+	"encoding/csv"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/hcbench/hcbench/engine"
+)
+
+// csvHeader is the reference's 16 columns in its order, then this
+// project's. Outside tools read the first 16 by position.
+var csvHeader = []string{
+	"run_id", "D", "K", "T", "depths",
+	"time_epoch_mean", "time_epoch_std", "time_forward_mean", "time_forward_std",
+	"mem_peak_bytes_max", "total_mean", "total_std", "rmse_mean", "rmse_std",
+	"overshoot_mean", "robustness_mean",
+	// extras
+	"time_epoch_median", "time_epoch_ci_low", "time_epoch_ci_high",
+	"epochs_measured", "outliers", "repeats", "policy", "time_elapsed",
+}
+
+// WriteCSV replaces path with the results of one run, atomically: a reader
+// sees the previous complete file or the new one, never a part. Floats keep
+// full precision, integers stay integers, depths read "[1, 2, 3]".
+func WriteCSV(path string, runID int64, results []engine.Result) error {
+	return writeCSV(osFS{}, path, runID, results)
+}
+
+func writeCSV(fsys fileSystem, path string, runID int64, results []engine.Result) error {
+	return writeAtomic(fsys, path, func(w io.Writer) error { return encodeCSV(w, runID, results) })
+}
+
+func encodeCSV(w io.Writer, runID int64, results []engine.Result) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader); err != nil {
+		return err
+	}
+	i := strconv.Itoa
+	for _, r := range results {
+		row := []string{
+			strconv.FormatInt(runID, 10), i(r.D), i(r.K), i(r.T), FormatDepths(r.Depths),
+			pyFloat(r.TimeEpochMean), pyFloat(r.TimeEpochStd), pyFloat(r.TimeForwardMean), pyFloat(r.TimeForwardStd),
+			strconv.FormatInt(r.MemPeakBytesMax, 10), pyFloat(r.TotalMean), pyFloat(r.TotalStd),
+			pyFloat(r.RMSEMean), pyFloat(r.RMSEStd), pyFloat(r.OvershootMean), pyFloat(r.RobustnessMean),
+			pyFloat(r.TimeEpochMedian), pyFloat(r.TimeEpochCILow), pyFloat(r.TimeEpochCIHigh),
+			i(r.EpochsMeasured), i(r.Outliers), i(r.Repeats), r.Policy, pyFloat(r.TimeElapsed),
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// FormatDepths writes a depth schedule as the reference does: "[1, 2, 3]".
+func FormatDepths(d []int) string {
+	s := make([]string, len(d))
+	for i, v := range d {
+		s[i] = strconv.Itoa(v)
+	}
+	return "[" + strings.Join(s, ", ") + "]"
+}
+
+// pyFloat formats v as Python's repr does, which is what the reference's
+// CSV (pandas) holds: the shortest digits that read back to v, "0.0" rather
+// than "0", an exponent only below 1e-4 or from 1e16. NaN is an empty
+// cell, as pandas writes it and reads it back.
+func pyFloat(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return ""
+	case math.IsInf(v, 1):
+		return "inf"
+	case math.IsInf(v, -1):
+		return "-inf"
+	}
+	if a := math.Abs(v); a != 0 && (a < 1e-4 || a >= 1e16) {
+		return strconv.FormatFloat(v, 'e', -1, 64)
+	}
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	if !strings.Contains(s, ".") {
+		s += ".0"
+	}
+	return s
+}

@@ -1,0 +1,144 @@
+package report
+
+import (
+	"bufio"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// fileSystem is the part of the OS the writers use. It exists so that tests
+// can make a write fail half-way (a full disk) and check that nothing is
+// lost; production code always uses osFS.
+type fileSystem interface {
+	OpenFile(name string, flag int, perm fs.FileMode) (file, error)
+	Rename(oldpath, newpath string) error
+	Remove(name string) error
+	MkdirAll(path string, perm fs.FileMode) error
+	Stat(name string) (fs.FileInfo, error)
+}
+
+// file is the part of *os.File the writers use.
+type file interface {
+	io.Writer
+	io.ReaderAt
+	Sync() error
+	Close() error
+	Stat() (fs.FileInfo, error)
+	Truncate(size int64) error
+}
+
+type osFS struct{}
+
+func (osFS) OpenFile(name string, flag int, perm fs.FileMode) (file, error) {
+	f, err := os.OpenFile(name, flag, perm)
+	if err != nil {
+		return nil, err // a nil *os.File must not become a non-nil interface
+	}
+	return f, nil
+}
+func (osFS) Rename(oldpath, newpath string) error         { return os.Rename(oldpath, newpath) }
+func (osFS) Remove(name string) error                     { return os.Remove(name) }
+func (osFS) MkdirAll(path string, perm fs.FileMode) error { return os.MkdirAll(path, perm) }
+func (osFS) Stat(name string) (fs.FileInfo, error)        { return os.Stat(name) }
+
+// createTemp creates a new file next to path for an atomic replace. Unlike
+// os.CreateTemp it asks for mode 0666, so the umask decides the final
+// permissions as for any other file the user creates (os.CreateTemp's 0600
+// would make the reports private after the rename).
+func createTemp(fsys fileSystem, path string) (file, string, error) {
+	dir, base := filepath.Split(path)
+	var lastErr error
+	for range 10 {
+		var b [6]byte
+		_, _ = rand.Read(b[:])
+		name := filepath.Join(dir, "."+base+"."+hex.EncodeToString(b[:])+".tmp")
+		f, err := fsys.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+		if err == nil {
+			return f, name, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, "", err
+		}
+		lastErr = err
+	}
+	return nil, "", lastErr
+}
+
+// writeAtomic replaces path with what write produces: it writes a temporary
+// file in the same directory, syncs it and renames it over path, so a
+// reader sees either the old complete file or the new complete one, never
+// half of one. On failure the temporary file is removed and path is
+// untouched; the error names path.
+func writeAtomic(fsys fileSystem, path string, write func(w io.Writer) error) (err error) {
+	f, tmp, err := createTemp(fsys, path)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			fsys.Remove(tmp)
+			err = fmt.Errorf("writing %s: %w", path, err)
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 64<<10)
+	if err := write(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return fsys.Rename(tmp, path)
+}
+
+// prepareDir creates dir and proves that files can be created in it.
+func prepareDir(fsys fileSystem, dir string) error {
+	if dir == "" {
+		dir = "."
+	}
+	if st, err := fsys.Stat(dir); err == nil && !st.IsDir() {
+		return fmt.Errorf("output directory %s: is a file, not a directory", dir)
+	}
+	if err := fsys.MkdirAll(dir, 0o777); err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) && pe.Path != dir {
+			// A parent is the problem (a file where a directory should be,
+			// no permission): say which.
+			return fmt.Errorf("output directory %s: cannot create it: %s: %w", dir, pe.Path, pe.Err)
+		}
+		return fmt.Errorf("output directory %s: cannot create it: %w", dir, unwrapPath(err))
+	}
+	f, probe, err := createTemp(fsys, filepath.Join(dir, "write-probe"))
+	if err != nil {
+		return fmt.Errorf("output directory %s: is not writable: %w", dir, unwrapPath(err))
+	}
+	cerr := f.Close()
+	rerr := fsys.Remove(probe)
+	if cerr != nil || rerr != nil {
+		return fmt.Errorf("output directory %s: is not writable: %w", dir, errors.Join(cerr, rerr))
+	}
+	return nil
+}
+
+// unwrapPath drops the *fs.PathError layer when the message already names
+// the path, so errors read "dir: is not writable: permission denied" rather
+// than repeating a temporary file's name.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

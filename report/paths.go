@@ -1,0 +1,53 @@
+// Package report turns engine results into the files the Python reference's
+// users already read — the JSONL history, the CSV of the latest run, the two
+// figures (PNG and SVG) — plus a Markdown table and the quick summary, and
+// compares a run with a baseline. Measured results are never lost: each is
+// appended to the JSONL the moment it is added, every other file is replaced
+// atomically, and a failed write leaves the results in memory for a retry.
+package report
+
+import "path/filepath"
+
+// File names in the output directory, as the reference names them (the
+// Markdown and SVG files are this project's additions).
+const (
+	FileJSONL      = "qmlhc_benchmarks.jsonl"
+	FileCSV        = "qmlhc_benchmarks.csv"
+	FileMarkdown   = "qmlhc_benchmarks.md"
+	FileTimesPNG   = "bench_times.png"
+	FileTimesSVG   = "bench_times.svg"
+	FileScalingPNG = "bench_scaling.png"
+	FileScalingSVG = "bench_scaling.svg"
+)
+
+// Paths are the report files of one output directory.
+type Paths struct {
+	Dir, JSONL, CSV, Markdown, TimesPNG, TimesSVG, ScalingPNG, ScalingSVG string
+}
+
+// PathsFor names the report files in dir. Paths stay relative when dir is.
+func PathsFor(dir string) Paths {
+	j := func(name string) string { return filepath.Join(dir, name) }
+	return Paths{
+		Dir:        dir,
+		JSONL:      j(FileJSONL),
+		CSV:        j(FileCSV),
+		Markdown:   j(FileMarkdown),
+		TimesPNG:   j(FileTimesPNG),
+		TimesSVG:   j(FileTimesSVG),
+		ScalingPNG: j(FileScalingPNG),
+		ScalingSVG: j(FileScalingSVG),
+	}
+}
+
+// written lists the files in the order the summary prints them: the
+// reference's four first, then this project's additions.
+func (p Paths) written() []string {
+	return []string{p.JSONL, p.CSV, p.TimesPNG, p.ScalingPNG, p.Markdown, p.TimesSVG, p.ScalingSVG}
+}
+
+// PrepareDir creates dir (and its parents) and proves that files can be
+// created in it, so an unusable output directory is reported before any
+// work starts. The error names the path and the reason (a file is in the
+// way, permission denied, ...).
+func PrepareDir(dir string) error { return prepareDir(osFS{}, dir) }

@@ -1,0 +1,243 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/hcbench/hcbench/engine"
+)
+
+// env is what a Recorder takes from its surroundings; tests replace it to
+// make output deterministic and to inject write failures.
+type env struct {
+	fs      fileSystem
+	machine func(version string) Machine
+	now     func() time.Time
+}
+
+func defaultEnv() env { return env{fs: osFS{}, machine: thisMachine, now: time.Now} }
+
+// Recorder keeps one run's results: in memory, in the JSONL (one line
+// appended and synced per result) and, on Save, in the CSV, the Markdown
+// and the figures. Memory is the source of truth: a failed write never
+// drops a result, and a later Add or Save retries it. A Recorder is not
+// safe for concurrent use.
+type Recorder struct {
+	meta    Meta
+	paths   Paths
+	env     env
+	machine Machine
+	started time.Time
+
+	results []engine.Result
+	pos     map[engine.Config]int
+
+	jsonl   file     // nil until opened (again after Close)
+	pending [][]byte // encoded lines not yet safely in the JSONL
+}
+
+// NewRecorder prepares dir and opens its JSONL for appending. prior are
+// results of this run already on disk (a resumed run): they are kept in
+// memory for the reports but not appended again.
+func NewRecorder(meta Meta, dir string, prior []engine.Result) (*Recorder, error) {
+	return newRecorder(meta, dir, prior, defaultEnv())
+}
+
+func newRecorder(meta Meta, dir string, prior []engine.Result, e env) (*Recorder, error) {
+	if err := prepareDir(e.fs, dir); err != nil {
+		return nil, err
+	}
+	r := &Recorder{
+		meta:    meta,
+		paths:   PathsFor(dir),
+		env:     e,
+		machine: e.machine(meta.Version),
+		started: e.now().UTC().Truncate(time.Second),
+		pos:     map[engine.Config]int{},
+	}
+	for _, res := range prior {
+		r.keep(res)
+	}
+	if err := r.open(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// open opens the JSONL for appending and mends a torn last line left by a
+// crash, so that the next line starts on a line of its own.
+func (r *Recorder) open() error {
+	f, err := r.env.fs.OpenFile(r.paths.JSONL, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o666)
+	if err != nil {
+		return fmt.Errorf("opening %s: %w", r.paths.JSONL, unwrapPath(err))
+	}
+	if err := mendTail(f); err != nil {
+		f.Close()
+		return fmt.Errorf("opening %s: %w", r.paths.JSONL, err)
+	}
+	r.jsonl = f
+	return nil
+}
+
+// mendTail makes f end with a newline. A last line without one is either
+// complete JSON (kept: a newline is added) or the torn remains of an
+// interrupted append (cut off: it is unreadable anyway, and appending to it
+// would glue it to the next record).
+func mendTail(f file) error {
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	size := st.Size()
+	if size == 0 {
+		return nil
+	}
+	// Read backwards to the last newline.
+	const chunk = 64 << 10
+	var tail []byte
+	end := size
+	for end > 0 {
+		start := max(0, end-chunk)
+		buf := make([]byte, end-start)
+		if _, err := f.ReadAt(buf, start); err != nil && err != io.EOF {
+			return err
+		}
+		if len(tail) == 0 && buf[len(buf)-1] == '\n' {
+			return nil
+		}
+		tail = append(buf, tail...)
+		if i := bytes.LastIndexByte(buf, '\n'); i >= 0 {
+			tail = tail[i+1:]
+			break
+		}
+		end = start
+	}
+	if _, err := parseRecord(tail); err == nil {
+		_, err := f.Write([]byte{'\n'})
+		return err
+	}
+	if err := f.Truncate(size - int64(len(tail))); err != nil {
+		return err
+	}
+	return f.Sync()
+}
+
+// keep puts res in memory: a config added again replaces its earlier
+// result in place, so the sweep order is kept.
+func (r *Recorder) keep(res engine.Result) {
+	if i, ok := r.pos[res.Config]; ok {
+		r.results[i] = res
+		return
+	}
+	r.pos[res.Config] = len(r.results)
+	r.results = append(r.results, res)
+}
+
+// Add keeps res in memory, then appends it to the JSONL and syncs the file,
+// so a crash loses at most the config being measured. When the append
+// fails the result stays in memory and the line is retried by the next Add
+// or Save; the error names the JSONL.
+func (r *Recorder) Add(res engine.Result) error {
+	r.keep(res)
+	line, err := encodeRecord(r.record(res))
+	if err != nil {
+		return fmt.Errorf("encoding %s for %s: %w", res.Config, r.paths.JSONL, err)
+	}
+	r.pending = append(r.pending, line)
+	return r.flush()
+}
+
+func (r *Recorder) record(res engine.Result) Record {
+	return Record{
+		RunID:   r.meta.RunID,
+		Result:  res,
+		Machine: r.machine,
+		Timing:  r.meta.Plan.Timing,
+		Seed:    r.meta.Plan.Seed,
+		Started: r.started,
+	}
+}
+
+// flush appends the pending lines in order. A line is appended by one
+// write and synced; when either fails the file is cut back to its length
+// before the write, so that a half-written line never sits in the middle of
+// the history, and the line stays pending.
+func (r *Recorder) flush() error {
+	if len(r.pending) == 0 {
+		return nil
+	}
+	if r.jsonl == nil {
+		if err := r.open(); err != nil {
+			return err
+		}
+	}
+	for len(r.pending) > 0 {
+		st, err := r.jsonl.Stat()
+		if err != nil {
+			return fmt.Errorf("appending to %s: %w", r.paths.JSONL, err)
+		}
+		size := st.Size()
+		_, err = r.jsonl.Write(r.pending[0])
+		if err == nil {
+			err = r.jsonl.Sync()
+		}
+		if err != nil {
+			if terr := r.jsonl.Truncate(size); terr != nil {
+				// The file may now end in a torn line; reopening mends it.
+				r.jsonl.Close()
+				r.jsonl = nil
+			}
+			return fmt.Errorf("appending to %s: %w", r.paths.JSONL, unwrapPath(err))
+		}
+		r.pending[0] = nil
+		r.pending = r.pending[1:]
+	}
+	r.pending = nil
+	return nil
+}
+
+// Results are the run's results in the order added (prior first).
+func (r *Recorder) Results() []engine.Result { return slices.Clone(r.results) }
+
+// Paths are the files the Recorder writes.
+func (r *Recorder) Paths() Paths { return r.paths }
+
+// Meta is the run's description.
+func (r *Recorder) Meta() Meta { return r.meta }
+
+// Save appends any pending JSONL lines and rewrites the CSV (atomically),
+// the Markdown and both figures. Every file is attempted; the errors are
+// joined, each naming its file. Memory is never touched, so Save can be
+// called again after a failure, and as often as wanted.
+func (r *Recorder) Save() error {
+	errs := []error{r.flush()}
+	errs = append(errs, writeReports(r.env.fs, r.paths, r.meta.RunID, r.results)...)
+	return errors.Join(errs...)
+}
+
+// writeReports writes everything but the JSONL.
+func writeReports(fsys fileSystem, p Paths, runID int64, results []engine.Result) []error {
+	return []error{
+		writeCSV(fsys, p.CSV, runID, results),
+		writeMarkdown(fsys, p.Markdown, runID, results),
+		writeFigures(fsys, p, results),
+	}
+}
+
+// Close appends pending lines and closes the JSONL. The Recorder stays
+// usable: a later Add or Save opens the file again.
+func (r *Recorder) Close() error {
+	err := r.flush()
+	if r.jsonl != nil {
+		if cerr := r.jsonl.Close(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("closing %s: %w", r.paths.JSONL, cerr))
+		}
+		r.jsonl = nil
+	}
+	return err
+}

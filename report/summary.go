@@ -1,0 +1,234 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/stats"
+)
+
+// timeUnits are the units FormatSeconds and the figures choose from.
+var timeUnits = []struct {
+	name  string
+	scale float64 // seconds per unit
+}{{"ns", 1e-9}, {"µs", 1e-6}, {"ms", 1e-3}, {"s", 1}}
+
+// FormatSeconds writes a duration in seconds readably with three
+// significant digits: "850ns", "41.2µs", "3.05ms", "1.20s", "125s".
+func FormatSeconds(sec float64) string {
+	switch {
+	case math.IsNaN(sec):
+		return "n/a"
+	case math.IsInf(sec, 0):
+		if sec < 0 {
+			return "-∞"
+		}
+		return "∞"
+	case sec < 0:
+		return "-" + FormatSeconds(-sec)
+	case sec == 0:
+		return "0s"
+	}
+	for i, u := range timeUnits {
+		v := round3(sec / u.scale)
+		// Move up a unit when rounding reaches 1000 ("1.00ms", not "1000µs").
+		if v < 1000 || i == len(timeUnits)-1 {
+			return strconv.FormatFloat(v, 'f', decimals3(v), 64) + u.name
+		}
+	}
+	panic("unreachable")
+}
+
+// round3 rounds v > 0 to three significant digits.
+func round3(v float64) float64 {
+	if v <= 0 {
+		return v
+	}
+	p := math.Pow(10, 2-math.Floor(math.Log10(v)))
+	return math.Round(v*p) / p
+}
+
+// decimals3 is the number of decimals that shows three significant digits
+// of v (none from 100 up).
+func decimals3(v float64) int {
+	if v <= 0 {
+		return 0
+	}
+	return max(0, 2-int(math.Floor(math.Log10(v))))
+}
+
+// finished are the results with a usable time: the ones the summary, the
+// fit and the figures can place.
+func finished(results []engine.Result) []engine.Result {
+	var out []engine.Result
+	for _, r := range results {
+		if r.TimeEpochMean > 0 && !math.IsInf(r.TimeEpochMean, 1) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// extremes are the fastest and slowest results by time_epoch_mean (the
+// first of equals).
+func extremes(results []engine.Result) (fast, slow engine.Result, ok bool) {
+	fin := finished(results)
+	if len(fin) == 0 {
+		return fast, slow, false
+	}
+	fast, slow = fin[0], fin[0]
+	for _, r := range fin[1:] {
+		if r.TimeEpochMean < fast.TimeEpochMean {
+			fast = r
+		}
+		if r.TimeEpochMean > slow.TimeEpochMean {
+			slow = r
+		}
+	}
+	return fast, slow, true
+}
+
+// ScalingFit fits time_epoch_mean ∝ D^a K^b T^c by least squares on logs
+// over the finished configs (stats.FitPowerLaw). Axes with a single value
+// are left out and listed in Fit.Dropped.
+func ScalingFit(results []engine.Result) (stats.Fit, error) {
+	fin := finished(results)
+	times := make([]float64, len(fin))
+	d := make([]float64, len(fin))
+	k := make([]float64, len(fin))
+	t := make([]float64, len(fin))
+	for i, r := range fin {
+		times[i], d[i], k[i], t[i] = r.TimeEpochMean, float64(r.D), float64(r.K), float64(r.T)
+	}
+	return stats.FitPowerLaw(times, []stats.Axis{{Name: "D", Values: d}, {Name: "K", Values: k}, {Name: "T", Values: t}})
+}
+
+// summaryLabel pads a summary line's label to the reference's column.
+func summaryLabel(label string) string { return fmt.Sprintf("- %-15s: ", label) }
+
+// QuickSummaryLines are the summary's "- Fastest config", "- Slowest
+// config" and "- Scaling fit" lines.
+func QuickSummaryLines(results []engine.Result) []string {
+	fast, slow, ok := extremes(results)
+	if !ok {
+		return []string{summaryLabel("Fastest config") + "none (no config finished)",
+			summaryLabel("Slowest config") + "none (no config finished)",
+			summaryLabel("Scaling fit") + "none (no config finished)"}
+	}
+	return []string{
+		summaryLabel("Fastest config") + describeExtreme(fast),
+		summaryLabel("Slowest config") + describeExtreme(slow),
+		summaryLabel("Scaling fit") + describeFit(results),
+	}
+}
+
+func describeExtreme(r engine.Result) string {
+	return fmt.Sprintf("%s  time/epoch=%s  RMSE=%.4f  Robustness=%.3f",
+		r.Config, FormatSeconds(r.TimeEpochMean), r.RMSEMean, r.RobustnessMean)
+}
+
+// describeFit is the fit as one line, or why there is none.
+func describeFit(results []engine.Result) string {
+	fit, err := ScalingFit(results)
+	if err != nil {
+		return "none (" + fitProblem(err) + ")"
+	}
+	s := fit.String()
+	if len(fit.Dropped) > 0 {
+		s += "; " + strings.Join(fit.Dropped, ", ") + " left out (one value)"
+	}
+	return s
+}
+
+// fitProblem says in a few words why there is no fit.
+func fitProblem(err error) string {
+	switch {
+	case errors.Is(err, stats.ErrNoVaryingAxis):
+		return "D, K and T each have a single value"
+	case errors.Is(err, stats.ErrTooFewPoints), errors.Is(err, stats.ErrCollinear):
+		return strings.TrimPrefix(err.Error(), "stats: power-law fit: ")
+	}
+	return err.Error()
+}
+
+// SummaryOptions are the optional parts of WriteSummary.
+type SummaryOptions struct {
+	Baseline *Baseline // add the comparison line
+	Warnings bool      // add a line per noisy config
+}
+
+// maxWarnings caps the noisy-config lines; a sweep of thousands of configs
+// must not bury the summary.
+const maxWarnings = 10
+
+// WriteSummary prints the end-of-run block:
+//
+//	Benchmark complete. Results saved to:
+//	- <the files that exist, one per line>
+//
+//	Quick Summary:
+//	- Fastest config : ...
+//	- Slowest config : ...
+//	- Scaling fit    : ...
+//
+// then the baseline comparison and the noise warnings when asked for. Paths
+// are printed as given (relative stays relative); a file that is not on disk
+// (a failed save) is not listed.
+func WriteSummary(w io.Writer, p Paths, results []engine.Result, opt SummaryOptions) error {
+	var b strings.Builder
+	b.WriteString("Benchmark complete. Results saved to:\n")
+	for _, f := range p.written() {
+		if f == "" {
+			continue
+		}
+		if _, err := os.Stat(f); err == nil {
+			b.WriteString("- " + f + "\n")
+		}
+	}
+	b.WriteString("\nQuick Summary:\n")
+	for _, l := range QuickSummaryLines(results) {
+		b.WriteString(l + "\n")
+	}
+	if opt.Baseline != nil {
+		b.WriteString(summaryLabel("Baseline") + opt.Baseline.describe() + "\n")
+	}
+	if opt.Warnings {
+		for _, l := range noiseWarnings(results) {
+			b.WriteString(l + "\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// noiseWarnings are a line per config whose median is too uncertain
+// (stats.Summary.Noisy), naming it and what to do about it.
+func noiseWarnings(results []engine.Result) []string {
+	var lines []string
+	extra := 0
+	for _, r := range results {
+		if len(r.Samples) == 0 {
+			continue // nothing to judge (a record from before samples were kept)
+		}
+		noisy, why := stats.Summarize(r.Samples, stats.DefaultConfidence).Noisy()
+		if !noisy {
+			continue
+		}
+		if len(lines) == maxWarnings {
+			extra++
+			continue
+		}
+		lines = append(lines, summaryLabel("Warning")+
+			fmt.Sprintf("%s is noisy (%s); measure longer with a larger --min-time", r.Config, why))
+	}
+	if extra > 0 {
+		lines = append(lines, summaryLabel("Warning")+fmt.Sprintf("%d more noisy configs", extra))
+	}
+	return lines
+}
