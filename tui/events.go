@@ -24,6 +24,9 @@ type sweeper interface {
 
 type startFunc func(ctx context.Context, p engine.Plan, o engine.Options) (sweeper, error)
 
+// newSweeper starts the engine; tests that go through Run replace it.
+var newSweeper startFunc = startEngine
+
 func startEngine(ctx context.Context, p engine.Plan, o engine.Options) (sweeper, error) {
 	r, err := engine.Start(ctx, p, o)
 	if err != nil {

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"math"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -28,6 +29,7 @@ type fakeSweeper struct {
 	grids  []engine.Grid
 	done   chan struct{}
 	once   sync.Once
+	prior  []engine.Result // Options.Prior it was started with
 }
 
 func newFakeSweeper(p engine.Plan) *fakeSweeper {
@@ -112,8 +114,9 @@ func testModel(t testing.TB, opt Options) (Model, chan *fakeSweeper) {
 	m := NewModel(opt)
 	m.a.now = func() time.Time { return testEpoch }
 	started := make(chan *fakeSweeper, 16)
-	m.a.start = func(_ context.Context, p engine.Plan, _ engine.Options) (sweeper, error) {
+	m.a.start = func(_ context.Context, p engine.Plan, o engine.Options) (sweeper, error) {
 		f := newFakeSweeper(p)
+		f.prior = o.Prior
 		started <- f
 		return f, nil
 	}
@@ -152,4 +155,9 @@ func keyMsg(s string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyCtrlU}
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -89,7 +89,7 @@ func NewModel(opt Options) Model {
 		opt:         opt,
 		ctx:         context.Background(),
 		now:         time.Now,
-		start:       startEngine,
+		start:       newSweeper,
 		st:          st,
 		help:        newHelp(st),
 		width:       80,
@@ -108,17 +108,20 @@ func NewModel(opt Options) Model {
 }
 
 // Init starts the frame ticker and, with StartNow and nothing to ask,
-// the sweep.
+// the sweep (through Update, so that a failure there is caught like any).
 func (m Model) Init() tea.Cmd {
 	a := m.a
 	cmds := []tea.Cmd{tick()}
 	if a.prompt == nil && a.opt.StartNow {
-		cmds = append(cmds, a.startFromPlan(a.opt.Plan, a.opt.OutDir))
+		cmds = append(cmds, func() tea.Msg { return startMsg{} })
 	}
 	return tea.Batch(cmds...)
 }
 
 type frameMsg struct{}
+
+// startMsg starts the plan given in Options (--run).
+type startMsg struct{}
 
 // interruptMsg is a SIGINT/SIGTERM/SIGHUP (the caller's context) or a
 // program-level stop: save and leave as for q.
@@ -134,12 +137,12 @@ func tick() tea.Cmd {
 // Update routes a message to the part of the screen that owns it. A panic
 // anywhere below is recovered here: the sweep is stopped, the error kept
 // for Run, and the program quits normally so the terminal is restored.
-func (m Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
+func (m Model) Update(msg tea.Msg) (out tea.Model, cmd tea.Cmd) {
 	a := m.a
 	defer func() {
 		if r := recover(); r != nil {
 			a.recordPanic(r)
-			cmd = tea.Quit
+			out, cmd = m, tea.Quit
 		}
 	}()
 	if a.panicErr != nil {
@@ -161,6 +164,8 @@ func (m Model) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
 		return m, a.onKey(msg)
 	case savedMsg:
 		return m, a.onSaved(msg)
+	case startMsg:
+		return m, a.startFromPlan(a.opt.Plan, a.opt.OutDir)
 	case interruptMsg:
 		a.interrupted = true
 		return m, a.quit()

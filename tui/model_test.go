@@ -37,8 +37,7 @@ func checkFits(t *testing.T, v string, w, h int) {
 func startedModel(t *testing.T, w, h int, evs ...engine.Event) (Model, *fakeSweeper) {
 	t.Helper()
 	m, started := testModel(t, Options{StartNow: true})
-	m = update(m, size(w, h))
-	m.Init()
+	m = update(m, size(w, h), startMsg{})
 	f := <-started
 	return feed(m, evs...), f
 }
@@ -176,8 +175,7 @@ func TestMetricCycles(t *testing.T) {
 	}
 	// A baseline adds the ratio.
 	mb, started := testModel(t, Options{StartNow: true, Baseline: []engine.Result{*synthResult(engine.Config{D: 3, K: 3, T: 48}, p)}})
-	mb = update(mb, size(120, 40))
-	mb.Init()
+	mb = update(mb, size(120, 40), startMsg{})
 	<-started
 	for range 4 {
 		mb = update(mb, keyMsg("m"))

@@ -86,39 +86,55 @@ func Run(ctx context.Context, opt Options) (out Outcome, err error) {
 }
 
 // finish stops whatever still runs, saves what has not been saved, and
-// gathers the outcome. The terminal is already restored when it runs.
+// gathers the outcome. The terminal is already restored when it runs. Each
+// step is guarded so that a panic in one (a second failure after the one
+// that ended the program) still lets the reports be saved.
 func (a *app) finish() Outcome {
-	a.stopAll()
 	var out Outcome
-	out.Interrupted = a.interrupted
+	a.guard(a.stopAll)
 	for _, o := range a.orphans {
-		waitClosed(o.r)
-		o.rec.Save()
-		o.rec.Close()
+		a.guard(func() { waitClosed(o.r) })
+		a.guard(func() { o.rec.Save(); o.rec.Close() })
 	}
 	if a.run != nil && !a.run.closed {
 		// Events still queued are results not yet on disk: record them.
-		for ev := range drainAll(a.run.r) {
-			if ev.Kind == engine.ConfigFinished && ev.Result != nil && !ev.Reused {
-				a.rec.Add(*ev.Result)
+		a.guard(func() {
+			for ev := range drainAll(a.run.r) {
+				if ev.Kind == engine.ConfigFinished && ev.Result != nil && !ev.Reused {
+					a.rec.Add(*ev.Result)
+				}
 			}
-		}
+		})
 	}
+	out.Interrupted = a.interrupted
 	if a.rec == nil {
 		return out
 	}
 	out.Paths = a.rec.Paths()
 	out.SaveErr = a.saveErr
-	if !a.finalSaved {
-		out.SaveErr = a.rec.Save()
-	}
-	out.Results = a.rec.Results()
-	a.rec.Close()
-	if a.haveBaseline() {
-		b := report.CompareBaseline(a.opt.BaselinePath, a.baseline, out.Results)
-		out.Baseline = &b
-	}
+	a.guard(func() {
+		if !a.finalSaved {
+			out.SaveErr = a.rec.Save()
+		}
+		out.Results = a.rec.Results()
+		a.rec.Close()
+		if a.haveBaseline() {
+			b := report.CompareBaseline(a.opt.BaselinePath, a.baseline, out.Results)
+			out.Baseline = &b
+		}
+	})
 	return out
+}
+
+// guard runs f, keeping a panic as the run's error instead of letting it
+// unwind past the save.
+func (a *app) guard(f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			a.recordPanic(r)
+		}
+	}()
+	f()
 }
 
 // drainAll yields the runner's remaining events until its channel closes

@@ -1,0 +1,252 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/report"
+)
+
+// countingSweeper passes a real runner's events on, counting per config how
+// often it was measured (ConfigStarted) and reused, and keeping the first
+// Result each ConfigFinished carried.
+type countingSweeper struct {
+	sweeper
+	out chan engine.Event
+	log *eventLog
+}
+
+type eventLog struct {
+	mu     sync.Mutex
+	starts map[engine.Config]int
+	reused map[engine.Config]int
+	first  map[engine.Config]*engine.Result
+}
+
+func newEventLog() *eventLog {
+	return &eventLog{starts: map[engine.Config]int{}, reused: map[engine.Config]int{}, first: map[engine.Config]*engine.Result{}}
+}
+
+func (l *eventLog) countingStart(ctx context.Context, p engine.Plan, o engine.Options) (sweeper, error) {
+	r, err := startEngine(ctx, p, o)
+	if err != nil {
+		return nil, err
+	}
+	c := &countingSweeper{sweeper: r, out: make(chan engine.Event, 1024), log: l}
+	go func() {
+		defer close(c.out)
+		for ev := range r.Events() {
+			l.mu.Lock()
+			switch {
+			case ev.Kind == engine.ConfigStarted:
+				l.starts[ev.Config]++
+			case ev.Kind == engine.ConfigFinished && ev.Reused:
+				l.reused[ev.Config]++
+			case ev.Kind == engine.ConfigFinished:
+				if _, ok := l.first[ev.Config]; !ok {
+					l.first[ev.Config] = ev.Result
+				}
+			}
+			l.mu.Unlock()
+			c.out <- ev
+		}
+	}()
+	return c, nil
+}
+
+func (c *countingSweeper) Events() <-chan engine.Event { return c.out }
+
+// output accumulates a test program's output so several waits can look at
+// all of it.
+type output struct {
+	tm  *teatest.TestModel
+	buf bytes.Buffer
+}
+
+// waitFor polls the screen every 2ms until re matches, or fails after d.
+func (o *output) waitFor(t *testing.T, re *regexp.Regexp, d time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		b := make([]byte, 1<<16)
+		for {
+			n, _ := o.tm.Output().Read(b)
+			if n == 0 {
+				break
+			}
+			o.buf.Write(b[:n])
+		}
+		if re.Match(o.buf.Bytes()) {
+			o.buf.Reset() // later waits look at later output
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %q on screen after %v; last output:\n%s", re, d, tail(o.buf.String(), 3000))
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
+
+func typeKeys(tm *teatest.TestModel, keys ...string) {
+	for _, k := range keys {
+		tm.Send(keyMsg(k))
+	}
+}
+
+// editToT144 opens the editor, replaces the T field and applies.
+func editToT144(tm *teatest.TestModel) {
+	typeKeys(tm, "e", "tab", "tab", "ctrl+u")
+	tm.Type("48,96,144")
+	typeKeys(tm, "enter")
+}
+
+// liveEditModel runs the reference grid on the real engine with a short
+// min-time, through the Model in a test program.
+func liveEditModel(t *testing.T, minTime time.Duration) (*teatest.TestModel, *output, *eventLog, string) {
+	p := engine.DefaultPlan()
+	p.Timing.MinTime = minTime
+	dir := t.TempDir()
+	m := NewModel(Options{Plan: p, OutDir: dir, StartNow: true, Version: "test"})
+	log := newEventLog()
+	m.a.start = log.countingStart
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
+	return tm, &output{tm: tm}, log, dir
+}
+
+// checkEighteen checks the end state of both live-edit tests: 18 results,
+// each config measured exactly once, the results kept being the ones first
+// reported, and 18 lines of the run in the JSONL.
+func checkEighteen(t *testing.T, final Model, log *eventLog, dir string) {
+	t.Helper()
+	a := final.a
+	if n := len(a.sw.results); n != 18 {
+		t.Fatalf("%d results, want 18", n)
+	}
+	g := a.sw.plan.Grid
+	if len(g.SeqLens) != 3 || g.SeqLens[2] != 144 {
+		t.Fatalf("final grid %+v lacks T=144", g)
+	}
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	for _, c := range g.Configs() {
+		if n := log.starts[c]; n != 1 {
+			t.Errorf("%s measured %d times, want once", c, n)
+		}
+		if a.sw.results[c] != log.first[c] {
+			t.Errorf("%s: the result kept is not the one first measured", c)
+		}
+	}
+	recs, err := report.ReadJSONL(report.PathsFor(dir).JSONL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := report.Runs(recs)
+	if len(runs) != 1 || len(recs) != 18 {
+		t.Errorf("JSONL has %d lines in %d runs, want 18 in 1", len(recs), len(runs))
+	}
+}
+
+var (
+	reSomeDone  = regexp.MustCompile(`\b([1-9]|1[01])/12\b`)
+	rePaused    = regexp.MustCompile(`⏸ paused|✓ finished`)
+	reAllDone18 = regexp.MustCompile(`18/18[\s\S]*✓ finished|✓ finished[\s\S]*18/18`)
+	reDone12    = regexp.MustCompile(`12/12[\s\S]*✓ finished|✓ finished[\s\S]*12/12`)
+)
+
+// TestLiveEditAddsT144MidRun is the issue's proof of live editing: the
+// reference grid runs, T=144 is added through the editor while it runs,
+// the sweep ends with 18 results and none of the first 12 is measured again.
+func TestLiveEditAddsT144MidRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real engine")
+	}
+	tm, out, log, dir := liveEditModel(t, 5*time.Millisecond)
+	out.waitFor(t, reSomeDone, 30*time.Second)
+	// Pausing first makes "mid-run" certain on a busy machine; the edit
+	// works the same on a sweep that is not paused.
+	typeKeys(tm, "p")
+	out.waitFor(t, rePaused, 10*time.Second)
+	log.mu.Lock()
+	before := len(log.first)
+	log.mu.Unlock()
+	if before == 12 {
+		t.Fatal("the sweep ended before the edit: the test could not edit mid-run")
+	}
+	editToT144(tm)
+	typeKeys(tm, "p")
+	out.waitFor(t, reAllDone18, 60*time.Second)
+	typeKeys(tm, "q")
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(Model)
+	checkEighteen(t, final, log, dir)
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	if n := len(log.reused); n != 0 {
+		t.Errorf("%d configs reported reused: a live edit keeps the same runner", n)
+	}
+	t.Logf("edited after %d of 12 configs", before)
+}
+
+// TestLiveEditAfterSweepEnded edits a sweep that has already finished: a
+// new runner continues the same run with the 12 results as Prior, which
+// come back as reused, not measured.
+func TestLiveEditAfterSweepEnded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real engine")
+	}
+	tm, out, log, dir := liveEditModel(t, time.Millisecond)
+	out.waitFor(t, reDone12, 60*time.Second)
+	editToT144(tm)
+	out.waitFor(t, reAllDone18, 60*time.Second)
+	typeKeys(tm, "q")
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(Model)
+	checkEighteen(t, final, log, dir)
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	if n := len(log.reused); n != 12 {
+		t.Errorf("%d configs reported reused, want the first 12", n)
+	}
+	for c, n := range log.reused {
+		if c.T == 144 || n != 1 {
+			t.Errorf("%s reused %d times", c, n)
+		}
+	}
+}
+
+// TestQuitSavesReports: q during a sweep stops the engine, saves the
+// reports and quits; the outcome says it was interrupted.
+func TestQuitSavesReports(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the real engine")
+	}
+	tm, out, _, dir := liveEditModel(t, 5*time.Millisecond)
+	out.waitFor(t, reSomeDone, 30*time.Second)
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(Model)
+	a := final.a
+	if !a.finalSaved || a.saveErr != nil || !a.interrupted {
+		t.Fatalf("finalSaved=%v saveErr=%v interrupted=%v", a.finalSaved, a.saveErr, a.interrupted)
+	}
+	recs, err := report.ReadJSONL(report.PathsFor(dir).JSONL)
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("JSONL: %d records, %v", len(recs), err)
+	}
+	for _, f := range []string{report.PathsFor(dir).CSV, report.PathsFor(dir).Markdown, report.PathsFor(dir).TimesPNG} {
+		if !fileExists(f) {
+			t.Errorf("%s not written", f)
+		}
+	}
+}
