@@ -1,0 +1,313 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/hcbench/hcbench/engine"
+)
+
+// Flag names, as in DESIGN.md's command-line contract.
+const (
+	flagDims       = "dims"
+	flagBranches   = "branches"
+	flagSeqLen     = "seq-len"
+	flagDepths     = "depths"
+	flagRepeats    = "repeats"
+	flagSeed       = "seed"
+	flagOut        = "out"
+	flagMinTime    = "min-time"
+	flagPolicy     = "policy"
+	flagHeadless   = "headless"
+	flagRun        = "run"
+	flagResume     = "resume"
+	flagBaseline   = "baseline"
+	flagFailOnRegr = "fail-on-regression"
+)
+
+// defaultOut is where results go unless --out says otherwise.
+const defaultOut = ".benchmarks"
+
+// options is a validated command line.
+type options struct {
+	plan engine.Plan
+	out  string
+
+	headless bool // --headless given
+	startNow bool // --run
+	resume   bool
+
+	baselinePath string
+	failOnRegr   bool    // --fail-on-regression given
+	failPct      float64 // its value, in percent
+
+	help    bool
+	version bool
+}
+
+// usageError is a bad command line: exit 2, one line naming the flag, the
+// value and what is allowed.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// flagError says that flag's value is refused and why.
+func flagError(flag, value string, why error) error {
+	return usagef("--%s %q: %v", flag, value, why)
+}
+
+// rawFlags holds the flag values as typed. Every value flag is read as a
+// string so that the refusal message is ours (naming the flag, the value and
+// what is allowed) rather than strconv's.
+type rawFlags struct {
+	dims, branches, seqLens, depths string
+	repeats, seed, minTime, policy  string
+	out, baseline, failOnRegr       string
+	headless, run, resume           bool
+	help, version                   bool
+}
+
+// newFlagSet declares the flags on a fresh set bound to raw.
+func newFlagSet(raw *rawFlags) *pflag.FlagSet {
+	def := engine.DefaultPlan()
+	fs := pflag.NewFlagSet("hcbench", pflag.ContinueOnError)
+	// pflag would print its own error and usage; run prints one line instead.
+	fs.SetOutput(discard{})
+	fs.Usage = func() {}
+	fs.SortFlags = false
+	fs.StringVarP(&raw.dims, flagDims, "D", engine.FormatList(def.Grid.Dims), "")
+	fs.StringVarP(&raw.branches, flagBranches, "K", engine.FormatList(def.Grid.Branches), "")
+	fs.StringVarP(&raw.seqLens, flagSeqLen, "T", engine.FormatList(def.Grid.SeqLens), "")
+	fs.StringVar(&raw.depths, flagDepths, engine.FormatList(def.Depths), "")
+	fs.StringVar(&raw.repeats, flagRepeats, strconv.Itoa(def.Repeats), "")
+	fs.StringVar(&raw.seed, flagSeed, strconv.FormatUint(def.Seed, 10), "")
+	fs.StringVarP(&raw.out, flagOut, "o", defaultOut, "")
+	fs.StringVar(&raw.minTime, flagMinTime, def.Timing.MinTime.String(), "")
+	fs.StringVar(&raw.policy, flagPolicy, def.Policy, "")
+	fs.BoolVar(&raw.headless, flagHeadless, false, "")
+	fs.BoolVar(&raw.run, flagRun, false, "")
+	fs.BoolVar(&raw.resume, flagResume, false, "")
+	fs.StringVar(&raw.baseline, flagBaseline, "", "")
+	fs.StringVar(&raw.failOnRegr, flagFailOnRegr, "", "")
+	fs.BoolVar(&raw.version, "version", false, "")
+	fs.BoolVarP(&raw.help, "help", "h", false, "")
+	return fs
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// parseArgs parses and validates the whole command line. It touches nothing
+// on disk; the baseline file is read later by loadBaseline.
+func parseArgs(args []string) (*options, error) {
+	var raw rawFlags
+	fs := newFlagSet(&raw)
+	if err := fs.Parse(args); err != nil {
+		return nil, usagef("%v (run hcbench --help for the flags)", err)
+	}
+	if raw.help || raw.version {
+		return &options{help: raw.help, version: raw.version}, nil
+	}
+
+	o := &options{
+		plan:         engine.DefaultPlan(),
+		out:          raw.out,
+		headless:     raw.headless,
+		startNow:     raw.run,
+		resume:       raw.resume,
+		baselinePath: raw.baseline,
+	}
+	p := &o.plan
+	var err error
+	if p.Grid.Dims, err = parseAxis(flagDims, raw.dims, func(q *engine.Plan, v []int) { q.Grid.Dims = v }); err != nil {
+		return nil, err
+	}
+	if p.Grid.Branches, err = parseAxis(flagBranches, raw.branches, func(q *engine.Plan, v []int) { q.Grid.Branches = v }); err != nil {
+		return nil, err
+	}
+	if p.Grid.SeqLens, err = parseAxis(flagSeqLen, raw.seqLens, func(q *engine.Plan, v []int) { q.Grid.SeqLens = v }); err != nil {
+		return nil, err
+	}
+	if p.Depths, err = parseAxis(flagDepths, raw.depths, func(q *engine.Plan, v []int) { q.Depths = v }); err != nil {
+		return nil, err
+	}
+	if n := p.Grid.Size(); n > engine.MaxConfigs {
+		g := p.Grid
+		return nil, usagef("--%s %q × --%s %q × --%s %q: the grid has %d×%d×%d = %d configs: at most %d allowed",
+			flagDims, raw.dims, flagBranches, raw.branches, flagSeqLen, raw.seqLens,
+			len(g.Dims), len(g.Branches), len(g.SeqLens), len(g.Dims)*len(g.Branches)*len(g.SeqLens), engine.MaxConfigs)
+	}
+
+	if p.Repeats, err = strconv.Atoi(strings.TrimSpace(raw.repeats)); err != nil {
+		return nil, flagError(flagRepeats, raw.repeats, fmt.Errorf("not an integer in 1..%d", engine.MaxRepeats))
+	}
+	if err := checkWith(func(q *engine.Plan) { q.Repeats = p.Repeats }); err != nil {
+		return nil, flagError(flagRepeats, raw.repeats, err)
+	}
+	if p.Seed, err = strconv.ParseUint(strings.TrimSpace(raw.seed), 10, 64); err != nil {
+		return nil, flagError(flagSeed, raw.seed, fmt.Errorf("not an integer in 0..%d", uint64(math.MaxUint64)))
+	}
+	if p.Timing.MinTime, err = parseMinTime(raw.minTime); err != nil {
+		return nil, flagError(flagMinTime, raw.minTime, err)
+	}
+	p.Policy = strings.TrimSpace(raw.policy)
+	if !slices.Contains(engine.Policies, p.Policy) {
+		return nil, flagError(flagPolicy, raw.policy, fmt.Errorf("unknown policy: allowed are %s", strings.Join(engine.Policies, ", ")))
+	}
+	// Every field has been checked on its own; this catches whatever the
+	// engine adds to its rules later.
+	if err := p.Validate(); err != nil {
+		return nil, usagef("invalid benchmark plan: %v", err)
+	}
+
+	if strings.TrimSpace(o.out) == "" {
+		return nil, flagError(flagOut, raw.out, errors.New("empty: give the directory for the results, e.g. .benchmarks"))
+	}
+	if fs.Changed(flagBaseline) && strings.TrimSpace(raw.baseline) == "" {
+		return nil, flagError(flagBaseline, raw.baseline, errors.New("empty: give an earlier run's qmlhc_benchmarks.jsonl"))
+	}
+	if fs.Changed(flagFailOnRegr) {
+		o.failOnRegr = true
+		if o.failPct, err = parsePercent(raw.failOnRegr); err != nil {
+			return nil, flagError(flagFailOnRegr, raw.failOnRegr, err)
+		}
+		if o.baselinePath == "" {
+			return nil, usagef("--%s %s needs --%s FILE.jsonl to compare with", flagFailOnRegr, raw.failOnRegr, flagBaseline)
+		}
+	}
+	// Checked last: "-D -o out" gives -D the value "-o", and the message
+	// about that value helps more than one about the stray "out".
+	if fs.NArg() > 0 {
+		return nil, usagef("unexpected argument %q: hcbench takes only flags (run hcbench --help)", fs.Arg(0))
+	}
+	return o, nil
+}
+
+// parseAxis parses a LIST flag and checks its values with the engine's own
+// rules, by validating a known-good plan that differs only in this field; the
+// grid size is checked once all three axes are known.
+func parseAxis(flag, value string, set func(*engine.Plan, []int)) ([]int, error) {
+	vs, err := engine.ParseList(value)
+	if err != nil {
+		// ParseList names the bad element; when that is the whole value,
+		// flagError already shows it.
+		msg := strings.TrimPrefix(err.Error(), strconv.Quote(strings.TrimSpace(value))+": ")
+		return nil, flagError(flag, value, errors.New(msg))
+	}
+	if err := checkWith(func(q *engine.Plan) { set(q, vs) }); err != nil {
+		return nil, flagError(flag, value, err)
+	}
+	return vs, nil
+}
+
+// checkWith validates the smallest valid plan with one change applied, so
+// that an error is about that change alone.
+func checkWith(change func(*engine.Plan)) error {
+	q := engine.DefaultPlan()
+	q.Grid = engine.Grid{Dims: []int{1}, Branches: []int{2}, SeqLens: []int{1}}
+	q.Depths = []int{1}
+	change(&q)
+	return q.Validate()
+}
+
+// parseMinTime reads a Go duration ("10ms", "1.5s"); 0 means the minimum
+// number of epochs only.
+func parseMinTime(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil {
+		return 0, fmt.Errorf("not a duration: give a number with a unit, e.g. 10ms or 1.5s (0 to 1h)")
+	}
+	t := engine.DefaultTiming
+	t.MinTime = d
+	if err := t.Validate(); err != nil {
+		return 0, err
+	}
+	return d, nil
+}
+
+// parsePercent reads a percentage such as "20" or "20%".
+func parsePercent(s string) (float64, error) {
+	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, errors.New("not a number: give a percentage ≥ 0, e.g. 20")
+	}
+	if v < 0 {
+		return 0, errors.New("negative: give a percentage ≥ 0, e.g. 20")
+	}
+	return v, nil
+}
+
+// usageText is what --help prints.
+func usageText() string {
+	def := engine.DefaultPlan()
+	return fmt.Sprintf(`hcbench benchmarks the QMLHC hypercausal engine over a grid of output
+dimensions D, branch counts K and sequence lengths T, like the reference's
+benchmark, and saves JSONL, CSV and figures.
+
+In a terminal it opens an interactive workbench; with --headless, or when its
+output is not a terminal, it runs the sweep, shows progress on stderr and
+prints a summary on stdout.
+
+Usage:
+  hcbench [flags]
+
+Grid and measurement:
+  -D, --dims LIST               output dimensions D, each ≥ 1 (default %s)
+  -K, --branches LIST           branch counts K, each ≥ 2 (default %s)
+  -T, --seq-len LIST            sequence lengths T, each ≥ 1 (default %s)
+      --depths LIST             depth schedule of every run, each ≥ 1 (default %s)
+      --repeats N               runs per config; repeat r uses seed+r (default %d)
+      --seed N                  base random seed (default %d)
+      --min-time DURATION       measuring time per depth after the warm-up epoch,
+                                at least %d epochs (default %v)
+      --policy NAME             branch projection: %s (default %s)
+
+Output and mode:
+  -o, --out DIR                 directory for the results (default %s)
+      --headless                no interactive screen: progress on stderr,
+                                summary on stdout
+      --run                     interactive: start the sweep at launch
+      --resume                  continue the latest interrupted run in DIR that
+                                has the same grid and settings (runs headless)
+
+Comparing:
+      --baseline FILE.jsonl     compare with an earlier run (its latest run)
+      --fail-on-regression PCT  exit 3 when a config is significantly (p < 0.05)
+                                slower than the baseline by more than PCT %%
+
+  -h, --help                    show this help
+      --version                 show the version
+
+LIST is comma-separated integers and ranges: 3,6 or 3..12 (step 1) or
+3..12:3 (step 3) or a mix such as 2,5..9:2. A grid may hold at most %d configs.
+
+Examples:
+  hcbench                                  the reference's grid, interactively
+  hcbench --headless                       the same, printing a summary
+  hcbench --headless -D 3,6 -K 2..9 -T 48..192:48 -o results
+  hcbench --headless --baseline old/qmlhc_benchmarks.jsonl --fail-on-regression 10
+  hcbench --headless --resume -T 48..4800:48   continue after an interruption
+
+Exit status: 0 done, 1 error, 2 bad command line, 3 regression against the
+baseline, 130 interrupted (finished configs are saved).
+`,
+		engine.FormatList(def.Grid.Dims), engine.FormatList(def.Grid.Branches), engine.FormatList(def.Grid.SeqLens),
+		engine.FormatList(def.Depths), def.Repeats, def.Seed, def.Timing.MinEpochs, def.Timing.MinTime,
+		strings.Join(engine.Policies, ", "), def.Policy, defaultOut, engine.MaxConfigs)
+}
+
+// isNotExist reports whether err says a file is missing.
+func isNotExist(err error) bool { return errors.Is(err, os.ErrNotExist) }

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hcbench/hcbench/engine"
+)
+
+// runCLI runs the command in-process with piped (non-terminal) streams.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb, environment{})
+	return code, out.String(), errb.String()
+}
+
+// badInvocation is a command line that must be refused up front.
+type badInvocation struct {
+	name string
+	args []string
+	code int
+	// each must appear in the one line on stderr: the flag, the value, and
+	// a word of what is allowed.
+	want []string
+}
+
+// badInvocations lists refused command lines; dir is a fresh directory in
+// which nothing may be created. Each gets "-o dir/out" prepended, so a later
+// -o in args wins.
+func badInvocations(dir string) []badInvocation {
+	file := filepath.Join(dir, "a-file")
+	garbage := filepath.Join(dir, "garbage.jsonl")
+	return []badInvocation{
+		{"zero D", []string{"-D", "0"}, 2, []string{"--dims", `"0"`, "1..65536"}},
+		{"negative T", []string{"-T", "-48"}, 2, []string{"--seq-len", `"-48"`, "1..16777216"}},
+		{"non-integer K", []string{"--branches", "3,five"}, 2, []string{"--branches", `"five"`, "not an integer", "3..12"}},
+		{"float D", []string{"-D", "1.5"}, 2, []string{"--dims", `"1.5"`, "not an integer"}},
+		{"empty element", []string{"-D", "3,,6"}, 2, []string{"--dims", `"3,,6"`, "empty", "separated by commas"}},
+		{"empty list", []string{"--depths="}, 2, []string{"--depths", `""`, "empty list"}},
+		{"reversed range", []string{"-T", "96..48"}, 2, []string{"--seq-len", `"96..48"`, "below its start"}},
+		{"zero step", []string{"-T", "48..96:0"}, 2, []string{"--seq-len", `"48..96:0"`, "at least 1"}},
+		{"K=1", []string{"-K", "1"}, 2, []string{"--branches", `"1"`, "2..65536"}},
+		{"K=1 in a range", []string{"-K", "1..3"}, 2, []string{"--branches", `"1..3"`, "K=1", "2..65536"}},
+		{"overflow", []string{"-K", "99999999999999999999"}, 2, []string{"--branches", "99999999999999999999", "out of range"}},
+		{"range too long", []string{"-T", "1..2000000"}, 2, []string{"--seq-len", "2000000 values", "at most 1000000"}},
+		{"oversized grid", []string{"-D", "1..100", "-K", "2..101", "-T", "1..101"}, 2,
+			[]string{"--dims", "--branches", "--seq-len", "1010000 configs", "at most 1000000"}},
+		{"zero depth", []string{"--depths", "0,1"}, 2, []string{"--depths", `"0,1"`, "1..1024"}},
+		{"zero repeats", []string{"--repeats", "0"}, 2, []string{"--repeats", `"0"`, "1..65536"}},
+		{"non-integer repeats", []string{"--repeats", "3x"}, 2, []string{"--repeats", `"3x"`, "1..65536"}},
+		{"negative seed", []string{"--seed", "-1"}, 2, []string{"--seed", `"-1"`, "0..18446744073709551615"}},
+		{"bad policy", []string{"--policy", "fastest"}, 2, []string{"--policy", `"fastest"`, "mean, median, minrisk"}},
+		{"min-time without unit", []string{"--min-time", "10"}, 2, []string{"--min-time", `"10"`, "10ms"}},
+		{"negative min-time", []string{"--min-time", "-5ms"}, 2, []string{"--min-time", `"-5ms"`, "≥ 0"}},
+		{"min-time too long", []string{"--min-time", "2h"}, 2, []string{"--min-time", `"2h"`, "1h"}},
+		{"unknown flag", []string{"--fast"}, 2, []string{"--fast", "--help"}},
+		{"unknown shorthand", []string{"-x"}, 2, []string{"'x'", "--help"}},
+		{"missing value", []string{"--dims"}, 2, []string{"--dims", "argument"}},
+		{"stray argument", []string{"run"}, 2, []string{`"run"`, "only flags"}},
+		{"flag as value", []string{"-D", "--headless"}, 2, []string{"--dims", `"--headless"`, "not an integer"}},
+		{"fail-on-regression without baseline", []string{"--fail-on-regression", "20"}, 2,
+			[]string{"--fail-on-regression", "20", "--baseline"}},
+		{"negative regression allowance", []string{"--fail-on-regression", "-1", "--baseline", garbage}, 2,
+			[]string{"--fail-on-regression", `"-1"`, "≥ 0"}},
+		{"missing baseline", []string{"--baseline", filepath.Join(dir, "missing.jsonl")}, 2,
+			[]string{"--baseline", "missing.jsonl"}},
+		{"baseline that does not parse", []string{"--baseline", garbage}, 2, []string{"--baseline", "garbage.jsonl"}},
+		{"resume with nothing to resume", []string{"--resume"}, 2, []string{"--resume", "nothing to resume"}},
+		{"empty out", []string{"-o", ""}, 2, []string{"--out", `""`, "directory"}},
+		{"out is a file", []string{"-o", file}, 1, []string{"--out", file, "not a directory"}},
+		{"out below a file", []string{"-o", filepath.Join(file, "sub")}, 1, []string{"--out", file, "not a directory"}},
+	}
+}
+
+// writeBadFixtures creates the files badInvocations refers to.
+func writeBadFixtures(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, "a-file"), []byte("not a directory\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "garbage.jsonl"), []byte("this is { not json\nnor this\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkRefusal checks one refused invocation's outcome.
+func checkRefusal(t *testing.T, tc badInvocation, code int, stdout, stderr string, took time.Duration, out string) {
+	t.Helper()
+	if code != tc.code {
+		t.Errorf("exit code %d, want %d (stderr %q)", code, tc.code, stderr)
+	}
+	if took > 5*time.Second {
+		t.Errorf("took %v to refuse", took)
+	}
+	if stdout != "" {
+		t.Errorf("stdout not empty: %q", stdout)
+	}
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	if len(lines) != 1 || !strings.HasSuffix(stderr, "\n") {
+		t.Errorf("stderr is not exactly one line: %q", stderr)
+	}
+	if !strings.HasPrefix(stderr, "hcbench: ") {
+		t.Errorf("stderr does not start with the program name: %q", stderr)
+	}
+	for _, w := range tc.want {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("stderr %q does not mention %q", stderr, w)
+		}
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("output directory %s was created (stat: %v)", out, err)
+	}
+}
+
+func TestBadInvocations(t *testing.T) {
+	dir := t.TempDir()
+	writeBadFixtures(t, dir)
+	for _, tc := range badInvocations(dir) {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(dir, "out")
+			start := time.Now()
+			code, stdout, stderr := runCLI(t, append([]string{"-o", out}, tc.args...)...)
+			checkRefusal(t, tc, code, stdout, stderr, time.Since(start), out)
+			if fi, err := os.Stat(filepath.Join(dir, "a-file")); err != nil || !fi.Mode().IsRegular() {
+				t.Errorf("a-file was disturbed: %v", err)
+			}
+		})
+	}
+	if n := len(badInvocations(dir)); n < 15 {
+		t.Errorf("only %d bad invocations", n)
+	}
+}
+
+func TestParseArgsDefaults(t *testing.T) {
+	o, err := parseArgs(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	def := engine.DefaultPlan()
+	if !slices.Equal(o.plan.Grid.Dims, []int{3, 6}) || !slices.Equal(o.plan.Grid.Branches, []int{3, 5, 9}) ||
+		!slices.Equal(o.plan.Grid.SeqLens, []int{48, 96}) || !slices.Equal(o.plan.Depths, []int{1, 2, 3}) ||
+		o.plan.Repeats != 3 || o.plan.Seed != 123 || o.plan.Policy != "mean" ||
+		o.plan.Timing != def.Timing || o.out != ".benchmarks" || o.headless || o.resume || o.failOnRegr {
+		t.Errorf("defaults = %+v", o)
+	}
+	if def.Timing.MinTime != 10*time.Millisecond || def.Timing.MinEpochs != 5 {
+		t.Errorf("engine's default timing %+v differs from DESIGN.md's (10ms, ≥ 5 epochs)", def.Timing)
+	}
+}
+
+func TestParseArgsAll(t *testing.T) {
+	o, err := parseArgs([]string{"-D", "2,5..9:2", "-K=2..4", "--seq-len", "48..192:48", "--depths", "1,3",
+		"--repeats", "2", "--seed", "7", "-o", "res", "--min-time", "1.5ms", "--policy", "minrisk",
+		"--headless", "--run", "--resume", "--baseline", "b.jsonl", "--fail-on-regression", "12.5%"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := o.plan
+	if !slices.Equal(p.Grid.Dims, []int{2, 5, 7, 9}) || !slices.Equal(p.Grid.Branches, []int{2, 3, 4}) ||
+		!slices.Equal(p.Grid.SeqLens, []int{48, 96, 144, 192}) || !slices.Equal(p.Depths, []int{1, 3}) ||
+		p.Repeats != 2 || p.Seed != 7 || p.Policy != "minrisk" || p.Timing.MinTime != 1500*time.Microsecond {
+		t.Errorf("plan = %+v", p)
+	}
+	if o.out != "res" || !o.headless || !o.startNow || !o.resume || o.baselinePath != "b.jsonl" ||
+		!o.failOnRegr || o.failPct != 12.5 {
+		t.Errorf("options = %+v", o)
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"--help", "-K", "1"}} {
+		code, stdout, stderr := runCLI(t, args...)
+		if code != 0 || stderr != "" {
+			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
+		}
+		for _, w := range []string{"Usage:", "Examples:", "--dims", "--branches", "--seq-len", "--depths",
+			"--repeats", "--seed", "--out", "--min-time", "--policy", "--headless", "--run", "--resume",
+			"--baseline", "--fail-on-regression", "--version", "3..12:3", "Exit status"} {
+			if !strings.Contains(stdout, w) {
+				t.Errorf("%v: help lacks %q", args, w)
+			}
+		}
+	}
+	code, stdout, stderr := runCLI(t, "--version")
+	if code != 0 || stderr != "" || !strings.HasPrefix(stdout, "hcbench ") || strings.Count(stdout, "\n") != 1 {
+		t.Errorf("--version: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/report"
+)
+
+// runHeadless runs the sweep without a screen: each finished config is
+// appended to the JSONL at once, progress goes to stderr, and the reports
+// and the summary come at the end, also after an interruption.
+func runHeadless(ctx context.Context, s *session, stdout, stderr io.Writer, env environment, intr *interrupts) int {
+	o := s.o
+	meta := report.Meta{RunID: s.runID, Plan: o.plan, Version: versionString()}
+	rec, err := report.NewRecorder(meta, o.out, s.prior)
+	if err != nil {
+		return fail(stderr, fmt.Errorf("cannot record results in %q: %w", o.out, err))
+	}
+	defer rec.Close()
+
+	r, err := engine.Start(ctx, o.plan, engine.Options{Prior: s.prior})
+	if err != nil {
+		return fail(stderr, fmt.Errorf("cannot start the sweep: %w", err))
+	}
+	pr := newProgress(stderr, env)
+	if o.resume {
+		if done, total := countInGrid(o.plan.Grid, s.prior), o.plan.Grid.Size(); done < total {
+			pr.say("resuming run %d in %s: %d of %d configs already done", s.runID, s.paths.JSONL, done, total)
+		} else {
+			pr.say("run %d in %s is already complete (%d configs): writing its reports again", s.runID, s.paths.JSONL, total)
+		}
+	}
+
+	// writeFailing is set while appending to the JSONL fails (disk full,
+	// directory gone). The sweep goes on: the recorder keeps every result in
+	// memory and each later Add or the final Save retries the lines, so
+	// space freed meanwhile loses nothing.
+	writeFailing := false
+	ticker := time.NewTicker(time.Second)
+	defer ticker.Stop()
+	cancelled := ctx.Done()
+	for events := r.Events(); events != nil; {
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				events = nil
+				continue
+			}
+			if ev.Kind == engine.ConfigFinished && !ev.Reused {
+				err := rec.Add(*ev.Result)
+				switch {
+				case err != nil && !writeFailing:
+					writeFailing = true
+					pr.say("warning: cannot save %s: %v; results are kept in memory and written again after each config",
+						ev.Config, err)
+				case err == nil && writeFailing:
+					writeFailing = false
+					pr.say("%s is writable again: every result so far is saved", s.paths.JSONL)
+				}
+			}
+			pr.event(ev)
+		case now := <-ticker.C:
+			pr.tick(now)
+		case <-cancelled:
+			cancelled = nil
+			if sig := intr.signal(); sig != nil {
+				pr.say("%s: stopping after the current epoch; finished configs are kept", signalName(sig))
+			}
+		}
+	}
+	sweepErr := r.Wait()
+	pr.clear()
+
+	// Save even after a failure or an interruption: every finished config
+	// belongs in the CSV.
+	saveErr := rec.Save()
+	results := rec.Results()
+	var cmp *report.Baseline
+	if s.baseline != nil {
+		b := report.CompareBaseline(o.baselinePath, s.baseline, results)
+		cmp = &b
+	}
+	if err := report.WriteSummary(stdout, rec.Paths(), results, report.SummaryOptions{Baseline: cmp, Warnings: true}); err != nil {
+		// stdout gone (a closed pipe): the files are what matters.
+		fmt.Fprintf(stderr, "hcbench: cannot print the summary: %v\n", err)
+	}
+
+	code := exitOK
+	switch {
+	case sweepErr != nil && errors.Is(sweepErr, context.Canceled) && intr.signal() != nil:
+		fmt.Fprintf(stderr, "hcbench: interrupted by %s: %d of %d configs finished and saved\n",
+			signalName(intr.signal()), countInGrid(o.plan.Grid, results), o.plan.Grid.Size())
+		code = exitInterrupted
+	case sweepErr != nil:
+		code = fail(stderr, fmt.Errorf("the sweep failed: %w", sweepErr))
+	case env.stderrTerminal && saveErr == nil:
+		// The in-place line is gone; leave a lasting one.
+		fmt.Fprintf(stderr, "hcbench: %d configs in %s\n", len(results), formatDuration(pr.elapsed))
+	}
+	if saveErr != nil {
+		// Even after an interruption: 130 promises the results are saved.
+		code = fail(stderr, fmt.Errorf("cannot save the reports in %q: %w", o.out, saveErr))
+	}
+	if code == exitOK && o.failOnRegr && cmp != nil {
+		if regressions(stderr, cmp, o.failPct) {
+			code = exitRegression
+		}
+	}
+	return code
+}
+
+// countInGrid counts the results that belong to g.
+func countInGrid(g engine.Grid, rs []engine.Result) int {
+	n := 0
+	for _, r := range rs {
+		if g.Contains(r.Config) {
+			n++
+		}
+	}
+	return n
+}

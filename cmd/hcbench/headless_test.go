@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// These run the whole command in-process, so that -race sees the sweep, the
+// recorder, the progress printer and the signal watcher together.
+
+func TestHeadlessInProcess(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "res")
+	code, stdout, stderr := runCLI(t, append([]string{"--headless", "-o", dir, "-D", "3", "-K", "2,3", "-T", "8"}, quick...)...)
+	if code != 0 {
+		t.Fatalf("exit %d\nstderr: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "Quick Summary:") || !strings.Contains(stdout, filepath.Join(dir, "qmlhc_benchmarks.csv")) {
+		t.Errorf("summary missing:\n%s", stdout)
+	}
+	if strings.Contains(stdout+stderr, "\x1b") {
+		t.Errorf("escape codes in piped output")
+	}
+	if n := len(readJSONLLines(t, filepath.Join(dir, "qmlhc_benchmarks.jsonl"))); n != 2 {
+		t.Errorf("JSONL has %d records, want 2", n)
+	}
+}
+
+func TestSignalInProcess(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "res")
+	sigs := make(chan os.Signal, 2)
+	var stdout, stderr bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- run(append([]string{"--headless", "-o", dir}, longSweep...), &stdout, &stderr, environment{signals: sigs})
+	}()
+	jsonl := filepath.Join(dir, "qmlhc_benchmarks.jsonl")
+	deadline := time.After(60 * time.Second)
+	for countLines(jsonl) < 2 {
+		select {
+		case code := <-done:
+			t.Fatalf("the sweep ended (exit %d) before it could be interrupted", code)
+		case <-deadline:
+			t.Fatal("no two configs finished within a minute")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	sigs <- os.Interrupt
+	sigs <- os.Interrupt // the second one changes nothing
+	select {
+	case code := <-done:
+		if code != exitInterrupted {
+			t.Fatalf("exit %d, want 130\nstderr: %s", code, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("did not stop within 30s of SIGINT")
+	}
+	recs := readJSONLLines(t, jsonl)
+	rows := readCSVRows(t, filepath.Join(dir, "qmlhc_benchmarks.csv"))
+	checkOnce(t, "JSONL", recs)
+	if !sameConfigs(recs, rows) {
+		t.Errorf("JSONL and CSV disagree: %v vs %v", recs, rows)
+	}
+	if !strings.Contains(stdout.String(), "Quick Summary:") {
+		t.Errorf("no summary after the interruption:\n%s", stdout.String())
+	}
+}
+
+func TestSecondWriterRefused(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "res")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	jsonl := filepath.Join(dir, "qmlhc_benchmarks.jsonl")
+	release, err := lockJSONL(jsonl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	start := time.Now()
+	code, stdout, stderr := runCLI(t, append([]string{"--headless", "-o", dir, "-D", "3", "-K", "2", "-T", "8"}, quick...)...)
+	if code != exitError || stdout != "" || strings.Count(stderr, "\n") != 1 ||
+		!strings.Contains(stderr, "another hcbench is writing "+jsonl) {
+		t.Errorf("second writer: exit %d, stdout %q, stderr %q; want 1 and one line naming %s", code, stdout, stderr, jsonl)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v to refuse", d)
+	}
+	if n := countLines(jsonl); n != 0 {
+		t.Errorf("the refused writer wrote %d lines", n)
+	}
+}

@@ -1,0 +1,22 @@
+// Command hcbench benchmarks the QMLHC hypercausal engine over a D × K × T
+// grid, interactively in a terminal or headless, and saves the reference's
+// JSONL/CSV reports. Run hcbench --help for the flags.
+//
+// main only connects the process to run (arguments, standard streams,
+// terminal detection, signals); everything else is testable in-process.
+package main
+
+import (
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	// Buffered so that a signal arriving while run is busy is not lost.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	code := run(os.Args[1:], os.Stdout, os.Stderr, processEnvironment(sigs))
+	signal.Stop(sigs)
+	os.Exit(code)
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hcbench/hcbench/engine"
+)
+
+// sweepEvents is a small sweep's event stream: three configs, one of them
+// reused from a resumed run, with progress in between.
+func sweepEvents() []engine.Event {
+	t0 := time.Unix(1000, 0)
+	at := func(ms int) (time.Time, time.Duration) {
+		d := time.Duration(ms) * time.Millisecond
+		return t0.Add(d), d
+	}
+	cfgs := []engine.Config{{D: 3, K: 3, T: 48}, {D: 3, K: 3, T: 96}, {D: 6, K: 3, T: 48}}
+	var evs []engine.Event
+	add := func(ms int, ev engine.Event) {
+		ev.Time, ev.Elapsed = at(ms)
+		evs = append(evs, ev)
+	}
+	add(0, engine.Event{Kind: engine.SweepStarted, Done: 1, Total: 3})
+	add(0, engine.Event{Kind: engine.ConfigFinished, Done: 1, Total: 3, Config: cfgs[0], Reused: true,
+		Result: &engine.Result{Config: cfgs[0], TimeEpochMean: 1e-5}})
+	ms := 0
+	for _, c := range cfgs[1:] {
+		ms += 10
+		add(ms, engine.Event{Kind: engine.ConfigStarted, Done: evs[len(evs)-1].Done, Total: 3, Config: c})
+		for i := 1; i <= 5; i++ {
+			ms += 150 // beyond redrawInterval, so each one draws
+			add(ms, engine.Event{Kind: engine.Progress, Done: evs[len(evs)-1].Done, Total: 3, Config: c,
+				Depth: i%3 + 1, Fraction: float64(i) / 5})
+		}
+		done := evs[len(evs)-1].Done + 1
+		add(ms, engine.Event{Kind: engine.ConfigFinished, Done: done, Total: 3, Config: c,
+			Result: &engine.Result{Config: c, TimeEpochMean: 2.5e-5}})
+	}
+	add(ms, engine.Event{Kind: engine.SweepFinished, Done: 3, Total: 3})
+	return evs
+}
+
+func TestProgressPiped(t *testing.T) {
+	var buf bytes.Buffer
+	p := newProgress(&buf, environment{})
+	for _, ev := range sweepEvents() {
+		p.event(ev)
+		p.tick(ev.Time)
+	}
+	p.say("a message")
+	p.clear()
+	out := buf.String()
+	if strings.ContainsAny(out, "\x1b\r") {
+		t.Errorf("piped progress has escape codes or carriage returns: %q", out)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	// One line per measured config (the reused one prints none), plus the message.
+	if len(lines) != 3 {
+		t.Fatalf("got %d lines, want 3:\n%s", len(lines), out)
+	}
+	for _, w := range []string{"2/3", "67%", "D=3 K=3 T=96", "ETA", "elapsed"} {
+		if !strings.Contains(lines[0], w) {
+			t.Errorf("line %q lacks %q", lines[0], w)
+		}
+	}
+	if !strings.Contains(lines[1], "3/3 100%") || !strings.Contains(lines[1], "ETA 0s") {
+		t.Errorf("last line %q", lines[1])
+	}
+}
+
+func TestProgressTerminal(t *testing.T) {
+	for _, noColor := range []bool{false, true} {
+		var buf bytes.Buffer
+		p := newProgress(&buf, environment{stderrTerminal: true, noColor: noColor, stderrWidth: 80})
+		for _, ev := range sweepEvents() {
+			p.event(ev)
+		}
+		p.say("interrupted")
+		p.clear()
+		out := buf.String()
+		if noColor && strings.Contains(out, "\x1b") {
+			t.Errorf("NO_COLOR: escape codes in %q", out)
+		}
+		if !noColor && !strings.Contains(out, "\r\x1b[2K") {
+			t.Errorf("terminal: no line clearing in %q", out)
+		}
+		// Everything but the message is redrawn in place.
+		if n := strings.Count(out, "\n"); n != 1 {
+			t.Errorf("noColor=%v: %d newlines, want 1 (the message): %q", noColor, n, out)
+		}
+		if !strings.Contains(out, "running D=3 K=3 T=96 depth") || !strings.Contains(out, "1/3") {
+			t.Errorf("noColor=%v: running config missing: %q", noColor, out)
+		}
+		for _, frame := range strings.Split(out, "\r") {
+			frame = strings.TrimPrefix(frame, "\x1b[2K\x1b[1m")
+			frame = strings.TrimSuffix(frame, "\x1b[0m")
+			if n := len([]rune(strings.TrimRight(frame, " \n"))); n > 79 {
+				t.Errorf("noColor=%v: frame of %d columns on an 80-column terminal: %q", noColor, n, frame)
+			}
+		}
+	}
+}
+
+func TestFormatDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		-time.Second:                     "0s",
+		850 * time.Millisecond:           "850ms",
+		12300 * time.Millisecond:         "12.3s",
+		4*time.Minute + 5*time.Second:    "4m05s",
+		2*time.Hour + 7*time.Minute + 59: "2h07m",
+	} {
+		if got := formatDuration(d); got != want {
+			t.Errorf("formatDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
