@@ -183,7 +183,9 @@ func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
 		dec++ // 2.5×10^k needs one more
 	}
 	var ticks []plot.Tick
-	for v := math.Ceil(lo/step) * step; v <= hi+step*1e-9; v += step {
+	// Multiples of step by index, so no rounding error accumulates.
+	for i := math.Ceil(lo/step - 1e-9); i*step <= hi+step*1e-9; i++ {
+		v := i*step + 0 // + 0 turns -0 into 0
 		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', dec, 64)})
 	}
 	return ticks

@@ -84,7 +84,8 @@ func writeAtomic(fsys fileSystem, path string, write func(w io.Writer) error) (e
 		if err != nil {
 			f.Close()
 			fsys.Remove(tmp)
-			err = fmt.Errorf("writing %s: %w", path, err)
+			// The temporary file's name would only confuse: name path.
+			err = fmt.Errorf("writing %s: %w", path, unwrapPath(err))
 		}
 	}()
 	bw := bufio.NewWriterSize(f, 64<<10)

@@ -38,8 +38,10 @@ func markdown(runID int64, results []engine.Result) string {
 	}
 	b.WriteString(". Times are per epoch; the median's interval is its 95% confidence interval.\n\n")
 
+	// The summary lines as a list with bold labels: "- **Fastest config:** ...".
 	for _, l := range QuickSummaryLines(results) {
-		b.WriteString(strings.Replace(l, " : ", ": ", 1) + "\n")
+		label, rest, _ := strings.Cut(strings.TrimPrefix(l, "- "), ":")
+		fmt.Fprintf(&b, "- **%s:** %s\n", strings.TrimSpace(label), strings.TrimSpace(rest))
 	}
 	b.WriteString("\n")
 

@@ -35,6 +35,9 @@ func FormatSeconds(sec float64) string {
 	case sec == 0:
 		return "0s"
 	}
+	if sec >= 999.5 {
+		return strconv.FormatFloat(math.Round(sec), 'f', 0, 64) + "s" // whole seconds: "4321s", not "4320s"
+	}
 	for i, u := range timeUnits {
 		v := round3(sec / u.scale)
 		// Move up a unit when rounding reaches 1000 ("1.00ms", not "1000µs").

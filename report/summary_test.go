@@ -1,0 +1,74 @@
+package report
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/hcbench/hcbench/engine"
+)
+
+func TestQuickSummaryLines(t *testing.T) {
+	oneD := fixtureResults()[:6] // D=3 only
+	for _, tc := range []struct {
+		name    string
+		results []engine.Result
+		want    []string
+	}{
+		{"nothing finished", nil, []string{
+			"- Fastest config : none (no config finished)",
+			"- Slowest config : none (no config finished)",
+			"- Scaling fit    : none (no config finished)"}},
+		{"one config", fixtureResults()[:1], []string{
+			"- Fastest config : D=3 K=3 T=48  time/epoch=44.4µs  RMSE=0.1938  Robustness=0.964",
+			"- Slowest config : D=3 K=3 T=48  time/epoch=44.4µs  RMSE=0.1938  Robustness=0.964",
+			"- Scaling fit    : none (D, K and T each have a single value)"}},
+		{"two configs, two varying axes", fixtureResults()[:3][1:], []string{
+			"- Fastest config : D=3 K=5 T=48  time/epoch=62.1µs  RMSE=0.1938  Robustness=0.964",
+			"- Slowest config : D=3 K=3 T=96  time/epoch=92.4µs  RMSE=0.1915  Robustness=0.965",
+			"- Scaling fit    : none (too few points: fitting K, T needs at least 3 points, got 2)"}},
+		{"one D", oneD, []string{
+			"- Fastest config : D=3 K=3 T=48  time/epoch=44.4µs  RMSE=0.1938  Robustness=0.964",
+			"- Slowest config : D=3 K=9 T=96  time/epoch=154µs  RMSE=0.1915  Robustness=0.965",
+			"- Scaling fit    : time ∝ K^0.51 T^0.96  (R²=1.00); D left out (one value)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := QuickSummaryLines(tc.results)
+			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
+// TestSummaryListsOnlyWrittenFiles: after a failed save the summary does
+// not claim files that are not there; paths stay as given.
+func TestSummaryListsOnlyWrittenFiles(t *testing.T) {
+	t.Chdir(t.TempDir())
+	rec := newTestRecorder(t, osFS{}, "out", fixtureRunID, nil)
+	addAll(t, rec, fixtureResults()[:2])
+	var b bytes.Buffer
+	if err := WriteSummary(&b, rec.Paths(), rec.Results(), SummaryOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "Benchmark complete. Results saved to:\n- out/qmlhc_benchmarks.jsonl\n\nQuick Summary:\n"
+	if !strings.HasPrefix(b.String(), want) {
+		t.Errorf("summary before Save:\n%s\nwant it to start\n%s", b.String(), want)
+	}
+}
+
+func TestNoiseWarningsCapped(t *testing.T) {
+	var rs []engine.Result
+	for k := 2; k < 2+maxWarnings+3; k++ {
+		rs = append(rs, engine.Result{Config: engine.Config{D: 3, K: k, T: 48}, TimeEpochMean: 1e-5,
+			Samples: []float64{1e-5, 2e-5, 0.5e-5, 1.5e-5, 3e-5}})
+	}
+	rs = append(rs, engine.Result{Config: engine.Config{D: 4, K: 2, T: 48}, TimeEpochMean: 1e-5}) // no samples: no judgement
+	got := noiseWarnings(rs)
+	if len(got) != maxWarnings+1 || got[maxWarnings] != "- Warning        : 3 more noisy configs" {
+		t.Errorf("warnings:\n%s", strings.Join(got, "\n"))
+	}
+	if !strings.Contains(got[0], "D=3 K=2 T=48 is noisy (") || !strings.Contains(got[0], "--min-time") {
+		t.Errorf("first warning %q should name the config and suggest --min-time", got[0])
+	}
+}
