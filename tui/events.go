@@ -141,6 +141,7 @@ func (a *app) onEvents(msg eventsMsg) tea.Cmd {
 	}
 	if len(msg.ratios) > 0 {
 		a.sw.version++
+		a.table.rowCache = nil // rows show the ratio
 	}
 	if msg.recErr != nil {
 		a.setStatus("✗ recording results: "+msg.recErr.Error(), true)

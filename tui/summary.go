@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/hcbench/hcbench/engine"
 	"github.com/hcbench/hcbench/engine/stats"
@@ -23,6 +24,13 @@ func noiseOf(r *engine.Result) (bool, string) {
 // print (fastest, slowest, scaling fit), the baseline verdict when there is
 // a baseline, and a warning about noisy configs.
 func (a *app) summaryLines() []string {
+	// The fit runs over every result: once per change, not once per frame.
+	key := fmt.Sprint(a.sw.version)
+	v := a.cached("summary", key, func() string { return strings.Join(a.buildSummary(), "\n") })
+	return strings.Split(v, "\n")
+}
+
+func (a *app) buildSummary() []string {
 	s := a.sw
 	res := s.resultList()
 	if len(res) == 0 {

@@ -97,6 +97,7 @@ type resultsTable struct {
 	by       sortKey
 	desc     bool
 	version  int // sweep version the rows were built from; -1 forces a rebuild
+	rowCache map[*engine.Result]table.Row
 	width    int
 	height   int
 	baseline bool
@@ -137,6 +138,7 @@ func (rt *resultsTable) sync(s *sweep, width, height int, haveBaseline bool) {
 		rt.t.SetRows(nil) // columns may shrink: rows must not be wider than them
 		rt.t.SetColumns(make([]table.Column, len(rt.cols)))
 		rt.version = -1
+		rt.rowCache = nil
 	}
 	if height != rt.height {
 		rt.height = height
@@ -191,11 +193,20 @@ func (rt *resultsTable) sync(s *sweep, width, height int, haveBaseline bool) {
 		}
 		return cmp.Compare(val(a), val(b))
 	})
+	// A result's cells only change with its position in the grid or its
+	// baseline comparison, so each row is formatted once and kept.
+	if rt.rowCache == nil || len(rt.rowCache) > 2*len(entries)+64 {
+		rt.rowCache = make(map[*engine.Result]table.Row, len(entries))
+	}
 	rows := make([]table.Row, len(entries))
 	for k, e := range entries {
-		row := make(table.Row, len(rt.cols))
-		for j, c := range rt.cols {
-			row[j] = c.cell(e.i, e.r, s)
+		row, ok := rt.rowCache[e.r]
+		if !ok || row[0] != strconv.Itoa(e.i) {
+			row = make(table.Row, len(rt.cols))
+			for j, c := range rt.cols {
+				row[j] = c.cell(e.i, e.r, s)
+			}
+			rt.rowCache[e.r] = row
 		}
 		rows[k] = row
 	}
