@@ -282,6 +282,12 @@ func heatLegend(m metric, lo, hi float64, st styles, w, maxLines int) string {
 		return truncate(st.subtle.Render("no results yet  ")+strings.Join(tail, "  "), w)
 	}
 	n := len(heatGlyphs)
+	if !(hi > lo) {
+		mid := n / 2 // where level puts equal values
+		one := "[" + st.heat[mid].Render(string(heatGlyphs[mid])) + "]=" + m.format(lo) + " (all equal)"
+		lines := wrapItems(append([]string{one}, tail...), "  ", w)
+		return strings.Join(lines[:min(len(lines), max(1, maxLines))], "\n")
+	}
 	items := make([]string, 0, n+len(tail))
 	for i := range heatGlyphs {
 		op := "<"

@@ -74,7 +74,7 @@ func (a *app) runView(w, h int) string {
 	switch {
 	case a.showHelp:
 		var notes []string
-		if a.screen == screenRun && a.editor == nil {
+		if a.screen == screenRun && a.editor == nil && h >= compactHeight {
 			notes = helpNotes
 		}
 		body = fullHelpView(a.help, km, notes, a.st, w)
@@ -83,16 +83,24 @@ func (a *app) runView(w, h int) string {
 	case a.sw == nil:
 		body = ""
 	case a.editor != nil:
-		// The sweep stays visible above the editor: it keeps running.
-		prog := a.compactProgressView(w)
-		body = prog + "\n" + a.editorView(w)
-	case w < compactWidth || h < compactHeight:
-		body = a.compactBody(w, bodyH)
+		// The editor opens over the sweep, which stays visible below it:
+		// it keeps running.
+		ed := a.editorView(w)
+		body = ed + "\n" + a.sweepBody(w, h, bodyH-lipgloss.Height(ed))
 	default:
-		body = a.richBody(w, bodyH)
+		body = a.sweepBody(w, h, bodyH)
 	}
 	body = padLines(fitBlock(body, w, bodyH), bodyH)
 	return strings.Join(append([]string{header, body}, footer...), "\n")
+}
+
+// sweepBody is the run view's panes in bodyH lines: rich, or compact when
+// the terminal (w×h) is small.
+func (a *app) sweepBody(w, h, bodyH int) string {
+	if w < compactWidth || h < compactHeight {
+		return a.compactBody(w, bodyH)
+	}
+	return a.richBody(w, bodyH)
 }
 
 // padLines makes s exactly n lines so the footer stays at the bottom.

@@ -235,6 +235,16 @@ func (a *app) onKey(msg tea.KeyMsg) tea.Cmd {
 	if msg.String() == "ctrl+c" {
 		return a.quit()
 	}
+	// Keys typed faster than the terminal is read arrive as one message
+	// ("?am"); outside a text field each is a command of its own.
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && a.editor == nil &&
+		(a.screen == screenRun || a.prompt != nil || a.showHelp) {
+		var cmds []tea.Cmd
+		for _, r := range msg.Runes {
+			cmds = append(cmds, a.onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}))
+		}
+		return tea.Batch(cmds...)
+	}
 	if a.prompt != nil {
 		return a.updatePrompt(msg)
 	}

@@ -343,3 +343,28 @@ func TestEditorRejectsBadGrid(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Keys typed faster than the terminal is read come as one message; each is
+// still a command.
+func TestFastKeysSplit(t *testing.T) {
+	p := engine.DefaultPlan()
+	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
+	m = update(m, keyMsg("am"))
+	if v := m.View(); !strings.Contains(v, "Heatmap: RMSE · D×T") {
+		t.Errorf("'am' in one message was not a then m:\n%s", v)
+	}
+	m = update(m, keyMsg("??"))
+	if m.a.showHelp {
+		t.Error("'??' should open and close the help")
+	}
+}
+
+func TestHeatmapSingleValueLegend(t *testing.T) {
+	p := engine.DefaultPlan()
+	s := newSweep(1, p, nil, testEpoch)
+	s.addResult(synthResult(p.Grid.Configs()[0], p))
+	v := renderHeatmap(s, metricTime, axesDK, newStyles(), 60, 6)
+	if !strings.Contains(v, "(all equal)") || !strings.Contains(v, "pending") {
+		t.Errorf("single-value legend:\n%s", v)
+	}
+}
