@@ -15,9 +15,13 @@ const DefaultConfidence = 0.95
 
 // Thresholds of Summary.Noisy. Five percent matches what a reader can see in
 // a table of medians: a wider interval means the digits shown are not stable.
+// Epoch times are right-skewed, so on a tight distribution Tukey's fences
+// flag many harmless points; outliers only count when they are frequent
+// and also pull the mean (which the reference's columns report) off the median.
 const (
 	NoisyRelativeHalfWidth = 0.05 // CI half-width over the median
-	NoisyOutlierFraction   = 0.05 // Tukey outliers over N
+	NoisyOutlierFraction   = 0.10 // Tukey outliers over N
+	NoisyMeanShift         = 0.05 // |mean − median| over the median
 )
 
 // tukeyK is Tukey's fence multiplier: points beyond 1.5·IQR from the
@@ -110,7 +114,8 @@ func CountOutliers(xs []float64) int {
 
 // Noisy reports whether the Summary is too uncertain to trust its digits:
 // the CI's larger half-width exceeds NoisyRelativeHalfWidth of the median, or
-// outliers exceed NoisyOutlierFraction of N. The reason is short enough to
+// outliers exceed NoisyOutlierFraction of N while moving the mean more than
+// NoisyMeanShift away from the median. The reason is short enough to
 // follow a config name in a warning, e.g. "CI ±7.3% of median"; callers add
 // the advice (a longer --min-time).
 func (s Summary) Noisy() (bool, string) {
@@ -125,8 +130,10 @@ func (s Summary) Noisy() (bool, string) {
 			reasons = append(reasons, fmt.Sprintf("CI ±%.1f%% of median", 100*w))
 		}
 	}
-	if float64(s.Outliers) > NoisyOutlierFraction*float64(s.N) {
-		reasons = append(reasons, fmt.Sprintf("%d of %d samples are outliers", s.Outliers, s.N))
+	shift := math.Abs(s.Mean-s.Median) / math.Abs(s.Median)
+	if float64(s.Outliers) > NoisyOutlierFraction*float64(s.N) && shift > NoisyMeanShift {
+		reasons = append(reasons, fmt.Sprintf("%d of %d samples are outliers, mean %+.0f%% off the median",
+			s.Outliers, s.N, 100*(s.Mean-s.Median)/math.Abs(s.Median)))
 	}
 	return len(reasons) > 0, strings.Join(reasons, "; ")
 }

@@ -215,11 +215,12 @@ func TestNoisy(t *testing.T) {
 		noisy bool
 		why   string // substring of the reason
 	}{
-		{"tight", Summary{N: 100, Median: 1, CILow: 0.98, CIHigh: 1.02, Outliers: 5}, false, ""},
+		{"tight", Summary{N: 100, Median: 1, CILow: 0.98, CIHigh: 1.02, Outliers: 5, Mean: 1}, false, ""},
+		{"harmless outliers", Summary{N: 100, Median: 1, CILow: 0.99, CIHigh: 1.01, Outliers: 20, Mean: 1.03}, false, ""},
 		{"wide high side", Summary{N: 100, Median: 1, CILow: 0.99, CIHigh: 1.06}, true, "CI ±6.0% of median"},
 		{"wide low side", Summary{N: 100, Median: 2, CILow: 1.8, CIHigh: 2.01}, true, "CI ±10.0% of median"},
-		{"outliers", Summary{N: 100, Median: 1, CILow: 0.99, CIHigh: 1.01, Outliers: 6}, true, "6 of 100 samples are outliers"},
-		{"both", Summary{N: 10, Median: 1, CILow: 0.5, CIHigh: 1.5, Outliers: 1}, true, "CI ±50.0% of median; 1 of 10"},
+		{"outliers", Summary{N: 100, Median: 1, CILow: 0.99, CIHigh: 1.01, Outliers: 11, Mean: 1.2}, true, "11 of 100 samples are outliers, mean +20% off the median"},
+		{"both", Summary{N: 10, Median: 1, CILow: 0.5, CIHigh: 1.5, Outliers: 2, Mean: 1.5}, true, "CI ±50.0% of median; 2 of 10"},
 		{"empty", Summary{}, true, "no samples"},
 		{"zero median", Summary{N: 9, Median: 0, CILow: -1, CIHigh: 1}, true, "unbounded"},
 		{"exact zero", Summary{N: 9}, false, ""},
