@@ -249,13 +249,13 @@ func (a *app) onKey(msg tea.KeyMsg) tea.Cmd {
 		return a.updatePrompt(msg)
 	}
 	if a.showHelp {
-		if key.Matches(msg, keys.Help, keys.Cancel) {
+		switch {
+		case key.Matches(msg, keys.Help, keys.Cancel):
 			a.showHelp = false
-			return nil
+		case key.Matches(msg, keys.Quit):
+			return a.quit()
 		}
-		if !key.Matches(msg, keys.Quit) {
-			return nil
-		}
+		return nil
 	}
 	if a.screen == screenSetup {
 		return a.updateSetup(msg)

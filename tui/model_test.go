@@ -368,3 +368,56 @@ func TestHeatmapSingleValueLegend(t *testing.T) {
 		t.Errorf("single-value legend:\n%s", v)
 	}
 }
+
+// Overlays (editor, help, prompt) fit the smallest and the rich screen.
+func TestOverlaysFit(t *testing.T) {
+	p := engine.DefaultPlan()
+	for _, s := range sizes {
+		for _, keys := range [][]string{{"e"}, {"?"}, {"r"}} {
+			m, _ := startedModel(t, s.w, s.h, sweepEvents(p, 4, true)...)
+			m = update(m, keyMsg(keys[0]))
+			v := m.View()
+			checkFits(t, v, s.w, s.h)
+			if keys[0] == "r" && !strings.Contains(v, "Restart the sweep") {
+				t.Errorf("%s: r while running should ask first:\n%s", s.name, v)
+			}
+		}
+	}
+}
+
+// The baseline comparison is computed where events are drained (off the
+// UI goroutine) and shown in the table, the summary and the heatmap.
+func TestBaselineRatioShown(t *testing.T) {
+	p := engine.DefaultPlan()
+	var base []engine.Result
+	for _, c := range p.Grid.Configs() {
+		r := synthResult(c, p)
+		for i := range r.Samples {
+			r.Samples[i] /= 2
+		}
+		r.TimeEpochMean /= 2
+		base = append(base, *r)
+	}
+	m, started := testModel(t, Options{StartNow: true, Baseline: base, BaselinePath: "base.jsonl"})
+	m = update(m, size(120, 40), startMsg{})
+	f := <-started
+	for _, ev := range sweepEvents(p, 12, false) {
+		f.ch <- ev
+	}
+	for len(m.a.sw.results) < 12 {
+		m = update(m, m.a.drainCmd(m.a.run)())
+	}
+	m = update(m, frameMsg{})
+	v := m.View()
+	for _, want := range []string{"vs base", "2.00× p=0.00", "- Baseline       : 2.00× geo-mean over 12 matched · 12 slower · 0 faster"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("lacks %q:\n%s", want, v)
+		}
+	}
+	for range 4 {
+		m = update(m, keyMsg("m"))
+	}
+	if v := m.View(); !strings.Contains(v, "Heatmap: ratio vs baseline · D×K") || !strings.Contains(v, "2.00×") {
+		t.Errorf("heatmap ratio:\n%s", v)
+	}
+}
