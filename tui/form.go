@@ -46,16 +46,6 @@ func (f *form) value(name string) string {
 	return ""
 }
 
-// valid reports whether every field passes its check.
-func (f *form) valid() bool {
-	for _, fl := range f.fields {
-		if fl.err != nil {
-			return false
-		}
-	}
-	return true
-}
-
 func (f *form) move(d int) {
 	f.fields[f.focus].input.focused = false
 	f.focus = (f.focus + d + len(f.fields)) % len(f.fields)

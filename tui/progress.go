@@ -65,15 +65,25 @@ func (a *app) timesText(now time.Time) string {
 	return t
 }
 
+// completed is the share of the sweep done, counting the running config's
+// own progress so the bar moves during long configs.
+func (s *sweep) completed() float64 {
+	if s.total <= 0 {
+		return 0
+	}
+	done := float64(s.done)
+	if s.running != nil && s.active() {
+		done += min(1, max(0, s.fraction))
+	}
+	return min(1, done/float64(s.total))
+}
+
 // progressView is the progress pane's content: the bar with done/total and
 // percent, then times, state and what is running.
 func (a *app) progressView(w int) string {
 	s := a.sw
 	count := fmt.Sprintf(" %d/%d", s.done, s.total)
-	frac := 0.0
-	if s.total > 0 {
-		frac = float64(s.done) / float64(s.total)
-	}
+	frac := s.completed()
 	pct := fmt.Sprintf(" %3.0f%%", 100*frac)
 	bar := a.progress
 	bar.Width = max(4, w-len(count)-len(pct))
@@ -93,10 +103,7 @@ func (a *app) progressView(w int) string {
 // compactProgressView fits the same facts on three short lines.
 func (a *app) compactProgressView(w int) string {
 	s := a.sw
-	frac := 0.0
-	if s.total > 0 {
-		frac = float64(s.done) / float64(s.total)
-	}
+	frac := s.completed()
 	count := fmt.Sprintf(" %d/%d", s.done, s.total)
 	bar := a.progress
 	bar.Width = max(4, w-len(count))
