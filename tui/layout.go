@@ -150,13 +150,16 @@ func (a *app) richBody(w, h int) string {
 	summary := a.pane("Summary", strings.Join(sumLines, "\n"), w, sumH)
 
 	// What is left goes to the chart/heatmap band and the table. The band
-	// gets room for the heatmap's rows, header and legend, a readable chart,
-	// and at least two fifths of the space; the table what it needs of the
-	// rest (a header and a row per config), the band anything left over.
+	// gets room for the heatmap (and, side by side with it, for a readable
+	// chart: at least two fifths of the space); the table what it needs of
+	// the rest (a header and a row per config); the band anything over.
 	rest := h - 4 - sumH
 	rowName, _, _ := a.axes.names()
 	heatRows := len(axisValues(s.plan.Grid, rowName))
-	bandMin := max(heatRows+4, 8, rest*2/5)
+	bandMin := heatRows + 5 // header, rows, two legend lines, border
+	if w >= sideBySide {
+		bandMin = max(bandMin, 8, rest*2/5) // and a chart worth reading
+	}
 	tableH := min(len(s.order)+3, rest-bandMin)
 	if tableH < 5 {
 		tableH = 0
