@@ -13,6 +13,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine"
 	"github.com/hcbench/hcbench/report"
 )
@@ -52,6 +53,12 @@ func Run(ctx context.Context, opt Options) (out Outcome, err error) {
 	a := m.a
 	a.ctx = ctx
 
+	if opt.Output == nil {
+		// Ask the terminal for its background (the adaptive colours need
+		// it) now, before the program puts it in raw mode and reads its
+		// input: the answer would otherwise arrive as key presses.
+		lipgloss.HasDarkBackground()
+	}
 	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithoutSignalHandler()}
 	if opt.Input != nil {
 		popts = append(popts, tea.WithInput(opt.Input))
