@@ -88,5 +88,6 @@ func noisyLine(s *sweep) string {
 		}
 		return a.T < b.T
 	})
-	return fmt.Sprintf("⚠ %d noisy config(s), e.g. %s: %s; try a longer --min-time", len(cs), cs[0], s.noisy[cs[0]])
+	// The advice first: the reason may be cut off on a narrow screen.
+	return fmt.Sprintf("⚠ %d noisy config(s), try a longer --min-time; e.g. %s: %s", len(cs), cs[0], s.noisy[cs[0]])
 }
