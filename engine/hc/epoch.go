@@ -139,20 +139,13 @@ func (w *Workspace) projectBlock(i, t0, t1 int) {
 	stride := w.tb * D
 	mu := w.mu[:m]
 	f0 := w.fut[:m]
-	d0 := n.deltas[0]
-	for j, v := range seg {
-		f := math.Tanh(v + d0)
-		f0[j] = f
-		mu[j] = f
-	}
+	TanhShift(f0, seg, n.deltas[0])
+	copy(mu, f0)
 	for k := 1; k < K; k++ {
 		fk := w.fut[k*stride : k*stride+m]
-		fk = fk[:len(seg)]
-		mu := mu[:len(seg)]
-		dk := n.deltas[k]
-		for j, v := range seg {
-			f := math.Tanh(v + dk)
-			fk[j] = f
+		TanhShift(fk, seg, n.deltas[k])
+		fk = fk[:len(mu)]
+		for j, f := range fk {
 			mu[j] += f
 		}
 	}

@@ -198,11 +198,8 @@ func (c *Chain) Step(x []float64) (s, hat []float64, coherence float64) {
 // element of s, max(1, depth) times. Elements are independent, so a long s
 // (many time steps at once) keeps the tanh calls pipelined.
 func (n *node) recur(s []float64) {
-	w, b := n.be.W, n.be.B
 	for r := n.be.Iterations(); r > 0; r-- {
-		for j, v := range s {
-			s[j] = math.Tanh(float64(w*v) + b)
-		}
+		TanhAffine(s, n.be.W, n.be.B)
 	}
 }
 
