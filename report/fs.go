@@ -78,7 +78,8 @@ func createTemp(fsys fileSystem, path string) (file, string, error) {
 func writeAtomic(fsys fileSystem, path string, write func(w io.Writer) error) (err error) {
 	f, tmp, err := createTemp(fsys, path)
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		// As below: the temporary file's name would only confuse.
+		return fmt.Errorf("writing %s: %w", path, unwrapPath(err))
 	}
 	defer func() {
 		if err != nil {

@@ -165,10 +165,16 @@ func TestRunsAndLatestRun(t *testing.T) {
 
 // FuzzReadJSONL: any bytes are read without a panic; the strict and the
 // repairing reader agree (repair differs only by a torn last line).
+//
+// The seeds are kept short (one full record, the rest compact): the fuzzer
+// minimises every input that finds new code, and minimising a file of
+// several full records takes most of a 20-second run.
 func FuzzReadJSONL(f *testing.F) {
 	l := jsonlLines(f)
-	f.Add(bytes.Join(l, nil))
-	f.Add(bytes.Join([][]byte{l[0], l[1][:30]}, nil))
+	f.Add(l[0])
+	f.Add(bytes.Join([][]byte{l[0][:200], []byte("\n"), l[1][:30]}, nil))
+	f.Add([]byte("{\"run_id\":1,\"D\":1,\"K\":2,\"T\":3}\n{\"run_id\":2,\"D\":1,\"K\":2,\"T\":4}\n"))
+	f.Add([]byte(`{"run_id":1,"D":3,"K":3,"T":48,"grid":{"dims":[3],"branches":[3,5],"seq_lens":[48]}}` + "\n"))
 	f.Add([]byte("{\"run_id\":1,\"D\":1,\"K\":2,\"T\":3}\n{"))
 	f.Add([]byte("\n\n{}\n"))
 	f.Add([]byte(`{"run_id":1,"D":1,"K":2,"T":3,"time_samples":[1e400]}`))

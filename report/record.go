@@ -44,6 +44,11 @@ type Record struct {
 	// Timing and Seed are the run's options (repeat r used Seed+r).
 	Timing engine.Timing `json:"timing"`
 	Seed   uint64        `json:"seed"`
+	// Grid is the run's grid when the record was written, so that --resume
+	// can continue exactly the run that was asked for rather than any run
+	// whose finished configs happen to fit. Files written before it existed
+	// have none (nil).
+	Grid *engine.Grid `json:"grid,omitempty"`
 	// Started is when the recording of the run (or of its resumption)
 	// began, in UTC.
 	Started time.Time `json:"started,omitzero"`

@@ -1,10 +1,12 @@
 package report
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 	"time"
@@ -39,7 +41,27 @@ type Recorder struct {
 
 	jsonl   file     // nil until opened (again after Close)
 	pending [][]byte // encoded lines not yet safely in the JSONL
+	// ident is the JSONL as first opened. Appending goes through an open
+	// descriptor, which keeps working after the file or its directory is
+	// removed or replaced: every line would then vanish with the unlinked
+	// file. Comparing the path's file with ident before each append catches
+	// that.
+	ident fs.FileInfo
+	// lost is set once the JSONL at the path is no longer ident: the next
+	// flush recreates the directory and writes the whole run again.
+	lost bool
 }
+
+// LostError says that the JSONL a Recorder appends to was removed or
+// replaced behind its back. The run's results are still in memory; the next
+// Add or Save recreates the output directory and writes them all to a new
+// JSONL.
+type LostError struct {
+	Path   string // the JSONL
+	Reason string // "output directory was removed", "file was removed", "file was replaced"
+}
+
+func (e *LostError) Error() string { return e.Path + ": " + e.Reason }
 
 // NewRecorder prepares dir and opens its JSONL for appending. prior are
 // results of this run already on disk (a resumed run): they are kept in
@@ -81,6 +103,15 @@ func (r *Recorder) open() error {
 		return fmt.Errorf("opening %s: %w", r.paths.JSONL, err)
 	}
 	r.jsonl = f
+	if r.ident == nil {
+		st, err := f.Stat()
+		if err != nil {
+			f.Close()
+			r.jsonl = nil
+			return fmt.Errorf("opening %s: %w", r.paths.JSONL, err)
+		}
+		r.ident = st
+	}
 	return nil
 }
 
@@ -141,7 +172,10 @@ func (r *Recorder) keep(res engine.Result) {
 // Add keeps res in memory, then appends it to the JSONL and syncs the file,
 // so a crash loses at most the config being measured. When the append
 // fails the result stays in memory and the line is retried by the next Add
-// or Save; the error names the JSONL.
+// or Save; the error names the JSONL. When the JSONL was removed or
+// replaced since the last append, Add writes nothing and returns a
+// *LostError (so that the caller can tell the user now); the next Add or
+// Save writes the whole run to a new JSONL.
 func (r *Recorder) Add(res engine.Result) error {
 	r.keep(res)
 	line, err := encodeRecord(r.record(res))
@@ -149,17 +183,133 @@ func (r *Recorder) Add(res engine.Result) error {
 		return fmt.Errorf("encoding %s for %s: %w", res.Config, r.paths.JSONL, err)
 	}
 	r.pending = append(r.pending, line)
+	if !r.lost {
+		if err := r.checkLost(); err != nil {
+			return err
+		}
+	}
 	return r.flush()
 }
 
 func (r *Recorder) record(res engine.Result) Record {
+	grid := r.meta.Plan.Grid
 	return Record{
 		RunID:   r.meta.RunID,
 		Result:  res,
 		Machine: r.machine,
 		Timing:  r.meta.Plan.Timing,
 		Seed:    r.meta.Plan.Seed,
+		Grid:    &grid,
 		Started: r.started,
+	}
+}
+
+// SetGrid makes g the grid written with later records. A live edit of the
+// grid (the TUI's) turns the run into a run of the new grid, and --resume
+// must match what the run became, not what it started as.
+func (r *Recorder) SetGrid(g engine.Grid) {
+	r.meta.Plan.Grid = engine.Grid{
+		Dims:     slices.Clone(g.Dims),
+		Branches: slices.Clone(g.Branches),
+		SeqLens:  slices.Clone(g.SeqLens),
+	}
+}
+
+// checkLost compares the file at the JSONL's path with the one this run
+// has been appending to. When they differ the descriptor is dropped, the
+// Recorder is marked lost and a *LostError says why. A Stat that fails for
+// another reason (permission) proves nothing; the write will tell.
+func (r *Recorder) checkLost() error {
+	if r.ident == nil {
+		return nil
+	}
+	reason := ""
+	st, err := r.env.fs.Stat(r.paths.JSONL)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		reason = "file was removed"
+		if _, derr := r.env.fs.Stat(dirOf(r.paths.Dir)); errors.Is(derr, fs.ErrNotExist) {
+			reason = "output directory was removed"
+		}
+	case err == nil && !os.SameFile(st, r.ident):
+		reason = "file was replaced"
+	}
+	if reason == "" {
+		return nil
+	}
+	if r.jsonl != nil {
+		r.jsonl.Close() // the unlinked file: nothing in it can be reached
+		r.jsonl = nil
+	}
+	r.lost = true
+	return &LostError{Path: r.paths.JSONL, Reason: reason}
+}
+
+// dirOf is dir as a path the OS accepts ("" is the working directory).
+func dirOf(dir string) string {
+	if dir == "" {
+		return "."
+	}
+	return dir
+}
+
+// recreate follows a lost JSONL: it creates the output directory again and
+// queues every result of the run in memory that the file at the path does
+// not hold yet, so that the JSONL ends up with each of them exactly once.
+// After a removal that is all of them; after a replacement (a copy put back,
+// an edited file) only the ones it lacks, and its other lines are kept.
+func (r *Recorder) recreate() error {
+	if err := prepareDir(r.env.fs, r.paths.Dir); err != nil {
+		return err
+	}
+	r.ident = nil // the new file is the one to watch from now on
+	if err := r.open(); err != nil {
+		return err
+	}
+	have, err := r.configsOnFile()
+	if err != nil {
+		return fmt.Errorf("reading %s again: %w", r.paths.JSONL, err)
+	}
+	var lines [][]byte
+	for _, res := range r.results {
+		if have[res.Config] {
+			continue
+		}
+		line, err := encodeRecord(r.record(res))
+		if err != nil {
+			return fmt.Errorf("encoding %s for %s: %w", res.Config, r.paths.JSONL, err)
+		}
+		lines = append(lines, line)
+	}
+	// Memory is complete, so the lines queued before cover nothing more.
+	r.pending = lines
+	r.lost = false
+	return nil
+}
+
+// configsOnFile are the configs of this run that the open JSONL holds.
+// Lines that are not records are skipped: the file is only searched, and
+// whatever it holds besides this run is not this Recorder's to judge.
+func (r *Recorder) configsOnFile() (map[engine.Config]bool, error) {
+	st, err := r.jsonl.Stat()
+	if err != nil {
+		return nil, err
+	}
+	have := map[engine.Config]bool{}
+	br := bufio.NewReaderSize(io.NewSectionReader(r.jsonl, 0, st.Size()), 64<<10)
+	for {
+		line, err := br.ReadBytes('\n')
+		if len(bytes.TrimSpace(line)) > 0 {
+			if rec, perr := parseRecord(line); perr == nil && rec.RunID == r.meta.RunID {
+				have[rec.Config] = true
+			}
+		}
+		if err == io.EOF {
+			return have, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 }
 
@@ -168,6 +318,11 @@ func (r *Recorder) record(res engine.Result) Record {
 // before the write, so that a half-written line never sits in the middle of
 // the history, and the line stays pending.
 func (r *Recorder) flush() error {
+	if r.lost {
+		if err := r.recreate(); err != nil {
+			return err
+		}
+	}
 	if len(r.pending) == 0 {
 		return nil
 	}
@@ -213,8 +368,11 @@ func (r *Recorder) Meta() Meta { return r.meta }
 // Save appends any pending JSONL lines and rewrites the CSV (atomically),
 // the Markdown and both figures. Every file is attempted; the errors are
 // joined, each naming its file. Memory is never touched, so Save can be
-// called again after a failure, and as often as wanted.
+// called again after a failure, and as often as wanted. A JSONL lost since
+// the last Add is recreated here rather than reported: Save is often the
+// last call, with nothing after it to repair the loss.
 func (r *Recorder) Save() error {
+	_ = r.checkLost() // a loss is repaired by the flush below
 	errs := []error{r.flush()}
 	errs = append(errs, writeReports(r.env.fs, r.paths, r.meta.RunID, r.results)...)
 	return errors.Join(errs...)
@@ -232,6 +390,7 @@ func writeReports(fsys fileSystem, p Paths, runID int64, results []engine.Result
 // Close appends pending lines and closes the JSONL. The Recorder stays
 // usable: a later Add or Save opens the file again.
 func (r *Recorder) Close() error {
+	_ = r.checkLost() // as in Save: repaired, since nothing comes after
 	err := r.flush()
 	if r.jsonl != nil {
 		if cerr := r.jsonl.Close(); cerr != nil {

@@ -1,0 +1,388 @@
+package report
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/hcbench/hcbench/engine"
+)
+
+// These tests take the output away from a Recorder in the middle of a run
+// (issue 7): the directory removed, the JSONL removed or replaced, the
+// directory or its file system made read-only. Each checks that the error
+// names the path and the reason, that no result is lost from memory, that
+// the disk holds what can be held, that the CSV is never half-written, and
+// that once the fault is gone every result is on disk exactly once.
+
+// checkRunOnDisk fails unless the JSONL holds run id's results for exactly
+// want, each once, and the CSV holds the same configs (header + one row each).
+func checkRunOnDisk(t *testing.T, p Paths, id int64, want []engine.Result) {
+	t.Helper()
+	recs, err := ReadJSONL(p.JSONL)
+	if err != nil {
+		t.Fatalf("JSONL: %v", err)
+	}
+	var got []engine.Config
+	for _, r := range recs {
+		if r.RunID == id {
+			got = append(got, r.Config)
+		}
+	}
+	if !sameSet(got, configsOf(want)) {
+		t.Errorf("JSONL holds run %d's configs %v, want %v once each", id, got, configsOf(want))
+	}
+	rows := readCSV(t, p.CSV)
+	var csvGot []engine.Config
+	for _, row := range rows[1:] {
+		csvGot = append(csvGot, configOfRow(t, row))
+	}
+	if !sameSet(csvGot, configsOf(want)) {
+		t.Errorf("CSV holds %v, want %v once each", csvGot, configsOf(want))
+	}
+}
+
+// sameSet reports whether a and b hold the same configs with no repeats.
+func sameSet(a, b []engine.Config) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := map[engine.Config]bool{}
+	for _, c := range a {
+		if seen[c] {
+			return false
+		}
+		seen[c] = true
+	}
+	for _, c := range b {
+		if !seen[c] {
+			return false
+		}
+	}
+	return true
+}
+
+func configOfRow(t *testing.T, row []string) engine.Config {
+	t.Helper()
+	var c engine.Config
+	for i, v := range []*int{&c.D, &c.K, &c.T} {
+		n, err := strconv.Atoi(row[1+i])
+		if err != nil {
+			t.Fatalf("CSV row %v: %v", row, err)
+		}
+		*v = n
+	}
+	return c
+}
+
+// wantLost checks that err is a *LostError naming the JSONL and reason.
+func wantLost(t *testing.T, err error, p Paths, reason string) {
+	t.Helper()
+	var le *LostError
+	if !errors.As(err, &le) || le.Path != p.JSONL || le.Reason != reason ||
+		!strings.Contains(err.Error(), p.JSONL) || !strings.Contains(err.Error(), reason) {
+		t.Fatalf("Add after the loss: %v; want a *LostError naming %s: %s", err, p.JSONL, reason)
+	}
+	t.Logf("Add after the loss: %v", err)
+}
+
+// TestOutputDirRemovedMidRun: the directory goes away after two results of
+// a resumed run (one prior result on disk). The next Add says so and keeps
+// the result in memory; the Add after it recreates the directory with a
+// JSONL holding the whole run once, prior result included; Save then
+// writes the CSV.
+func TestOutputDirRemovedMidRun(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	all := fixtureResults()
+	first := newTestRecorder(t, osFS{}, dir, fixtureRunID, nil)
+	addAll(t, first, all[:1])
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	rec := newTestRecorder(t, osFS{}, dir, fixtureRunID, all[:1])
+	addAll(t, rec, all[1:3])
+	if err := rec.Save(); err != nil {
+		t.Fatal(err)
+	}
+	p := rec.Paths()
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	wantLost(t, rec.Add(all[3]), p, "output directory was removed")
+	if got := configsOf(rec.Results()); !slices.Equal(got, configsOf(all[:4])) {
+		t.Errorf("memory holds %v after the loss, want %v", got, configsOf(all[:4]))
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the directory was recreated by the Add that reported its loss (stat: %v)", err)
+	}
+
+	if err := rec.Add(all[4]); err != nil {
+		t.Fatalf("Add after the loss was reported: %v", err)
+	}
+	recs, err := ReadJSONL(p.JSONL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := configsOf(Runs(recs)[fixtureRunID]); len(recs) != 5 || !slices.Equal(got, configsOf(all[:5])) {
+		t.Errorf("recreated JSONL holds %v in %d lines, want %v once each", got, len(recs), configsOf(all[:5]))
+	}
+	if err := rec.Save(); err != nil {
+		t.Fatal(err)
+	}
+	checkRunOnDisk(t, p, fixtureRunID, all[:5])
+	for _, path := range p.written() {
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("after Save: %v", err)
+		}
+	}
+
+	// A second loss is caught the same way: the watch moved to the new file.
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	wantLost(t, rec.Add(all[5]), p, "output directory was removed")
+	if err := errors.Join(rec.Save(), rec.Close()); err != nil {
+		t.Fatal(err)
+	}
+	checkRunOnDisk(t, p, fixtureRunID, all[:6])
+	noTempFiles(t, dir)
+}
+
+// TestJSONLRemovedOrReplacedMidRun: the file alone goes, or another file
+// takes its place. A replacement keeps its own lines (here an earlier
+// run's record and a copy of this run's first result); the run's results
+// it lacks are appended, so each is in the file exactly once.
+func TestJSONLRemovedOrReplacedMidRun(t *testing.T) {
+	all := fixtureResults()
+	other, err := encodeRecord(Record{RunID: 42, Result: all[11]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		reason string
+		fault  func(t *testing.T, p Paths)
+		others int // lines of other runs afterwards
+	}{
+		{"removed", "file was removed", func(t *testing.T, p Paths) {
+			if err := os.Remove(p.JSONL); err != nil {
+				t.Fatal(err)
+			}
+		}, 0},
+		{"replaced", "file was replaced", func(t *testing.T, p Paths) {
+			b, err := os.ReadFile(p.JSONL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			firstLine, _, _ := bytes.Cut(b, []byte("\n"))
+			tmp := p.JSONL + ".new"
+			content := slices.Concat(other, firstLine, []byte("\n"))
+			if err := os.WriteFile(tmp, content, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(tmp, p.JSONL); err != nil {
+				t.Fatal(err)
+			}
+		}, 1},
+		{"replaced with a torn tail", "file was replaced", func(t *testing.T, p Paths) {
+			tmp := p.JSONL + ".new"
+			if err := os.WriteFile(tmp, slices.Concat(other, other[:20]), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(tmp, p.JSONL); err != nil {
+				t.Fatal(err)
+			}
+		}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			rec := newTestRecorder(t, osFS{}, dir, fixtureRunID, nil)
+			addAll(t, rec, all[:2])
+			p := rec.Paths()
+			tc.fault(t, p)
+			wantLost(t, rec.Add(all[2]), p, tc.reason)
+			if len(rec.Results()) != 3 {
+				t.Errorf("memory holds %d results, want 3", len(rec.Results()))
+			}
+			if err := rec.Save(); err != nil {
+				t.Fatal(err)
+			}
+			checkRunOnDisk(t, p, fixtureRunID, all[:3])
+			recs, err := ReadJSONL(p.JSONL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(recs) - 3; n != tc.others {
+				t.Errorf("%d lines of other runs, want %d", n, tc.others)
+			}
+		})
+	}
+}
+
+// TestOutputDirRemovedBeforeSave: the loss comes after the last Add; Save
+// repairs it at once, since nothing may come after it.
+func TestOutputDirRemovedBeforeSave(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	all := fixtureResults()
+	rec := newTestRecorder(t, osFS{}, dir, fixtureRunID, nil)
+	addAll(t, rec, all[:4])
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Save(); err != nil {
+		t.Fatalf("Save after the directory was removed: %v", err)
+	}
+	checkRunOnDisk(t, rec.Paths(), fixtureRunID, all[:4])
+	noTempFiles(t, dir)
+}
+
+// TestOutputDirReadOnlyMidRun: the directory becomes read-only after a
+// save. With the mode bits (as a non-root user sees chmod a-w), the open
+// JSONL stays writable, so results still reach the disk; with a read-only
+// file system even the JSONL fails. Either way the errors name each file
+// and the reason, the CSV on disk stays the previous complete one, memory
+// keeps everything, and once writable again a Save puts every result on
+// disk once.
+func TestOutputDirReadOnlyMidRun(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		fault      func(f *faultFS)
+		errno      syscall.Errno
+		jsonlFails bool
+	}{
+		{"permission denied", func(f *faultFS) { f.denyCreate = true }, syscall.EACCES, false},
+		{"read-only file system", func(f *faultFS) { f.readOnly = true }, syscall.EROFS, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			ffs := &faultFS{}
+			rec := newTestRecorder(t, ffs, dir, fixtureRunID, nil)
+			all := fixtureResults()
+			addAll(t, rec, all[:3])
+			if err := rec.Save(); err != nil {
+				t.Fatal(err)
+			}
+			p := rec.Paths()
+			before, err := os.ReadFile(p.CSV)
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			ffs.set(tc.fault)
+			for _, res := range all[3:5] {
+				err := rec.Add(res)
+				switch {
+				case tc.jsonlFails && (err == nil || !strings.Contains(err.Error(), p.JSONL) || !errors.Is(err, tc.errno)):
+					t.Fatalf("Add: %v; want an error naming %s with %v", err, p.JSONL, tc.errno)
+				case !tc.jsonlFails && err != nil:
+					t.Fatalf("Add to the already open JSONL: %v", err)
+				}
+			}
+			recs, err := ReadJSONL(p.JSONL)
+			if want := map[bool]int{true: 3, false: 5}[tc.jsonlFails]; err != nil || len(recs) != want {
+				t.Errorf("JSONL during the fault: %d records, %v; want %d whole ones", len(recs), err, want)
+			}
+			err = rec.Save()
+			t.Logf("Save during the fault: %v", err)
+			for _, path := range []string{p.CSV, p.Markdown, p.TimesPNG, p.ScalingPNG} {
+				if err == nil || !strings.Contains(err.Error(), path) {
+					t.Errorf("Save's error does not name %s", path)
+				}
+			}
+			if !errors.Is(err, tc.errno) || !strings.Contains(err.Error(), tc.errno.Error()) {
+				t.Errorf("Save's error does not give the reason %q", tc.errno.Error())
+			}
+			if after, _ := os.ReadFile(p.CSV); !bytes.Equal(after, before) {
+				t.Errorf("the CSV on disk changed during the fault")
+			}
+			if got := configsOf(rec.Results()); !slices.Equal(got, configsOf(all[:5])) {
+				t.Errorf("memory holds %v, want %v", got, configsOf(all[:5]))
+			}
+			noTempFiles(t, dir)
+
+			ffs.set(func(f *faultFS) { f.denyCreate, f.readOnly = false, false })
+			if err := rec.Save(); err != nil {
+				t.Fatalf("Save once writable again: %v", err)
+			}
+			checkRunOnDisk(t, p, fixtureRunID, all[:5])
+			noTempFiles(t, dir)
+		})
+	}
+}
+
+// TestRecordCarriesGrid: every record names its run's grid, and a grid
+// changed during the run (a live edit) is what later records carry.
+func TestRecordCarriesGrid(t *testing.T) {
+	rec := newTestRecorder(t, osFS{}, t.TempDir(), fixtureRunID, nil)
+	all := fixtureResults()
+	addAll(t, rec, all[:2])
+	edited := engine.Grid{Dims: []int{3, 6, 12}, Branches: []int{3, 5, 9}, SeqLens: []int{48, 96}}
+	rec.SetGrid(edited)
+	edited.Dims[2] = 99 // the Recorder keeps its own copy
+	addAll(t, rec, all[2:3])
+	recs, err := ReadJSONL(rec.Paths().JSONL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []engine.Grid{fixtureMeta().Plan.Grid, fixtureMeta().Plan.Grid,
+		{Dims: []int{3, 6, 12}, Branches: []int{3, 5, 9}, SeqLens: []int{48, 96}}}
+	for i, r := range recs {
+		if r.Grid == nil || !slices.Equal(r.Grid.Dims, want[i].Dims) || !slices.Equal(r.Grid.Branches, want[i].Branches) ||
+			!slices.Equal(r.Grid.SeqLens, want[i].SeqLens) {
+			t.Errorf("record %d carries grid %+v, want %+v", i, r.Grid, want[i])
+		}
+	}
+	// A record from before grids were written reads back with none.
+	old := []byte(`{"run_id":1,"D":3,"K":3,"T":48,"seed":123}` + "\n")
+	recs, _, err = readJSONL(bytes.NewReader(old), "old", false)
+	if err != nil || len(recs) != 1 || recs[0].Grid != nil {
+		t.Errorf("old record: %+v, %v; want one record without a grid", recs, err)
+	}
+}
+
+func TestNextRunID(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Unix(1_700_000_000, 0)
+	jsonl := func(name, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	for _, tc := range []struct {
+		name string
+		path string
+		want int64
+	}{
+		{"missing file", filepath.Join(dir, "none.jsonl"), 1_700_000_000},
+		{"empty file", jsonl("empty", ""), 1_700_000_000},
+		{"older runs", jsonl("older", `{"run_id":1600000000,"D":3,"K":3,"T":48}`+"\n"), 1_700_000_000},
+		{"a run in this second", jsonl("same", `{"run_id":1700000000,"D":3,"K":3,"T":48}`+"\n"), 1_700_000_001},
+		{"runs ahead of the clock", jsonl("ahead", `{"run_id":1700000005,"D":3,"K":3,"T":48}`+"\n"+
+			`{"run_id":1700000002,"D":3,"K":3,"T":48}`+"\n"), 1_700_000_006},
+		// Only the ids count: a malformed or torn line does not hide the
+		// ids of the lines around it.
+		{"malformed lines", jsonl("bad", "garbage\n"+`{"run_id":1700000003}`+"\n"+`{"run_id":1700000009,"D":3,"K`), 1_700_000_004},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := NextRunID(tc.path, now)
+			if err != nil || got != tc.want {
+				t.Errorf("NextRunID = %d, %v; want %d", got, err, tc.want)
+			}
+		})
+	}
+	// A path that cannot be read as a file: the error names it.
+	if _, err := NextRunID(dir, now); err == nil || !strings.Contains(err.Error(), dir) {
+		t.Errorf("NextRunID(a directory) = %v; want an error naming %s", err, dir)
+	}
+}
