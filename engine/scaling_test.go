@@ -13,13 +13,13 @@ import (
 // three times. The engine's work is linear in T (every step costs the same),
 // so c must come out near 1: a check of the timing as much as of the fit.
 func TestScalingExponentOfT(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		t.Skip("measures real timings")
 	}
 	p := DefaultPlan()
 	p.Grid = Grid{Dims: []int{3, 6}, Branches: []int{3, 9}, SeqLens: []int{64, 128, 256, 512}}
 	p.Repeats = 1
-	p.Timing = Timing{MinTime: 3 * time.Millisecond, MinEpochs: 5}
+	p.Timing = Timing{MinTime: 5 * time.Millisecond, MinEpochs: 5}
 	r, err := Start(context.Background(), p, Options{})
 	if err != nil {
 		t.Fatal(err)
