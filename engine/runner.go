@@ -236,8 +236,9 @@ func (r *Runner) loop() {
 	done, total := r.Progress()
 	r.emit(Event{Kind: SweepStarted, Done: done, Total: total})
 	// Prior results that belong to the grid are reported once, up front.
+	grid := r.Plan().Grid
 	for _, res := range r.Results() {
-		if r.plan.Grid.Contains(res.Config) {
+		if grid.Contains(res.Config) {
 			rr := res
 			r.emit(Event{Kind: ConfigFinished, Config: res.Config, Result: &rr, Reused: true})
 		}
