@@ -37,10 +37,12 @@ func runHeadless(ctx context.Context, s *session, stdout, stderr io.Writer, env 
 	}
 
 	// writeFailing is set while appending to the JSONL fails (disk full,
-	// directory gone). The sweep goes on: the recorder keeps every result in
-	// memory and each later Add or the final Save retries the lines, so
-	// space freed meanwhile loses nothing.
-	writeFailing := false
+	// directory read-only or gone). The sweep goes on: the recorder keeps
+	// every result in memory and each later Add or the final Save retries
+	// the lines, so space freed meanwhile loses nothing. lost is set when
+	// the JSONL was removed or replaced: the recorder writes the whole run
+	// into a new one, which then needs the second-writer lock.
+	writeFailing, lost := false, false
 	ticker := time.NewTicker(time.Second)
 	defer ticker.Stop()
 	cancelled := ctx.Done()
@@ -53,11 +55,23 @@ func runHeadless(ctx context.Context, s *session, stdout, stderr io.Writer, env 
 			}
 			if ev.Kind == engine.ConfigFinished && !ev.Reused {
 				err := rec.Add(*ev.Result)
+				var le *report.LostError
 				switch {
+				case errors.As(err, &le):
+					// Said every time: each loss is news, even during a fault.
+					writeFailing, lost = true, true
+					pr.say("warning: %v; the run's %d results are kept in memory and written to a new %s after the next config",
+						err, len(rec.Results()), report.FileJSONL)
 				case err != nil && !writeFailing:
 					writeFailing = true
 					pr.say("warning: cannot save %s: %v; results are kept in memory and written again after each config",
 						ev.Config, err)
+				case err == nil && lost:
+					writeFailing, lost = false, false
+					pr.say("recreated %s: every result of run %d so far is saved", s.paths.JSONL, s.runID)
+					if err := s.relock(); err != nil {
+						pr.say("warning: cannot lock the recreated %s against a second hcbench: %v", s.paths.JSONL, err)
+					}
 				case err == nil && writeFailing:
 					writeFailing = false
 					pr.say("%s is writable again: every result so far is saved", s.paths.JSONL)
@@ -93,8 +107,12 @@ func runHeadless(ctx context.Context, s *session, stdout, stderr io.Writer, env 
 	code := exitOK
 	switch {
 	case sweepErr != nil && errors.Is(sweepErr, context.Canceled) && intr.signal() != nil:
-		fmt.Fprintf(stderr, "hcbench: interrupted by %s: %d of %d configs finished and saved\n",
-			signalName(intr.signal()), countInGrid(o.plan.Grid, results), o.plan.Grid.Size())
+		saved := " and saved"
+		if saveErr != nil {
+			saved = "" // the error below says what could not be written
+		}
+		fmt.Fprintf(stderr, "hcbench: interrupted by %s: %d of %d configs finished%s\n",
+			signalName(intr.signal()), countInGrid(o.plan.Grid, results), o.plan.Grid.Size(), saved)
 		code = exitInterrupted
 	case sweepErr != nil:
 		code = fail(stderr, fmt.Errorf("the sweep failed: %w", sweepErr))

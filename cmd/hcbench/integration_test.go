@@ -307,7 +307,7 @@ func TestBinaryResumeRefusals(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 	// Other settings: nothing to resume.
-	for _, change := range [][]string{{"-T", "8,32"}, {"--seed", "5"}, {"--policy", "median"}, {"--min-time", "2ms"}} {
+	for _, change := range [][]string{{"-T", "8,32"}, {"-T", "8,16,32"}, {"--seed", "5"}, {"--policy", "median"}, {"--min-time", "2ms"}} {
 		r := runBinary(t, append(append([]string{"--resume"}, small...), change...)...)
 		if r.code != exitUsage || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "--resume") ||
 			!strings.Contains(r.stderr, "no run") {

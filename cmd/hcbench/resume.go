@@ -39,6 +39,9 @@ func findResumable(jsonl string, plan engine.Plan, stderr io.Writer) (int64, []e
 	}
 	slices.SortStableFunc(order, func(a, b int64) int { return last[b] - last[a] })
 
+	// otherGrid is the latest run with these settings but another grid,
+	// named in the refusal: a mistyped list is the likely cause.
+	var otherGrid *engine.Grid
 	for _, id := range order {
 		var rs []report.Record
 		for _, r := range recs {
@@ -46,23 +49,52 @@ func findResumable(jsonl string, plan engine.Plan, stderr io.Writer) (int64, []e
 				rs = append(rs, r)
 			}
 		}
-		if prior, ok := matchRun(plan, rs); ok {
+		prior, ok, grid := matchRun(plan, rs)
+		if ok {
 			return id, prior, nil
 		}
+		if grid != nil && otherGrid == nil {
+			otherGrid = grid
+		}
 	}
-	return 0, nil, usagef("--%s: no run in %s has this grid and these settings (%s); run without --%s to start one",
-		flagResume, jsonl, describePlan(plan), flagResume)
+	hint := ""
+	if otherGrid != nil {
+		hint = fmt.Sprintf("; the latest run with these settings has -D %s -K %s -T %s",
+			engine.FormatList(otherGrid.Dims), engine.FormatList(otherGrid.Branches), engine.FormatList(otherGrid.SeqLens))
+	}
+	return 0, nil, usagef("--%s: no run in %s has this grid and these settings (%s)%s; run without --%s to start one",
+		flagResume, jsonl, describePlan(plan), hint, flagResume)
 }
 
 // matchRun reports whether the records of one run were measured with
 // plan's grid and settings, and returns their results (the last record of
-// each config wins).
-func matchRun(plan engine.Plan, rs []report.Record) ([]engine.Result, bool) {
+// each config wins). A run whose records carry its grid must have exactly
+// plan's configs: a run of -T 8,16 is not continued by -T 8,16,32, which
+// would change what the run measures. Records from before grids were
+// written fall back to "every finished config is in plan's grid". When
+// only the grid differs, that grid is returned for the refusal to name.
+func matchRun(plan engine.Plan, rs []report.Record) (_ []engine.Result, ok bool, otherGrid *engine.Grid) {
+	// The latest recorded grid is the run's: a live edit in the TUI changes
+	// it for the records written after.
+	var grid *engine.Grid
+	for _, r := range rs {
+		if r.Grid != nil {
+			grid = r.Grid
+		}
+	}
+	for _, r := range rs {
+		if !settingsMatch(plan, r) {
+			return nil, false, nil
+		}
+	}
+	if grid != nil && !sameGrid(*grid, plan.Grid) {
+		return nil, false, grid
+	}
 	byConfig := map[engine.Config]int{}
 	var out []engine.Result
 	for _, r := range rs {
-		if !recordMatches(plan, r) {
-			return nil, false
+		if !plan.Grid.Contains(r.Config) {
+			return nil, false, nil
 		}
 		if i, ok := byConfig[r.Config]; ok {
 			out[i] = r.Result
@@ -71,7 +103,7 @@ func matchRun(plan engine.Plan, rs []report.Record) ([]engine.Result, bool) {
 		byConfig[r.Config] = len(out)
 		out = append(out, r.Result)
 	}
-	return out, len(out) > 0
+	return out, len(out) > 0, nil
 }
 
 // describePlan is the one-line form of what --resume matches on.
@@ -81,11 +113,22 @@ func describePlan(p engine.Plan) string {
 		engine.FormatList(p.Depths), p.Repeats, p.Seed, p.Policy, p.Timing.MinTime)
 }
 
-// recordMatches reports whether one record was measured with plan's
-// settings and belongs to its grid. Records do not carry their run's grid,
-// so "the same grid" is checked as "every finished config is in this grid".
-func recordMatches(plan engine.Plan, r report.Record) bool {
-	return plan.Grid.Contains(r.Config) && slices.Equal(r.Depths, plan.Depths) &&
+// settingsMatch reports whether one record was measured with plan's
+// settings (everything but the grid).
+func settingsMatch(plan engine.Plan, r report.Record) bool {
+	return slices.Equal(r.Depths, plan.Depths) &&
 		r.Repeats == plan.Repeats && r.Policy == plan.Policy &&
 		r.Seed == plan.Seed && r.Timing == plan.Timing
+}
+
+// sameGrid reports whether two grids have the same configs: each axis
+// the same set of values, in whatever order it was given.
+func sameGrid(a, b engine.Grid) bool {
+	set := func(v []int) []int {
+		s := slices.Clone(v)
+		slices.Sort(s)
+		return slices.Compact(s)
+	}
+	return slices.Equal(set(a.Dims), set(b.Dims)) && slices.Equal(set(a.Branches), set(b.Branches)) &&
+		slices.Equal(set(a.SeqLens), set(b.SeqLens))
 }

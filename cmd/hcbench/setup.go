@@ -77,26 +77,28 @@ func setUp(o *options, stderr io.Writer) (*session, error) {
 	}
 	s.unlock = unlock
 	if !o.resume {
-		s.runID = newRunID(s.paths.JSONL)
+		// Taken under the lock, so that no other hcbench can pick the
+		// same id from the same history meanwhile.
+		id, err := report.NextRunID(s.paths.JSONL, time.Now())
+		if err != nil {
+			s.close()
+			return nil, fmt.Errorf("--%s %q: %w", flagOut, o.out, err)
+		}
+		s.runID = id
 	}
 	return s, nil
 }
 
-// newRunID is the start time in whole Unix seconds, as the reference's
-// run_id, but always above every run already in the JSONL so that two runs
-// started within the same second (scripts, tests) never share an id.
-func newRunID(jsonl string) int64 {
-	id := time.Now().Unix()
-	recs, _, err := report.ReadJSONLRepair(jsonl)
+// relock moves the second-writer lock to the JSONL at the path after the
+// recorder has recreated it (its directory or the file was removed mid-run):
+// the old lock holds an unlinked file that no other hcbench would open, so
+// without this a second writer would be let in.
+func (s *session) relock() error {
+	unlock, err := lockJSONL(s.paths.JSONL)
 	if err != nil {
-		// A missing or unreadable history cannot clash with the new id in
-		// a way that matters more than the clock.
-		return id
+		return err
 	}
-	for _, r := range recs {
-		if r.RunID >= id {
-			id = r.RunID + 1
-		}
-	}
-	return id
+	s.close()
+	s.unlock = unlock
+	return nil
 }

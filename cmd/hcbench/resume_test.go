@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/report"
+)
+
+// planOf is the plan a command line asks for.
+func planOf(t *testing.T, args ...string) engine.Plan {
+	t.Helper()
+	o, err := parseArgs(append(args, quick...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o.plan
+}
+
+// recordOf is a record of config c measured with p's settings, carrying
+// grid (nil: as files written before records carried their grid).
+func recordOf(id int64, p engine.Plan, c engine.Config, grid *engine.Grid) report.Record {
+	return report.Record{
+		RunID:  id,
+		Result: engine.Result{Config: c, Depths: p.Depths, Repeats: p.Repeats, Policy: p.Policy},
+		Timing: p.Timing,
+		Seed:   p.Seed,
+		Grid:   grid,
+	}
+}
+
+func writeRecords(t *testing.T, path string, recs ...report.Record) {
+	t.Helper()
+	var b bytes.Buffer
+	for _, r := range recs {
+		line, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(line)
+		b.WriteByte('\n')
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestResumeNeedsTheSameGrid: a run whose records carry its grid is resumed
+// only by exactly that grid (the same configs, in any order); a run from
+// before grids were recorded falls back to "every finished config is in the
+// grid".
+func TestResumeNeedsTheSameGrid(t *testing.T) {
+	run := planOf(t, "-D", "3", "-K", "2", "-T", "8,16")
+	g := run.Grid
+	c8 := engine.Config{D: 3, K: 2, T: 8}
+	for _, tc := range []struct {
+		name   string
+		recs   []report.Record
+		args   []string
+		wantID int64  // 0: refused
+		hint   string // in the refusal
+	}{
+		{"same grid", []report.Record{recordOf(5, run, c8, &g)}, []string{"-T", "8,16"}, 5, ""},
+		{"same grid, other order", []report.Record{recordOf(5, run, c8, &g)}, []string{"-T", "16,8"}, 5, ""},
+		{"grid grown", []report.Record{recordOf(5, run, c8, &g)}, []string{"-T", "8,16,32"}, 0, "-D 3 -K 2 -T 8,16"},
+		// The old rule would take this: T=8 is in -T 8.
+		{"grid shrunk", []report.Record{recordOf(5, run, c8, &g)}, []string{"-T", "8"}, 0, "-T 8,16"},
+		{"old file, grid grown", []report.Record{recordOf(5, run, c8, nil)}, []string{"-T", "8,16,32"}, 5, ""},
+		{"old file, finished config outside", []report.Record{recordOf(5, run, c8, nil)}, []string{"-T", "16"}, 0, ""},
+		{"the latest run of this grid, not the latest run",
+			[]report.Record{recordOf(5, run, c8, &g), recordOf(6, run, c8, &engine.Grid{Dims: []int{3}, Branches: []int{2}, SeqLens: []int{8}})},
+			[]string{"-T", "8,16"}, 5, ""},
+		{"other settings", []report.Record{recordOf(5, run, c8, &g)}, []string{"-T", "8,16", "--seed", "9"}, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), report.FileJSONL)
+			writeRecords(t, path, tc.recs...)
+			plan := planOf(t, append([]string{"-D", "3", "-K", "2"}, tc.args...)...)
+			id, prior, err := findResumable(path, plan, io.Discard)
+			var ue *usageError
+			switch {
+			case tc.wantID != 0 && (err != nil || id != tc.wantID || len(prior) != 1):
+				t.Errorf("findResumable = run %d, %d results, %v; want run %d with 1", id, len(prior), err, tc.wantID)
+			case tc.wantID == 0 && !errors.As(err, &ue):
+				t.Errorf("findResumable = run %d, %v; want a usage error", id, err)
+			case tc.wantID == 0 && (!strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), tc.hint)):
+				t.Errorf("refusal %q does not name %s and %q", err, path, tc.hint)
+			}
+			if err != nil {
+				t.Logf("refusal: %v", err)
+			}
+		})
+	}
+}
+
+// TestResumeThroughTheCLI: a run recorded by this version is not continued
+// by a larger grid (exit 2, the recorded grid named); once its grid is
+// stripped from the file, as an older version wrote it, the old rule lets
+// the larger grid continue it under the same run_id.
+func TestResumeThroughTheCLI(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "res")
+	small := append([]string{"--headless", "-o", dir, "-D", "3", "-K", "2", "-T", "8,16"}, quick...)
+	if code, _, stderr := runCLI(t, small...); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	jsonl := filepath.Join(dir, report.FileJSONL)
+	grown := append(append([]string{"--resume"}, small...), "-T", "8,16,32")
+	code, _, stderr := runCLI(t, grown...)
+	if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "-T 8,16;") {
+		t.Errorf("--resume with a grown grid: exit %d, %q; want 2 and one line naming the run's -T 8,16", code, stderr)
+	}
+
+	b, err := os.ReadFile(jsonl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := regexp.MustCompile(`,"grid":\{[^}]*\}`).ReplaceAll(b, nil)
+	if bytes.Equal(old, b) {
+		t.Fatal("the JSONL carries no grid to strip")
+	}
+	if err := os.WriteFile(jsonl, old, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI(t, grown...); code != 0 {
+		t.Fatalf("--resume of an old file with a grown grid: exit %d: %s", code, stderr)
+	}
+	recs := readJSONLLines(t, jsonl)
+	checkOnce(t, "JSONL", recs)
+	if len(recs) != 3 || recs[2].RunID != recs[0].RunID {
+		t.Errorf("JSONL holds %+v; want the three configs under one run_id", recs)
+	}
+}
+
+// TestMalformedHistory: a JSONL with a broken line in its middle (not a
+// crash: a crash only tears the last line) is refused by --resume with
+// exit 1 and one line naming the file and line; a new run still appends
+// to it, with a run_id above every readable id.
+func TestMalformedHistory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "res")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	jsonl := filepath.Join(dir, report.FileJSONL)
+	future := time.Now().Unix() + 1000
+	content := `{"run_id":1,"D":3,"K":2,"T":8}` + "\n" + "this is { not json\n" + `{"run_id":` + itoa(future) + `,"D":3,"K":2,"T":8}` + "\n"
+	if err := os.WriteFile(jsonl, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"--headless", "-o", dir, "-D", "3", "-K", "2", "-T", "8"}, quick...)
+	code, stdout, stderr := runCLI(t, append([]string{"--resume"}, args...)...)
+	if code != exitError || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, jsonl+":2:") {
+		t.Errorf("--resume over a malformed line: exit %d, stderr %q; want 1 and one line naming %s:2", code, stderr, jsonl)
+	}
+	if code, _, stderr := runCLI(t, args...); code != 0 {
+		t.Fatalf("a new run into a malformed history: exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(jsonl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	if len(lines) != 4 || !strings.HasPrefix(lines[3], `{"run_id":`+itoa(future+1)+",") {
+		t.Errorf("the new run's line is not appended with run_id %d:\n%s", future+1, b)
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
