@@ -60,8 +60,8 @@ func runHeadless(ctx context.Context, s *session, stdout, stderr io.Writer, env 
 				case errors.As(err, &le):
 					// Said every time: each loss is news, even during a fault.
 					writeFailing, lost = true, true
-					pr.say("warning: %v; the run's %d results are kept in memory and written to a new %s after the next config",
-						err, len(rec.Results()), report.FileJSONL)
+					pr.say("warning: %v; the run's %d results are kept in memory and saved there again after the next config",
+						err, len(rec.Results()))
 				case err != nil && !writeFailing:
 					writeFailing = true
 					pr.say("warning: cannot save %s: %v; results are kept in memory and written again after each config",
