@@ -81,6 +81,9 @@ func (a *app) applyGrid(g engine.Grid) tea.Cmd {
 	if a.run != nil && !a.run.closed {
 		err := a.run.r.SetGrid(g)
 		if err == nil {
+			if a.run.rec != nil {
+				a.run.rec.SetGrid(g)
+			}
 			a.setStatus("grid applied: "+editPreview(a.sw, g), false)
 			return nil
 		}
@@ -91,6 +94,9 @@ func (a *app) applyGrid(g engine.Grid) tea.Cmd {
 	}
 	p := a.sw.plan
 	p.Grid = g
+	if a.rec != nil {
+		a.rec.SetGrid(g)
+	}
 	a.setStatus("grid applied, sweep continued: "+editPreview(a.sw, g), false)
 	return a.startRunner(p, a.sw.resultList())
 }

@@ -49,7 +49,14 @@ func resumeOffer(opt Options) *prompt {
 	}
 	id, res := report.LatestRun(recs)
 	for _, r := range recs {
-		if r.RunID == id && (r.Seed != opt.Plan.Seed || r.Timing != opt.Plan.Timing) {
+		if r.RunID != id {
+			continue
+		}
+		if r.Seed != opt.Plan.Seed || r.Timing != opt.Plan.Timing {
+			return nil
+		}
+		// Records that carry their grid must match it exactly, as --resume asks.
+		if r.Grid != nil && !sameConfigs(*r.Grid, opt.Plan.Grid) {
 			return nil
 		}
 	}
@@ -90,4 +97,17 @@ func resumable(p engine.Plan, res []engine.Result) ([]engine.Result, bool) {
 		}
 	}
 	return res, true
+}
+
+// sameConfigs reports whether two grids hold the same set of configs.
+func sameConfigs(a, b engine.Grid) bool {
+	if a.Size() != b.Size() {
+		return false
+	}
+	for _, c := range a.Configs() {
+		if !b.Contains(c) {
+			return false
+		}
+	}
+	return true
 }

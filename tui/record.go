@@ -46,6 +46,14 @@ func (r *recorder) Results() []engine.Result {
 
 func (r *recorder) Paths() report.Paths { return r.paths }
 
+// SetGrid records a live grid edit, so the run's later records (and a
+// --resume) carry the grid it ends with.
+func (r *recorder) SetGrid(g engine.Grid) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rec.SetGrid(g)
+}
+
 func (r *recorder) Close() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -55,17 +63,13 @@ func (r *recorder) Close() {
 	}
 }
 
-// nextRunID names a new run as report.Meta asks, by its start time in Unix
-// seconds, bumped past the largest id in dir's JSONL so that two runs
-// started within a second stay apart.
+// nextRunID names a new run by report's one rule (its start time in Unix
+// seconds, past every id already in the JSONL). An unreadable history
+// cannot hold a clashing id we could see, so the start time stands.
 func nextRunID(dir string, now time.Time) int64 {
-	id := now.Unix()
-	recs, _, err := report.ReadJSONLRepair(report.PathsFor(dir).JSONL)
+	id, err := report.NextRunID(report.PathsFor(dir).JSONL, now)
 	if err != nil {
-		return id
-	}
-	for _, r := range recs {
-		id = max(id, r.RunID+1)
+		return now.Unix()
 	}
 	return id
 }
