@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hcbench/hcbench/engine"
 	"github.com/hcbench/hcbench/engine/stats"
@@ -18,6 +19,24 @@ var timeUnits = []struct {
 	name  string
 	scale float64 // seconds per unit
 }{{"ns", 1e-9}, {"µs", 1e-6}, {"ms", 1e-3}, {"s", 1}}
+
+// FormatDuration writes a wall-clock duration for progress lines: "850ms",
+// "4.2s", "3m07s", "2h05m".
+func FormatDuration(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "0s"
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	case d < time.Hour:
+		s := int(math.Round(d.Seconds()))
+		return fmt.Sprintf("%dm%02ds", s/60, s%60)
+	}
+	m := int(math.Round(d.Minutes()))
+	return fmt.Sprintf("%dh%02dm", m/60, m%60)
+}
 
 // FormatSeconds writes a duration in seconds readably with three
 // significant digits: "850ns", "41.2µs", "3.05ms", "1.20s", "125s".

@@ -2,9 +2,7 @@ package tui
 
 import (
 	"fmt"
-	"math"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/report"
@@ -29,24 +27,6 @@ func fmtBytes(n int64) string {
 		return fmt.Sprintf("%.1f %s", v, units[u])
 	}
 	return fmt.Sprintf("%.0f %s", v, units[u])
-}
-
-// fmtDur writes a wall-clock duration for the progress line: "850ms",
-// "4.2s", "3m07s", "2h05m".
-func fmtDur(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "0s"
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	case d < time.Minute:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	case d < time.Hour:
-		s := int(math.Round(d.Seconds()))
-		return fmt.Sprintf("%dm%02ds", s/60, s%60)
-	}
-	m := int(math.Round(d.Minutes()))
-	return fmt.Sprintf("%dh%02dm", m/60, m%60)
 }
 
 // padRight pads s with spaces to width cells; styled text counts by what

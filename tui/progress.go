@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/hcbench/hcbench/report"
 )
 
 func newProgressBar() progress.Model {
@@ -53,13 +54,13 @@ func (a *app) runningText() string {
 
 func (a *app) timesText(now time.Time) string {
 	s := a.sw
-	t := "elapsed " + fmtDur(s.elapsedAt(now))
+	t := "elapsed " + report.FormatDuration(s.elapsedAt(now))
 	if s.active() {
 		eta, measured := s.eta()
 		if measured {
-			t += " · ETA " + fmtDur(eta)
+			t += " · ETA " + report.FormatDuration(eta)
 		} else {
-			t += " · ETA ≥ " + fmtDur(eta)
+			t += " · ETA ≥ " + report.FormatDuration(eta)
 		}
 	}
 	return t

@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/report"
 )
 
 const listHint = "LIST: 3,6 · 3..12 · 3..12:3"
@@ -119,7 +120,7 @@ func planLine(f *form, base engine.Plan, st styles, width int) string {
 	}
 	n := p.Grid.Size()
 	line := st.value.Render(fmt.Sprintf("%d configs", n)) +
-		st.subtle.Render(fmt.Sprintf(" · est. ≥ %s", fmtDur(estimateDuration(p, n))))
+		st.subtle.Render(fmt.Sprintf(" · est. ≥ %s", report.FormatDuration(estimateDuration(p, n))))
 	detail := st.subtle.Render(fmt.Sprintf("  (%d×%d×%d grid × %d repeats × %d depths × min-time %v)",
 		len(p.Grid.Dims), len(p.Grid.Branches), len(p.Grid.SeqLens), p.Repeats, len(p.Depths), p.Timing.MinTime))
 	if lipgloss.Width(line+detail) <= width {

@@ -118,7 +118,7 @@ func runHeadless(ctx context.Context, s *session, stdout, stderr io.Writer, env 
 		code = fail(stderr, fmt.Errorf("the sweep failed: %w", sweepErr))
 	case env.stderrTerminal && saveErr == nil:
 		// The in-place line is gone; leave a lasting one.
-		fmt.Fprintf(stderr, "hcbench: %d configs in %s\n", len(results), formatDuration(pr.elapsed))
+		fmt.Fprintf(stderr, "hcbench: %d configs in %s\n", len(results), report.FormatDuration(pr.elapsed))
 	}
 	if saveErr != nil {
 		// Even after an interruption: 130 promises the results are saved.

@@ -88,7 +88,7 @@ func (p *progress) event(ev engine.Event) {
 		if ev.Result != nil {
 			line += "  time/epoch " + report.FormatSeconds(ev.Result.TimeEpochMean)
 		}
-		fmt.Fprintf(p.w, "%s  elapsed %s  ETA %s\n", line, formatDuration(p.elapsed), p.eta())
+		fmt.Fprintf(p.w, "%s  elapsed %s  ETA %s\n", line, report.FormatDuration(p.elapsed), p.eta())
 	case engine.PlanChanged:
 		p.draw(now, true)
 	}
@@ -140,7 +140,7 @@ func (p *progress) draw(now time.Time, force bool) {
 		return
 	}
 	p.lastDraw = now
-	line := fmt.Sprintf("%s  elapsed %s  ETA %s", p.counts(), formatDuration(p.elapsed), p.eta())
+	line := fmt.Sprintf("%s  elapsed %s  ETA %s", p.counts(), report.FormatDuration(p.elapsed), p.eta())
 	if p.running {
 		line += "  running " + p.cfg.String()
 		if p.depth > 0 {
@@ -189,22 +189,7 @@ func (p *progress) eta() string {
 		return "--"
 	}
 	per := float64(p.elapsed-p.measureFrom) / work
-	return formatDuration(time.Duration(per * left))
-}
-
-// formatDuration is a short human duration: 850ms, 12.3s, 4m05s, 2h07m.
-func formatDuration(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "0s"
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	case d < time.Minute:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
-	}
-	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	return report.FormatDuration(time.Duration(per * left))
 }
 
 // truncateCols cuts s to at most n runes, marking the cut with "…".
