@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/stats"
 	"github.com/hcbench/hcbench/report"
 )
 
@@ -78,6 +79,13 @@ func runHeadless(ctx context.Context, s *session, stdout, stderr io.Writer, env 
 				}
 			}
 			pr.event(ev)
+			if ev.Kind == engine.ConfigFinished && !ev.Reused {
+				// Said as it happens too, so a long sweep's log shows it
+				// next to the config (the summary repeats it at the end).
+				if noisy, why := stats.Summarize(ev.Result.Samples, stats.DefaultConfidence).Noisy(); noisy {
+					pr.say("warning: %s is noisy (%s); measure longer with a larger --min-time", ev.Config, why)
+				}
+			}
 		case now := <-ticker.C:
 			pr.tick(now)
 		case <-cancelled:
