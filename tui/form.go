@@ -33,7 +33,7 @@ func newField(name, label, hint, value string, check func(string) error) field {
 
 func newForm(fields ...field) *form {
 	f := &form{fields: fields}
-	f.fields[0].input.focused = true
+	f.fields[0].input.focus()
 	return f
 }
 
@@ -47,10 +47,9 @@ func (f *form) value(name string) string {
 }
 
 func (f *form) move(d int) {
-	f.fields[f.focus].input.focused = false
+	f.fields[f.focus].input.blur()
 	f.focus = (f.focus + d + len(f.fields)) % len(f.fields)
-	f.fields[f.focus].input.focused = true
-	f.fields[f.focus].input.pos = len(f.fields[f.focus].input.value)
+	f.fields[f.focus].input.focus()
 }
 
 // update handles navigation and passes other keys to the focused input,
