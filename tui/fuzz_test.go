@@ -19,11 +19,19 @@ func FuzzSetupFields(f *testing.F) {
 		m = update(m, size(50, 15))
 		n := len(m.a.setup.fields)
 		field = ((field % n) + n) % n
+		if m.a.setup.fields[field].name == "out" {
+			// Typing a directory would make the sweep create it wherever
+			// the test runs; the output field is a plain path anyway.
+			return
+		}
 		for range field {
 			m = update(m, keyMsg("tab"))
 		}
 		m = update(m, keyMsg("ctrl+u"))
 		for _, r := range s {
+			if r == '?' {
+				continue // opens the help, by design; tested elsewhere
+			}
 			m = update(m, keyMsg(string(r)))
 		}
 		checkFits(t, m.View(), 50, 15)
