@@ -122,7 +122,18 @@ func (m *measurer) measureRun(b *runBuffers, p Plan, c Config, rep int) (Run, []
 	sums := make([]time.Duration, nd)
 	var samples []float64
 	var measured time.Duration
+	var lastEmit time.Time
 	rounds := 0
+	progress := func(done time.Duration, epochs int) float64 {
+		frac := 1.0
+		if target > 0 {
+			frac = math.Min(1, float64(done)/float64(target))
+		}
+		if p.Timing.MinEpochs > 0 {
+			frac = math.Min(frac, float64(epochs)/float64(p.Timing.MinEpochs))
+		}
+		return (float64(rep) + frac) / float64(p.Repeats)
+	}
 	for measured < target || rounds*batch < p.Timing.MinEpochs {
 		var round time.Duration
 		for i, d := range p.Depths {
@@ -137,19 +148,18 @@ func (m *measurer) measureRun(b *runBuffers, p Plan, c Config, rep int) (Run, []
 			dt := time.Since(t0)
 			sums[i] += dt
 			round += dt
+			// Progress names the depth just measured. Throttled here, with
+			// the clock reading the timing took anyway, so the engine
+			// does not queue an event per epoch.
+			if now := t0.Add(dt); now.Sub(lastEmit) >= progressInterval {
+				lastEmit = now
+				m.r.emit(Event{Kind: Progress, Config: c, Repeat: rep, Depth: d,
+					Fraction: progress(measured+round, rounds*batch)})
+			}
 		}
 		rounds++
 		measured += round
 		samples = append(samples, round.Seconds()/float64(batch*nd))
-		frac := 1.0
-		if target > 0 {
-			frac = math.Min(1, float64(measured)/float64(target))
-		}
-		if p.Timing.MinEpochs > 0 {
-			frac = math.Min(frac, float64(rounds*batch)/float64(p.Timing.MinEpochs))
-		}
-		m.r.emit(Event{Kind: Progress, Config: c, Repeat: rep, Depth: p.Depths[(rounds)%nd],
-			Fraction: (float64(rep) + frac) / float64(p.Repeats)})
 	}
 	n := float64(rounds * batch)
 	times := make([]float64, nd)
