@@ -59,6 +59,17 @@ func PeakBytes(p Plan, c Config) (int64, error) {
 
 func (b *runBuffers) bytes() int64 { return b.ws.Bytes() }
 
+// timed runs n epochs at depth d and returns when they started, how long
+// they took together and the (identical) metrics of the last one.
+func (b *runBuffers) timed(d, n int) (start time.Time, took time.Duration, m hc.Metrics) {
+	b.chain.SetDepth(d)
+	start = time.Now()
+	for e := 0; e < n; e++ {
+		m = b.ws.Epoch()
+	}
+	return start, time.Since(start), m
+}
+
 // measurer measures configs for a Runner.
 type measurer struct{ r *Runner }
 
@@ -107,10 +118,9 @@ func (m *measurer) measureRun(b *runBuffers, p Plan, c Config, rep int) (Run, []
 		if !m.r.hold() {
 			return Run{}, nil, 0, errStopped
 		}
-		b.chain.SetDepth(d)
-		t0 := time.Now()
-		met[i] = b.ws.Epoch()
-		warm += time.Since(t0)
+		_, dt, mt := b.timed(d, 1)
+		met[i] = mt
+		warm += dt
 	}
 	target := p.Timing.MinTime * time.Duration(nd)
 	batch := 1
@@ -140,12 +150,7 @@ func (m *measurer) measureRun(b *runBuffers, p Plan, c Config, rep int) (Run, []
 			if !m.r.hold() {
 				return Run{}, nil, 0, errStopped
 			}
-			b.chain.SetDepth(d)
-			t0 := time.Now()
-			for e := 0; e < batch; e++ {
-				b.ws.Epoch()
-			}
-			dt := time.Since(t0)
+			t0, dt, _ := b.timed(d, batch)
 			sums[i] += dt
 			round += dt
 			// Progress names the depth just measured. Throttled here, with

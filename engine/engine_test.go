@@ -299,10 +299,8 @@ func TestLiveGridEdit(t *testing.T) {
 		t.Fatal(err)
 	}
 	started := map[Config]int{}
-	var evs []Event
 	edited := false
 	for ev := range r.Events() {
-		evs = append(evs, ev)
 		if ev.Kind == ConfigStarted {
 			started[ev.Config]++
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/NimbleMarkets/ntcharts/canvas"
 	"github.com/NimbleMarkets/ntcharts/canvas/graph"
 	"github.com/NimbleMarkets/ntcharts/linechart"
+	"github.com/hcbench/hcbench/report"
 )
 
 // renderChart draws time per epoch over the configs in sweep order: x is the
@@ -33,7 +34,7 @@ func renderChart(s *sweep, st styles, w, h int) string {
 	}
 	maxX := float64(max(1, len(s.order)-1))
 	xLabel := func(_ int, v float64) string { return strconv.Itoa(int(math.Round(v)) + 1) }
-	yLabel := func(_ int, v float64) string { return fmtSeconds(v) }
+	yLabel := func(_ int, v float64) string { return report.FormatSeconds(v) }
 	ySteps := 2
 	if h < 8 {
 		ySteps = h - 2 // just the ends: labels need room to differ

@@ -5,11 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/hcbench/hcbench/report"
 )
-
-// fmtSeconds writes a time in seconds as the reports do ("41.2µs").
-func fmtSeconds(sec float64) string { return report.FormatSeconds(sec) }
 
 // fmtBytes writes a byte count with a binary unit ("1.5 MiB").
 func fmtBytes(n int64) string {

@@ -65,7 +65,7 @@ func (m metric) value(r *engine.Result, s *sweep) (float64, bool) {
 func (m metric) format(v float64) string {
 	switch m {
 	case metricTime:
-		return fmtSeconds(v)
+		return report.FormatSeconds(v)
 	case metricRMSE:
 		return fmt.Sprintf("%.4f", v)
 	case metricRobustness:

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/report"
 )
 
 var sizes = []struct {
@@ -212,7 +213,7 @@ func TestHeatmapAverageAndLevels(t *testing.T) {
 	}
 	v := renderHeatmap(s, metricTime, axesDK, newStyles(), 60, 10)
 	// D=3 K=3 averages T=48 and T=96: 2e-7·3^0.3·3^0.5·72.
-	want := fmtSeconds(2e-7 * 1.390389 * 1.732051 * 72)
+	want := report.FormatSeconds(2e-7 * 1.390389 * 1.732051 * 72)
 	if !strings.Contains(v, want) {
 		t.Errorf("D=3 K=3 cell should show %s:\n%s", want, v)
 	}

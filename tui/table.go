@@ -49,7 +49,7 @@ func tableColumns(haveBaseline bool) []column {
 	cols := []column{
 		{"#", 4, sortSweep, func(i int, _ *engine.Result, _ *sweep) string { return strconv.Itoa(i) }},
 		{"config", 15, -1, func(_ int, r *engine.Result, _ *sweep) string { return r.Config.String() }},
-		{"time/epoch", 10, sortTime, func(_ int, r *engine.Result, _ *sweep) string { return fmtSeconds(r.TimeEpochMean) }},
+		{"time/epoch", 10, sortTime, func(_ int, r *engine.Result, _ *sweep) string { return report.FormatSeconds(r.TimeEpochMean) }},
 		{"±CI", 7, -1, func(_ int, r *engine.Result, _ *sweep) string { return ciText(r) }},
 	}
 	if haveBaseline {
