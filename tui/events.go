@@ -185,9 +185,9 @@ func (a *app) startRun(p engine.Plan, outDir string, runID int64, prior []engine
 		return nil
 	}
 	if runID == 0 {
-		runID = nextRunID(outDir, a.now())
+		runID = nextRunID(a.resolve(outDir), a.now())
 	}
-	rec, err := openRecorder(report.Meta{RunID: runID, Plan: p, Version: a.opt.Version}, outDir, prior)
+	rec, err := openRecorder(report.Meta{RunID: runID, Plan: p, Version: a.opt.Version}, a.resolve(outDir), outDir, prior)
 	if err != nil {
 		a.setStatus("✗ "+err.Error(), true)
 		return nil

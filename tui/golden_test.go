@@ -2,7 +2,6 @@ package tui
 
 import (
 	"bytes"
-	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,47 +21,24 @@ func waitText(s string) func([]byte) bool {
 }
 
 // goldenModel runs a model in a test program at w×h with the fixed clock,
-// in a fresh working directory so the report paths read ".benchmarks".
+// writing under a temporary WorkDir so the report paths read ".benchmarks".
 func goldenModel(t *testing.T, startNow bool, w, h int) (*teatest.TestModel, chan *fakeSweeper, *clock) {
-	inTempDir(t)
-	m, started := testModel(t, Options{StartNow: startNow, OutDir: ".benchmarks", Version: "test"})
+	m, started := testModel(t, Options{StartNow: startNow, OutDir: ".benchmarks", WorkDir: t.TempDir(), Version: "test"})
 	clk := &clock{}
 	m.a.now = clk.now
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	return tm, started, clk
 }
 
-// inTempDir moves the test into a fresh directory until backHome (the
-// golden files live in the package directory).
-func inTempDir(t *testing.T) {
-	t.Helper()
-	home, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chdir(t.TempDir()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.Chdir(home) })
-	testHome = home
-}
-
-var testHome string
-
 // finalView quits the program and returns its last screen, drawn afresh
-// from the final state (the program's own output is a stream of diffs),
-// and goes back to the package directory.
+// from the final state (the program's own output is a stream of diffs).
 func finalView(t *testing.T, tm *teatest.TestModel) []byte {
 	t.Helper()
 	if err := tm.Quit(); err != nil {
 		t.Fatal(err)
 	}
 	m := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
-	v := m.a.render()
-	if err := os.Chdir(testHome); err != nil {
-		t.Fatal(err)
-	}
-	return []byte(v)
+	return []byte(m.a.render())
 }
 
 var waitLong = teatest.WithDuration(10 * time.Second)

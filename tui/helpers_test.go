@@ -108,6 +108,9 @@ func testModel(t testing.TB, opt Options) (Model, chan *fakeSweeper) {
 	if opt.OutDir == "" {
 		opt.OutDir = t.TempDir()
 	}
+	if opt.WorkDir == "" {
+		opt.WorkDir = t.TempDir() // a relative OutDir never lands in the package directory
+	}
 	if opt.Plan.Repeats == 0 {
 		opt.Plan = engine.DefaultPlan()
 	}

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"runtime/debug"
 	"time"
 
@@ -225,6 +226,16 @@ func (a *app) stopAll() {
 func (a *app) setStatus(s string, isErr bool) {
 	a.status, a.statusErr = s, isErr
 	a.valid = false
+}
+
+// resolve places a directory typed by the user (shown as typed) on disk.
+func (a *app) resolve(dir string) string { return resolveIn(a.opt.WorkDir, dir) }
+
+func resolveIn(work, dir string) string {
+	if work == "" || filepath.IsAbs(dir) {
+		return dir
+	}
+	return filepath.Join(work, dir)
 }
 
 func (a *app) haveBaseline() bool { return len(a.baseline) > 0 }

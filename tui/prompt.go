@@ -43,7 +43,7 @@ func (a *app) promptView(w, h int) string {
 // it was made with the same settings, fits the same grid and is unfinished,
 // it offers to continue it (issue 7). An unreadable history means no offer.
 func resumeOffer(opt Options) *prompt {
-	recs, _, err := report.ReadJSONLRepair(report.PathsFor(opt.OutDir).JSONL)
+	recs, _, err := report.ReadJSONLRepair(report.PathsFor(resolveIn(opt.WorkDir, opt.OutDir)).JSONL)
 	if err != nil || len(recs) == 0 {
 		return nil
 	}

@@ -18,12 +18,14 @@ type recorder struct {
 	closed bool
 }
 
-func openRecorder(meta report.Meta, dir string, prior []engine.Result) (*recorder, error) {
+// openRecorder records into dir; its paths are shown as shown (the
+// directory as the user typed it).
+func openRecorder(meta report.Meta, dir, shown string, prior []engine.Result) (*recorder, error) {
 	r, err := report.NewRecorder(meta, dir, prior)
 	if err != nil {
 		return nil, err
 	}
-	return &recorder{rec: r, paths: r.Paths()}, nil
+	return &recorder{rec: r, paths: report.PathsFor(shown)}, nil
 }
 
 func (r *recorder) Add(res engine.Result) error {

@@ -20,8 +20,12 @@ import (
 
 // Options configure Run and NewModel.
 type Options struct {
-	Plan         engine.Plan     // prefills the setup form; the plan run with StartNow
-	OutDir       string          // report directory (default .benchmarks)
+	Plan   engine.Plan // prefills the setup form; the plan run with StartNow
+	OutDir string      // report directory (default .benchmarks)
+	// WorkDir resolves a relative OutDir (default: the process's working
+	// directory). Tests set it so that no test changes the process's
+	// directory or writes into the package's.
+	WorkDir      string
 	StartNow     bool            // --run: start the sweep at launch
 	Baseline     []engine.Result // --baseline results, if any
 	BaselinePath string
