@@ -106,3 +106,43 @@ func ParsePercent(s string) (float64, error) {
 	}
 	return v, nil
 }
+
+// ParseBytes parses a memory size: a number with an optional unit B, K, M,
+// G or T (powers of 1024; KB, KiB, MB, MiB, … are read the same way), e.g.
+// 512M, 1.5G, 8GiB or 1073741824.
+func ParseBytes(s string) (int64, error) {
+	const allowed = "give a size such as 512M, 1.5G or 8GiB (powers of 1024), above 0"
+	t := strings.ToUpper(strings.TrimSpace(s))
+	t = strings.TrimSuffix(strings.TrimSuffix(t, "B"), "I")
+	mult := 1.0
+	if n := len(t); n > 0 {
+		if i := strings.IndexByte("KMGT", t[n-1]); i >= 0 {
+			mult = math.Pow(1024, float64(i+1))
+			t = t[:n-1]
+		}
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange) || math.IsNaN(v):
+		return 0, errors.New("not a size: " + allowed)
+	case v <= 0:
+		return 0, errors.New("not above 0: " + allowed)
+	case errors.Is(err, strconv.ErrRange) || v*mult >= math.MaxInt64:
+		return 0, errors.New("out of range: at most 8E (8 exbibytes)")
+	}
+	return int64(v * mult), nil
+}
+
+// FormatBytes writes n in the largest unit of 1024 that keeps a digit
+// before the point, e.g. "1.5 GiB".
+func FormatBytes(n int64) string {
+	v, unit := float64(n), 0
+	for v >= 1024 && unit < 6 {
+		v /= 1024
+		unit++
+	}
+	if unit == 0 {
+		return fmt.Sprintf("%d B", n)
+	}
+	return fmt.Sprintf("%.1f %ciB", v, "KMGTPE"[unit-1])
+}

@@ -1,6 +1,10 @@
 package engine
 
-import "github.com/hcbench/hcbench/engine/hc"
+import (
+	"fmt"
+
+	"github.com/hcbench/hcbench/engine/hc"
+)
 
 // EstimatePeakBytes is PeakBytes computed from the sizes alone, without
 // allocating, so that a config too big for memory is refused before it
@@ -23,4 +27,19 @@ func LargestConfig(g Grid) Config {
 		c.T = max(c.T, t)
 	}
 	return c
+}
+
+// CheckMemory refuses a plan whose largest config needs more than budget
+// bytes (no check when budget ≤ 0), naming the config, what it needs and
+// the budget.
+func CheckMemory(p Plan, budget int64) error {
+	if budget <= 0 {
+		return nil
+	}
+	c := LargestConfig(p.Grid)
+	if need := EstimatePeakBytes(p, c); need > budget {
+		return fmt.Errorf("config %s needs %s (%d bytes) of memory, above the budget of %s (%d bytes)",
+			c, FormatBytes(need), need, FormatBytes(budget), budget)
+	}
+	return nil
 }

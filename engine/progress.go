@@ -51,6 +51,11 @@ func (t *Tracker) Apply(ev Event) {
 	now := ev.Time
 	switch ev.Kind {
 	case SweepStarted:
+		if !t.end.IsZero() {
+			// A new runner continues an ended sweep (the TUI's edit after
+			// the end): the time until that end stays counted.
+			t.carried += t.end.Sub(t.start)
+		}
 		t.start = now.Add(-ev.Elapsed)
 		t.end, t.Ended = time.Time{}, false
 	case ConfigStarted:

@@ -54,3 +54,15 @@ func TestTrackerContinuesAResumedRun(t *testing.T) {
 		t.Errorf("Percent = %v; want 50", tr.Percent())
 	}
 }
+
+func TestTrackerCountsOnAfterANewRunner(t *testing.T) {
+	t0 := time.Unix(1_700_000_000, 0)
+	tr := NewTracker(nil)
+	tr.Apply(Event{Kind: SweepStarted, Time: t0, Total: 2})
+	tr.Apply(Event{Kind: SweepFinished, Time: t0.Add(10 * time.Second), Total: 2})
+	// Minutes later an edit starts a runner for the configs it added.
+	tr.Apply(Event{Kind: SweepStarted, Time: t0.Add(5 * time.Minute), Total: 3})
+	if got := tr.Elapsed(t0.Add(5*time.Minute + 2*time.Second)); got != 12*time.Second {
+		t.Errorf("Elapsed = %v; want 12s (10s, then 2s; the idle time between is not the run's)", got)
+	}
+}

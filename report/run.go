@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"time"
@@ -37,6 +38,9 @@ type RunOptions struct {
 	// plan starts (Run.Note says so).
 	Resume  bool
 	AnyPlan bool
+	// ResumeID, with Resume, continues exactly that run (one that
+	// ReadResumable offered), whatever its settings.
+	ResumeID int64
 	Version string // hcbench's version, written in every record
 	// Now is the clock for the run id (default time.Now).
 	Now func() time.Time
@@ -57,7 +61,7 @@ type Run struct {
 
 	mu      sync.Mutex
 	rec     *Recorder
-	lock    *flock.Flock
+	lock    *dirLock
 	paths   Paths
 	failing bool // appending fails (disk full, read-only): said once
 	lost    bool // the JSONL was removed or replaced: said each time
@@ -81,20 +85,94 @@ func OpenRun(dir string, plan engine.Plan, opts RunOptions) (*Run, error) {
 	if err := PrepareDir(dir); err != nil {
 		return nil, err
 	}
-	lk := flock.New(paths.Lock)
-	ok, err := lk.TryLock()
+	lk, err := acquire(paths)
+	if err != nil {
+		return nil, err
+	}
+	r := &Run{Plan: plan, lock: lk, paths: paths}
+	if err := r.open(opts); err != nil {
+		lk.release()
+		return nil, err
+	}
+	return r, nil
+}
+
+// dirLock is the lock of one output directory, shared by the runs of this
+// process: the workbench starts a new run (restart) while the previous one
+// still winds down in the same directory. It is released when the last of
+// them closes. Other processes are kept out by the OS lock.
+type dirLock struct {
+	key   string
+	paths Paths
+	fl    *flock.Flock
+	refs  int
+}
+
+var locks = struct {
+	sync.Mutex
+	m map[string]*dirLock
+}{m: map[string]*dirLock{}}
+
+func acquire(paths Paths) (*dirLock, error) {
+	key, err := filepath.Abs(paths.Lock)
+	if err != nil {
+		key = paths.Lock
+	}
+	locks.Lock()
+	defer locks.Unlock()
+	if l := locks.m[key]; l != nil {
+		l.refs++
+		return l, nil
+	}
+	fl, err := tryLock(paths)
+	if err != nil {
+		return nil, err
+	}
+	l := &dirLock{key: key, paths: paths, fl: fl, refs: 1}
+	locks.m[key] = l
+	return l, nil
+}
+
+func tryLock(paths Paths) (*flock.Flock, error) {
+	fl := flock.New(paths.Lock)
+	ok, err := fl.TryLock()
 	if err != nil {
 		return nil, fmt.Errorf("locking %s: %w", paths.Lock, unwrapPath(err))
 	}
 	if !ok {
 		return nil, &LockedError{JSONL: paths.JSONL}
 	}
-	r := &Run{Plan: plan, lock: lk, paths: paths}
-	if err := r.open(opts); err != nil {
-		lk.Close()
-		return nil, err
+	return fl, nil
+}
+
+func (l *dirLock) release() error {
+	locks.Lock()
+	defer locks.Unlock()
+	if l.refs--; l.refs > 0 {
+		return nil
 	}
-	return r, nil
+	delete(locks.m, l.key)
+	return l.fl.Close()
+}
+
+// relock takes the lock again when its file went with a removed directory:
+// the old lock then holds an unlinked file that no other hcbench would
+// open, which would let a second writer in.
+func (l *dirLock) relock() error {
+	locks.Lock()
+	defer locks.Unlock()
+	held, herr := l.fl.Stat()
+	cur, cerr := os.Stat(l.paths.Lock)
+	if herr == nil && cerr == nil && os.SameFile(held, cur) {
+		return nil
+	}
+	fl, err := tryLock(l.paths)
+	if err != nil {
+		return err
+	}
+	l.fl.Close()
+	l.fl = fl
+	return nil
 }
 
 func (r *Run) open(opts RunOptions) error {
@@ -112,14 +190,23 @@ func (r *Run) open(opts RunOptions) error {
 	}
 	if opts.Resume {
 		var want *engine.Plan
-		if !opts.AnyPlan {
+		if !opts.AnyPlan && opts.ResumeID == 0 {
 			want = &r.Plan
 		}
-		res, found := FindResumable(h.recs, want)
+		recs := h.recs
+		if opts.ResumeID != 0 {
+			recs = nil
+			for _, rec := range h.recs {
+				if rec.RunID == opts.ResumeID {
+					recs = append(recs, rec)
+				}
+			}
+		}
+		res, found := FindResumable(recs, want)
 		switch {
 		case found:
 			r.ID, r.Plan, r.Prior, r.Resumed = res.RunID, res.Plan, res.Results, true
-		case opts.AnyPlan:
+		case opts.AnyPlan || opts.ResumeID != 0:
 			r.Notes = append(r.Notes, fmt.Sprintf("nothing to resume in %s: no unfinished run; starting a new one", r.paths.JSONL))
 		default:
 			note := fmt.Sprintf("nothing to resume in %s: no run has this grid and these settings (%s)", r.paths.JSONL, DescribePlan(r.Plan))
@@ -164,7 +251,7 @@ func (r *Run) Add(res engine.Result) string {
 	case err == nil && r.lost:
 		r.failing, r.lost = false, false
 		msg := fmt.Sprintf("recreated %s: every result of run %d so far is saved", r.paths.JSONL, r.ID)
-		if err := r.relock(); err != nil {
+		if err := r.lock.relock(); err != nil {
 			msg += fmt.Sprintf("; warning: cannot lock it against a second hcbench: %v", err)
 		}
 		return msg
@@ -173,27 +260,6 @@ func (r *Run) Add(res engine.Result) string {
 		return fmt.Sprintf("%s is writable again: every result so far is saved", r.paths.JSONL)
 	}
 	return ""
-}
-
-// relock takes the lock again when its file went with a removed directory:
-// the old lock then holds an unlinked file no other hcbench would open.
-func (r *Run) relock() error {
-	held, herr := r.lock.Stat()
-	cur, cerr := os.Stat(r.paths.Lock)
-	if herr == nil && cerr == nil && os.SameFile(held, cur) {
-		return nil
-	}
-	lk := flock.New(r.paths.Lock)
-	ok, err := lk.TryLock()
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return &LockedError{JSONL: r.paths.JSONL}
-	}
-	r.lock.Close()
-	r.lock = lk
-	return nil
 }
 
 // SetGrid records a live edit of the grid: later records carry it, and the
@@ -234,7 +300,7 @@ func (r *Run) Close() error {
 	r.ended = true
 	err := r.rec.Close()
 	r.rec.end()
-	if cerr := r.lock.Close(); cerr != nil {
+	if cerr := r.lock.release(); cerr != nil {
 		err = errors.Join(err, fmt.Errorf("unlocking %s: %w", r.paths.Lock, cerr))
 	}
 	return err

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofrs/flock"
+
 	"github.com/hcbench/hcbench/engine"
 )
 
@@ -49,14 +51,23 @@ func TestOpenRunLocksTheDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	first.Add(fixtureResults()[0])
-	_, err = OpenRun(dir, fixturePlan(), RunOptions{})
-	var le *LockedError
-	if !errors.As(err, &le) || !strings.Contains(err.Error(), "another hcbench is writing "+filepath.Join(dir, FileJSONL)) {
-		t.Errorf("second OpenRun = %v; want a *LockedError naming the JSONL", err)
+	// Another process's lock: an OS lock taken through another handle.
+	other := flock.New(filepath.Join(dir, FileLock))
+	if ok, err := other.TryLock(); ok || err != nil {
+		t.Errorf("a second handle locked the directory (%v, %v) while the run holds it", ok, err)
 	}
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
 	}
+	if ok, err := other.TryLock(); !ok || err != nil {
+		t.Fatalf("the lock is still held after Close (%v, %v)", ok, err)
+	}
+	_, err = OpenRun(dir, fixturePlan(), RunOptions{})
+	var le *LockedError
+	if !errors.As(err, &le) || !strings.Contains(err.Error(), "another hcbench is writing "+filepath.Join(dir, FileJSONL)) {
+		t.Errorf("OpenRun while another process holds the lock = %v; want a *LockedError naming the JSONL", err)
+	}
+	other.Close()
 	second, err := OpenRun(dir, fixturePlan(), RunOptions{})
 	if err != nil {
 		t.Fatalf("OpenRun after Close = %v; want the lock free", err)
@@ -251,8 +262,8 @@ func TestLostJSONLRelocks(t *testing.T) {
 	if msg := r.Add(res[2]); !strings.Contains(msg, "recreated") || strings.Contains(msg, "warning") {
 		t.Errorf("Add after that says %q; want the recreation and the lock taken", msg)
 	}
-	if _, err := OpenRun(dir, fixturePlan(), RunOptions{}); err == nil {
-		t.Error("a second writer got into the recreated directory")
+	if ok, _ := flock.New(filepath.Join(dir, FileLock)).TryLock(); ok {
+		t.Error("a second writer could lock the recreated directory")
 	}
 }
 
@@ -284,4 +295,25 @@ func TestDroppedResultsStayInHistoryOnly(t *testing.T) {
 	if err != nil || len(recs) != 8 {
 		t.Errorf("JSONL has %d records (%v); want all 8", len(recs), err)
 	}
+}
+
+func TestRunsOfOneProcessShareTheLock(t *testing.T) {
+	dir := t.TempDir()
+	a, err := OpenRun(dir, fixturePlan(), RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Add(fixtureResults()[0])
+	b, err := OpenRun(dir, fixturePlan(), RunOptions{})
+	if err != nil {
+		t.Fatalf("a restart in the same process was refused: %v", err)
+	}
+	if b.ID == a.ID {
+		t.Errorf("both runs have id %d", a.ID)
+	}
+	a.Close()
+	if ok, _ := flock.New(filepath.Join(dir, FileLock)).TryLock(); ok {
+		t.Error("the lock was released while a run still has it")
+	}
+	b.Close()
 }
