@@ -41,7 +41,7 @@ type RunOptions struct {
 	// ResumeID, with Resume, continues exactly that run (one that
 	// ReadResumable offered), whatever its settings.
 	ResumeID int64
-	Version string // hcbench's version, written in every record
+	Version  string // hcbench's version, written in every record
 	// Now is the clock for the run id (default time.Now).
 	Now func() time.Time
 }

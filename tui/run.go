@@ -34,7 +34,7 @@ type Options struct {
 	// needs more is refused when the sweep starts (0: no check).
 	MaxMemory int64
 	Input     io.Reader // nil: os.Stdin
-	Output       io.Writer // nil: os.Stdout
+	Output    io.Writer // nil: os.Stdout
 }
 
 // Outcome is what the caller prints on the normal screen after Run.
