@@ -33,6 +33,9 @@ func LogTInterval(xs []float64, confidence float64) Estimate {
 	}
 	m := stat.Mean(l, nil)
 	e.Centre = math.Exp(m)
+	if e.N == 1 {
+		e.Centre = firstPositive(xs) // exactly, not exp(log(x))
+	}
 	if e.N < 2 || !(confidence > 0 && confidence < 1) {
 		return e
 	}
@@ -122,6 +125,15 @@ func Holm(p []float64) []float64 {
 // interval over their logs (NaN bounds with fewer than two).
 func GeoMeanCI(ratios []float64, confidence float64) Estimate {
 	return LogTInterval(ratios, confidence)
+}
+
+func firstPositive(xs []float64) float64 {
+	for _, x := range xs {
+		if x > 0 && !math.IsInf(x, 1) {
+			return x
+		}
+	}
+	return math.NaN()
 }
 
 func positiveLogs(xs []float64) []float64 {
