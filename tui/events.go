@@ -141,7 +141,7 @@ func (a *app) onEvents(msg eventsMsg) tea.Cmd {
 	}
 	if len(msg.ratios) > 0 {
 		a.sw.version++
-		a.table.rowCache = nil // rows show the ratio
+		a.runv.table.rowCache = nil // rows show the ratio
 	}
 	if msg.recErr != nil {
 		a.setStatus("✗ recording results: "+msg.recErr.Error(), true)
@@ -195,7 +195,7 @@ func (a *app) startRun(p engine.Plan, outDir string, runID int64, prior []engine
 	a.rec = rec
 	a.screen = screenRun
 	a.sw = newSweep(runID, p, prior, a.now())
-	a.table.version = -1
+	a.runv.reset()
 	a.valid = false
 	return a.startRunner(p, prior)
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 )
 
@@ -164,4 +165,24 @@ func shortHelp(h help.Model, km helpKeys, width int) string {
 		}
 		gone[km.drop[n]] = true
 	}
+}
+
+// helpModel is the full key help, open over whatever view asked for it.
+type helpModel struct{ open bool }
+
+// Update closes the help on ? or esc; q still quits.
+func (h *helpModel) Update(msg tea.KeyMsg) action {
+	switch {
+	case key.Matches(msg, keys.Help, keys.Cancel):
+		h.open = false
+	case key.Matches(msg, keys.Quit):
+		return actQuit
+	}
+	return actNone
+}
+
+// View draws the help for km (the keys of the view below it), with the
+// notes when there is room for them.
+func (h helpModel) View(hm help.Model, km helpKeys, notes []string, st styles, w int) string {
+	return fullHelpView(hm, km, notes, st, w)
 }

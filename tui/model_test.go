@@ -252,13 +252,13 @@ func TestTableSorts(t *testing.T) {
 	if !strings.Contains(v, "sorted by time/epoch, ascending") {
 		t.Fatalf("o: not sorted by time:\n%s", v)
 	}
-	rows := m.a.table.t.Rows()
+	rows := m.a.runv.table.t.Rows()
 	if rows[0][1] != "D=3 K=3 T=48" || rows[len(rows)-1][1] != "D=6 K=9 T=96" {
 		t.Errorf("time order: first %v last %v", rows[0], rows[len(rows)-1])
 	}
 	m = update(m, keyMsg("O"))
 	v = m.View() // rows are rebuilt when drawn
-	rows = m.a.table.t.Rows()
+	rows = m.a.runv.table.t.Rows()
 	if rows[0][1] != "D=6 K=9 T=96" {
 		t.Errorf("reversed: first %v", rows[0])
 	}
@@ -355,7 +355,7 @@ func TestFastKeysSplit(t *testing.T) {
 		t.Errorf("'am' in one message was not a then m:\n%s", v)
 	}
 	m = update(m, keyMsg("??"))
-	if m.a.showHelp {
+	if m.a.helpView.open {
 		t.Error("'??' should open and close the help")
 	}
 }

@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine"
 	"github.com/hcbench/hcbench/report"
@@ -129,18 +132,47 @@ func planLine(f *form, base engine.Plan, st styles, width int) string {
 	return line
 }
 
-// setupView is the screen before the sweep starts.
-func (a *app) setupView() string {
-	w := a.width
-	title := a.st.title.Render("hcbench") + a.st.subtle.Render(" · set up a sweep")
-	body := a.setup.view(a.st, w-4)
-	count := planLine(a.setup, a.opt.Plan, a.st, w-4)
-	inner := lipgloss.JoinVertical(lipgloss.Left, body, "", count)
-	pane := a.st.pane.Width(max(0, w-2)).Render(inner)
-	parts := []string{title, pane}
-	if a.status != "" {
-		parts = append(parts, a.statusView())
+// setupModel is the screen before a sweep: the form, prefilled from the
+// flags, over the plan that keeps what the form has no field for.
+type setupModel struct {
+	form *form
+	base engine.Plan
+}
+
+func newSetupModel(p engine.Plan, outDir string) *setupModel {
+	return &setupModel{form: newSetupForm(p, outDir), base: p}
+}
+
+// Update edits the form; enter asks to start, esc to quit, ? for help.
+func (m *setupModel) Update(msg tea.KeyMsg) action {
+	switch {
+	case key.Matches(msg, keys.Exit):
+		return actQuit
+	case key.Matches(msg, keys.Help):
+		return actHelp
+	case key.Matches(msg, keys.Start):
+		return actStart
 	}
-	parts = append(parts, a.helpLine(setupHelp()))
+	m.form.update(msg)
+	return actTyped
+}
+
+// plan is the plan and output directory the form describes, or what is
+// wrong with them.
+func (m *setupModel) plan() (engine.Plan, string, error) { return setupPlan(m.form, m.base) }
+
+// View draws the setup screen in w cells, with the status line and the
+// key help below the form.
+func (m *setupModel) View(st styles, status string, hm help.Model, w int) string {
+	title := st.title.Render("hcbench") + st.subtle.Render(" · set up a sweep")
+	body := m.form.view(st, w-4)
+	count := planLine(m.form, m.base, st, w-4)
+	inner := lipgloss.JoinVertical(lipgloss.Left, body, "", count)
+	pane := st.pane.Width(max(0, w-2)).Render(inner)
+	parts := []string{title, pane}
+	if status != "" {
+		parts = append(parts, status)
+	}
+	parts = append(parts, shortHelp(hm, setupHelp(), w))
 	return lipgloss.JoinVertical(lipgloss.Left, parts...)
 }

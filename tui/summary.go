@@ -23,26 +23,26 @@ func noiseOf(r *engine.Result) (bool, string) {
 // summaryLines are the summary pane's lines: the quick summary the reports
 // print (fastest, slowest, scaling fit), the baseline verdict when there is
 // a baseline, and a warning about noisy configs.
-func (a *app) summaryLines() []string {
+func (v *runView) summaryLines() []string {
 	// The fit runs over every result: once per change, not once per frame.
-	key := fmt.Sprint(a.sw.version)
-	v := a.cached("summary", key, func() string { return strings.Join(a.buildSummary(), "\n") })
-	return strings.Split(v, "\n")
+	key := fmt.Sprint(v.sw.version)
+	d := v.cached("summary", key, func() string { return strings.Join(v.buildSummary(), "\n") })
+	return strings.Split(d, "\n")
 }
 
-func (a *app) buildSummary() []string {
-	s := a.sw
+func (v *runView) buildSummary() []string {
+	s := v.sw
 	res := s.resultList()
 	if len(res) == 0 {
-		return []string{a.st.subtle.Render("no results yet")}
+		return []string{v.st.subtle.Render("no results yet")}
 	}
 	var lines []string
 	lines = append(lines, report.QuickSummaryLines(res)...)
-	if a.haveBaseline() {
+	if v.baseline {
 		lines = append(lines, baselineLine(s))
 	}
 	if len(s.noisy) > 0 {
-		lines = append(lines, a.st.warn.Render(noisyLine(s)))
+		lines = append(lines, v.st.warn.Render(noisyLine(s)))
 	}
 	return lines
 }
