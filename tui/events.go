@@ -135,6 +135,7 @@ func (a *app) onEvents(msg eventsMsg) tea.Cmd {
 			a.sw.setPlan(*msg.plan)
 		}
 		a.sw.apply(ev, now)
+		a.settle(ev)
 		if ev.Kind == engine.SweepFailed && ev.Err != nil {
 			a.setStatus("✗ sweep failed: "+ev.Err.Error(), true)
 		}

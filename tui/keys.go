@@ -11,18 +11,22 @@ import (
 // choose which of them to show.
 type keyMap struct {
 	// Run view.
-	Run    key.Binding
-	Edit   key.Binding
-	Pause  key.Binding
-	Save   key.Binding
-	Metric key.Binding
-	Axes   key.Binding
-	Sort   key.Binding
-	Rev    key.Binding
-	Up     key.Binding
-	Down   key.Binding
-	Help   key.Binding
-	Quit   key.Binding
+	Run      key.Binding
+	Edit     key.Binding
+	Pause    key.Binding
+	Save     key.Binding
+	Metric   key.Binding
+	Axes     key.Binding
+	Sort     key.Binding
+	Rev      key.Binding
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Home     key.Binding
+	End      key.Binding
+	Help     key.Binding
+	Quit     key.Binding
 
 	// Forms (setup and grid editor).
 	Next   key.Binding
@@ -38,18 +42,22 @@ type keyMap struct {
 }
 
 var keys = keyMap{
-	Run:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run/restart")),
-	Edit:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit grid")),
-	Pause:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
-	Save:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save")),
-	Metric: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "metric")),
-	Axes:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "axes")),
-	Sort:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort")),
-	Rev:    key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "reverse")),
-	Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "table up")),
-	Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "table down")),
-	Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-	Quit:   key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	Run:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run/restart")),
+	Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit grid")),
+	Pause:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
+	Save:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save")),
+	Metric:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "metric")),
+	Axes:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "axes")),
+	Sort:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort")),
+	Rev:      key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "reverse")),
+	Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "table up")),
+	Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "table down")),
+	PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "table page up")),
+	PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "table page down")),
+	Home:     key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "first row")),
+	End:      key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "last row")),
+	Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+	Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
 	Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
 	Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
@@ -73,15 +81,27 @@ type helpKeys struct {
 func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
 func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
 
-func runHelp() helpKeys {
+// brief is b with a shorter description, for the one-line footer.
+func brief(b key.Binding, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
+}
+
+// runHelp is the run view's keys; while paused, p reads "resume".
+func runHelp(paused bool) helpKeys {
 	k := keys
+	pause := k.Pause
+	if paused {
+		pause = brief(k.Pause, "resume")
+	}
 	return helpKeys{
-		short: []key.Binding{k.Run, k.Edit, k.Pause, k.Save, k.Metric, k.Axes, k.Help, k.Quit},
-		drop:  []int{0, 5, 4, 3, 1},
+		short: []key.Binding{brief(k.Run, "rerun"), brief(k.Edit, "edit"), pause, k.Save,
+			k.Metric, k.Axes, k.Sort, k.Help, k.Quit},
+		drop: []int{5, 4, 6, 3, 1, 0},
 		full: [][]key.Binding{
-			{k.Run, k.Edit, k.Pause, k.Save},
+			{k.Run, k.Edit, pause, k.Save},
 			{k.Metric, k.Axes, k.Sort, k.Rev},
-			{k.Up, k.Down, k.Help, k.Quit},
+			{k.Up, k.Down, k.PageUp, k.PageDown},
+			{k.Home, k.End, k.Help, k.Quit},
 		},
 	}
 }
@@ -111,6 +131,8 @@ func promptHelp() helpKeys {
 
 func newHelp(st styles) help.Model {
 	h := help.New()
+	// Two spaces instead of " • ": at 80 columns every run-view key fits.
+	h.ShortSeparator = "  "
 	h.Styles = help.Styles{
 		Ellipsis:       st.helpSep,
 		ShortKey:       st.helpKey,

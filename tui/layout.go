@@ -14,6 +14,9 @@ const (
 	compactWidth  = 70
 	compactHeight = 24
 	sideBySide    = 100 // chart and heatmap next to each other from here
+	roomyHeight   = 30  // the progress gets a pane from here
+	summaryWidth  = 96  // summary lines in full from here
+	maxHeatRows   = 12  // the heatmap bins more rows than this
 )
 
 // render draws the whole screen at the current size. Every pane is clipped
@@ -43,23 +46,39 @@ func (a *app) statusView() string {
 	return a.st.status.Render(a.status)
 }
 
-// header is the title line: run id and the plan in the CLI's terms.
+// header is the title line: run id and the plan in the CLI's terms. On a
+// narrow screen the settings give way (seed, policy, repeats, depths)
+// before the grid and the output directory, and whatever still does not
+// fit ends in "…".
 func (a *app) header(w int) string {
 	title := a.st.title.Render("hcbench")
 	if a.sw == nil {
 		return title
 	}
 	p := a.sw.plan
-	info := fmt.Sprintf(" · run %d · D=%s K=%s T=%s · depths %s · %d repeats · seed %d · %s · → %s",
-		a.sw.runID, engine.FormatList(p.Grid.Dims), engine.FormatList(p.Grid.Branches),
-		engine.FormatList(p.Grid.SeqLens), engine.FormatList(p.Depths), p.Repeats, p.Seed, p.Policy, a.opt.OutDir)
-	return truncate(title+a.st.subtle.Render(info), w)
+	parts := []string{
+		fmt.Sprintf("run %d", a.sw.runID),
+		fmt.Sprintf("D=%s K=%s T=%s", engine.FormatList(p.Grid.Dims), engine.FormatList(p.Grid.Branches), engine.FormatList(p.Grid.SeqLens)),
+		"depths " + engine.FormatList(p.Depths),
+		fmt.Sprintf("%d repeats", p.Repeats),
+		fmt.Sprintf("seed %d", p.Seed),
+		p.Policy,
+		"→ " + a.opt.OutDir,
+	}
+	line := func() string { return title + a.st.subtle.Render(" · "+strings.Join(parts, " · ")) }
+	for _, drop := range []int{4, 4, 3, 2} { // seed, policy, repeats, depths
+		if lipgloss.Width(line()) <= w {
+			break
+		}
+		parts = append(parts[:drop], parts[drop+1:]...)
+	}
+	return truncate(line(), w)
 }
 
 // compose stacks the header, the open sub-model's view (help, prompt,
 // editor over the run, or the run) and the footer in w×h.
 func (a *app) compose(w, h int) string {
-	km := runHelp()
+	km := runHelp(a.sw != nil && a.sw.paused)
 	switch {
 	case a.prompt != nil:
 		km = promptHelp()

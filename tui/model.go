@@ -320,6 +320,22 @@ func (a *app) do(act action) tea.Cmd {
 	return nil
 }
 
+// Status texts that say a request is on its way, cleared when the engine
+// confirms it.
+const (
+	statusPausing  = "pausing after the current epoch…"
+	statusResuming = "resuming…"
+)
+
+// settle clears a status the event ev has made stale.
+func (a *app) settle(ev engine.Event) {
+	switch {
+	case ev.Kind == engine.Paused && a.status == statusPausing,
+		ev.Kind == engine.Resumed && a.status == statusResuming:
+		a.setStatus("", false)
+	}
+}
+
 func (a *app) togglePause() {
 	if a.run == nil || a.run.closed || !a.sw.active() {
 		a.setStatus("no sweep is running", false)
@@ -329,10 +345,10 @@ func (a *app) togglePause() {
 	// status says the request is on its way.
 	if a.run.r.IsPaused() {
 		a.run.r.Resume()
-		a.setStatus("resuming…", false)
+		a.setStatus(statusResuming, false)
 	} else {
 		a.run.r.Pause()
-		a.setStatus("pausing after the current epoch…", false)
+		a.setStatus(statusPausing, false)
 	}
 }
 
@@ -346,7 +362,8 @@ func (a *app) rerun() tea.Cmd {
 		return a.restart()
 	}
 	a.prompt = &prompt{
-		text:  fmt.Sprintf("Restart the sweep from scratch as a new run? Run %d keeps its %d results on disk.", a.sw.runID, len(a.sw.results)),
+		// No count here: the sweep goes on while the question is open.
+		text:  fmt.Sprintf("Restart the sweep from scratch as a new run? Run %d keeps every result finished so far on disk.", a.sw.runID),
 		onYes: func(a *app) tea.Cmd { return a.restart() },
 		onNo:  func(a *app) tea.Cmd { a.setStatus("restart cancelled", false); return nil },
 	}
@@ -356,6 +373,7 @@ func (a *app) rerun() tea.Cmd {
 // restart retires the current runner (it winds down on its own; its
 // recorder is saved when it has) and starts a new run of the same plan.
 func (a *app) restart() tea.Cmd {
+	a.setStatus("", false) // "reports saved" was about the run before
 	var cmds []tea.Cmd
 	if a.run != nil {
 		a.run.r.Cancel()

@@ -15,7 +15,7 @@ import (
 var sizes = []struct {
 	name string
 	w, h int
-}{{"120x40", 120, 40}, {"50x15", 50, 15}}
+}{{"120x40", 120, 40}, {"80x24", 80, 24}, {"50x15", 50, 15}}
 
 func size(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
 
@@ -141,7 +141,7 @@ func TestRunViewEveryPaneAt120x40(t *testing.T) {
 	p := engine.DefaultPlan()
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
 	v := m.View()
-	for _, want := range []string{"Progress", "Epoch time", "Heatmap: time/epoch · D×K · mean over T", "Results (12)", "Summary",
+	for _, want := range []string{"Progress", "Median epoch time", "Heatmap: median time/epoch · D×K · avg over T", "Results (12)", "Summary",
 		"- Fastest config :", "- Slowest config :", "- Scaling fit    :", "time/epoch", "RMSE", "q quit"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("lacks %q:\n%s", want, v)
@@ -167,7 +167,7 @@ func TestReflowsAtAnySize(t *testing.T) {
 func TestMetricCycles(t *testing.T) {
 	p := engine.DefaultPlan()
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
-	want := []string{"RMSE", "robustness", "memory", "time/epoch"}
+	want := []string{"RMSE", "robustness", "memory", "median time/epoch"}
 	for _, w := range want {
 		m = update(m, keyMsg("m"))
 		if v := m.View(); !strings.Contains(v, "Heatmap: "+w+" ·") {
@@ -191,16 +191,16 @@ func TestAxesCycle(t *testing.T) {
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
 	m = update(m, keyMsg("a"))
 	v := m.View()
-	if !strings.Contains(v, "D×T · mean over K") || !strings.Contains(v, "T=48") || !strings.Contains(v, "T=96") {
+	if !strings.Contains(v, "D×T · avg over K") || !strings.Contains(v, "T=48") || !strings.Contains(v, "T=96") {
 		t.Errorf("a: want D×T:\n%s", v)
 	}
 	m = update(m, keyMsg("a"))
 	v = m.View()
-	if !strings.Contains(v, "K×T · mean over D") || !regexp.MustCompile(`K=9\s`).MatchString(v) {
+	if !strings.Contains(v, "K×T · avg over D") || !regexp.MustCompile(`K=9\s`).MatchString(v) {
 		t.Errorf("a a: want K×T:\n%s", v)
 	}
 	m = update(m, keyMsg("a"))
-	if !strings.Contains(m.View(), "D×K · mean over T") {
+	if !strings.Contains(m.View(), "D×K · avg over T") {
 		t.Error("a cycles back to D×K")
 	}
 }
@@ -247,9 +247,9 @@ func TestPauseKey(t *testing.T) {
 func TestTableSorts(t *testing.T) {
 	p := engine.DefaultPlan()
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
-	m = update(m, keyMsg("o"))
+	m = update(m, keyMsg("o"), keyMsg("o")) // # → config → median time
 	v := m.View()
-	if !strings.Contains(v, "sorted by time/epoch, ascending") {
+	if !strings.Contains(v, "sorted by median time/epoch, ascending") {
 		t.Fatalf("o: not sorted by time:\n%s", v)
 	}
 	rows := m.a.runv.table.t.Rows()

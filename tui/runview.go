@@ -113,37 +113,55 @@ func (v *runView) cached(name, key string, draw func() string) string {
 	return d
 }
 
+// richBody lays out the panes in w×h: progress, the chart/heatmap band,
+// the results table and the summary. The table always gets a header and
+// three rows when the grid has them (a sweep is read from its table); the
+// heatmap the room its rows need, up to a dozen (more rows are binned);
+// the table the rest.
 func (v *runView) richBody(w, h int) string {
 	s := v.sw
-	progress := v.pane("Progress", v.progressView(w-4), w, 4)
+	var progress string
+	progH := 2
+	if h >= roomyHeight {
+		progH = 4
+		progress = v.pane("Progress", v.progressView(w-4), w, progH)
+	} else {
+		progress = v.progressView(w) // the border costs two lines the table needs
+	}
 
 	sumLines := v.summaryLines()
+	if w < summaryWidth {
+		for i, l := range sumLines {
+			sumLines[i] = compactSummary(l)
+		}
+	}
 	sumH := min(len(sumLines)+2, 7)
 	summary := v.pane("Summary", strings.Join(sumLines, "\n"), w, sumH)
 
-	// What is left goes to the chart/heatmap band and the table. The band
-	// gets room for the heatmap (and, side by side with it, for a readable
-	// chart: at least two fifths of the space); the table what it needs of
-	// the rest (a header and a row per config); the band anything over.
-	rest := h - 4 - sumH
+	rest := h - progH - sumH
 	rowName, _, _ := v.axes.names()
-	heatRows := len(axisValues(s.plan.Grid, rowName))
-	bandMin := heatRows + 5 // header, rows, two legend lines, border
+	heatRows := min(len(axisValues(s.plan.Grid, rowName)), maxHeatRows)
+	heatWant := heatRows + 5 // header, rows, two legend lines, border
 	if w >= sideBySide {
-		bandMin = max(bandMin, 8, rest*2/5) // and a chart worth reading
+		heatWant = max(heatWant, 8, rest*2/5) // and a chart worth reading
 	}
-	tableH := min(len(s.order)+3, rest-bandMin)
-	if tableH < 5 {
+	tableWant := len(s.order) + 3 // border and header
+	band := min(heatWant, rest-min(tableWant, 6))
+	if band < 5 {
+		band = 0
+	}
+	tableH := min(tableWant, rest-band)
+	if tableH < 4 {
 		tableH = 0
 	}
-	band := rest - tableH
+	band = rest - tableH
 	parts := []string{progress}
 	if band >= 5 {
 		heatTitle := "Heatmap: " + heatmapTitle(v.metric, v.axes)
 		if w >= sideBySide {
 			chartW := w * 11 / 20
 			heatW := w - chartW
-			chart := v.pane("Epoch time by config (sweep order)", v.chartView(chartW-4, band-2), chartW, band)
+			chart := v.pane(chartTitle(v.sw, chartW-4), v.chartView(chartW-4, band-2), chartW, band)
 			heat := v.pane(heatTitle, v.heatView(heatW-4, band-2), heatW, band)
 			parts = append(parts, lipgloss.JoinHorizontal(lipgloss.Top, chart, heat))
 		} else {
@@ -189,6 +207,7 @@ func compactSummary(l string) string {
 	l = strings.TrimPrefix(l, "- ")
 	l = strings.Replace(l, " config :", ":", 1)
 	l = strings.Replace(l, "    :", ":", 1)
+	l = strings.Replace(l, "median time/epoch=", "median=", 1)
 	return strings.Join(strings.Fields(l), " ")
 }
 
@@ -212,5 +231,5 @@ func (v *runView) tableTitle() string {
 	if v.table.desc {
 		dir = "descending"
 	}
-	return fmt.Sprintf("Results (%d) · sorted by %s, %s", len(v.sw.results), sortNames[v.table.by], dir)
+	return fmt.Sprintf("Results (%d) · sorted by %s, %s", v.sw.countDone(), sortNames[v.table.by], dir)
 }
