@@ -274,6 +274,9 @@ func renderHeatmap(s *sweep, m metric, a axes, st styles, w, h int) string {
 	// for the formats used, so measure it on the fine cells.
 	valW := 0
 	for _, c := range fine {
+		if len(cols)*8 > w {
+			break // no room for values beside the glyphs: no need to measure them
+		}
 		if c.n > 0 {
 			txt := m.format(m.combine(c.sum, c.n))
 			if c.n < c.expected {

@@ -36,6 +36,9 @@ type keyMap struct {
 	Cancel key.Binding
 	Exit   key.Binding
 
+	ChoicePrev key.Binding
+	ChoiceNext key.Binding
+
 	// Yes/no prompts.
 	Yes key.Binding
 	No  key.Binding
@@ -65,6 +68,9 @@ var keys = keyMap{
 	Apply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply to the running sweep")),
 	Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	Exit:   key.NewBinding(key.WithKeys("esc", "ctrl+c"), key.WithHelp("esc", "quit")),
+
+	ChoicePrev: key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "previous choice")),
+	ChoiceNext: key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "next choice")),
 
 	Yes: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
 	No:  key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "no")),
@@ -111,7 +117,7 @@ func setupHelp() helpKeys {
 	return helpKeys{
 		short: []key.Binding{k.Start, k.Next, k.Prev, k.Help, k.Exit},
 		drop:  []int{2, 1, 3},
-		full:  [][]key.Binding{{k.Start, k.Next, k.Prev}, {k.Help, k.Exit}},
+		full:  [][]key.Binding{{k.Start, k.Next, k.Prev}, {k.ChoicePrev, k.ChoiceNext}, {k.Help, k.Exit}},
 	}
 }
 

@@ -30,7 +30,7 @@ func (a *app) render() string {
 		if a.status != "" {
 			st = a.statusView()
 		}
-		out = a.setup.View(a.st, st, a.help, w)
+		out = a.setup.View(a.st, st, a.help, w, h)
 	default:
 		out = a.compose(w, h)
 	}

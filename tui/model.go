@@ -66,6 +66,7 @@ type app struct {
 
 	view       string // last drawing, returned until something changes
 	valid      bool
+	ticking    bool // a frame tick is on its way
 	stale      bool // engine data changed since the last drawing
 	lastSecond int64
 }
@@ -90,7 +91,7 @@ func NewModel(opt Options) Model {
 	if a.opt.OutDir == "" {
 		a.opt.OutDir = ".benchmarks"
 	}
-	a.setup = newSetupModel(opt.Plan, a.opt.OutDir)
+	a.setup = newSetupModel(opt.Plan, a.opt.OutDir, opt.BaselinePath, opt.WorkDir)
 	a.prompt = resumeOffer(a.opt)
 	return Model{a: a}
 }
@@ -99,7 +100,7 @@ func NewModel(opt Options) Model {
 // the sweep (through Update, so that a failure there is caught like any).
 func (m Model) Init() tea.Cmd {
 	a := m.a
-	cmds := []tea.Cmd{tick()}
+	var cmds []tea.Cmd
 	if a.prompt == nil && a.opt.StartNow {
 		cmds = append(cmds, func() tea.Msg { return startMsg{} })
 	}
@@ -139,9 +140,20 @@ func (m Model) Update(msg tea.Msg) (out tea.Model, cmd tea.Cmd) {
 	switch msg := msg.(type) {
 	case frameMsg:
 		a.onFrame()
-		return m, tick()
+		if a.stale || (a.sw != nil && a.sw.active()) {
+			return m, tick()
+		}
+		// Nothing moves on screen without an event or a key: stop ticking
+		// so an idle workbench costs no CPU.
+		a.ticking = false
+		return m, nil
 	case eventsMsg:
-		return m, a.onEvents(msg)
+		cmd := a.onEvents(msg)
+		if !a.ticking {
+			a.ticking = true
+			cmd = tea.Batch(cmd, tick())
+		}
+		return m, cmd
 	}
 	a.valid = false
 	switch msg := msg.(type) {
@@ -290,6 +302,14 @@ func (a *app) do(act action) tea.Cmd {
 		if err != nil {
 			a.setStatus("✗ "+err.Error(), true)
 			return nil
+		}
+		if path := a.setup.baseline(); path != a.opt.BaselinePath || (path != "" && !a.haveBaseline()) {
+			base, err := loadBaseline(a.resolve(path))
+			if err != nil {
+				a.setStatus("✗ baseline: "+err.Error(), true)
+				return nil
+			}
+			a.baseline, a.opt.BaselinePath = base, path
 		}
 		a.opt.OutDir = out
 		a.setStatus("", false)
@@ -454,6 +474,18 @@ func safeCmd(f func() tea.Msg) tea.Cmd {
 		}()
 		return f()
 	}
+}
+
+// loadBaseline reads the baseline file typed in the form ("" for none).
+func loadBaseline(path string) ([]engine.Result, error) {
+	if path == "" {
+		return nil, nil
+	}
+	base, err := report.LoadBaseline(path)
+	if err == nil && len(base) == 0 {
+		err = fmt.Errorf("%s holds no results", path)
+	}
+	return base, err
 }
 
 // ratioFor compares one result with the baseline (ratio of medians with CI

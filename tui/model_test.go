@@ -108,9 +108,18 @@ func TestSetupRepeatsSeedPolicyChecked(t *testing.T) {
 		t.Errorf("repeats=0 accepted:\n%s", v)
 	}
 	m = update(m, keyMsg("ctrl+u"), keyMsg("2"), keyMsg("tab"), keyMsg("tab"), keyMsg("tab")) // to policy
-	m = update(m, keyMsg("ctrl+u"), keyMsg("best"))
-	if v := m.View(); !strings.Contains(v, `policy "best" is unknown`) {
-		t.Errorf("policy best accepted:\n%s", v)
+	// Policy is a choice: typing does nothing, → and ← cycle.
+	m = update(m, keyMsg("best"))
+	if got := m.a.setup.form.value("policy"); got != engine.PolicyMean {
+		t.Errorf("typing changed the policy to %q", got)
+	}
+	m = update(m, tea.KeyMsg{Type: tea.KeyRight})
+	if v := m.View(); !strings.Contains(v, "‹ median ›") {
+		t.Errorf("→ should choose median:\n%s", v)
+	}
+	m = update(m, tea.KeyMsg{Type: tea.KeyLeft}, tea.KeyMsg{Type: tea.KeyLeft})
+	if got := m.a.setup.form.value("policy"); got != engine.PolicyMinRisk {
+		t.Errorf("← ← from median: policy %q, want minrisk", got)
 	}
 }
 

@@ -55,7 +55,10 @@ func (v *runView) runningText() string {
 func (v *runView) timesText(now time.Time) string {
 	s := v.sw
 	t := "elapsed " + report.FormatDuration(s.elapsedAt(now))
-	if s.active() {
+	switch {
+	case s.active() && s.paused:
+		t += " · ETA on hold while paused"
+	case s.active():
 		eta, measured := s.eta()
 		if measured {
 			t += " · ETA " + report.FormatDuration(eta)

@@ -22,6 +22,15 @@ type runView struct {
 	progress progress.Model
 	painted  map[string]paneCache
 
+	fitKey, fitText string // the summary's scaling fit, refitted as results grow
+
+	// shown is the sweep version the result panes draw. A large sweep's
+	// panes follow its results at most every largeRedraw while it runs:
+	// redrawing ten thousand results for each new one would cost the
+	// engine's machine a good part of a core.
+	shown   int
+	shownAt time.Time
+
 	// What to draw, set by View.
 	sw       *sweep
 	now      time.Time
@@ -36,11 +45,21 @@ type paneCache struct {
 }
 
 func newRunView(st styles) *runView {
-	return &runView{st: st, table: newResultsTable(st), progress: newProgressBar(), painted: make(map[string]paneCache)}
+	return &runView{st: st, table: newResultsTable(st), progress: newProgressBar(), painted: make(map[string]paneCache), shown: -1}
 }
 
 // reset forgets what was drawn for an earlier sweep.
-func (v *runView) reset() { v.table.version = -1 }
+func (v *runView) reset() {
+	v.table.version = -1
+	v.shown, v.shownAt = -1, time.Time{}
+	clear(v.painted)
+}
+
+// Drawing throttle for large sweeps (see runView.shown).
+const (
+	largeSweep  = 1000
+	largeRedraw = 250 * time.Millisecond
+)
 
 // Update handles the keys that change the view itself; the others become
 // actions for the app.
@@ -75,6 +94,9 @@ func (v *runView) Update(msg tea.KeyMsg, haveBaseline bool) action {
 // View draws sweep s as it stands at now in bodyH lines of a w×h terminal.
 func (v *runView) View(s *sweep, now time.Time, quitting, haveBaseline bool, w, h, bodyH int) string {
 	v.sw, v.now, v.quitting, v.baseline = s, now, quitting, haveBaseline
+	if s.version != v.shown && (len(s.order) <= largeSweep || !s.active() || now.Sub(v.shownAt) >= largeRedraw) {
+		v.shown, v.shownAt = s.version, now
+	}
 	return v.sweepBody(w, h, bodyH)
 }
 
@@ -169,7 +191,8 @@ func (v *runView) richBody(w, h int) string {
 		}
 	}
 	if tableH > 0 {
-		parts = append(parts, v.pane(v.tableTitle(), v.tableView(w-4, tableH-2), w, tableH))
+		table := v.tableView(w-4, tableH-2) // before the title, which counts its rows
+		parts = append(parts, v.pane(v.tableTitle(), table, w, tableH))
 	}
 	parts = append(parts, summary)
 	return strings.Join(parts, "\n")
@@ -212,17 +235,17 @@ func compactSummary(l string) string {
 }
 
 func (v *runView) chartView(w, h int) string {
-	key := fmt.Sprintf("%d/%dx%d", v.sw.version, w, h)
+	key := fmt.Sprintf("%d/%dx%d", v.shown, w, h)
 	return v.cached("chart", key, func() string { return renderChart(v.sw, v.st, w, h) })
 }
 
 func (v *runView) heatView(w, h int) string {
-	key := fmt.Sprintf("%d/%dx%d/%d/%d", v.sw.version, w, h, v.metric, v.axes)
+	key := fmt.Sprintf("%d/%dx%d/%d/%d", v.shown, w, h, v.metric, v.axes)
 	return v.cached("heat", key, func() string { return renderHeatmap(v.sw, v.metric, v.axes, v.st, w, h) })
 }
 
 func (v *runView) tableView(w, h int) string {
-	v.table.sync(v.sw, w, h, v.baseline)
+	v.table.sync(v.sw, v.shown, w, h, v.baseline)
 	return v.table.view()
 }
 
@@ -231,5 +254,5 @@ func (v *runView) tableTitle() string {
 	if v.table.desc {
 		dir = "descending"
 	}
-	return fmt.Sprintf("Results (%d) · sorted by %s, %s", v.sw.countDone(), sortNames[v.table.by], dir)
+	return fmt.Sprintf("Results (%d) · sorted by %s, %s", len(v.table.t.Rows()), sortNames[v.table.by], dir)
 }

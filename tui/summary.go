@@ -24,7 +24,7 @@ func noiseOf(r *engine.Result) (bool, string) {
 // a baseline, and a warning about noisy configs.
 func (v *runView) summaryLines() []string {
 	// The fit runs over every result: once per change, not once per frame.
-	key := fmt.Sprint(v.sw.version)
+	key := fmt.Sprint(v.shown, "/", v.baseline)
 	d := v.cached("summary", key, func() string { return strings.Join(v.buildSummary(), "\n") })
 	return strings.Split(d, "\n")
 }
@@ -37,18 +37,11 @@ func (v *runView) buildSummary() []string {
 	if len(grid) == 0 {
 		return []string{v.st.subtle.Render("no results yet")}
 	}
-	res := make([]engine.Result, len(grid))
-	for i, r := range grid {
-		res[i] = *r
-	}
 	fast, slow := extremes(grid)
 	lines := []string{
 		"- Fastest config : " + describeExtreme(fast),
 		"- Slowest config : " + describeExtreme(slow),
-	}
-	// The scaling fit line is the reports' own.
-	if q := report.QuickSummaryLines(res); len(q) == 3 {
-		lines = append(lines, q[2])
+		v.fitLine(grid),
 	}
 	if v.baseline {
 		lines = append(lines, baselineLine(s))
@@ -57,6 +50,30 @@ func (v *runView) buildSummary() []string {
 		lines = append(lines, v.st.warn.Render(noisyLine(n, first, s.noisy[first])))
 	}
 	return lines
+}
+
+// fitLine is the reports' scaling-fit line. The fit copies and fits every
+// result, so on a large sweep it is refitted each time the results grow by
+// 2% (and when the sweep ends), not for every result.
+func (v *runView) fitLine(grid []*engine.Result) string {
+	n := len(grid)
+	bucket := n
+	if n >= 200 {
+		bucket = n - n%(n/50)
+	}
+	key := fmt.Sprint(bucket, "/", v.sw.phase, "/", v.sw.runID, "/", len(v.sw.order))
+	if key == v.fitKey {
+		return v.fitText
+	}
+	res := make([]engine.Result, n)
+	for i, r := range grid {
+		res[i] = *r
+	}
+	v.fitKey, v.fitText = key, ""
+	if q := report.QuickSummaryLines(res); len(q) == 3 {
+		v.fitText = q[2]
+	}
+	return v.fitText
 }
 
 // extremes are the results with the lowest and highest median time per

@@ -159,7 +159,7 @@ func (rt *resultsTable) reverse() {
 
 // sync rebuilds columns and rows when the size, the data or the order
 // changed.
-func (rt *resultsTable) sync(s *sweep, width, height int, haveBaseline bool) {
+func (rt *resultsTable) sync(s *sweep, version, width, height int, haveBaseline bool) {
 	if width != rt.width || haveBaseline != rt.baseline || rt.cols == nil {
 		rt.width, rt.baseline = width, haveBaseline
 		rt.cols = fitColumns(tableColumns(haveBaseline), width)
@@ -172,11 +172,13 @@ func (rt *resultsTable) sync(s *sweep, width, height int, haveBaseline bool) {
 		rt.height = height
 		rt.t.SetHeight(max(2, height))
 	}
-	rt.t.SetWidth(width)
-	if rt.version == s.version {
+	if width != rt.t.Width() {
+		rt.t.SetWidth(width)
+	}
+	if rt.version == version {
 		return
 	}
-	rt.version = s.version
+	rt.version = version
 	tc := make([]table.Column, len(rt.cols))
 	for i, c := range rt.cols {
 		title := c.title
