@@ -39,10 +39,8 @@ func checkOutDirIn(work string) func(string) error {
 		// itself, or the parent the sweep would create it in.
 		for p := dir; ; p = filepath.Dir(p) {
 			info, err := os.Stat(p)
-			if errors.Is(err, fs.ErrNotExist) {
-				if parent := filepath.Dir(p); parent != p {
-					continue
-				}
+			if err != nil && !errors.Is(err, fs.ErrPermission) && filepath.Dir(p) != p {
+				continue // missing, or under a file: the parent says which
 			}
 			if err != nil {
 				return fmt.Errorf("%s: %w", p, err)
@@ -51,7 +49,7 @@ func checkOutDirIn(work string) func(string) error {
 				if p == dir {
 					return fmt.Errorf("%s is a file, not a directory", s)
 				}
-				return fmt.Errorf("%s is a file: %s cannot be made under it", p, s)
+				return fmt.Errorf("%s is a file: %s cannot be made under it", shownAs(work, p), s)
 			}
 			if err := writable(p); err != nil {
 				return fmt.Errorf("%s is not writable", p)
@@ -59,6 +57,16 @@ func checkOutDirIn(work string) func(string) error {
 			return nil
 		}
 	}
+}
+
+// shownAs writes p relative to work when it lies there, as the user typed.
+func shownAs(work, p string) string {
+	if work != "" {
+		if rel, err := filepath.Rel(work, p); err == nil && filepath.IsLocal(rel) {
+			return rel
+		}
+	}
+	return p
 }
 
 // checkBaselineIn checks the baseline field: empty (no baseline) or an

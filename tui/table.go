@@ -52,10 +52,12 @@ type column struct {
 	cell  func(i int, r *engine.Result, s *sweep) string
 }
 
-func tableColumns(haveBaseline bool) []column {
+// tableColumns are the columns for a grid whose positions take numW cells
+// and whose config names cfgW.
+func tableColumns(haveBaseline bool, numW, cfgW int) []column {
 	cols := []column{
-		{"#", 4, sortSweep, func(i int, _ *engine.Result, _ *sweep) string { return strconv.Itoa(i) }},
-		{"config", 15, sortConfig, func(_ int, r *engine.Result, _ *sweep) string { return r.Config.String() }},
+		{"#", numW, sortSweep, func(i int, _ *engine.Result, _ *sweep) string { return strconv.Itoa(i) }},
+		{"config", cfgW, sortConfig, func(_ int, r *engine.Result, _ *sweep) string { return r.Config.String() }},
 		{"median", 9, sortTime, func(_ int, r *engine.Result, _ *sweep) string { return report.FormatSeconds(r.TimeEpochMedian) }},
 		{"±CI", 7, sortCI, func(_ int, r *engine.Result, _ *sweep) string { return ciText(r) }},
 	}
@@ -130,6 +132,17 @@ type resultsTable struct {
 	height   int
 	baseline bool
 	cols     []column
+	numW     int // the # and config columns' widths, from the grid
+	cfgW     int
+}
+
+// cellWidths are the widths the # and config columns need for s's grid
+// (at least their titles and the sort arrow).
+func cellWidths(s *sweep) (numW, cfgW int) {
+	g := s.plan.Grid
+	numW = max(4, len(strconv.Itoa(len(s.order)))+1)
+	widest := engine.Config{D: slices.Max(append([]int{0}, g.Dims...)), K: slices.Max(append([]int{0}, g.Branches...)), T: slices.Max(append([]int{0}, g.SeqLens...))}
+	return numW, max(15, len(widest.String()))
 }
 
 func newResultsTable(st styles) resultsTable {
@@ -160,9 +173,10 @@ func (rt *resultsTable) reverse() {
 // sync rebuilds columns and rows when the size, the data or the order
 // changed.
 func (rt *resultsTable) sync(s *sweep, version, width, height int, haveBaseline bool) {
-	if width != rt.width || haveBaseline != rt.baseline || rt.cols == nil {
-		rt.width, rt.baseline = width, haveBaseline
-		rt.cols = fitColumns(tableColumns(haveBaseline), width)
+	numW, cfgW := cellWidths(s)
+	if width != rt.width || haveBaseline != rt.baseline || rt.cols == nil || numW != rt.numW || cfgW != rt.cfgW {
+		rt.width, rt.baseline, rt.numW, rt.cfgW = width, haveBaseline, numW, cfgW
+		rt.cols = fitColumns(tableColumns(haveBaseline, numW, cfgW), width)
 		rt.t.SetRows(nil) // columns may shrink: rows must not be wider than them
 		rt.t.SetColumns(make([]table.Column, len(rt.cols)))
 		rt.version = -1
