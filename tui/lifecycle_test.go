@@ -14,7 +14,7 @@ import (
 
 // typeOutDir moves the setup form to the output-dir field and types dir.
 func typeOutDir(m Model, dir string) Model {
-	for range 6 {
+	for f := m.a.setup.form; f.fields[f.focus].name != "out"; {
 		m = update(m, keyMsg("tab"))
 	}
 	return update(m, keyMsg("ctrl+u"), keyMsg(dir))

@@ -10,9 +10,14 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/hcbench/hcbench/engine"
 )
 
 func main() {
+	// A worker process (hcbench re-executing itself to measure) serves the
+	// worker protocol and exits here.
+	engine.MainIfWorker()
 	// Buffered so that a signal arriving while run is busy is not lost.
 	sigs := make(chan os.Signal, 4)
 	// SIGPIPE is asked for so that a write to a closed pipe returns an
