@@ -14,12 +14,18 @@ import (
 // quick summary, the results table and the scaling fit with its intervals,
 // ready to paste into a pull request.
 func WriteMarkdown(path string, runID int64, results []engine.Result) error {
-	return writeMarkdown(osFS{}, path, runID, results)
+	return writeMarkdown(osFS{}, path, runID, results, len(results))
 }
 
-func writeMarkdown(fsys fileSystem, path string, runID int64, results []engine.Result) error {
+// writeMarkdown writes the run; a run with fewer results than its grid's
+// total configs says it is partial under its title.
+func writeMarkdown(fsys fileSystem, path string, runID int64, results []engine.Result, total int) error {
+	md := markdown(runID, results)
+	if total > len(results) {
+		md = strings.Replace(md, "\n\n", fmt.Sprintf("\n\n**partial: %d of %d configs** (the run stopped before its grid was done).\n\n", len(results), total), 1)
+	}
 	return writeAtomic(fsys, path, func(w io.Writer) error {
-		_, err := io.WriteString(w, markdown(runID, results))
+		_, err := io.WriteString(w, md)
 		return err
 	})
 }

@@ -399,15 +399,16 @@ func (r *Recorder) Meta() Meta { return r.meta }
 func (r *Recorder) Save() error {
 	_ = r.checkLost() // a loss is repaired by the flush below
 	errs := []error{r.flush()}
-	errs = append(errs, writeReports(r.env.fs, r.paths, r.meta.RunID, r.inGrid())...)
+	errs = append(errs, writeReports(r.env.fs, r.paths, r.meta.RunID, r.inGrid(), r.meta.Plan.Grid.Size())...)
 	return errors.Join(errs...)
 }
 
-// writeReports writes everything but the JSONL.
-func writeReports(fsys fileSystem, p Paths, runID int64, results []engine.Result) []error {
+// writeReports writes everything but the JSONL; total is the number of
+// configs in the run's grid (more than the results: a partial run).
+func writeReports(fsys fileSystem, p Paths, runID int64, results []engine.Result, total int) []error {
 	return []error{
 		writeCSV(fsys, p.CSV, runID, results),
-		writeMarkdown(fsys, p.Markdown, runID, results),
+		writeMarkdown(fsys, p.Markdown, runID, results, total),
 		writeFigures(fsys, p, results),
 	}
 }
