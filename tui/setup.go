@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -35,13 +34,6 @@ func checkRepeats(s string) error { _, err := engine.ParseRepeats(s); return err
 func checkSeed(s string) error { _, err := engine.ParseSeed(s); return err }
 
 func checkPolicy(s string) error { _, err := engine.ParsePolicy(s); return err }
-
-func checkOutDir(s string) error {
-	if s == "" {
-		return errors.New("give a directory for the reports")
-	}
-	return nil
-}
 
 // newSetupForm prefills every field from the plan the flags gave; paths
 // typed relative are checked in work.
