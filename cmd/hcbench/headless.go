@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/hcbench/hcbench/engine"
-	"github.com/hcbench/hcbench/engine/stats"
 	"github.com/hcbench/hcbench/report"
 )
 
@@ -23,12 +22,18 @@ func runHeadless(ctx context.Context, s *session, stdout, stderr io.Writer, env 
 		return fail(stderr, fmt.Errorf("cannot record results in %q: %w", o.out, err))
 	}
 	defer rec.Close()
+	if s.baseline != nil {
+		rec.SetBaseline(o.baselinePath, s.baseline) // the reports get comparison columns
+	}
 
 	r, err := engine.Start(ctx, o.plan, engine.Options{Prior: s.prior})
 	if err != nil {
 		return fail(stderr, fmt.Errorf("cannot start the sweep: %w", err))
 	}
 	pr := newProgress(stderr, env)
+	if busy := report.BusyWarning(); busy != "" {
+		pr.say("warning: %s", busy)
+	}
 	if o.resume {
 		if done, total := countInGrid(o.plan.Grid, s.prior), o.plan.Grid.Size(); done < total {
 			pr.say("resuming run %d in %s: %d of %d configs already done", s.runID, s.paths.JSONL, done, total)
@@ -82,8 +87,8 @@ func runHeadless(ctx context.Context, s *session, stdout, stderr io.Writer, env 
 			if ev.Kind == engine.ConfigFinished && !ev.Reused {
 				// Said as it happens too, so a long sweep's log shows it
 				// next to the config (the summary repeats it at the end).
-				if noisy, why := stats.Summarize(ev.Result.Samples, stats.DefaultConfidence).Noisy(); noisy {
-					pr.say("warning: %s is noisy (%s); measure longer with a larger --min-time", ev.Config, why)
+				if msg := report.NoiseWarning(*ev.Result); msg != "" {
+					pr.say("warning: %s", msg)
 				}
 			}
 		case now := <-ticker.C:
@@ -104,8 +109,7 @@ func runHeadless(ctx context.Context, s *session, stdout, stderr io.Writer, env 
 	results := rec.Results()
 	var cmp *report.Baseline
 	if s.baseline != nil {
-		b := report.CompareBaseline(o.baselinePath, s.baseline, results)
-		cmp = &b
+		cmp = rec.Comparison()
 	}
 	if err := report.WriteSummary(stdout, rec.Paths(), results, report.SummaryOptions{Baseline: cmp, Warnings: true}); err != nil {
 		// stdout gone (a closed pipe): the files are what matters.
@@ -133,9 +137,7 @@ func runHeadless(ctx context.Context, s *session, stdout, stderr io.Writer, env 
 		code = fail(stderr, fmt.Errorf("cannot save the reports in %q: %w", o.out, saveErr))
 	}
 	if code == exitOK && o.failOnRegr && cmp != nil {
-		if regressions(stderr, cmp, o.failPct) {
-			code = exitRegression
-		}
+		code = regressions(stderr, cmp, o.failPct)
 	}
 	return code
 }

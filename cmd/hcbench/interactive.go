@@ -39,8 +39,8 @@ func runInteractive(ctx context.Context, s *session, stdout, stderr io.Writer, i
 		}
 		return exitInterrupted
 	}
-	if code == exitOK && o.failOnRegr && out.Baseline != nil && regressions(stderr, out.Baseline, o.failPct) {
-		code = exitRegression
+	if code == exitOK && o.failOnRegr && out.Baseline != nil {
+		code = regressions(stderr, out.Baseline, o.failPct)
 	}
 	return code
 }
