@@ -36,26 +36,36 @@ func encodeBench(w io.Writer, rep runReport) error {
 			fmt.Fprintf(bw, "%s: %s\n", k, oneLine(v))
 		}
 	}
+	// Only what must match for two runs to be compared is a configuration
+	// line: benchstat puts files whose configuration differs in separate
+	// tables. What differs from run to run (run id, revision, host, load)
+	// goes on a line of its own, which benchstat ignores.
 	if m := rep.Machine; m != nil {
 		kv("goos", m.OS)
 		kv("goarch", m.Arch)
 		kv("cpu", m.CPU)
-		kv("host", m.Host)
-		kv("hcbench-version", m.Version)
-		kv("revision", m.Revision)
-		kv("load-avg", fmt.Sprintf("%.2f", m.LoadAvg))
 	}
 	kv("pkg", "github.com/hcbench/hcbench/engine")
-	kv("run-id", fmt.Sprint(rep.RunID))
 	if len(rep.Results) > 0 {
 		r := rep.Results[0]
 		kv("engine", r.Engine)
 		kv("policy", r.Policy)
-		kv("repeats", fmt.Sprint(r.Repeats))
 		if sameDepths(rep.Results) {
 			kv("depths", FormatDepths(r.Depths))
 		}
 	}
+	about := fmt.Sprintf("hcbench run %d", rep.RunID)
+	if m := rep.Machine; m != nil {
+		about += fmt.Sprintf(", hcbench %s", m.Version)
+		if m.Revision != "" {
+			about += " (" + m.Revision + ")"
+		}
+		about += fmt.Sprintf(", host %s, load %.2f at start", m.Host, m.LoadAvg)
+	}
+	if len(rep.Results) > 0 {
+		about += fmt.Sprintf(", %d repeats", rep.Results[0].Repeats)
+	}
+	fmt.Fprintf(bw, "\n%s\n\n", oneLine(about))
 	for _, r := range rep.Results {
 		name := fmt.Sprintf("BenchmarkEpoch/D=%d/K=%d/T=%d", r.D, r.K, r.T)
 		if !sameDepths(rep.Results) {
