@@ -120,4 +120,3 @@ func tableAfter(out, marker string) string {
 	}
 	return rest
 }
-

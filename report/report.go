@@ -28,18 +28,34 @@ func (r *Recorder) SetBaseline(path string, base []engine.Result) {
 	r.base = &baselineRun{path: path, results: base}
 }
 
+// SetBaseline makes the run's reports compare it with base (see
+// Recorder.SetBaseline).
+func (r *Run) SetBaseline(path string, base []engine.Result) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rec.SetBaseline(path, base)
+}
+
+// Comparison is the run compared with its baseline, nil without one.
+func (r *Run) Comparison() *Baseline {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.rec.Comparison()
+}
+
 // Comparison is the run compared with its baseline now, nil without one.
 func (r *Recorder) Comparison() *Baseline {
 	if r.base == nil {
 		return nil
 	}
-	b := CompareBaseline(r.base.path, r.base.results, r.results)
+	b := CompareBaseline(r.base.path, r.base.results, r.inGrid())
 	return &b
 }
 
+// report is what Save writes the reports from: the results of the run's grid.
 func (r *Recorder) report() runReport {
 	m := r.machine
-	return runReport{RunID: r.meta.RunID, Results: r.results, Machine: &m, Baseline: r.Comparison()}
+	return runReport{RunID: r.meta.RunID, Results: r.inGrid(), Machine: &m, Baseline: r.Comparison()}
 }
 
 // DescribeEntries lists compared configs for a message:
