@@ -141,3 +141,13 @@ func TestCompareNotes(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
+
+// TestGateComparedNothing: a gate whose baseline matches no config is an
+// error, never a pass.
+func TestGateComparedNothing(t *testing.T) {
+	var errs bytes.Buffer
+	b := report.CompareBaseline("old.jsonl", compareResults(1, engine.Config{D: 9, K: 9, T: 9}), compareResults(1))
+	if code := regressions(&errs, &b, 0); code != exitUsage || !strings.Contains(errs.String(), "nothing was compared") {
+		t.Errorf("exit %d, stderr %q", code, errs.String())
+	}
+}
