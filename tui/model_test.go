@@ -405,6 +405,10 @@ func TestBaselineRatioShown(t *testing.T) {
 		for i := range r.Samples {
 			r.Samples[i] /= 2
 		}
+		r.Measurements = append([]float64(nil), r.Measurements...)
+		for i := range r.Measurements {
+			r.Measurements[i] /= 2
+		}
 		r.TimeEpochMean /= 2
 		base = append(base, *r)
 	}
