@@ -45,7 +45,7 @@ func TestGoldenLarge(t *testing.T) {
 	m := largeModel(t, largePlan().Grid.Size())
 	v := m.a.render()
 	checkFits(t, v, 120, 40)
-	for _, want := range []string{"D=3–", "D\\K", "2–21", "–101", "Results (10000)", "median per column"} {
+	for _, want := range []string{"D=3–", "D\\K", "2–21", "–101", "Results (10000)", "column medians"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("large view lacks %q:\n%s", want, v)
 		}
