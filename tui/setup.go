@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -70,13 +69,6 @@ func checkPolicy(s string) error {
 	p := engine.DefaultPlan()
 	p.Policy = s
 	return p.Validate()
-}
-
-func checkOutDir(s string) error {
-	if s == "" {
-		return errors.New("give a directory for the reports")
-	}
-	return nil
 }
 
 // newSetupForm prefills every field from the plan the flags gave; paths
