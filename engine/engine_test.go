@@ -435,7 +435,7 @@ func TestPeakBytesMatchesRuntime(t *testing.T) {
 			runtime.GC()
 			runtime.ReadMemStats(&before)
 			var err error
-			b, err = newRunBuffers(p, c)
+			b, err = newRunBuffers(p.Policy, c)
 			if err != nil {
 				t.Fatal(err)
 			}

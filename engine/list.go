@@ -8,6 +8,10 @@ import (
 	"strings"
 )
 
+// ErrIntRange is wrapped by ParseList's error for a number that does not
+// fit in an int, so that callers can restate the range their field allows.
+var ErrIntRange = errors.New("too large for an integer")
+
 // listSyntax is appended to syntax errors so that a message read on its own
 // (a CLI flag, a TUI input field) says what would have been accepted.
 const listSyntax = "a LIST is integers (3), ranges (3..12) or stepped ranges (3..12:3), separated by commas"
@@ -144,7 +148,7 @@ func parseListInt(elem, s, what string) (int, error) {
 		if strings.HasPrefix(s, "-") {
 			bound = "below the smallest integer " + strconv.Itoa(math.MinInt)
 		}
-		return 0, fmt.Errorf("%q: %s%s is out of range: %s", elem, what, s, bound)
+		return 0, fmt.Errorf("%q: %s%s is out of range: %s: %w", elem, what, s, bound, ErrIntRange)
 	}
 	if s == elem {
 		return 0, fmt.Errorf("%q is not an integer; %s", elem, listSyntax)

@@ -145,10 +145,3 @@ func (t Timing) Validate() error {
 	}
 	return nil
 }
-
-// SameSettings reports whether two plans measure the same thing (grid
-// aside): results of one can stand in for the other.
-func (p Plan) SameSettings(q Plan) bool {
-	return slices.Equal(p.Depths, q.Depths) && p.Repeats == q.Repeats && p.Seed == q.Seed &&
-		p.Policy == q.Policy && p.Timing == q.Timing
-}

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os/exec"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/hcbench/hcbench/engine/worker"
 )
 
 // ErrSweepOver is returned by Runner.SetGrid once the sweep has ended; start
@@ -23,6 +26,16 @@ type Options struct {
 	// a prior result is not measured again: the result is reported as
 	// finished (Event.Reused) and kept.
 	Prior []Result
+	// Worker returns the command that starts one worker process (see
+	// package worker); the sweep starts a few and measures in them, never
+	// in its own process. nil means worker.SelfCommand: the running binary
+	// re-executing itself as a Go worker, which needs engine.MainIfWorker
+	// first thing in its main (or TestMain). --engine python passes its
+	// Python worker here.
+	Worker func() (*exec.Cmd, error)
+	// WorkerOptions name the workers in errors and set their no-output
+	// timeout.
+	WorkerOptions worker.Options
 }
 
 // Runner runs one sweep in its own goroutine. Its methods are safe for
@@ -47,6 +60,9 @@ type Runner struct {
 	pending  []Event     // events not yet taken by the forwarder
 	lastProg time.Time
 
+	opts   Options
+	active atomic.Pointer[worker.Client] // the worker measuring now, if any
+
 	notify chan struct{} // wakes the forwarder
 	events chan Event
 	doneCh chan struct{}
@@ -69,6 +85,7 @@ func Start(ctx context.Context, p Plan, opts Options) (*Runner, error) {
 		notify:  make(chan struct{}, 1),
 		events:  make(chan Event, 64),
 		doneCh:  make(chan struct{}),
+		opts:    opts,
 	}
 	r.wake = sync.NewCond(&r.mu)
 	for i := range opts.Prior {
@@ -114,21 +131,41 @@ func (r *Runner) Plan() Plan {
 	return clonePlan(r.plan)
 }
 
-// Pause holds the sweep before its next epoch. Paused time is not measured.
+// Pause holds the sweep after the measuring worker's current round (and
+// before the next measurement). Paused time is not measured.
 func (r *Runner) Pause() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if !r.paused.Swap(true) {
-		r.emit(Event{Kind: Paused})
+		if c := r.active.Load(); c != nil {
+			_ = c.Pause() // a broken worker shows in its Measure
+		}
+		r.emitLocked(Event{Kind: Paused})
 	}
 }
 
 // Resume continues a paused sweep.
 func (r *Runner) Resume() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.paused.Swap(false) {
-		r.mu.Lock()
+		if c := r.active.Load(); c != nil {
+			_ = c.Resume()
+		}
 		r.wake.Broadcast()
-		r.mu.Unlock()
-		r.emit(Event{Kind: Resumed})
+		r.emitLocked(Event{Kind: Resumed})
 	}
+}
+
+// setActive records the worker about to measure (nil when done). Under
+// r.mu, so that a Pause either reaches the worker or is seen by hold first.
+func (r *Runner) setActive(c *worker.Client) {
+	r.mu.Lock()
+	r.active.Store(c)
+	if c != nil && r.paused.Load() {
+		_ = c.Pause()
+	}
+	r.mu.Unlock()
 }
 
 // IsPaused reports whether Pause is in effect.
@@ -243,7 +280,8 @@ func (r *Runner) loop() {
 			r.emit(Event{Kind: ConfigFinished, Config: res.Config, Result: &rr, Reused: true})
 		}
 	}
-	m := newMeasurer(r)
+	m := newMeasurer(r, r.opts)
+	defer m.close()
 	for {
 		cfg, plan, ok := r.next()
 		if !ok {
@@ -290,29 +328,32 @@ func (r *Runner) end(err error, ev Event) {
 // emit queues an event without ever blocking the engine. A Progress event
 // replaces a Progress event still waiting in the queue.
 func (r *Runner) emit(ev Event) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.emitLocked(ev)
+}
+
+// emitLocked is emit with r.mu held.
+func (r *Runner) emitLocked(ev Event) {
 	now := time.Now()
 	ev.Time = now
 	ev.Elapsed = now.Sub(r.start)
-	r.mu.Lock()
 	if ev.Kind != PlanChanged && ev.Kind != SweepStarted {
 		ev.Done, ev.Total = r.countLocked()
 	}
 	if ev.Kind == Progress {
 		if n := len(r.pending); n > 0 && r.pending[n-1].Kind == Progress {
 			r.pending[n-1] = ev
-			r.mu.Unlock()
 			return
 		}
 		if now.Sub(r.lastProg) < progressInterval {
-			r.mu.Unlock()
 			return
 		}
 		r.lastProg = now
 	}
 	r.pending = append(r.pending, ev)
-	r.mu.Unlock()
 	select {
-	case r.notify <- struct{}{}:
+	case r.notify <- struct{}{}: // never blocks: the forwarder drains pending itself
 	default:
 	}
 }

@@ -124,18 +124,43 @@ type Result struct {
 	OvershootMean   float64 `json:"overshoot_mean"`
 	RobustnessMean  float64 `json:"robustness_mean"`
 
-	// Statistics over Samples (see Samples).
-	TimeEpochMedian float64 `json:"time_epoch_median"`
-	TimeEpochCILow  float64 `json:"time_epoch_ci_low"`  // 95% distribution-free CI of the median
-	TimeEpochCIHigh float64 `json:"time_epoch_ci_high"` //
-	EpochsMeasured  int     `json:"epochs_measured"`    // measured epochs, all depths and repeats
-	Outliers        int     `json:"outliers"`           // samples outside Tukey's fences (1.5 IQR)
+	// The headline and its interval (README "Timing"). The config is
+	// measured several times independently, each time in another worker
+	// process; Measurements holds each measurement's estimate (the median
+	// of its rounds). TimeEpochMedian is their geometric mean, and
+	// TimeEpochCILow..High a Student t interval on their logarithms at
+	// CILevel (0, with NaN bounds, when there are fewer than two
+	// measurements): about what a rerun would measure.
+	TimeEpochMedian float64   `json:"time_epoch_median"`
+	TimeEpochCILow  float64   `json:"time_epoch_ci_low"`
+	TimeEpochCIHigh float64   `json:"time_epoch_ci_high"`
+	CILevel         float64   `json:"ci_level"`
+	Measurements    []float64 `json:"time_measurements,omitempty"`
+	// Batch is the epochs per depth and round, calibrated by the config's
+	// first measurement from its warm-up epochs and then fixed.
+	Batch          int `json:"batch,omitempty"`
+	EpochsMeasured int `json:"epochs_measured"` // measured epochs, all depths and measurements
+	// Outliers counts the rounds slower than twice the headline: stalls
+	// (the process descheduled, the machine busy). The headline, built
+	// from medians, is not moved by them; the reference's means are.
+	Outliers int `json:"outliers"`
 
-	// Samples are the raw timing samples in seconds. The depths are measured
-	// interleaved in rounds (one epoch at each depth per round); a sample is
-	// one round's mean epoch time over the depths, so it estimates the same
-	// quantity as TimeEpochMean. Samples of all repeats are pooled.
+	// Samples are the rounds' times in seconds. Each measurement runs in
+	// rounds (a batch of epochs at each depth in turn); a sample is one
+	// round's mean epoch time over the depths, so it estimates the same
+	// quantity as TimeEpochMean. The rounds of all measurements are pooled
+	// here; rounds of one measurement are correlated and are not
+	// independent samples (the interval is over Measurements).
 	Samples []float64 `json:"time_samples"`
+
+	// Engine is who measured: "go" (this port, in worker processes) or
+	// "python"; EngineVersion and EngineDetails come from the worker's hello.
+	Engine        string            `json:"engine,omitempty"`
+	EngineVersion string            `json:"engine_version,omitempty"`
+	EngineDetails map[string]string `json:"engine_details,omitempty"`
+	// MemKind says what MemPeakBytesMax is: "buffers" (exact buffer bytes)
+	// or "tracemalloc" (Python's traced peak).
+	MemKind string `json:"mem_kind,omitempty"`
 
 	Runs []Run `json:"runs"`
 

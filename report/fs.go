@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // fileSystem is the part of the OS the writers use. It exists so that tests
@@ -113,7 +114,19 @@ func prepareDir(fsys fileSystem, dir string) error {
 	if st, err := fsys.Stat(dir); err == nil && !st.IsDir() {
 		return fmt.Errorf("output directory %s: is a file, not a directory", dir)
 	}
+	if err := symlinkProblem(dir); err != nil {
+		return err
+	}
+	// A path that cannot be created whole (too long, too deep) must not
+	// leave the part that could be: remove what this call created.
+	created := firstMissing(dir)
 	if err := fsys.MkdirAll(dir, 0o777); err != nil {
+		if created != "" {
+			os.RemoveAll(created)
+		}
+		if errors.Is(err, syscall.ENAMETOOLONG) {
+			return fmt.Errorf("output directory %s: cannot create it: the path is too long for the file system (%d bytes)", shorten(dir), len(dir))
+		}
 		var pe *fs.PathError
 		if errors.As(err, &pe) && pe.Path != dir {
 			// A parent is the problem (a file where a directory should be,
@@ -132,6 +145,59 @@ func prepareDir(fsys fileSystem, dir string) error {
 		return fmt.Errorf("output directory %s: is not writable: %w", dir, errors.Join(cerr, rerr))
 	}
 	return nil
+}
+
+// symlinkProblem explains a dir that is a symbolic link to nothing: a
+// dangling link or a loop, which MkdirAll reports as "file exists".
+func symlinkProblem(dir string) error {
+	fi, err := os.Lstat(dir)
+	if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+		return nil
+	}
+	_, serr := os.Stat(dir)
+	if serr == nil {
+		return nil
+	}
+	target, _ := os.Readlink(dir)
+	if errors.Is(serr, syscall.ELOOP) {
+		return fmt.Errorf("output directory %s: is a symlink loop (it points to %s): point it at a directory or remove it", dir, target)
+	}
+	if errors.Is(serr, fs.ErrNotExist) {
+		return fmt.Errorf("output directory %s: is a symlink to %s, which does not exist: create that directory or remove the link", dir, target)
+	}
+	return fmt.Errorf("output directory %s: is a symlink to %s, which cannot be reached: %w", dir, target, unwrapPath(serr))
+}
+
+// firstMissing is the outermost directory of path that does not exist yet
+// ("" when path exists): what MkdirAll(path) would create first.
+func firstMissing(path string) string {
+	missing := ""
+	for p := filepath.Clean(path); ; {
+		_, err := os.Lstat(p)
+		switch {
+		case err == nil:
+			return missing
+		case errors.Is(err, fs.ErrNotExist):
+			missing = p
+		case !errors.Is(err, syscall.ENAMETOOLONG):
+			// Unknown: remove nothing. (A name too long to look up is
+			// passed over: a shorter prefix tells.)
+			return ""
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return missing
+		}
+		p = parent
+	}
+}
+
+// shorten keeps a very long path readable in a one-line message.
+func shorten(p string) string {
+	if len(p) <= 80 {
+		return p
+	}
+	return p[:40] + "…" + p[len(p)-37:]
 }
 
 // unwrapPath drops the *fs.PathError layer when the message already names

@@ -50,6 +50,8 @@ type Recorder struct {
 	// lost is set once the JSONL at the path is no longer ident: the next
 	// flush recreates the directory and writes the whole run again.
 	lost bool
+	// ended is set by end: nothing is opened, created or written again.
+	ended bool
 }
 
 // LostError says that the JSONL a Recorder appends to was removed or
@@ -94,6 +96,9 @@ func newRecorder(meta Meta, dir string, prior []engine.Result, e env) (*Recorder
 // open opens the JSONL for appending and mends a torn last line left by a
 // crash, so that the next line starts on a line of its own.
 func (r *Recorder) open() error {
+	if r.ended {
+		return ErrRunEnded
+	}
 	f, err := r.env.fs.OpenFile(r.paths.JSONL, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o666)
 	if err != nil {
 		return fmt.Errorf("opening %s: %w", r.paths.JSONL, unwrapPath(err))
@@ -259,6 +264,9 @@ func dirOf(dir string) string {
 // After a removal that is all of them; after a replacement (a copy put back,
 // an edited file) only the ones it lacks, and its other lines are kept.
 func (r *Recorder) recreate() error {
+	if r.ended {
+		return ErrRunEnded
+	}
 	if err := prepareDir(r.env.fs, r.paths.Dir); err != nil {
 		return err
 	}
@@ -356,8 +364,25 @@ func (r *Recorder) flush() error {
 	return nil
 }
 
-// Results are the run's results in the order added (prior first).
-func (r *Recorder) Results() []engine.Result { return slices.Clone(r.results) }
+// Results are the run's results in its grid, in the order added (prior
+// first). Results of configs a live edit dropped from the grid stay in the
+// JSONL history but not in the reports.
+func (r *Recorder) Results() []engine.Result { return r.inGrid() }
+
+func (r *Recorder) inGrid() []engine.Result {
+	g := r.meta.Plan.Grid
+	out := make([]engine.Result, 0, len(r.results))
+	for _, res := range r.results {
+		if g.Contains(res.Config) {
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// end ends the recording for good: after Close, nothing is written again
+// and no directory is recreated.
+func (r *Recorder) end() { r.ended = true }
 
 // Paths are the files the Recorder writes.
 func (r *Recorder) Paths() Paths { return r.paths }
@@ -374,7 +399,7 @@ func (r *Recorder) Meta() Meta { return r.meta }
 func (r *Recorder) Save() error {
 	_ = r.checkLost() // a loss is repaired by the flush below
 	errs := []error{r.flush()}
-	errs = append(errs, writeReports(r.env.fs, r.paths, r.meta.RunID, r.results)...)
+	errs = append(errs, writeReports(r.env.fs, r.paths, r.meta.RunID, r.inGrid())...)
 	return errors.Join(errs...)
 }
 

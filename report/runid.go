@@ -23,28 +23,28 @@ import (
 // results. The error is for a file that exists but cannot be read; it names
 // the path.
 func NextRunID(jsonlPath string, now time.Time) (int64, error) {
-	id := now.Unix()
 	f, err := os.Open(jsonlPath)
 	if errors.Is(err, fs.ErrNotExist) {
-		return id, nil
+		return now.Unix(), nil
 	}
 	if err != nil {
 		return 0, fmt.Errorf("reading run ids from %s: %w", jsonlPath, unwrapPath(err))
 	}
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 64<<10)
+	var ids []int64
 	for {
 		line, err := br.ReadBytes('\n')
 		if len(bytes.TrimSpace(line)) > 0 {
 			var rec struct {
 				RunID *int64 `json:"run_id"`
 			}
-			if json.Unmarshal(line, &rec) == nil && rec.RunID != nil && *rec.RunID >= id {
-				id = *rec.RunID + 1
+			if json.Unmarshal(line, &rec) == nil && rec.RunID != nil {
+				ids = append(ids, *rec.RunID)
 			}
 		}
 		if err == io.EOF {
-			return id, nil
+			return nextRunID(ids, now), nil
 		}
 		if err != nil {
 			return 0, fmt.Errorf("reading run ids from %s: %w", jsonlPath, unwrapPath(err))

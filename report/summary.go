@@ -183,6 +183,9 @@ func fitProblem(err error) string {
 type SummaryOptions struct {
 	Baseline *Baseline // add the comparison line
 	Warnings bool      // add a line per noisy config
+	// Header replaces "Benchmark complete. Results saved to:" for a run that
+	// did not complete.
+	Header string
 }
 
 // maxWarnings caps the noisy-config lines; a sweep of thousands of configs
@@ -204,7 +207,11 @@ const maxWarnings = 10
 // (a failed save) is not listed.
 func WriteSummary(w io.Writer, p Paths, results []engine.Result, opt SummaryOptions) error {
 	var b strings.Builder
-	b.WriteString("Benchmark complete. Results saved to:\n")
+	header := "Benchmark complete. Results saved to:"
+	if opt.Header != "" {
+		header = opt.Header // a run that did not complete says so
+	}
+	b.WriteString(header + "\n")
 	for _, f := range p.written() {
 		if f == "" {
 			continue

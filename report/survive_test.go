@@ -372,6 +372,11 @@ func TestNextRunID(t *testing.T) {
 			`{"run_id":1700000002,"D":3,"K":3,"T":48}`+"\n"), 1_700_000_006},
 		// Only the ids count: a malformed or torn line does not hide the
 		// ids of the lines around it.
+		// No id above the largest int64: the first free one from now on,
+		// never a negative one.
+		{"largest id", jsonl("max", `{"run_id":9223372036854775807,"D":3,"K":3,"T":48}`+"\n"), 1_700_000_000},
+		{"largest id and now taken", jsonl("maxnow", `{"run_id":9223372036854775807,"D":3,"K":3,"T":48}`+"\n"+
+			`{"run_id":1700000000,"D":3,"K":3,"T":48}`+"\n"+`{"run_id":1700000001,"D":3,"K":3,"T":48}`+"\n"), 1_700_000_002},
 		{"malformed lines", jsonl("bad", "garbage\n"+`{"run_id":1700000003}`+"\n"+`{"run_id":1700000009,"D":3,"K`), 1_700_000_004},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

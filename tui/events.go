@@ -2,7 +2,9 @@ package tui
 
 import (
 	"context"
-	"time"
+	"errors"
+	"fmt"
+	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hcbench/hcbench/engine"
@@ -48,7 +50,9 @@ type eventsMsg struct {
 	events []engine.Event
 	plan   *engine.Plan // the runner's plan, when the batch has a PlanChanged
 	ratios map[engine.Config]report.BaselineEntry
-	recErr error
+	// note is what recording said (a write failing, the JSONL lost or
+	// recreated), the latest of the batch.
+	note   string
 	closed bool
 }
 
@@ -91,8 +95,8 @@ func (a *app) drainCmd(run *activeRun) tea.Cmd {
 					continue
 				}
 				if !ev.Reused && run.rec != nil {
-					if err := run.rec.Add(*ev.Result); err != nil && msg.recErr == nil {
-						msg.recErr = err
+					if note := run.rec.Add(*ev.Result); note != "" {
+						msg.note = note
 					}
 				}
 				if len(base) > 0 {
@@ -135,16 +139,17 @@ func (a *app) onEvents(msg eventsMsg) tea.Cmd {
 			a.sw.setPlan(*msg.plan)
 		}
 		a.sw.apply(ev, now)
+		a.settle(ev)
 		if ev.Kind == engine.SweepFailed && ev.Err != nil {
 			a.setStatus("✗ sweep failed: "+ev.Err.Error(), true)
 		}
 	}
 	if len(msg.ratios) > 0 {
 		a.sw.version++
-		a.table.rowCache = nil // rows show the ratio
+		a.runv.table.rowCache = nil // rows show the ratio
 	}
-	if msg.recErr != nil {
-		a.setStatus("✗ recording results: "+msg.recErr.Error(), true)
+	if msg.note != "" {
+		a.setStatus(msg.note, strings.HasPrefix(msg.note, "warning: "))
 	}
 	a.stale = true
 	if !msg.closed {
@@ -153,7 +158,7 @@ func (a *app) onEvents(msg eventsMsg) tea.Cmd {
 	run.closed = true
 	if a.sw.active() {
 		// The channel closed without a final event: treat it as stopped.
-		a.sw.phase, a.sw.ended = phaseCancelled, now
+		a.sw.stop(phaseCancelled, nil, now)
 	}
 	if a.quitting {
 		return a.saveCmd(a.rec, true)
@@ -174,30 +179,44 @@ func (a *app) dropOrphan(run *activeRun) {
 
 // startFromPlan starts a new run of p, writing to outDir.
 func (a *app) startFromPlan(p engine.Plan, outDir string) tea.Cmd {
-	return a.startRun(p, outDir, 0, nil)
+	return a.startRun(p, outDir, 0)
 }
 
-// startRun opens the recorder for run runID (a new id when 0) with prior
-// results already in it, and starts the engine on what is left.
-func (a *app) startRun(p engine.Plan, outDir string, runID int64, prior []engine.Result) tea.Cmd {
+// startRun opens the run in outDir through report.OpenRun — locked exactly
+// like -o, so a directory another hcbench is writing is refused here — and
+// starts the engine on what is left of it. With resume it continues the
+// With resumeID it continues that recorded run (the resume offer's). Nothing
+// is created on disk before this.
+func (a *app) startRun(p engine.Plan, outDir string, resumeID int64) tea.Cmd {
 	if err := p.Validate(); err != nil {
 		a.setStatus("✗ "+err.Error(), true)
 		return nil
 	}
-	if runID == 0 {
-		runID = nextRunID(a.resolve(outDir), a.now())
-	}
-	rec, err := openRecorder(report.Meta{RunID: runID, Plan: p, Version: a.opt.Version}, a.resolve(outDir), outDir, prior)
-	if err != nil {
+	if err := engine.CheckMemory(p, a.opt.MaxMemory); err != nil {
 		a.setStatus("✗ "+err.Error(), true)
 		return nil
 	}
+	rec, err := openRecorder(a.resolve(outDir), outDir, p, report.RunOptions{Resume: resumeID != 0, ResumeID: resumeID, Version: a.opt.Version, Now: a.now})
+	var le *report.LockedError
+	switch {
+	case errors.As(err, &le):
+		a.setStatus(fmt.Sprintf("✗ another hcbench is writing %s: wait for it or choose another output dir", outDir), true)
+		return nil
+	case err != nil:
+		a.setStatus("✗ "+err.Error(), true)
+		return nil
+	}
+	run := rec.run
 	a.rec = rec
 	a.screen = screenRun
-	a.sw = newSweep(runID, p, prior, a.now())
-	a.table.version = -1
+	a.sw = newSweep(run.ID, run.Plan, run.Prior, a.now())
+	a.runv.reset()
 	a.valid = false
-	return a.startRunner(p, prior)
+	if len(run.Notes) > 0 {
+		note := run.Notes[len(run.Notes)-1]
+		a.setStatus(note, strings.HasPrefix(note, "warning: "))
+	}
+	return a.startRunner(run.Plan, run.Prior)
 }
 
 // startRunner starts an engine runner for the current run: at its start,
@@ -205,13 +224,13 @@ func (a *app) startRun(p engine.Plan, outDir string, runID int64, prior []engine
 func (a *app) startRunner(p engine.Plan, prior []engine.Result) tea.Cmd {
 	r, err := a.start(a.ctx, p, engine.Options{Prior: prior})
 	if err != nil {
-		a.sw.phase, a.sw.err, a.sw.ended = phaseFailed, err, a.now()
+		a.sw.stop(phaseFailed, err, a.now())
 		a.setStatus("✗ starting the sweep: "+err.Error(), true)
 		return nil
 	}
 	a.run = &activeRun{r: r, rec: a.rec}
 	a.sw.setPlan(p)
-	a.sw.phase, a.sw.ended, a.sw.paused = phaseRunning, time.Time{}, false
+	a.sw.phase, a.sw.err, a.sw.paused = phaseRunning, nil, false
 	a.valid = false
 	return a.drainCmd(a.run)
 }

@@ -2,76 +2,46 @@ package tui
 
 import (
 	"sync"
-	"time"
 
 	"github.com/hcbench/hcbench/engine"
 	"github.com/hcbench/hcbench/report"
 )
 
-// recorder serialises a report.Recorder between the goroutine that drains
-// events (Add) and the commands that save (Save): a save may come from a
-// key press while results are still being appended.
+// recorder is the workbench's handle on a report.Run — the one owner of a
+// run's life on disk, as for the headless mode: lock, run id, resume,
+// recording with lost-file recovery. Results are added from the goroutine
+// that drains events and saved from commands; report.Run serialises them.
 type recorder struct {
-	mu     sync.Mutex
-	rec    *report.Recorder
-	paths  report.Paths
-	closed bool
+	run   *report.Run
+	paths report.Paths // the run's files as the user typed the directory
+	once  sync.Once
 }
 
-// openRecorder records into dir; its paths are shown as shown (the
-// directory as the user typed it).
-func openRecorder(meta report.Meta, dir, shown string, prior []engine.Result) (*recorder, error) {
-	r, err := report.NewRecorder(meta, dir, prior)
+// openRecorder opens a run of plan in dir (locked like -o: a directory
+// another hcbench writes is refused with a *report.LockedError); its paths
+// are shown under shown, the directory as the user typed it.
+func openRecorder(dir, shown string, plan engine.Plan, opts report.RunOptions) (*recorder, error) {
+	run, err := report.OpenRun(dir, plan, opts)
 	if err != nil {
 		return nil, err
 	}
-	return &recorder{rec: r, paths: report.PathsFor(shown)}, nil
+	return &recorder{run: run, paths: report.PathsFor(shown)}, nil
 }
 
-func (r *recorder) Add(res engine.Result) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.rec.Add(res)
-}
+// Add records a result and returns what the user should be told ("" when
+// nothing): a write failing, the JSONL lost or recreated.
+func (r *recorder) Add(res engine.Result) string { return r.run.Add(res) }
 
-func (r *recorder) Save() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.rec.Save()
-}
+func (r *recorder) Save() error { return r.run.Save() }
 
-func (r *recorder) Results() []engine.Result {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.rec.Results()
-}
+// Results are the run's results in its current grid.
+func (r *recorder) Results() []engine.Result { return r.run.Results() }
 
 func (r *recorder) Paths() report.Paths { return r.paths }
 
 // SetGrid records a live grid edit, so the run's later records (and a
-// --resume) carry the grid it ends with.
-func (r *recorder) SetGrid(g engine.Grid) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.rec.SetGrid(g)
-}
+// --resume) carry the grid it ends with, and its reports cover that grid.
+func (r *recorder) SetGrid(g engine.Grid) { r.run.SetGrid(g) }
 
-func (r *recorder) Close() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if !r.closed {
-		r.closed = true
-		r.rec.Close()
-	}
-}
-
-// nextRunID names a new run by report's one rule (its start time in Unix
-// seconds, past every id already in the JSONL). An unreadable history
-// cannot hold a clashing id we could see, so the start time stands.
-func nextRunID(dir string, now time.Time) int64 {
-	id, err := report.NextRunID(report.PathsFor(dir).JSONL, now)
-	if err != nil {
-		return now.Unix()
-	}
-	return id
-}
+// Close ends the run: it never writes again, and its lock is released.
+func (r *recorder) Close() { r.once.Do(func() { r.run.Close() }) }

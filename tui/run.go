@@ -30,15 +30,20 @@ type Options struct {
 	Baseline     []engine.Result // --baseline results, if any
 	BaselinePath string
 	Version      string
-	Input        io.Reader // nil: os.Stdin
-	Output       io.Writer // nil: os.Stdout
+	// MaxMemory is the memory budget in bytes: a grid whose largest config
+	// needs more is refused when the sweep starts (0: no check).
+	MaxMemory int64
+	Input     io.Reader // nil: os.Stdin
+	Output    io.Writer // nil: os.Stdout
 }
 
 // Outcome is what the caller prints on the normal screen after Run.
 type Outcome struct {
-	Results     []engine.Result
+	Results     []engine.Result // the run's, in its final grid
 	Paths       report.Paths
 	SaveErr     error
+	Started     bool // a sweep was started (false: quit in the setup form)
+	Done, Total int  // configs of the run's final grid finished, and in all
 	Interrupted bool // quit or signalled before the sweep finished
 	Baseline    *report.Baseline
 }
@@ -112,7 +117,7 @@ func (a *app) finish() Outcome {
 		a.guard(func() {
 			for ev := range drainAll(a.run.r) {
 				if ev.Kind == engine.ConfigFinished && ev.Result != nil && !ev.Reused {
-					a.rec.Add(*ev.Result)
+					a.rec.Add(*ev.Result) // nothing left to show a note on
 				}
 			}
 		})
@@ -121,6 +126,7 @@ func (a *app) finish() Outcome {
 	if a.rec == nil {
 		return out
 	}
+	out.Started = true
 	out.Paths = a.rec.Paths()
 	out.SaveErr = a.saveErr
 	a.guard(func() {
@@ -128,6 +134,7 @@ func (a *app) finish() Outcome {
 			out.SaveErr = a.rec.Save()
 		}
 		out.Results = a.rec.Results()
+		out.Done, out.Total = len(out.Results), a.sw.plan.Grid.Size()
 		a.rec.Close()
 		if a.haveBaseline() {
 			b := report.CompareBaseline(a.opt.BaselinePath, a.baseline, out.Results)

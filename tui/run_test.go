@@ -126,7 +126,7 @@ func TestResumeOffer(t *testing.T) {
 		record(t, dir, 42, 5)
 		m, started := testModel(t, Options{Plan: p, OutDir: dir, StartNow: true})
 		m = update(m, size(120, 40))
-		if v := m.View(); !strings.Contains(v, "continue run 42 (5/12 done)? y/n") {
+		if v := m.View(); !strings.Contains(v, "continue run 42 (5/12 done: -D 3,6 -K 3,5,9 -T 48,96") {
 			t.Fatalf("no resume offer:\n%s", v)
 		}
 		m = update(m, keyMsg("y"))
@@ -148,20 +148,32 @@ func TestResumeOffer(t *testing.T) {
 			t.Fatalf("'n' resumed anyway: %d prior, run %d", len(f.prior), m.a.sw.runID)
 		}
 	})
-	t.Run("not offered", func(t *testing.T) {
+	t.Run("whatever the flags", func(t *testing.T) {
 		other := p
 		other.Seed = 124
+		other.Grid = engine.Grid{Dims: []int{9}, Branches: []int{2}, SeqLens: []int{8}}
 		for name, opt := range map[string]Options{
 			"finished run":   {Plan: p},
 			"other seed":     {Plan: other},
 			"other min-time": {Plan: engine.Plan{Grid: p.Grid, Depths: p.Depths, Repeats: p.Repeats, Seed: p.Seed, Policy: p.Policy, Timing: engine.Timing{MinTime: time.Second, MinEpochs: 5}}},
 		} {
 			dir := t.TempDir()
-			record(t, dir, 42, map[bool]int{true: 12, false: 5}[name == "finished run"])
+			finished := name == "finished run"
+			record(t, dir, 42, map[bool]int{true: 12, false: 5}[finished])
 			opt.OutDir = dir
-			m, _ := testModel(t, opt)
-			if m.a.prompt != nil {
+			m, started := testModel(t, opt)
+			switch {
+			case finished && m.a.prompt != nil:
 				t.Errorf("%s: offered %q", name, m.a.prompt.text)
+			case !finished && m.a.prompt == nil:
+				t.Errorf("%s: the unfinished run was not offered", name)
+			case !finished:
+				// Yes continues the recorded run with its own settings.
+				m = update(m, keyMsg("y"))
+				f := <-started
+				if got := f.Plan(); got.Seed != p.Seed || got.Timing != p.Timing || len(f.prior) != 5 {
+					t.Errorf("%s: resumed with seed %d, %v and %d prior; want the run's", name, got.Seed, got.Timing, len(f.prior))
+				}
 			}
 		}
 	})

@@ -30,22 +30,19 @@ type sweep struct {
 	noisy    map[engine.Config]string
 	ratios   map[engine.Config]report.BaselineEntry // against the baseline, when there is one
 
+	// The progress fields mirror tr, engine's one progress reckoning.
+	tr       *engine.Tracker
+	started  time.Time // when the model started the sweep
+	clock    time.Time // the latest event's time: tr's clock
 	running  *engine.Config
 	repeat   int
 	depth    int
 	fraction float64
 
 	done, total int
-	started     time.Time // wall clock at start (the model's clock)
-	ended       time.Time // zero while the sweep runs
 	paused      bool
 	phase       runPhase
 	err         error
-
-	// measured sums the wall time of configs measured in this session (not
-	// reused), for the ETA.
-	measured     int
-	measuredTime float64
 
 	// version changes whenever results or the grid change: the panes that
 	// depend on them cache their drawing per version.
@@ -58,7 +55,9 @@ func newSweep(runID int64, plan engine.Plan, prior []engine.Result, started time
 		results: make(map[engine.Config]*engine.Result),
 		noisy:   make(map[engine.Config]string),
 		ratios:  make(map[engine.Config]report.BaselineEntry),
+		tr:      engine.NewTracker(prior),
 		started: started,
+		clock:   started,
 	}
 	s.setPlan(plan)
 	for i := range prior {
@@ -104,47 +103,49 @@ func (s *sweep) addResult(r *engine.Result) bool {
 	return true
 }
 
-// apply folds one engine event, received at now, into the picture.
+// apply folds one engine event, received at now, into the picture. The
+// progress is the tracker's. An event without a time (a test's synthetic
+// one) counts as happening now, and its sweep as started with the sweep.
 func (s *sweep) apply(ev engine.Event, now time.Time) {
+	if ev.Time.IsZero() {
+		ev.Time = now
+		if ev.Kind == engine.SweepStarted {
+			ev.Time = s.started
+		}
+	}
+	s.tr.Apply(ev)
+	s.clock = ev.Time
+	s.done, s.total, s.paused = s.tr.Done, s.tr.Total, s.tr.Paused
+	s.running = nil
+	if s.tr.Running {
+		c := s.tr.Config
+		s.running = &c
+	}
+	s.repeat, s.depth, s.fraction = s.tr.Repeat, s.tr.Depth, s.tr.Fraction
 	switch ev.Kind {
-	case engine.SweepStarted, engine.PlanChanged:
-		s.done, s.total = ev.Done, ev.Total
-	case engine.ConfigStarted:
-		c := ev.Config
-		s.running, s.repeat, s.depth, s.fraction = &c, 0, 0, 0
-	case engine.Progress:
-		c := ev.Config
-		s.running, s.repeat, s.depth, s.fraction = &c, ev.Repeat, ev.Depth, ev.Fraction
 	case engine.ConfigFinished:
-		s.done, s.total = ev.Done, ev.Total
-		if s.running != nil && *s.running == ev.Config {
-			s.running = nil
+		if ev.Result != nil {
+			s.addResult(ev.Result)
 		}
-		if ev.Result != nil && s.addResult(ev.Result) && !ev.Reused {
-			s.measured++
-			s.measuredTime += ev.Result.TimeElapsed
-		}
-	case engine.Paused:
-		s.paused = true
-	case engine.Resumed:
-		s.paused = false
 	case engine.SweepFinished:
-		s.phase, s.running, s.paused, s.ended = phaseFinished, nil, false, now
-		s.done, s.total = ev.Done, ev.Total
+		s.phase = phaseFinished
 	case engine.SweepCancelled:
-		s.phase, s.running, s.ended = phaseCancelled, nil, now
+		s.phase = phaseCancelled
 	case engine.SweepFailed:
-		s.phase, s.running, s.err, s.ended = phaseFailed, nil, ev.Err, now
+		s.phase, s.err = phaseFailed, ev.Err
 	}
 }
 
-// elapsedAt is the wall time of the sweep so far (pauses included).
-func (s *sweep) elapsedAt(now time.Time) time.Duration {
-	if !s.ended.IsZero() {
-		now = s.ended
-	}
-	return max(0, now.Sub(s.started))
+// stop ends the sweep without an engine event (its channel closed early,
+// or it could not start).
+func (s *sweep) stop(phase runPhase, err error, now time.Time) {
+	s.apply(engine.Event{Kind: engine.SweepCancelled, Time: now, Done: s.done, Total: s.total}, now)
+	s.phase, s.err = phase, err
 }
+
+// elapsedAt is the run's wall time so far (a resumed run's earlier time
+// included), stopped when the sweep ended.
+func (s *sweep) elapsedAt(now time.Time) time.Duration { return s.tr.Elapsed(now) }
 
 // resultList returns the finished results: the grid's in sweep order, then
 // those no longer in the grid in finish order (as engine.Runner.Results).
@@ -175,20 +176,22 @@ func (s *sweep) gridResults() []*engine.Result {
 	return out
 }
 
+// inGrid reports whether c is in the current grid: results of configs an
+// edit dropped stay in the JSONL but not in the run's picture.
+func (s *sweep) inGrid(c engine.Config) bool {
+	_, ok := s.index[c]
+	return ok
+}
+
 func (s *sweep) active() bool { return s.phase == phaseRunning }
 
-// eta estimates the time left from the configs measured so far; before the
-// first one it falls back on the plan's lower bound.
+// eta is the tracker's estimate of the time left; before anything was
+// measured it falls back on the plan's lower bound (false).
 func (s *sweep) eta() (time.Duration, bool) {
-	left := s.total - s.done
-	if left <= 0 {
-		return 0, true
+	if d, ok := s.tr.ETA(s.clock); ok {
+		return d, true
 	}
-	if s.measured == 0 {
-		return estimateDuration(s.plan, left), false
-	}
-	per := s.measuredTime / float64(s.measured)
-	return time.Duration(per * float64(left) * float64(time.Second)), true
+	return estimateDuration(s.plan, s.total-s.done), false
 }
 
 // estimateDuration is the lower bound on the measuring time of n configs:

@@ -3,12 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
-	"math"
-	"os"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/pflag"
 
@@ -31,6 +27,7 @@ const (
 	flagResume     = "resume"
 	flagBaseline   = "baseline"
 	flagFailOnRegr = "fail-on-regression"
+	flagMaxMemory  = "max-memory"
 )
 
 // defaultOut is where results go unless --out says otherwise.
@@ -44,6 +41,13 @@ type options struct {
 	headless bool // --headless given
 	startNow bool // --run
 	resume   bool
+	// planGiven is set when a flag of the plan was given: --resume then
+	// continues the run with exactly that plan, and without one the latest
+	// unfinished run whatever its settings.
+	planGiven bool
+
+	maxMemory      int64 // --max-memory in bytes; 0 means the machine's available memory
+	maxMemoryGiven bool
 
 	baselinePath string
 	failOnRegr   bool    // --fail-on-regression given
@@ -75,6 +79,7 @@ type rawFlags struct {
 	dims, branches, seqLens, depths string
 	repeats, seed, minTime, policy  string
 	out, baseline, failOnRegr       string
+	maxMemory                       string
 	headless, run, resume           bool
 	help, version                   bool
 }
@@ -87,15 +92,22 @@ func newFlagSet(raw *rawFlags) *pflag.FlagSet {
 	fs.SetOutput(discard{})
 	fs.Usage = func() {}
 	fs.SortFlags = false
-	fs.StringVarP(&raw.dims, flagDims, "D", engine.FormatList(def.Grid.Dims), "")
-	fs.StringVarP(&raw.branches, flagBranches, "K", engine.FormatList(def.Grid.Branches), "")
-	fs.StringVarP(&raw.seqLens, flagSeqLen, "T", engine.FormatList(def.Grid.SeqLens), "")
-	fs.StringVar(&raw.depths, flagDepths, engine.FormatList(def.Depths), "")
-	fs.StringVar(&raw.repeats, flagRepeats, strconv.Itoa(def.Repeats), "")
-	fs.StringVar(&raw.seed, flagSeed, strconv.FormatUint(def.Seed, 10), "")
+	// The plan's flags may be given once each: a second -D would silently
+	// replace the first, which is never what a script meant.
+	once := func(p *string, name, short, value string) {
+		*p = value
+		fs.VarP(&onceValue{p: p}, name, short, "")
+	}
+	once(&raw.dims, flagDims, "D", engine.FormatList(def.Grid.Dims))
+	once(&raw.branches, flagBranches, "K", engine.FormatList(def.Grid.Branches))
+	once(&raw.seqLens, flagSeqLen, "T", engine.FormatList(def.Grid.SeqLens))
+	once(&raw.depths, flagDepths, "", engine.FormatList(def.Depths))
+	once(&raw.repeats, flagRepeats, "", strconv.Itoa(def.Repeats))
+	once(&raw.seed, flagSeed, "", strconv.FormatUint(def.Seed, 10))
 	fs.StringVarP(&raw.out, flagOut, "o", defaultOut, "")
-	fs.StringVar(&raw.minTime, flagMinTime, def.Timing.MinTime.String(), "")
-	fs.StringVar(&raw.policy, flagPolicy, def.Policy, "")
+	once(&raw.minTime, flagMinTime, "", def.Timing.MinTime.String())
+	once(&raw.policy, flagPolicy, "", def.Policy)
+	once(&raw.maxMemory, flagMaxMemory, "", "")
 	fs.BoolVar(&raw.headless, flagHeadless, false, "")
 	fs.BoolVar(&raw.run, flagRun, false, "")
 	fs.BoolVar(&raw.resume, flagResume, false, "")
@@ -104,6 +116,22 @@ func newFlagSet(raw *rawFlags) *pflag.FlagSet {
 	fs.BoolVar(&raw.version, "version", false, "")
 	fs.BoolVarP(&raw.help, "help", "h", false, "")
 	return fs
+}
+
+// onceValue is a string flag that refuses a second value.
+type onceValue struct {
+	p   *string
+	set bool
+}
+
+func (v *onceValue) String() string { return *v.p }
+func (v *onceValue) Type() string   { return "string" }
+func (v *onceValue) Set(s string) error {
+	if v.set {
+		return fmt.Errorf("given twice (the first was %q): give the flag once, with every value in one LIST", *v.p)
+	}
+	*v.p, v.set = s, true
+	return nil
 }
 
 type discard struct{}
@@ -119,6 +147,11 @@ func parseArgs(args []string) (*options, error) {
 		return nil, usagef("%v (run hcbench --help for the flags)", err)
 	}
 	if raw.help || raw.version {
+		// Anything else on the line is a mistake worth saying: a script
+		// calling "hcbench --version junk" would otherwise pass.
+		if fs.NArg() > 0 {
+			return nil, usagef("unexpected argument %q after --help/--version (run hcbench --help)", fs.Arg(0))
+		}
 		return &options{help: raw.help, version: raw.version}, nil
 	}
 
@@ -130,19 +163,23 @@ func parseArgs(args []string) (*options, error) {
 		resume:       raw.resume,
 		baselinePath: raw.baseline,
 	}
+	for _, f := range []string{flagDims, flagBranches, flagSeqLen, flagDepths, flagRepeats, flagSeed, flagMinTime, flagPolicy} {
+		o.planGiven = o.planGiven || fs.Changed(f)
+	}
 	p := &o.plan
 	var err error
-	if p.Grid.Dims, err = parseAxis(flagDims, raw.dims, func(q *engine.Plan, v []int) { q.Grid.Dims = v }); err != nil {
-		return nil, err
-	}
-	if p.Grid.Branches, err = parseAxis(flagBranches, raw.branches, func(q *engine.Plan, v []int) { q.Grid.Branches = v }); err != nil {
-		return nil, err
-	}
-	if p.Grid.SeqLens, err = parseAxis(flagSeqLen, raw.seqLens, func(q *engine.Plan, v []int) { q.Grid.SeqLens = v }); err != nil {
-		return nil, err
-	}
-	if p.Depths, err = parseAxis(flagDepths, raw.depths, func(q *engine.Plan, v []int) { q.Depths = v }); err != nil {
-		return nil, err
+	for _, ax := range []struct {
+		flag, axis, raw string
+		dst             *[]int
+	}{
+		{flagDims, "D", raw.dims, &p.Grid.Dims},
+		{flagBranches, "K", raw.branches, &p.Grid.Branches},
+		{flagSeqLen, "T", raw.seqLens, &p.Grid.SeqLens},
+		{flagDepths, "depths", raw.depths, &p.Depths},
+	} {
+		if *ax.dst, err = engine.ParseAxis(ax.axis, ax.raw); err != nil {
+			return nil, flagError(ax.flag, ax.raw, err)
+		}
 	}
 	if n := p.Grid.Size(); n > engine.MaxConfigs {
 		g := p.Grid
@@ -150,27 +187,28 @@ func parseArgs(args []string) (*options, error) {
 			flagDims, raw.dims, flagBranches, raw.branches, flagSeqLen, raw.seqLens,
 			len(g.Dims), len(g.Branches), len(g.SeqLens), len(g.Dims)*len(g.Branches)*len(g.SeqLens), engine.MaxConfigs)
 	}
-
-	if p.Repeats, err = strconv.Atoi(strings.TrimSpace(raw.repeats)); err != nil {
-		return nil, flagError(flagRepeats, raw.repeats, fmt.Errorf("not an integer in 1..%d", engine.MaxRepeats))
-	}
-	if err := checkWith(func(q *engine.Plan) { q.Repeats = p.Repeats }); err != nil {
+	if p.Repeats, err = engine.ParseRepeats(raw.repeats); err != nil {
 		return nil, flagError(flagRepeats, raw.repeats, err)
 	}
-	if p.Seed, err = strconv.ParseUint(strings.TrimSpace(raw.seed), 10, 64); err != nil {
-		return nil, flagError(flagSeed, raw.seed, fmt.Errorf("not an integer in 0..%d", uint64(math.MaxUint64)))
+	if p.Seed, err = engine.ParseSeed(raw.seed); err != nil {
+		return nil, flagError(flagSeed, raw.seed, err)
 	}
-	if p.Timing.MinTime, err = parseMinTime(raw.minTime); err != nil {
+	if p.Timing.MinTime, err = engine.ParseMinTime(raw.minTime); err != nil {
 		return nil, flagError(flagMinTime, raw.minTime, err)
 	}
-	p.Policy = strings.TrimSpace(raw.policy)
-	if !slices.Contains(engine.Policies, p.Policy) {
-		return nil, flagError(flagPolicy, raw.policy, fmt.Errorf("unknown policy: allowed are %s", strings.Join(engine.Policies, ", ")))
+	if p.Policy, err = engine.ParsePolicy(raw.policy); err != nil {
+		return nil, flagError(flagPolicy, raw.policy, err)
 	}
 	// Every field has been checked on its own; this catches whatever the
 	// engine adds to its rules later.
 	if err := p.Validate(); err != nil {
 		return nil, usagef("invalid benchmark plan: %v", err)
+	}
+	if fs.Changed(flagMaxMemory) {
+		o.maxMemoryGiven = true
+		if o.maxMemory, err = engine.ParseBytes(raw.maxMemory); err != nil {
+			return nil, flagError(flagMaxMemory, raw.maxMemory, err)
+		}
 	}
 
 	if strings.TrimSpace(o.out) == "" {
@@ -181,7 +219,7 @@ func parseArgs(args []string) (*options, error) {
 	}
 	if fs.Changed(flagFailOnRegr) {
 		o.failOnRegr = true
-		if o.failPct, err = parsePercent(raw.failOnRegr); err != nil {
+		if o.failPct, err = engine.ParsePercent(raw.failOnRegr); err != nil {
 			return nil, flagError(flagFailOnRegr, raw.failOnRegr, err)
 		}
 		if o.baselinePath == "" {
@@ -194,60 +232,6 @@ func parseArgs(args []string) (*options, error) {
 		return nil, usagef("unexpected argument %q: hcbench takes only flags (run hcbench --help)", fs.Arg(0))
 	}
 	return o, nil
-}
-
-// parseAxis parses a LIST flag and checks its values with the engine's own
-// rules, by validating a known-good plan that differs only in this field; the
-// grid size is checked once all three axes are known.
-func parseAxis(flag, value string, set func(*engine.Plan, []int)) ([]int, error) {
-	vs, err := engine.ParseList(value)
-	if err != nil {
-		// ParseList names the bad element; when that is the whole value,
-		// flagError already shows it.
-		msg := strings.TrimPrefix(err.Error(), strconv.Quote(strings.TrimSpace(value))+": ")
-		return nil, flagError(flag, value, errors.New(msg))
-	}
-	if err := checkWith(func(q *engine.Plan) { set(q, vs) }); err != nil {
-		return nil, flagError(flag, value, err)
-	}
-	return vs, nil
-}
-
-// checkWith validates the smallest valid plan with one change applied, so
-// that an error is about that change alone.
-func checkWith(change func(*engine.Plan)) error {
-	q := engine.DefaultPlan()
-	q.Grid = engine.Grid{Dims: []int{1}, Branches: []int{2}, SeqLens: []int{1}}
-	q.Depths = []int{1}
-	change(&q)
-	return q.Validate()
-}
-
-// parseMinTime reads a Go duration ("10ms", "1.5s"); 0 means the minimum
-// number of epochs only.
-func parseMinTime(s string) (time.Duration, error) {
-	d, err := time.ParseDuration(strings.TrimSpace(s))
-	if err != nil {
-		return 0, fmt.Errorf("not a duration: give a number with a unit, e.g. 10ms or 1.5s (0 to 1h)")
-	}
-	t := engine.DefaultTiming
-	t.MinTime = d
-	if err := t.Validate(); err != nil {
-		return 0, err
-	}
-	return d, nil
-}
-
-// parsePercent reads a percentage such as "20" or "20%".
-func parsePercent(s string) (float64, error) {
-	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, errors.New("not a number: give a percentage ≥ 0, e.g. 20")
-	}
-	if v < 0 {
-		return 0, errors.New("negative: give a percentage ≥ 0, e.g. 20")
-	}
-	return v, nil
 }
 
 // usageText is what --help prints.
@@ -308,6 +292,3 @@ baseline, 130 interrupted (finished configs are saved).
 		engine.FormatList(def.Depths), def.Repeats, def.Seed, def.Timing.MinEpochs, def.Timing.MinTime,
 		strings.Join(engine.Policies, ", "), def.Policy, defaultOut, engine.MaxConfigs)
 }
-
-// isNotExist reports whether err says a file is missing.
-func isNotExist(err error) bool { return errors.Is(err, os.ErrNotExist) }

@@ -16,8 +16,19 @@ import (
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = run(args, &out, &errb, environment{})
+	code = run(args, &out, &errb, testEnvironment())
 	return code, out.String(), errb.String()
+}
+
+// testEnvironment is a process without terminals and signals, with the
+// machine's memory budget (8 GiB where the OS does not tell).
+func testEnvironment() environment {
+	env := environment{}
+	env.memory, env.memorySource = memoryBudget()
+	if env.memory == 0 {
+		env.memory, env.memorySource = 8<<30, "the test's budget"
+	}
+	return env
 }
 
 // badInvocation is a command line that must be refused up front.
@@ -71,7 +82,21 @@ func badInvocations(dir string) []badInvocation {
 		{"missing baseline", []string{"--baseline", filepath.Join(dir, "missing.jsonl")}, 2,
 			[]string{"--baseline", "missing.jsonl"}},
 		{"baseline that does not parse", []string{"--baseline", garbage}, 2, []string{"--baseline", "garbage.jsonl"}},
-		{"resume with nothing to resume", []string{"--resume"}, 2, []string{"--resume", "nothing to resume"}},
+		{"repeated axis flag", []string{"-D", "3", "-D", "6"}, 2, []string{"-D, --dims", `"6"`, "given twice", `"3"`}},
+		{"T beyond int", []string{"-T", "99999999999999999999"}, 2, []string{"--seq-len", "out of range", "1..16777216"}},
+		{"repeats beyond int", []string{"--repeats", "99999999999999999999"}, 2, []string{"--repeats", "out of range", "1..65536"}},
+		{"regression allowance 1e400", []string{"--fail-on-regression", "1e400", "--baseline", garbage}, 2,
+			[]string{"--fail-on-regression", `"1e400"`, "out of range"}},
+		{"version junk", []string{"--version", "junk"}, 2, []string{`"junk"`, "--version"}},
+		{"help junk", []string{"-h", "junk"}, 2, []string{`"junk"`, "--help"}},
+		{"baseline is a FIFO or directory", []string{"--baseline", dir}, 2, []string{"--baseline", "a directory"}},
+		{"config beyond the memory budget", []string{"-D", "65536", "-K", "65536", "-T", "1", "--repeats", "1", "--depths", "1"}, 2,
+			[]string{"D=65536 K=65536 T=1", "needs", "bytes", "budget"}},
+		{"config beyond --max-memory", []string{"-D", "3", "-K", "3", "-T", "48", "--max-memory", "1K"}, 2,
+			[]string{"D=3 K=3 T=48", "needs", "1.0 KiB (1024 bytes", "--max-memory"}},
+		{"bad --max-memory", []string{"--max-memory", "lots"}, 2, []string{"--max-memory", `"lots"`, "512M"}},
+		{"dangling symlink as out", []string{"-o", filepath.Join(dir, "dangling")}, 1, []string{"dangling", "symlink", "does not exist"}},
+		{"symlink loop as out", []string{"-o", filepath.Join(dir, "loop")}, 1, []string{"loop", "symlink"}},
 		{"empty out", []string{"-o", ""}, 2, []string{"--out", `""`, "directory"}},
 		{"out is a file", []string{"-o", file}, 1, []string{"--out", file, "not a directory"}},
 		{"out below a file", []string{"-o", filepath.Join(file, "sub")}, 1, []string{"--out", file, "not a directory"}},
@@ -85,6 +110,12 @@ func writeBadFixtures(t *testing.T, dir string) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "garbage.jsonl"), []byte("this is { not json\nnor this\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "nowhere"), filepath.Join(dir, "dangling")); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "loop"), filepath.Join(dir, "loop")); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -190,5 +221,19 @@ func TestHelpAndVersion(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "--version")
 	if code != 0 || stderr != "" || !strings.HasPrefix(stdout, "hcbench ") || strings.Count(stdout, "\n") != 1 {
 		t.Errorf("--version: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+// TestDeepOutRefusedWithoutTrace: an -o path too long to create is refused
+// with one line, and the directories that could be created are removed.
+func TestDeepOutRefusedWithoutTrace(t *testing.T) {
+	dir := t.TempDir()
+	deep := filepath.Join(dir, "top", strings.Repeat("a/", 3000))
+	code, stdout, stderr := runCLI(t, "--headless", "-o", deep, "-D", "3", "-K", "2", "-T", "8")
+	if code != exitError || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "too long") {
+		t.Errorf("exit %d, stderr %q; want 1 and one line saying the path is too long", code, stderr)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "top")); !os.IsNotExist(err) {
+		t.Errorf("directories were left behind (%v)", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/hcbench/hcbench/engine"
@@ -15,35 +16,57 @@ import (
 // runHeadless runs the sweep without a screen: each finished config is
 // appended to the JSONL at once, progress goes to stderr, and the reports
 // and the summary come at the end, also after an interruption.
-func runHeadless(ctx context.Context, s *session, stdout, stderr io.Writer, env environment, intr *interrupts) int {
-	o := s.o
-	meta := report.Meta{RunID: s.runID, Plan: o.plan, Version: versionString()}
-	rec, err := report.NewRecorder(meta, o.out, s.prior)
+func runHeadless(ctx context.Context, o *options, base []engine.Result, stdout, stderr io.Writer, env environment, intr *interrupts) int {
+	run, err := openRun(o)
 	if err != nil {
-		return fail(stderr, fmt.Errorf("cannot record results in %q: %w", o.out, err))
+		return fail(stderr, err)
 	}
-	defer rec.Close()
-
-	r, err := engine.Start(ctx, o.plan, engine.Options{Prior: s.prior})
-	if err != nil {
-		return fail(stderr, fmt.Errorf("cannot start the sweep: %w", err))
+	defer run.Close()
+	pr := newProgress(stderr, env, run.Prior)
+	for _, n := range run.Notes {
+		pr.say("%s", n)
 	}
-	pr := newProgress(stderr, env)
-	if o.resume {
-		if done, total := countInGrid(o.plan.Grid, s.prior), o.plan.Grid.Size(); done < total {
-			pr.say("resuming run %d in %s: %d of %d configs already done", s.runID, s.paths.JSONL, done, total)
+	if run.Resumed {
+		// A run resumed whatever its settings may need more memory than
+		// the flags' plan that was checked.
+		if err := checkMemory(run.Plan, o, env); err != nil {
+			return fail(stderr, err)
+		}
+		if done, total := len(run.Prior), run.Plan.Grid.Size(); done < total {
+			pr.say("resuming run %d in %s: %d of %d configs already done", run.ID, run.Paths().JSONL, done, total)
 		} else {
-			pr.say("run %d in %s is already complete (%d configs): writing its reports again", s.runID, s.paths.JSONL, total)
+			pr.say("run %d in %s is already complete (%d configs): writing its reports again", run.ID, run.Paths().JSONL, total)
 		}
 	}
+	sweepErr := measure(ctx, run, pr, intr)
+	pr.clear()
+	return finishHeadless(run, o, base, sweepErr, pr, stdout, stderr, env, intr)
+}
 
-	// writeFailing is set while appending to the JSONL fails (disk full,
-	// directory read-only or gone). The sweep goes on: the recorder keeps
-	// every result in memory and each later Add or the final Save retries
-	// the lines, so space freed meanwhile loses nothing. lost is set when
-	// the JSONL was removed or replaced: the recorder writes the whole run
-	// into a new one, which then needs the second-writer lock.
-	writeFailing, lost := false, false
+// openRun opens the output directory for the run the flags ask for, with
+// the refusals worded for the flags.
+func openRun(o *options) (*report.Run, error) {
+	run, err := report.OpenRun(o.out, o.plan, report.RunOptions{
+		Resume: o.resume, AnyPlan: o.resume && !o.planGiven, Version: versionString(),
+	})
+	var le *report.LockedError
+	if errors.As(err, &le) {
+		return nil, fmt.Errorf("--%s %q: %v; wait for it to finish or choose another --%s", flagOut, o.out, err, flagOut)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot write results to --%s %q: %w", flagOut, o.out, err)
+	}
+	return run, nil
+}
+
+// measure measures what is left of run, recording each result as it
+// finishes, until the sweep ends or ctx is cancelled; it returns the
+// sweep's error (context.Canceled after a signal).
+func measure(ctx context.Context, run *report.Run, pr *progress, intr *interrupts) error {
+	r, err := engine.Start(ctx, run.Plan, engine.Options{Prior: run.Prior})
+	if err != nil {
+		return fmt.Errorf("cannot start the sweep: %w", err)
+	}
 	ticker := time.NewTicker(time.Second)
 	defer ticker.Stop()
 	cancelled := ctx.Done()
@@ -54,38 +77,7 @@ func runHeadless(ctx context.Context, s *session, stdout, stderr io.Writer, env 
 				events = nil
 				continue
 			}
-			if ev.Kind == engine.ConfigFinished && !ev.Reused {
-				err := rec.Add(*ev.Result)
-				var le *report.LostError
-				switch {
-				case errors.As(err, &le):
-					// Said every time: each loss is news, even during a fault.
-					writeFailing, lost = true, true
-					pr.say("warning: %v; the run's %d results are kept in memory and saved there again after the next config",
-						err, len(rec.Results()))
-				case err != nil && !writeFailing:
-					writeFailing = true
-					pr.say("warning: cannot save %s: %v; results are kept in memory and written again after each config",
-						ev.Config, err)
-				case err == nil && lost:
-					writeFailing, lost = false, false
-					pr.say("recreated %s: every result of run %d so far is saved", s.paths.JSONL, s.runID)
-					if err := s.relock(); err != nil {
-						pr.say("warning: cannot lock the recreated %s against a second hcbench: %v", s.paths.JSONL, err)
-					}
-				case err == nil && writeFailing:
-					writeFailing = false
-					pr.say("%s is writable again: every result so far is saved", s.paths.JSONL)
-				}
-			}
-			pr.event(ev)
-			if ev.Kind == engine.ConfigFinished && !ev.Reused {
-				// Said as it happens too, so a long sweep's log shows it
-				// next to the config (the summary repeats it at the end).
-				if noisy, why := stats.Summarize(ev.Result.Samples, stats.DefaultConfidence).Noisy(); noisy {
-					pr.say("warning: %s is noisy (%s); measure longer with a larger --min-time", ev.Config, why)
-				}
-			}
+			record(run, pr, ev)
 		case now := <-ticker.C:
 			pr.tick(now)
 		case <-cancelled:
@@ -95,38 +87,62 @@ func runHeadless(ctx context.Context, s *session, stdout, stderr io.Writer, env 
 			}
 		}
 	}
-	sweepErr := r.Wait()
-	pr.clear()
+	return r.Wait()
+}
 
-	// Save even after a failure or an interruption: every finished config
-	// belongs in the CSV.
-	saveErr := rec.Save()
-	results := rec.Results()
+// record passes one event to the run (a finished config) and the display.
+func record(run *report.Run, pr *progress, ev engine.Event) {
+	measured := ev.Kind == engine.ConfigFinished && !ev.Reused && ev.Result != nil
+	if measured {
+		if note := run.Add(*ev.Result); note != "" {
+			pr.say("%s", note)
+		}
+	}
+	pr.event(ev)
+	if measured {
+		// Said as it happens too, so a long sweep's log shows it next to
+		// the config (the summary repeats it at the end).
+		if noisy, why := stats.Summarize(ev.Result.Samples, stats.DefaultConfidence).Noisy(); noisy {
+			pr.say("warning: %s is noisy (%s); measure longer with a larger --min-time", ev.Config, why)
+		}
+	}
+}
+
+// finishHeadless saves the reports (also after a failure or an
+// interruption: every finished config belongs in them), prints the summary
+// and returns the exit code.
+func finishHeadless(run *report.Run, o *options, base []engine.Result, sweepErr error, pr *progress,
+	stdout, stderr io.Writer, env environment, intr *interrupts) int {
+	saveErr := run.Save()
+	results := run.Results()
+	done, total := len(results), run.Plan.Grid.Size()
+	interrupted := errors.Is(sweepErr, context.Canceled) && intr.signal() != nil
 	var cmp *report.Baseline
-	if s.baseline != nil {
-		b := report.CompareBaseline(o.baselinePath, s.baseline, results)
+	if base != nil {
+		b := report.CompareBaseline(o.baselinePath, base, results)
 		cmp = &b
 	}
-	if err := report.WriteSummary(stdout, rec.Paths(), results, report.SummaryOptions{Baseline: cmp, Warnings: true}); err != nil {
+	st := outcome{done: done, total: total, interrupted: interrupted, failed: sweepErr != nil && !interrupted,
+		saveFailed: saveErr != nil, resume: resumeCommand(o.out)}
+	if err := printSummary(stdout, run.Paths(), results, cmp, st); err != nil {
 		// stdout gone (a closed pipe): the files are what matters.
 		fmt.Fprintf(stderr, "hcbench: cannot print the summary: %v\n", err)
 	}
 
 	code := exitOK
 	switch {
-	case sweepErr != nil && errors.Is(sweepErr, context.Canceled) && intr.signal() != nil:
+	case interrupted:
 		saved := " and saved"
 		if saveErr != nil {
 			saved = "" // the error below says what could not be written
 		}
-		fmt.Fprintf(stderr, "hcbench: interrupted by %s: %d of %d configs finished%s\n",
-			signalName(intr.signal()), countInGrid(o.plan.Grid, results), o.plan.Grid.Size(), saved)
+		fmt.Fprintf(stderr, "hcbench: interrupted by %s: %d of %d configs finished%s\n", signalName(intr.signal()), done, total, saved)
 		code = exitInterrupted
 	case sweepErr != nil:
 		code = fail(stderr, fmt.Errorf("the sweep failed: %w", sweepErr))
 	case env.stderrTerminal && saveErr == nil:
 		// The in-place line is gone; leave a lasting one.
-		fmt.Fprintf(stderr, "hcbench: %d configs in %s\n", len(results), report.FormatDuration(pr.elapsed))
+		fmt.Fprintf(stderr, "hcbench: %d configs in %s\n", done, report.FormatDuration(pr.elapsed()))
 	}
 	if saveErr != nil {
 		// Even after an interruption: 130 promises the results are saved.
@@ -140,13 +156,57 @@ func runHeadless(ctx context.Context, s *session, stdout, stderr io.Writer, env 
 	return code
 }
 
-// countInGrid counts the results that belong to g.
-func countInGrid(g engine.Grid, rs []engine.Result) int {
-	n := 0
-	for _, r := range rs {
-		if g.Contains(r.Config) {
-			n++
-		}
+// outcome is how a run ended, for the summary's first line.
+type outcome struct {
+	done, total int
+	interrupted bool // a signal or quit stopped it
+	failed      bool // the sweep failed
+	saveFailed  bool
+	resume      string // the command that continues the run
+}
+
+// printSummary prints the reference's summary, opening with how the run
+// ended: only a run that finished and saved everything says "complete"
+// (DESIGN.md); an unfinished one says how many configs are saved and how
+// to continue.
+func printSummary(w io.Writer, p report.Paths, results []engine.Result, cmp *report.Baseline, st outcome) error {
+	header := ""
+	switch {
+	case st.done == 0 && (st.interrupted || st.failed):
+		_, err := fmt.Fprintf(w, "Benchmark %s before any config finished: nothing was saved.\nStart it again with the same command, or later with: %s\n",
+			map[bool]string{true: "interrupted", false: "failed"}[st.interrupted], st.resume)
+		return err
+	case st.saveFailed:
+		header = fmt.Sprintf("Benchmark incomplete: %d of %d configs measured, but not every report could be saved (see the error below). Files written:", st.done, st.total)
+	case st.interrupted:
+		header = fmt.Sprintf("Benchmark interrupted: %d of %d configs saved to:", st.done, st.total)
+	case st.failed:
+		header = fmt.Sprintf("Benchmark failed: %d of %d configs saved to:", st.done, st.total)
 	}
-	return n
+	if err := report.WriteSummary(w, p, results, report.SummaryOptions{Baseline: cmp, Warnings: true, Header: header}); err != nil {
+		return err
+	}
+	if st.done < st.total && (st.interrupted || st.failed) {
+		_, err := fmt.Fprintf(w, "\nTo continue this run: %s\n", st.resume)
+		return err
+	}
+	return nil
+}
+
+// resumeCommand is the command line that continues the latest unfinished
+// run in dir.
+func resumeCommand(dir string) string {
+	cmd := "hcbench --" + flagResume
+	if dir != defaultOut {
+		cmd += " -o " + shellQuote(dir)
+	}
+	return cmd
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._/-+=:,@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -29,6 +29,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	engine.MainIfWorker() // in-process sweeps re-execute this binary as their workers
 	code := m.Run()
 	if buildDir != "" {
 		os.RemoveAll(buildDir)

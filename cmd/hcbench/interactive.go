@@ -5,37 +5,51 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/engine"
 	"github.com/hcbench/hcbench/tui"
 )
 
 // runInteractive runs the TUI; once it has left the alternate screen, the
 // summary is printed to the normal screen so that it stays in scrollback.
-func runInteractive(ctx context.Context, s *session, stdout, stderr io.Writer, intr *interrupts) int {
-	o := s.o
+func runInteractive(ctx context.Context, o *options, base []engine.Result, stdout, stderr io.Writer, env environment, intr *interrupts) int {
+	budget := env.memory
+	if o.maxMemoryGiven {
+		budget = o.maxMemory
+	}
 	out, err := tui.Run(ctx, tui.Options{
 		Plan:         o.plan,
 		OutDir:       o.out,
 		StartNow:     o.startNow,
-		Baseline:     s.baseline,
+		Baseline:     base,
 		BaselinePath: o.baselinePath,
 		Version:      versionString(),
+		MaxMemory:    budget,
 	})
 	if err != nil {
 		return fail(stderr, fmt.Errorf("interactive mode: %w", err))
 	}
-	if len(out.Results) > 0 {
-		if err := report.WriteSummary(stdout, out.Paths, out.Results, report.SummaryOptions{Baseline: out.Baseline, Warnings: true}); err != nil {
+	interrupted := intr.signal() != nil || out.Interrupted
+	switch {
+	case !out.Started:
+		if interrupted {
+			return interruptedBeforeStart(stderr, intr)
+		}
+		fmt.Fprintln(stderr, "hcbench: no sweep was started: nothing was measured or saved")
+		return exitOK
+	case out.Interrupted || intr.signal() != nil || len(out.Results) > 0:
+		st := outcome{done: out.Done, total: out.Total, interrupted: interrupted, saveFailed: out.SaveErr != nil,
+			resume: resumeCommand(out.Paths.Dir)}
+		if err := printSummary(stdout, out.Paths, out.Results, out.Baseline, st); err != nil {
 			fmt.Fprintf(stderr, "hcbench: cannot print the summary: %v\n", err)
 		}
 	}
 	code := exitOK
 	if out.SaveErr != nil {
-		code = fail(stderr, fmt.Errorf("cannot save the reports in %q: %w", o.out, out.SaveErr))
+		code = fail(stderr, fmt.Errorf("cannot save the reports in %q: %w", out.Paths.Dir, out.SaveErr))
 	}
-	if sig := intr.signal(); sig != nil || out.Interrupted {
-		if sig != nil {
-			fmt.Fprintf(stderr, "hcbench: interrupted by %s: finished configs are saved\n", signalName(sig))
+	if interrupted {
+		if sig := intr.signal(); sig != nil {
+			fmt.Fprintf(stderr, "hcbench: interrupted by %s: %d of %d configs finished and saved\n", signalName(sig), out.Done, out.Total)
 		}
 		return exitInterrupted
 	}

@@ -10,12 +10,20 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/hcbench/hcbench/engine"
 )
 
 func main() {
+	// A worker process (hcbench re-executing itself to measure) serves the
+	// worker protocol and exits here.
+	engine.MainIfWorker()
 	// Buffered so that a signal arriving while run is busy is not lost.
 	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	// SIGPIPE is asked for so that a write to a closed pipe returns an
+	// error and stops the sweep like an interrupt (results saved, exit 130)
+	// instead of killing the process before it saves.
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
 	code := run(os.Args[1:], os.Stdout, os.Stderr, processEnvironment(sigs))
 	signal.Stop(sigs)
 	os.Exit(code)

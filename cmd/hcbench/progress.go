@@ -15,62 +15,52 @@ import (
 // often enough to look live, rarely enough not to cost the sweep anything.
 const redrawInterval = 100 * time.Millisecond
 
-// progress shows a headless sweep's progress on stderr. On a terminal it is
-// one line redrawn in place; on a pipe or file it is one plain line per
-// measured config, so that logs stay short and free of escape codes.
+// heartbeatInterval is how long a piped progress log may stay silent while
+// a config runs: CI watchdogs kill jobs that print nothing for minutes.
+const heartbeatInterval = 30 * time.Second
+
+// progress shows a headless sweep's progress on stderr, as engine.Tracker
+// reckons it. On a terminal it is one line redrawn in place; on a pipe or
+// file it is one plain line per measured config (and a heartbeat line
+// during a long one), so that logs stay short and free of escape codes.
 type progress struct {
 	w        io.Writer
 	terminal bool
 	color    bool // terminal and NO_COLOR unset: escape codes allowed
 	width    int  // terminal columns, 0 when unknown
-
-	done, total int
-	measured    int           // configs measured by this process (not reused)
-	measureFrom time.Duration // sweep time when the first measurement began
-	started     bool          // a measurement has begun
-	running     bool
-	cfg         engine.Config
-	depth       int
-	repeat      int
-	fraction    float64
-	elapsed     time.Duration
-	sweepStart  time.Time // wall time of the sweep's start, for tick
+	tr       *engine.Tracker
+	now      time.Time // the latest clock reading (event or tick)
 
 	lastDraw  time.Time
-	drawnCols int // visible width of the line on screen, 0 when none
+	lastLine  time.Time // when a piped line was last printed
+	drawnCols int       // visible width of the line on screen, 0 when none
 }
 
-func newProgress(w io.Writer, env environment) *progress {
+func newProgress(w io.Writer, env environment, prior []engine.Result) *progress {
 	return &progress{
 		w:        w,
 		terminal: env.stderrTerminal,
 		color:    env.stderrTerminal && !env.noColor,
 		width:    env.stderrWidth,
+		tr:       engine.NewTracker(prior),
 	}
 }
 
 // event updates the display with one engine event.
 func (p *progress) event(ev engine.Event) {
-	if ev.Total > 0 || ev.Kind == engine.SweepStarted {
-		p.done, p.total = ev.Done, ev.Total
-	}
-	p.elapsed = ev.Elapsed
+	p.tr.Apply(ev)
 	now := ev.Time
 	if now.IsZero() {
 		now = time.Now()
 	}
+	p.now = now
+	if p.lastLine.IsZero() {
+		p.lastLine = now
+	}
 	switch ev.Kind {
-	case engine.SweepStarted:
-		p.sweepStart = ev.Time.Add(-ev.Elapsed)
-	case engine.ConfigStarted:
-		if !p.started {
-			p.started = true
-			p.measureFrom = ev.Elapsed
-		}
-		p.running, p.cfg, p.depth, p.repeat, p.fraction = true, ev.Config, 0, 0, 0
+	case engine.ConfigStarted, engine.PlanChanged, engine.Paused, engine.Resumed:
 		p.draw(now, true)
 	case engine.Progress:
-		p.cfg, p.depth, p.repeat, p.fraction = ev.Config, ev.Depth, ev.Repeat, ev.Fraction
 		p.draw(now, false)
 	case engine.ConfigFinished:
 		if ev.Reused {
@@ -78,8 +68,6 @@ func (p *progress) event(ev engine.Event) {
 			// the first measured config's line shows their count.
 			return
 		}
-		p.measured++
-		p.running, p.fraction = false, 0
 		if p.terminal {
 			p.draw(now, true)
 			return
@@ -88,21 +76,28 @@ func (p *progress) event(ev engine.Event) {
 		if ev.Result != nil {
 			line += "  time/epoch " + report.FormatSeconds(ev.Result.TimeEpochMean)
 		}
-		fmt.Fprintf(p.w, "%s  elapsed %s  ETA %s\n", line, report.FormatDuration(p.elapsed), p.eta())
-	case engine.PlanChanged:
-		p.draw(now, true)
+		fmt.Fprintf(p.w, "%s  elapsed %s  ETA %s\n", line, report.FormatDuration(p.tr.Elapsed(now)), p.eta(now))
+		p.lastLine = now
 	}
 }
 
 // tick advances the clock between events, so that elapsed time and ETA
-// keep moving during long epochs.
+// keep moving during long epochs, and a piped log gets its heartbeat.
 func (p *progress) tick(now time.Time) {
-	if !p.terminal || p.sweepStart.IsZero() {
+	p.now = now
+	if !p.terminal {
+		if p.tr.Running && !p.lastLine.IsZero() && now.Sub(p.lastLine) >= heartbeatInterval {
+			fmt.Fprintf(p.w, "hcbench: %s  elapsed %s  ETA %s%s\n", p.counts(), report.FormatDuration(p.tr.Elapsed(now)),
+				p.eta(now), p.running())
+			p.lastLine = now
+		}
 		return
 	}
-	p.elapsed = now.Sub(p.sweepStart)
 	p.draw(now, false)
 }
+
+// elapsed is the run's wall time so far.
+func (p *progress) elapsed() time.Duration { return p.tr.Elapsed(p.now) }
 
 // say prints a message on a line of its own, clearing the progress line
 // first and redrawing it after.
@@ -110,8 +105,11 @@ func (p *progress) say(format string, args ...any) {
 	wasDrawn := p.drawnCols > 0
 	p.clear()
 	fmt.Fprintf(p.w, "hcbench: "+format+"\n", args...)
+	if !p.now.IsZero() {
+		p.lastLine = p.now
+	}
 	if wasDrawn {
-		p.draw(time.Now(), true)
+		p.draw(p.now, true)
 	}
 }
 
@@ -140,13 +138,7 @@ func (p *progress) draw(now time.Time, force bool) {
 		return
 	}
 	p.lastDraw = now
-	line := fmt.Sprintf("%s  elapsed %s  ETA %s", p.counts(), report.FormatDuration(p.elapsed), p.eta())
-	if p.running {
-		line += "  running " + p.cfg.String()
-		if p.depth > 0 {
-			line += fmt.Sprintf(" depth %d", p.depth)
-		}
-	}
+	line := fmt.Sprintf("%s  elapsed %s  ETA %s%s", p.counts(), report.FormatDuration(p.tr.Elapsed(now)), p.eta(now), p.running())
 	// A line wider than the terminal wraps and \r then redraws only its
 	// last part: cut it to fit.
 	if p.width > 1 {
@@ -168,28 +160,36 @@ func (p *progress) draw(now time.Time, force bool) {
 	p.drawnCols = max(cols, 1)
 }
 
-// counts is "7/12  58%".
-func (p *progress) counts() string {
-	pct := 0.0
-	if p.total > 0 {
-		pct = 100 * (float64(p.done) + p.fraction) / float64(p.total)
+// running is "  running D=3 K=3 T=48 depth 2", "  paused" or "".
+func (p *progress) running() string {
+	switch {
+	case p.tr.Paused:
+		return "  paused"
+	case !p.tr.Running:
+		return ""
 	}
-	return fmt.Sprintf("%d/%d %3.0f%%", p.done, p.total, pct)
+	s := "  running " + p.tr.Config.String()
+	if p.tr.Depth > 0 {
+		s += fmt.Sprintf(" depth %d", p.tr.Depth)
+	}
+	return s
 }
 
-// eta extrapolates the time per measured config (configs reused from a
-// resumed run took no time now) to the configs left.
-func (p *progress) eta() string {
-	work := float64(p.measured) + p.fraction
-	left := float64(p.total-p.done) - p.fraction
-	if left <= 0 {
+// counts is "7/12  58%".
+func (p *progress) counts() string {
+	return fmt.Sprintf("%d/%d %3.0f%%", p.tr.Done, p.tr.Total, p.tr.Percent())
+}
+
+// eta is the tracker's estimate, "--" until it has one.
+func (p *progress) eta(now time.Time) string {
+	d, ok := p.tr.ETA(now)
+	switch {
+	case !ok:
+		return "--"
+	case d <= 0:
 		return "0s"
 	}
-	if work <= 0 || !p.started {
-		return "--"
-	}
-	per := float64(p.elapsed-p.measureFrom) / work
-	return report.FormatDuration(time.Duration(per * left))
+	return report.FormatDuration(d)
 }
 
 // truncateCols cuts s to at most n runes, marking the cut with "…".

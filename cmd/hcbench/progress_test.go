@@ -45,7 +45,7 @@ func sweepEvents() []engine.Event {
 
 func TestProgressPiped(t *testing.T) {
 	var buf bytes.Buffer
-	p := newProgress(&buf, environment{})
+	p := newProgress(&buf, environment{}, nil)
 	for _, ev := range sweepEvents() {
 		p.event(ev)
 		p.tick(ev.Time)
@@ -74,7 +74,7 @@ func TestProgressPiped(t *testing.T) {
 func TestProgressTerminal(t *testing.T) {
 	for _, noColor := range []bool{false, true} {
 		var buf bytes.Buffer
-		p := newProgress(&buf, environment{stderrTerminal: true, noColor: noColor, stderrWidth: 80})
+		p := newProgress(&buf, environment{stderrTerminal: true, noColor: noColor, stderrWidth: 80}, nil)
 		for _, ev := range sweepEvents() {
 			p.event(ev)
 		}

@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -83,42 +81,36 @@ func TestResumeNeedsTheSameGrid(t *testing.T) {
 		{"other settings", []report.Record{recordOf(5, run, c8, &g)}, []string{"-T", "8,16", "--seed", "9"}, 0, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), report.FileJSONL)
-			writeRecords(t, path, tc.recs...)
 			plan := planOf(t, append([]string{"-D", "3", "-K", "2"}, tc.args...)...)
-			id, prior, err := findResumable(path, plan, io.Discard)
-			var ue *usageError
+			res, ok := report.FindResumable(tc.recs, &plan)
 			switch {
-			case tc.wantID != 0 && (err != nil || id != tc.wantID || len(prior) != 1):
-				t.Errorf("findResumable = run %d, %d results, %v; want run %d with 1", id, len(prior), err, tc.wantID)
-			case tc.wantID == 0 && !errors.As(err, &ue):
-				t.Errorf("findResumable = run %d, %v; want a usage error", id, err)
-			case tc.wantID == 0 && (!strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), tc.hint)):
-				t.Errorf("refusal %q does not name %s and %q", err, path, tc.hint)
-			}
-			if err != nil {
-				t.Logf("refusal: %v", err)
+			case tc.wantID != 0 && (!ok || res.RunID != tc.wantID || res.Done() != 1):
+				t.Errorf("FindResumable = run %d, %d results, %v; want run %d with 1", res.RunID, res.Done(), ok, tc.wantID)
+			case tc.wantID == 0 && ok:
+				t.Errorf("FindResumable = run %d; want none", res.RunID)
+			case tc.wantID == 0 && tc.hint != "" && (res.OtherGrid == nil || !strings.Contains(report.DescribePlan(engine.Plan{Grid: *res.OtherGrid}), tc.hint)):
+				t.Errorf("no match names the grid %v; want %q", res.OtherGrid, tc.hint)
 			}
 		})
 	}
 }
 
 // TestResumeThroughTheCLI: a run recorded by this version is not continued
-// by a larger grid (exit 2, the recorded grid named); once its grid is
-// stripped from the file, as an older version wrote it, the old rule lets
-// the larger grid continue it under the same run_id.
+// by a larger grid: --resume says so, naming the recorded grid, and starts
+// a new run (so "hcbench || hcbench --resume" always gets somewhere). Once
+// the grid is stripped from the file, as an older version wrote it, the old
+// rule lets the larger grid continue it under the same run_id.
 func TestResumeThroughTheCLI(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "res")
-	small := append([]string{"--headless", "-o", dir, "-D", "3", "-K", "2", "-T", "8,16"}, quick...)
+	args := func(dir, T string) []string {
+		return append([]string{"--headless", "-o", dir, "-D", "3", "-K", "2", "-T", T}, quick...)
+	}
+	small := args(dir, "8,16")
 	if code, _, stderr := runCLI(t, small...); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	jsonl := filepath.Join(dir, report.FileJSONL)
-	grown := append(append([]string{"--resume"}, small...), "-T", "8,16,32")
-	code, _, stderr := runCLI(t, grown...)
-	if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "-T 8,16;") {
-		t.Errorf("--resume with a grown grid: exit %d, %q; want 2 and one line naming the run's -T 8,16", code, stderr)
-	}
+	grown := append([]string{"--resume"}, args(dir, "8,16,32")...)
 
 	b, err := os.ReadFile(jsonl)
 	if err != nil {
@@ -139,12 +131,27 @@ func TestResumeThroughTheCLI(t *testing.T) {
 	if len(recs) != 3 || recs[2].RunID != recs[0].RunID {
 		t.Errorf("JSONL holds %+v; want the three configs under one run_id", recs)
 	}
+
+	// With grids recorded: a grown grid is a new run, and says why.
+	dir2 := filepath.Join(t.TempDir(), "res")
+	if code, _, stderr := runCLI(t, args(dir2, "8,16")...); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	grown = append([]string{"--resume"}, args(dir2, "8,16,32")...)
+	code, _, stderr := runCLI(t, grown...)
+	if code != 0 || !strings.Contains(stderr, "nothing to resume") || !strings.Contains(stderr, "-T 8,16;") {
+		t.Errorf("--resume with a grown grid: exit %d, %q; want 0 and a note naming the run's -T 8,16", code, stderr)
+	}
+	recs = readJSONLLines(t, filepath.Join(dir2, report.FileJSONL))
+	if len(recs) != 5 || recs[4].RunID == recs[0].RunID {
+		t.Errorf("JSONL holds %d records; want 2 + 3 of a new run", len(recs))
+	}
 }
 
 // TestMalformedHistory: a JSONL with a broken line in its middle (not a
-// crash: a crash only tears the last line) is refused by --resume with
-// exit 1 and one line naming the file and line; a new run still appends
-// to it, with a run_id above every readable id.
+// crash: a crash only tears the last line) is refused, by --resume and by a
+// new run alike, with exit 1 and one line naming the file and line; the
+// file is left as it was.
 func TestMalformedHistory(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "res")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -157,20 +164,14 @@ func TestMalformedHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	args := append([]string{"--headless", "-o", dir, "-D", "3", "-K", "2", "-T", "8"}, quick...)
-	code, stdout, stderr := runCLI(t, append([]string{"--resume"}, args...)...)
-	if code != exitError || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, jsonl+":2:") {
-		t.Errorf("--resume over a malformed line: exit %d, stderr %q; want 1 and one line naming %s:2", code, stderr, jsonl)
+	for _, a := range [][]string{append([]string{"--resume"}, args...), args} {
+		code, stdout, stderr := runCLI(t, a...)
+		if code != exitError || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, jsonl+":2:") {
+			t.Errorf("%v over a malformed line: exit %d, stderr %q; want 1 and one line naming %s:2", a[:2], code, stderr, jsonl)
+		}
 	}
-	if code, _, stderr := runCLI(t, args...); code != 0 {
-		t.Fatalf("a new run into a malformed history: exit %d: %s", code, stderr)
-	}
-	b, err := os.ReadFile(jsonl)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
-	if len(lines) != 4 || !strings.HasPrefix(lines[3], `{"run_id":`+itoa(future+1)+",") {
-		t.Errorf("the new run's line is not appended with run_id %d:\n%s", future+1, b)
+	if b, _ := os.ReadFile(jsonl); string(b) != content {
+		t.Errorf("the refused history changed:\n%s", b)
 	}
 }
 

@@ -12,6 +12,9 @@ import (
 	"sync"
 
 	"github.com/charmbracelet/x/term"
+
+	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/report"
 )
 
 // Exit codes, as in DESIGN.md.
@@ -34,7 +37,15 @@ type environment struct {
 	stderrTerminal bool
 	stderrWidth    int  // columns of stderr's terminal, 0 when unknown
 	noColor        bool // NO_COLOR is set (https://no-color.org)
-	// signals delivers SIGINT, SIGTERM and SIGHUP; nil means none arrive.
+	// dumbTerminal is TERM=dumb: no cursor movement, so no full screen.
+	dumbTerminal bool
+	// memory is the memory a run may use by default, in bytes, and where
+	// that figure comes from; 0 when unknown (no check without
+	// --max-memory).
+	memory       int64
+	memorySource string
+	// signals delivers SIGINT, SIGTERM, SIGHUP and SIGPIPE; nil means none
+	// arrive.
 	signals <-chan os.Signal
 }
 
@@ -44,9 +55,11 @@ func processEnvironment(sigs <-chan os.Signal) environment {
 		stdoutTerminal: term.IsTerminal(os.Stdout.Fd()),
 		stderrTerminal: term.IsTerminal(os.Stderr.Fd()),
 		// NO_COLOR counts when set to anything non-empty.
-		noColor: os.Getenv("NO_COLOR") != "",
-		signals: sigs,
+		noColor:      os.Getenv("NO_COLOR") != "",
+		dumbTerminal: os.Getenv("TERM") == "dumb",
+		signals:      sigs,
 	}
+	env.memory, env.memorySource = memoryBudget()
 	if env.stderrTerminal {
 		if w, _, err := term.GetSize(os.Stderr.Fd()); err == nil {
 			env.stderrWidth = w
@@ -78,17 +91,63 @@ func run(args []string, stdout, stderr io.Writer, env environment) int {
 	intr := watchSignals(env.signals, cancel, stderr)
 	defer intr.stop()
 
-	s, err := setUp(o, stderr)
+	// Everything that can refuse the command line does so before anything
+	// is created: the memory the grid needs, then the baseline.
+	if err := checkMemory(o.plan, o, env); err != nil {
+		return fail(stderr, err)
+	}
+	base, err := loadBaseline(ctx, o.baselinePath)
+	if errors.Is(err, context.Canceled) {
+		return interruptedBeforeStart(stderr, intr)
+	}
 	if err != nil {
 		return fail(stderr, err)
 	}
-	defer s.close()
 	// --resume continues a recorded run, which the interactive screen does
-	// not take over: it runs headless.
-	if o.headless || o.resume || !env.stdoutTerminal {
-		return runHeadless(ctx, s, stdout, stderr, env, intr)
+	// not take over: it runs headless. TERM=dumb cannot draw a full screen.
+	if o.headless || o.resume || !env.stdoutTerminal || env.dumbTerminal {
+		return runHeadless(ctx, o, base, stdout, stderr, env, intr)
 	}
-	return runInteractive(ctx, s, stdout, stderr, intr)
+	return runInteractive(ctx, o, base, stdout, stderr, env, intr)
+}
+
+// loadBaseline reads --baseline's file. The read is abandoned when ctx is
+// cancelled (a signal), so that a file that never answers (a slow network
+// mount) cannot hold the process; a FIFO or device is refused outright.
+func loadBaseline(ctx context.Context, path string) ([]engine.Result, error) {
+	if path == "" {
+		return nil, nil
+	}
+	type loaded struct {
+		res []engine.Result
+		err error
+	}
+	ch := make(chan loaded, 1)
+	go func() {
+		res, err := report.LoadBaselineFile(path)
+		ch <- loaded{res, err}
+	}()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case l := <-ch:
+		if l.err != nil {
+			// LoadBaseline's errors start with "baseline"; the flag says that.
+			msg := strings.TrimPrefix(strings.TrimPrefix(l.err.Error(), "baseline: "), "baseline ")
+			return nil, flagError(flagBaseline, path, errors.New(msg))
+		}
+		if len(l.res) == 0 {
+			return nil, flagError(flagBaseline, path, errors.New("holds no results to compare with"))
+		}
+		return l.res, nil
+	}
+}
+
+// interruptedBeforeStart is the exit for a signal that came before any
+// measuring started.
+func interruptedBeforeStart(stderr io.Writer, intr *interrupts) int {
+	fmt.Fprintf(stderr, "hcbench: interrupted by %s before the sweep started: nothing was measured or saved\n", signalName(intr.signal()))
+	return exitInterrupted
 }
 
 // fail prints err as one line and returns its exit code.

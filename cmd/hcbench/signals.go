@@ -9,8 +9,10 @@ import (
 	"syscall"
 )
 
-// interrupts turns SIGINT, SIGTERM and SIGHUP into a cancelled context: the
-// engine stops within one epoch and the caller saves what finished. Later
+// interrupts turns SIGINT, SIGTERM, SIGHUP and SIGPIPE into a cancelled
+// context: the engine stops within one epoch and the caller saves what
+// finished. SIGPIPE is a reader of stdout or stderr gone away (hcbench |
+// head): the writes fail from then on, but the files are saved. Later
 // signals are acknowledged but change nothing, so that a second Ctrl+C while
 // the reports are written cannot leave them half-written.
 type interrupts struct {
@@ -43,7 +45,7 @@ func watchSignals(sigs <-chan os.Signal, cancel context.CancelFunc, stderr io.Wr
 					cancel()
 					continue
 				}
-				fmt.Fprintf(stderr, "hcbench: %s again: still saving the finished configs, please wait\n", signalName(sig))
+				fmt.Fprintf(stderr, "hcbench: %s again: already stopping (finished configs are being saved), please wait\n", signalName(sig))
 			}
 		}
 	}()
@@ -72,6 +74,8 @@ func signalName(s os.Signal) string {
 		return "SIGTERM"
 	case syscall.SIGHUP:
 		return "SIGHUP"
+	case syscall.SIGPIPE:
+		return "SIGPIPE (the reader of the output went away)"
 	}
 	return s.String()
 }

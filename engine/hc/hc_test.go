@@ -109,3 +109,31 @@ func TestEpochBreakdown(t *testing.T) {
 		}
 	}
 }
+
+// TestEstimateBytesMatchesAllocation checks the up-front estimate against
+// what NewChain and NewWorkspace really hold, for every policy.
+func TestEstimateBytesMatchesAllocation(t *testing.T) {
+	for _, pol := range []string{"mean", "median", "minrisk"} {
+		for _, c := range [][3]int{{1, 2, 1}, {3, 3, 48}, {6, 9, 96}, {64, 2, 7}, {200, 40, 3}, {2, 5000, 2}} {
+			p, err := NewPolicy(pol)
+			if err != nil {
+				t.Fatal(err)
+			}
+			D, K, T := c[0], c[1], c[2]
+			ch, err := NewChain(ReferenceBackends(), D, K, p, CoherenceVariance)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ws, err := NewWorkspace(ch, T, make([]float64, T*D), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := EstimateBytes(len(ReferenceBackends()), D, K, T, pol), ws.Bytes(); got != want {
+				t.Errorf("%s D=%d K=%d T=%d: EstimateBytes = %d; Workspace.Bytes = %d", pol, D, K, T, got, want)
+			}
+		}
+	}
+	if got := EstimateBytes(3, 1<<16, 1<<16, 1<<24, "mean"); got <= 1<<40 {
+		t.Errorf("the largest config estimates %d bytes", got)
+	}
+}

@@ -1,9 +1,11 @@
 // Package report turns engine results into the files the Python reference's
 // users already read — the JSONL history, the CSV of the latest run, the two
 // figures (PNG and SVG) — plus a Markdown table and the quick summary, and
-// compares a run with a baseline. Measured results are never lost: each is
-// appended to the JSONL the moment it is added, every other file is replaced
-// atomically, and a failed write leaves the results in memory for a retry.
+// compares a run with a baseline. It owns a run's life on disk (OpenRun:
+// lock, run id, resume, recording). Measured results are never lost: each
+// is appended to the JSONL the moment it is added, every other file is
+// replaced atomically, and a failed write leaves the results in memory for
+// a retry.
 package report
 
 import "path/filepath"
@@ -23,6 +25,8 @@ const (
 // Paths are the report files of one output directory.
 type Paths struct {
 	Dir, JSONL, CSV, Markdown, TimesPNG, TimesSVG, ScalingPNG, ScalingSVG string
+	// Lock is the file a run locks against a second hcbench.
+	Lock string
 }
 
 // PathsFor names the report files in dir. Paths stay relative when dir is.
@@ -37,6 +41,7 @@ func PathsFor(dir string) Paths {
 		TimesSVG:   j(FileTimesSVG),
 		ScalingPNG: j(FileScalingPNG),
 		ScalingSVG: j(FileScalingSVG),
+		Lock:       j(FileLock),
 	}
 }
 

@@ -1,0 +1,506 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"time"
+
+	"github.com/hcbench/hcbench/engine/hc"
+	"github.com/hcbench/hcbench/engine/stats"
+	"github.com/hcbench/hcbench/engine/worker"
+)
+
+// The measurement model (README "Timing"). A config is measured
+// independently several times, each measurement in a different worker
+// process, one at a time. A measurement is one run of the reference's
+// benchmark_once (one seed): warm-up, then rounds of a fixed batch of epochs
+// at each depth. Its estimate is the median of its rounds. The headline
+// (time_epoch_median) is the geometric mean of the measurements' estimates
+// and its interval a Student t interval on their logarithms: what a rerun
+// would see, because what varies between processes and over time varies
+// between the measurements. Rounds inside one measurement are correlated
+// and are never treated as independent samples.
+const (
+	// minMeasurements: each repeat is split into parts measured in
+	// different processes until a config has at least this many
+	// measurements, at the same total measuring time. Six gives the t
+	// interval 5 degrees of freedom (t = 2.57 at 95%, against 4.30 with 3).
+	minMeasurements = 6
+	// maxWorkers bounds the worker processes of a sweep. A config with more
+	// measurements than workers measures some in the same process.
+	maxWorkers = 8
+	// maxRoundsPerRepeat bounds the rounds (samples) of a repeat; a part of
+	// a split repeat gets its share. When epochs are so fast that the
+	// minimum time would need more rounds, each round times a batch of
+	// epochs per depth instead of one.
+	maxRoundsPerRepeat = 1000
+	// warmupEpochs are run (untimed) at each depth before measuring: the
+	// first is cold (page faults, caches); the median of them calibrates
+	// the batch.
+	warmupEpochs = 3
+	// ciLevel is the confidence of the headline's interval.
+	ciLevel = stats.DefaultConfidence
+	// slowFactor: a round slower than this many times the headline counts
+	// in Result.Outliers (a stall: the process was descheduled or the
+	// machine busy).
+	slowFactor = 2
+)
+
+// errStopped reports a sweep stopped mid-config; the partial config is dropped.
+var errStopped = errors.New("stopped")
+
+// Split says how a plan's repeats become measurements: each repeat in
+// parts pieces, measured in different worker processes.
+func Split(repeats int) (parts, measurements int) {
+	parts = max(1, (minMeasurements+repeats-1)/repeats)
+	return parts, repeats * parts
+}
+
+// runBuffers is everything one run of a config holds in memory: the input
+// series and the model's workspace (which holds the target and all buffers).
+type runBuffers struct {
+	x     []float64
+	chain *hc.Chain
+	ws    *hc.Workspace
+}
+
+func newRunBuffers(policy string, c Config) (*runBuffers, error) {
+	pol, err := hc.NewPolicy(policy)
+	if err != nil {
+		return nil, err
+	}
+	chain, err := hc.NewChain(hc.ReferenceBackends(), c.D, c.K, pol, hc.CoherenceVariance)
+	if err != nil {
+		return nil, err
+	}
+	x := make([]float64, c.T*c.D)
+	ws, err := hc.NewWorkspace(chain, c.T, x, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &runBuffers{x: x, chain: chain, ws: ws}, nil
+}
+
+// PeakBytes is the memory one run of c holds: the input series, the target
+// and every buffer of the model. It is exact and deterministic (unlike the
+// reference's tracemalloc peak, which also counts Python's temporaries), and
+// is what Result.MemPeakBytesMax reports.
+func PeakBytes(p Plan, c Config) (int64, error) {
+	b, err := newRunBuffers(p.Policy, c)
+	if err != nil {
+		return 0, err
+	}
+	return b.bytes(), nil
+}
+
+func (b *runBuffers) bytes() int64 { return b.ws.Bytes() }
+
+// timed runs n epochs at depth d and returns how long they took together
+// and the (identical) metrics of the last one.
+func (b *runBuffers) timed(d, n int) (took time.Duration, m hc.Metrics) {
+	b.chain.SetDepth(d)
+	start := time.Now()
+	for e := 0; e < n; e++ {
+		m = b.ws.Epoch()
+	}
+	return time.Since(start), m
+}
+
+// MainIfWorker turns the process into a Go worker when worker.EnvVar is
+// "go": it serves the protocol on stdin/stdout and exits. Call it first
+// thing in main, and in the TestMain of test binaries that run sweeps (they
+// re-execute themselves as workers).
+func MainIfWorker() {
+	if os.Getenv(worker.EnvVar) != "go" {
+		return
+	}
+	if err := ServeWorker(os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "hcbench worker:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// ServeWorker is the Go worker: it measures requests with this package's
+// engine (see worker.Serve and PROTOCOL.md).
+func ServeWorker(in *os.File, out *os.File) error {
+	hello := worker.Hello{Engine: "go", EngineVersion: buildVersion(), Details: map[string]string{
+		"go_version": runtime.Version(),
+	}}
+	if rev := BuildRevision(); rev != "" {
+		hello.Details["revision"] = rev
+	}
+	return worker.Serve(in, out, hello, measureRequest)
+}
+
+// buildVersion is the main module's version, "(devel)" when built from a checkout.
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		return bi.Main.Version
+	}
+	return ""
+}
+
+// BuildRevision is the VCS revision the binary was built from ("" when the
+// build has none, e.g. test binaries), with "+dirty" for uncommitted changes.
+func BuildRevision() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	var rev string
+	dirty := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev != "" && dirty {
+		rev += "+dirty"
+	}
+	return rev
+}
+
+// measureRequest is one measurement in the worker process: the reference's
+// benchmark_once for one seed with proper timing. Per depth warmupEpochs
+// untimed epochs (the first gives the quality figures: parameters never
+// change, so every epoch computes the same numbers); then the batch and
+// the number of rounds are fixed (PROTOCOL.md), so a stall cannot shorten
+// the measurement; then rounds of one batch at each depth in turn.
+// Interleaving the depths spreads any drift of the machine over all of them.
+func measureRequest(req worker.Request, ctl *worker.Control) (worker.Result, error) {
+	c := Config{D: req.Config.D, K: req.Config.K, T: req.Config.T}
+	if err := (Grid{Dims: []int{c.D}, Branches: []int{c.K}, SeqLens: []int{c.T}}).Validate(); err != nil {
+		return worker.Result{}, err
+	}
+	if err := checkAxis("depth", req.Depths, 1, MaxDepth); err != nil {
+		return worker.Result{}, err
+	}
+	b, err := newRunBuffers(req.Policy, c)
+	if err != nil {
+		return worker.Result{}, err
+	}
+	FillSeries(b.x, c.T, c.D, req.Seed)
+	nd := len(req.Depths)
+	met := make([]hc.Metrics, nd)
+	warm := make([]float64, nd)
+	w := make([]float64, max(1, req.Warmup))
+	for i, d := range req.Depths {
+		for k := range w {
+			if !ctl.Hold() {
+				return worker.Result{}, worker.ErrStopped
+			}
+			dt, m := b.timed(d, 1)
+			if k == 0 {
+				met[i] = m
+			}
+			w[k] = dt.Seconds()
+		}
+		warm[i] = stats.Median(w)
+	}
+	batch, rounds := plan(req, warm)
+
+	sums := make([]time.Duration, nd)
+	samples := make([]float64, 0, rounds)
+	for r := 0; r < rounds; r++ {
+		if !ctl.Hold() {
+			return worker.Result{}, worker.ErrStopped
+		}
+		var round time.Duration
+		for i, d := range req.Depths {
+			dt, _ := b.timed(d, batch)
+			sums[i] += dt
+			round += dt
+			ctl.Progress(d, (float64(r)+float64(i+1)/float64(nd))/float64(rounds))
+		}
+		samples = append(samples, round.Seconds()/float64(batch*nd))
+	}
+	n := float64(rounds * batch)
+	times := make([]float64, nd)
+	for i := range times {
+		times[i] = sums[i].Seconds() / n
+	}
+	run := depthAggregate(req.Depths, times, met, c.T)
+	run.Seed = req.Seed
+	run.MemPeakBytes = b.bytes()
+	for i := range run.Depths {
+		run.Depths[i].Epochs = rounds * batch
+	}
+	raw, err := json.Marshal(run)
+	if err != nil {
+		return worker.Result{}, err
+	}
+	return worker.Result{Batch: batch, Rounds: rounds, Samples: samples, Run: raw, MemKind: "buffers"}, nil
+}
+
+// plan fixes a measurement's batch and number of rounds from the median
+// warm-up epoch time of each depth (PROTOCOL.md, "Measuring one run").
+func plan(req worker.Request, warm []float64) (batch, rounds int) {
+	perRound := 0.0 // one epoch at each depth
+	for _, w := range warm {
+		perRound += w
+	}
+	target := req.TimeMin * float64(len(warm)) // seconds of measuring, all depths
+	maxRounds := max(1, req.MaxRounds)
+	batch = req.Batch
+	if batch <= 0 {
+		batch = 1
+		if perRound > 0 {
+			batch = max(1, int(math.Ceil(target/perRound/float64(maxRounds))))
+		}
+	}
+	rounds = maxRounds
+	if perRound > 0 {
+		rounds = min(maxRounds, int(math.Ceil(target/(float64(batch)*perRound))))
+	}
+	minRounds := (max(1, req.MinEpochs) + batch - 1) / batch
+	return batch, max(rounds, minRounds)
+}
+
+// depthAggregate fills a Run the way benchmark_once aggregates its depths:
+// numpy means and population standard deviations.
+func depthAggregate(depths []int, times []float64, met []hc.Metrics, T int) Run {
+	nd := len(depths)
+	var run Run
+	fwd := make([]float64, nd)
+	tot := make([]float64, nd)
+	rmse := make([]float64, nd)
+	over := make([]float64, nd)
+	rob := make([]float64, nd)
+	scratch := make([]float64, nd)
+	for i, d := range depths {
+		fwd[i] = times[i] / float64(T)
+		tot[i], rmse[i], over[i], rob[i] = met[i].Total, met[i].RMSE, met[i].Overshoot, met[i].Robustness
+		run.Depths = append(run.Depths, DepthResult{Depth: d, TimeEpochMean: times[i],
+			Total: met[i].Total, Task: met[i].Task, Consistency: met[i].Consistency, Coherence: met[i].Coherence,
+			RMSE: met[i].RMSE, Overshoot: met[i].Overshoot, Robustness: met[i].Robustness})
+	}
+	run.TimeEpochMean, run.TimeEpochStd = hc.Mean(times), hc.Std(times, scratch)
+	run.TimeForwardMean, run.TimeForwardStd = hc.Mean(fwd), hc.Std(fwd, scratch)
+	run.TotalMean, run.TotalStd = hc.Mean(tot), hc.Std(tot, scratch)
+	run.RMSEMean, run.RMSEStd = hc.Mean(rmse), hc.Std(rmse, scratch)
+	run.OvershootMean = hc.Mean(over)
+	run.RobustnessMean = hc.Mean(rob)
+	return run
+}
+
+// mergeParts joins the runs of one repeat measured in parts (same seed, so
+// the same quality figures) into one Run: each depth's time is the mean
+// over all its measured epochs.
+func mergeParts(depths []int, parts []Run, T int) Run {
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	nd := len(depths)
+	times := make([]float64, nd)
+	met := make([]hc.Metrics, nd)
+	epochs := make([]int, nd)
+	for i := range depths {
+		var sum float64
+		for _, p := range parts {
+			dr := p.Depths[i]
+			sum += dr.TimeEpochMean * float64(dr.Epochs)
+			epochs[i] += dr.Epochs
+		}
+		times[i] = sum / float64(max(1, epochs[i]))
+		d := parts[0].Depths[i]
+		met[i] = hc.Metrics{Total: d.Total, Task: d.Task, Consistency: d.Consistency, Coherence: d.Coherence,
+			RMSE: d.RMSE, Overshoot: d.Overshoot, Robustness: d.Robustness}
+	}
+	run := depthAggregate(depths, times, met, T)
+	run.Seed = parts[0].Seed
+	run.MemPeakBytes = parts[0].MemPeakBytes
+	for i := range run.Depths {
+		run.Depths[i].Epochs = epochs[i]
+	}
+	return run
+}
+
+// aggregate sets a Result's reference fields to the mean over its runs, as
+// the reference's sweep does (np.mean over the repeats).
+func aggregate(res *Result) {
+	n := len(res.Runs)
+	col := func(f func(Run) float64) float64 {
+		v := make([]float64, n)
+		for i, r := range res.Runs {
+			v[i] = f(r)
+		}
+		return hc.Mean(v)
+	}
+	res.TimeEpochMean = col(func(r Run) float64 { return r.TimeEpochMean })
+	res.TimeEpochStd = col(func(r Run) float64 { return r.TimeEpochStd })
+	res.TimeForwardMean = col(func(r Run) float64 { return r.TimeForwardMean })
+	res.TimeForwardStd = col(func(r Run) float64 { return r.TimeForwardStd })
+	res.TotalMean = col(func(r Run) float64 { return r.TotalMean })
+	res.TotalStd = col(func(r Run) float64 { return r.TotalStd })
+	res.RMSEMean = col(func(r Run) float64 { return r.RMSEMean })
+	res.RMSEStd = col(func(r Run) float64 { return r.RMSEStd })
+	res.OvershootMean = col(func(r Run) float64 { return r.OvershootMean })
+	res.RobustnessMean = col(func(r Run) float64 { return r.RobustnessMean })
+	// Peak memory is deterministic, so every run has the same; the max is
+	// the reference's name for it.
+	for _, r := range res.Runs {
+		res.MemPeakBytesMax = max(res.MemPeakBytesMax, r.MemPeakBytes)
+	}
+}
+
+// Headline sets the headline and its interval from res.Measurements, and
+// the slow-round count from res.Samples (see the measurement model above).
+// Exported so that reports can recompute it for records of other tools.
+func Headline(res *Result) {
+	e := stats.LogTInterval(res.Measurements, ciLevel)
+	res.TimeEpochMedian, res.TimeEpochCILow, res.TimeEpochCIHigh, res.CILevel = e.Centre, e.CILow, e.CIHigh, e.Level
+	res.Outliers = 0
+	for _, s := range res.Samples {
+		if s > slowFactor*res.TimeEpochMedian {
+			res.Outliers++
+		}
+	}
+}
+
+// pool is a sweep's worker processes, started on first use.
+type pool struct {
+	start   func() (*exec.Cmd, error)
+	opt     worker.Options
+	clients []*worker.Client
+}
+
+// measurer measures configs for a Runner in worker processes.
+type measurer struct {
+	r    *Runner
+	pool pool
+}
+
+func newMeasurer(r *Runner, o Options) *measurer {
+	start := o.Worker
+	if start == nil {
+		start = worker.SelfCommand
+	}
+	opt := o.WorkerOptions
+	if opt.Name == "" {
+		opt.Name = "worker"
+	}
+	return &measurer{r: r, pool: pool{start: start, opt: opt}}
+}
+
+// client returns worker i, starting it (and any before it) when needed,
+// or restarting it when it died.
+func (m *measurer) client(ctx context.Context, i int) (*worker.Client, error) {
+	for len(m.pool.clients) <= i {
+		m.pool.clients = append(m.pool.clients, nil)
+	}
+	if c := m.pool.clients[i]; c != nil {
+		select {
+		case <-c.Done():
+		default:
+			return c, nil
+		}
+	}
+	cmd, err := m.pool.start()
+	if err != nil {
+		return nil, err
+	}
+	c, err := worker.Start(ctx, cmd, m.pool.opt)
+	if err != nil {
+		return nil, err
+	}
+	m.pool.clients[i] = c
+	return c, nil
+}
+
+// close ends every worker.
+func (m *measurer) close() {
+	for _, c := range m.pool.clients {
+		if c != nil {
+			_ = c.Close()
+		}
+	}
+	m.pool.clients = nil
+}
+
+// measure makes every measurement of config c (Split) and aggregates them:
+// the reference's fields as the mean over repeats of the per-run values,
+// the headline and its interval over the measurements.
+func (m *measurer) measure(p Plan, c Config) (*Result, error) {
+	start := time.Now()
+	parts, total := Split(p.Repeats)
+	nw := min(total, maxWorkers)
+	res := &Result{Config: c, Depths: slices.Clone(p.Depths), Repeats: p.Repeats, Policy: p.Policy}
+	// Each part gets its share of the repeat's time, epochs and rounds.
+	req := worker.Request{
+		Config:    worker.Config{D: c.D, K: c.K, T: c.T},
+		Policy:    p.Policy,
+		Depths:    p.Depths,
+		TimeMin:   p.Timing.MinTime.Seconds() / float64(parts),
+		MinEpochs: (p.Timing.MinEpochs + parts - 1) / parts,
+		MaxRounds: max(1, maxRoundsPerRepeat/parts),
+		Warmup:    warmupEpochs,
+	}
+	var runParts []Run
+	for j := 0; j < total; j++ {
+		rep := j / parts
+		req.Seed = p.Seed + uint64(rep)
+		if !m.r.hold() {
+			return nil, errStopped
+		}
+		cl, err := m.client(m.r.ctx, j%nw)
+		if err != nil {
+			if m.r.stop.Load() {
+				return nil, errStopped
+			}
+			return nil, err
+		}
+		m.r.setActive(cl)
+		out, err := cl.Measure(m.r.ctx, req, func(pr worker.Progress) {
+			m.r.emit(Event{Kind: Progress, Config: c, Repeat: rep, Depth: pr.Depth,
+				Fraction: (float64(j) + pr.Fraction) / float64(total)})
+		})
+		m.r.setActive(nil)
+		if err != nil {
+			if m.r.stop.Load() || errors.Is(err, worker.ErrStopped) {
+				return nil, errStopped
+			}
+			return nil, err
+		}
+		var run Run
+		if err := json.Unmarshal(out.Run, &run); err != nil {
+			return nil, fmt.Errorf("worker's run for %s: %w", c, err)
+		}
+		if len(run.Depths) != len(p.Depths) {
+			return nil, fmt.Errorf("worker's run for %s has %d depths, want %d", c, len(run.Depths), len(p.Depths))
+		}
+		if h := cl.Hello(); res.Engine == "" {
+			res.Engine, res.EngineVersion, res.EngineDetails = h.Engine, h.EngineVersion, h.Details
+			res.MemKind = out.MemKind
+		}
+		if req.Batch == 0 { // the first measurement calibrates the config's batch
+			req.Batch = out.Batch
+			res.Batch = out.Batch
+		}
+		res.Samples = append(res.Samples, out.Samples...)
+		res.Measurements = append(res.Measurements, stats.Median(out.Samples))
+		for _, d := range run.Depths {
+			res.EpochsMeasured += d.Epochs
+		}
+		runParts = append(runParts, run)
+		if len(runParts) == parts {
+			res.Runs = append(res.Runs, mergeParts(p.Depths, runParts, c.T))
+			runParts = nil
+		}
+	}
+	aggregate(res)
+	Headline(res)
+	res.TimeElapsed = time.Since(start).Seconds()
+	return res, nil
+}

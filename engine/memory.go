@@ -1,0 +1,45 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/hcbench/hcbench/engine/hc"
+)
+
+// EstimatePeakBytes is PeakBytes computed from the sizes alone, without
+// allocating, so that a config too big for memory is refused before it
+// runs. It saturates at the largest int64.
+func EstimatePeakBytes(p Plan, c Config) int64 {
+	return hc.EstimateBytes(len(hc.ReferenceBackends()), c.D, c.K, c.T, p.Policy)
+}
+
+// LargestConfig is the config of g that needs the most memory and time:
+// both grow with each of D, K and T.
+func LargestConfig(g Grid) Config {
+	var c Config
+	for _, d := range g.Dims {
+		c.D = max(c.D, d)
+	}
+	for _, k := range g.Branches {
+		c.K = max(c.K, k)
+	}
+	for _, t := range g.SeqLens {
+		c.T = max(c.T, t)
+	}
+	return c
+}
+
+// CheckMemory refuses a plan whose largest config needs more than budget
+// bytes (no check when budget ≤ 0), naming the config, what it needs and
+// the budget.
+func CheckMemory(p Plan, budget int64) error {
+	if budget <= 0 {
+		return nil
+	}
+	c := LargestConfig(p.Grid)
+	if need := EstimatePeakBytes(p, c); need > budget {
+		return fmt.Errorf("config %s needs %s (%d bytes) of memory, above the budget of %s (%d bytes)",
+			c, FormatBytes(need), need, FormatBytes(budget), budget)
+	}
+	return nil
+}

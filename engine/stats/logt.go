@@ -1,0 +1,151 @@
+package stats
+
+import (
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Estimate is a positive quantity estimated from independent measurements.
+type Estimate struct {
+	N             int
+	Centre        float64 // geometric mean of the measurements
+	CILow, CIHigh float64 // NaN when N < 2
+	Level         float64 // the interval's confidence; 0 when there is none
+}
+
+// LogTInterval estimates a time from independent measurements of it: the
+// geometric mean, with the Student t interval on the logarithms,
+// exp(m ± t(1-α/2, n-1)·s/√n), where m and s are the mean and sample
+// standard deviation of the logs. Times are right-skewed and their spread
+// scales with them, so logs are closer to normal, and the interval is
+// about the ratio a rerun would show. It assumes the measurements are
+// independent (separate processes, different times); rounds of one
+// measurement are not. With fewer than two usable (positive, finite)
+// measurements there is no interval: bounds NaN, Level 0.
+func LogTInterval(xs []float64, confidence float64) Estimate {
+	l := positiveLogs(xs)
+	e := Estimate{N: len(l), Centre: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
+	if e.N == 0 {
+		return e
+	}
+	m := stat.Mean(l, nil)
+	e.Centre = math.Exp(m)
+	if e.N == 1 {
+		e.Centre = firstPositive(xs) // exactly, not exp(log(x))
+	}
+	if e.N < 2 || !(confidence > 0 && confidence < 1) {
+		return e
+	}
+	half := tQuantile(1-(1-confidence)/2, float64(e.N-1)) * stat.StdDev(l, nil) / math.Sqrt(float64(e.N))
+	e.CILow, e.CIHigh, e.Level = math.Exp(m-half), math.Exp(m+half), confidence
+	return e
+}
+
+// RatioTest compares two sets of independent measurements of a time.
+type RatioTest struct {
+	NOld, NNew int
+	// Ratio is new/old of the geometric means (the headlines); CILow and
+	// CIHigh its Welch t interval at Level, P the two-sided Welch t-test
+	// p-value of "no change", all on the same log scale, so the interval
+	// excludes 1 exactly when P < 1-Level. NaN (and Level 0) when either
+	// side has fewer than two measurements.
+	Ratio, CILow, CIHigh, P float64
+	DF                      float64 // Welch–Satterthwaite degrees of freedom
+	Level                   float64
+}
+
+// TooFew reports whether either side had fewer than two measurements, so
+// nothing can be concluded.
+func (r RatioTest) TooFew() bool { return r.NOld < 2 || r.NNew < 2 }
+
+// WelchLogRatio compares new with old measurements: the ratio of geometric
+// means and Welch's unequal-variance t-test and interval on the difference
+// of mean logs (scipy.stats.ttest_ind(log new, log old, equal_var=False)).
+func WelchLogRatio(old, new []float64, confidence float64) RatioTest {
+	lo, ln := positiveLogs(old), positiveLogs(new)
+	nan := math.NaN()
+	r := RatioTest{NOld: len(lo), NNew: len(ln), Ratio: nan, CILow: nan, CIHigh: nan, P: nan, DF: nan}
+	if r.NOld == 0 || r.NNew == 0 {
+		return r
+	}
+	mo, mn := stat.Mean(lo, nil), stat.Mean(ln, nil)
+	d := mn - mo
+	r.Ratio = math.Exp(d)
+	if r.TooFew() || !(confidence > 0 && confidence < 1) {
+		return r
+	}
+	vo, vn := stat.Variance(lo, nil)/float64(r.NOld), stat.Variance(ln, nil)/float64(r.NNew)
+	se := math.Sqrt(vo + vn)
+	if se == 0 {
+		// Identical measurements on each side: no spread to test against.
+		r.CILow, r.CIHigh, r.Level = r.Ratio, r.Ratio, confidence
+		r.P = 1
+		if d != 0 {
+			r.P = 0
+		}
+		return r
+	}
+	r.DF = (vo + vn) * (vo + vn) / (vo*vo/float64(r.NOld-1) + vn*vn/float64(r.NNew-1))
+	half := tQuantile(1-(1-confidence)/2, r.DF) * se
+	r.CILow, r.CIHigh, r.Level = math.Exp(d-half), math.Exp(d+half), confidence
+	t := math.Abs(d) / se
+	r.P = 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: r.DF}.Survival(t)
+	return r
+}
+
+// Holm adjusts p-values for testing them together (Holm's step-down
+// method, which controls the family-wise error rate without assuming
+// independence; p.adjust(method="holm") in R). NaN values are left NaN and
+// do not count as tests.
+func Holm(p []float64) []float64 {
+	idx := make([]int, 0, len(p))
+	for i, v := range p {
+		if !math.IsNaN(v) {
+			idx = append(idx, i)
+		}
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return p[idx[a]] < p[idx[b]] })
+	out := make([]float64, len(p))
+	for i := range out {
+		out[i] = math.NaN()
+	}
+	m := len(idx)
+	running := 0.0
+	for rank, i := range idx {
+		running = math.Max(running, math.Min(1, float64(m-rank)*p[i]))
+		out[i] = running
+	}
+	return out
+}
+
+// GeoMeanCI is the geometric mean of positive ratios with a Student t
+// interval over their logs (NaN bounds with fewer than two).
+func GeoMeanCI(ratios []float64, confidence float64) Estimate {
+	return LogTInterval(ratios, confidence)
+}
+
+func firstPositive(xs []float64) float64 {
+	for _, x := range xs {
+		if x > 0 && !math.IsInf(x, 1) {
+			return x
+		}
+	}
+	return math.NaN()
+}
+
+func positiveLogs(xs []float64) []float64 {
+	l := make([]float64, 0, len(xs))
+	for _, x := range xs {
+		if x > 0 && !math.IsInf(x, 1) {
+			l = append(l, math.Log(x))
+		}
+	}
+	return l
+}
+
+func tQuantile(p, df float64) float64 {
+	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}.Quantile(p)
+}
