@@ -137,6 +137,21 @@ func (p *proc) next() map[string]any {
 	}
 }
 
+// progress waits for a progress line.
+func (p *proc) progress() map[string]any {
+	p.t.Helper()
+	select {
+	case m := <-p.lines:
+		if m["type"] != "progress" {
+			p.t.Fatalf("got %v, want progress", m)
+		}
+		return m
+	case <-time.After(time.Minute):
+		p.t.Fatal("no progress in a minute")
+	}
+	return nil
+}
+
 func (p *proc) expect(typ string) map[string]any {
 	p.t.Helper()
 	m := p.next()
@@ -275,19 +290,21 @@ func TestRealWorkerControl(t *testing.T) {
 	long := measureReq(7, engine.Config{D: 3, K: 3, T: 24}, 1, "mean", []int{1})
 	long["time_min"], long["max_rounds"] = 3600.0, 1_000_000
 	p.send(long)
+	p.progress() // measuring: a pause now holds this run
 	p.send(map[string]any{"type": "pause"})
 	if m := p.expect("paused"); m["id"] != 7.0 {
 		t.Errorf("paused %v, want id 7", m)
 	}
+	// A second request waits for the first.
 	p.send(map[string]any{"type": "measure", "id": 8})
-	if m := p.expect("error"); m["id"] != 8.0 || !strings.Contains(m["error"].(string), "busy") {
-		t.Errorf("a second measure while one runs: %v, want a busy error for id 8", m)
-	}
 	p.send(map[string]any{"type": "resume"})
 	p.expect("resumed")
 	p.send(map[string]any{"type": "stop"})
 	if m := p.expect("stopped"); m["id"] != 7.0 {
 		t.Errorf("stopped %v, want id 7", m)
+	}
+	if m := p.expect("error"); m["id"] != 8.0 || !strings.Contains(m["error"].(string), "config missing") {
+		t.Errorf("the queued request without config: %v, want an error for id 8", m)
 	}
 
 	// Bad requests fail that request only, naming the bad value.
@@ -332,15 +349,7 @@ func TestRealWorkerEOFMidRun(t *testing.T) {
 	long := measureReq(1, engine.Config{D: 3, K: 3, T: 24}, 1, "mean", []int{1})
 	long["time_min"], long["max_rounds"] = 3600.0, 1_000_000
 	p.send(long)
-	// The first progress line shows the run is measuring.
-	select {
-	case m := <-p.lines:
-		if m["type"] != "progress" {
-			t.Fatalf("got %v, want progress", m)
-		}
-	case <-time.After(time.Minute):
-		t.Fatal("no progress in a minute")
-	}
+	p.progress()
 	p.in.Close()
 	select {
 	case <-p.done:
@@ -406,43 +415,78 @@ func TestRealWorkerFatal(t *testing.T) {
 
 // TestRealWorkerTimesTheExample: the worker's epoch time is the library's
 // own, within 0.5×–2× of what the example's forward_epoch takes when timed
-// directly with tracemalloc off (same interpreter, same config).
+// directly with tracemalloc off (same interpreter, same config). The machine
+// may be busy: both are timed three times, alternating, and the fastest
+// epoch of each is compared, which load can only slow down.
 func TestRealWorkerTimesTheExample(t *testing.T) {
 	s := realSetup(t)
 	if testing.Short() {
 		t.Skip("skipped in -short: compares two timings")
 	}
 	const direct = `
-import sys, time, importlib.util, statistics
+import sys, time, importlib.util
 sys.path.insert(0, sys.argv[1] + "/src")
 spec = importlib.util.spec_from_file_location("ex", sys.argv[1] + "/examples/ex_benchmark_performance_demo.py")
 ex = importlib.util.module_from_spec(spec); spec.loader.exec_module(ex)
 x, y = ex.synthetic_sequence(24, 3, seed=11)
 model, backends = ex.build_model_chain(3, seed=11)
 ts = []
-for i in range(60):
+for i in range(40):
     t0 = time.perf_counter(); ex.forward_epoch(model, backends, x, y, 3); ts.append(time.perf_counter() - t0)
-print(statistics.median(ts[10:]))
+print(min(ts[3:]))
 `
-	out, err := exec.Command(s.Python, "-B", "-c", direct, s.Dir).Output()
-	if err != nil {
-		t.Fatalf("timing the example directly: %v", err)
+	p := start(t, s.Command())
+	p.expect("hello")
+	exampleTime, workerTime := math.Inf(1), math.Inf(1)
+	for i := 0; i < 3; i++ {
+		out, err := exec.Command(s.Python, "-B", "-c", direct, s.Dir).Output()
+		if err != nil {
+			t.Fatalf("timing the example directly: %v", err)
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exampleTime = min(exampleTime, v)
+		req := measureReq(i+1, engine.Config{D: 3, K: 3, T: 24}, 11, "mean", []int{1})
+		req["time_min"], req["min_epochs"] = 0.1, 30
+		p.send(req)
+		r := decodeResult(t, p.expect("result"))
+		workerTime = min(workerTime, slices.Min(r.Samples))
 	}
-	exampleTime, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
-	if err != nil {
-		t.Fatal(err)
+	ratio := workerTime / exampleTime
+	t.Logf("fastest epoch: worker %.3gs, example timed directly %.3gs: ratio %.2f", workerTime, exampleTime, ratio)
+	if ratio < 0.5 || ratio > 2 {
+		t.Errorf("worker's epoch time is %.2f× the example's own: want 0.5×–2×", ratio)
+	}
+}
+
+// TestRealWorkerHeartbeat: while one epoch runs for seconds the worker still
+// says something every second, so the parent's no-output timeout only
+// catches a worker that is really stuck.
+func TestRealWorkerHeartbeat(t *testing.T) {
+	s := realSetup(t)
+	if testing.Short() {
+		t.Skip("skipped in -short: needs an epoch of several seconds")
 	}
 	p := start(t, s.Command())
 	p.expect("hello")
-	req := measureReq(1, engine.Config{D: 3, K: 3, T: 24}, 11, "mean", []int{1})
-	req["time_min"] = 0.1
-	p.send(req)
-	r := decodeResult(t, p.expect("result"))
-	slices.Sort(r.Samples)
-	got := r.Samples[len(r.Samples)/2]
-	ratio := got / exampleTime
-	t.Logf("worker %.3gs/epoch, example timed directly %.3gs/epoch: ratio %.2f", got, exampleTime, ratio)
-	if ratio < 0.5 || ratio > 2 {
-		t.Errorf("worker's epoch time is %.2f× the example's own: want 0.5×–2×", ratio)
+	// About 0.2 ms per time step: T=20000 is an epoch of several seconds
+	// (more under the traced pass, which comes first).
+	p.send(measureReq(1, engine.Config{D: 3, K: 3, T: 20000}, 1, "mean", []int{1}))
+	last := time.Now()
+	for beats := 0; beats < 3; beats++ {
+		select {
+		case m := <-p.lines:
+			if m["type"] != "progress" || m["id"] != 1.0 {
+				t.Fatalf("got %v, want a progress heartbeat for id 1", m)
+			}
+			if gap := time.Since(last); gap > 10*time.Second {
+				t.Errorf("%v without a line while measuring", gap)
+			}
+			last = time.Now()
+		case <-time.After(30 * time.Second):
+			t.Fatal("no heartbeat in 30s during a long epoch")
+		}
 	}
 }
