@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 	"runtime/debug"
 	"time"
@@ -48,6 +49,8 @@ type app struct {
 	prompt   *prompt      // a question that owns the keyboard while non-nil
 	helpView helpModel
 	runv     *runView
+	views    views     // detail, history, compare, filter, command line (workbench.go)
+	clip     io.Writer // where the clipboard's OSC 52 goes; nil: no copying
 
 	sw       *sweep
 	run      *activeRun   // the runner the screen follows
@@ -255,6 +258,10 @@ const (
 	actCancel // editor: closed without applying
 	actPause
 	actSave
+	actClose    // a workbench view closes
+	actDetail   // history: open the selected row's detail
+	actFilter   // history: type a filter
+	actResume   // history: continue the selected run
 )
 
 // onKey hands a key to the sub-model that owns the keyboard now: a prompt,
@@ -282,6 +289,9 @@ func (a *app) onKey(msg tea.KeyMsg) tea.Cmd {
 		return a.do(a.setup.Update(msg))
 	case a.editor != nil:
 		return a.do(a.editor.Update(msg))
+	}
+	if cmd, ok := a.viewKey(msg); ok {
+		return cmd
 	}
 	return a.do(a.runv.Update(msg, a.haveBaseline()))
 }
