@@ -165,6 +165,8 @@ func (m Model) Update(msg tea.Msg) (out tea.Model, cmd tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		return m, a.onKey(msg)
+	case tea.MouseMsg:
+		return m, a.onMouse(msg)
 	case savedMsg:
 		return m, a.onSaved(msg)
 	case startMsg:

@@ -1,9 +1,11 @@
 package tui
 
 import (
+	"github.com/hcbench/hcbench/report"
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hcbench/hcbench/engine"
@@ -60,5 +62,66 @@ func TestViewsPrint(t *testing.T) {
 		m = update(m, keyMsg("esc"), keyMsg("/"), keyMsg("K=9"))
 		t.Logf("\n%s", m.View())
 		_ = strings.Contains
+	}
+}
+
+// writeRuns records runs of p into dir through report.OpenRun, as the
+// workbench and the headless mode do: each run's results are richResult's
+// times scaled by its factor, and the first `partial` configs of the last
+// run only when partial > 0.
+func writeRuns(t *testing.T, dir string, p engine.Plan, scales []float64, partial int) []int64 {
+	t.Helper()
+	var ids []int64
+	for i, sc := range scales {
+		now := testEpoch.Add(time.Duration(i) * time.Hour)
+		run, err := report.OpenRun(dir, p, report.RunOptions{Version: "test", Now: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs := p.Grid.Configs()
+		if partial > 0 && i == len(scales)-1 {
+			cs = cs[:partial]
+		}
+		for _, c := range cs {
+			r := richResult(c, p)
+			scaleResult(r, sc)
+			if note := run.Add(*r); note != "" {
+				t.Fatal(note)
+			}
+		}
+		if err := run.Close(); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, run.ID)
+	}
+	return ids
+}
+
+func scaleResult(r *engine.Result, sc float64) {
+	r.TimeEpochMedian *= sc
+	r.TimeEpochMean *= sc
+	r.TimeEpochCILow *= sc
+	r.TimeEpochCIHigh *= sc
+	for i := range r.Measurements {
+		r.Measurements[i] *= sc
+	}
+	for i := range r.Samples {
+		r.Samples[i] *= sc
+	}
+}
+
+func TestHistoryPrint(t *testing.T) {
+	p := engine.DefaultPlan()
+	dir := t.TempDir()
+	writeRuns(t, dir, p, []float64{1, 1.1, 1}, 5)
+	for _, s := range sizes {
+		m, _ := startedModel(t, s.w, s.h, richEvents(p, 12)...)
+		m.a.opt.OutDir = dir
+		m = update(m, keyMsg("h"))
+		t.Logf("\n%s", m.View())
+		m = update(m, keyMsg("j"), keyMsg("enter"))
+		t.Logf("\n%s", m.View())
+		m = update(m, keyMsg("esc"), keyMsg("x"), keyMsg("j"), keyMsg("x"), keyMsg("c"))
+		t.Logf("\n%s", m.View())
 	}
 }
