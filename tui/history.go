@@ -18,7 +18,7 @@ import (
 // pastRun is one run recorded in the output directory's JSONL.
 type pastRun struct {
 	id        int64
-	started   time.Time // the first record's start, else the run id's second
+	started   time.Time // the run id's second: when the run started
 	plan      engine.Plan
 	gridKnown bool            // the records carry the grid (older files do not)
 	results   []engine.Result // the last record of each config, in first-record order
@@ -70,10 +70,7 @@ func readPastRuns(path string) ([]pastRun, error) {
 	out := make([]pastRun, 0, len(order))
 	for _, id := range order {
 		f := first[id]
-		pr := pastRun{id: id, started: f.Started, machine: f.Machine, engine: f.Engine, results: byRun[id]}
-		if pr.started.IsZero() {
-			pr.started = time.Unix(id, 0).UTC()
-		}
+		pr := pastRun{id: id, started: time.Unix(id, 0).UTC(), machine: f.Machine, engine: f.Engine, results: byRun[id]}
 		if pr.engine == "" {
 			pr.engine = "go"
 		}
@@ -127,7 +124,8 @@ const (
 // opened read-only (its table, heatmap and summary), and the comparison of
 // two marked runs.
 type historyModel struct {
-	path   string // the JSONL
+	path   string // the JSONL on disk
+	shown  string // the JSONL as the user typed its directory
 	runs   []pastRun
 	err    error
 	cursor int
@@ -142,8 +140,8 @@ type historyModel struct {
 	cmpNote string // why there is no comparison yet
 }
 
-func newHistory(path string, st styles) *historyModel {
-	h := &historyModel{path: path, view: newRunView(st)}
+func newHistory(path, shown string, st styles) *historyModel {
+	h := &historyModel{path: path, shown: shown, view: newRunView(st)}
 	h.runs, h.err = readPastRuns(path)
 	return h
 }
@@ -297,7 +295,7 @@ func (h *historyModel) compare() {
 	if a.started.After(b.started) || (a.started.Equal(b.started) && a.id > b.id) {
 		old, cur = b, a
 	}
-	h.cmp, h.cmpNote = newCompare(h.path, old, cur), ""
+	h.cmp, h.cmpNote = newCompare(h.shown, old, cur), ""
 }
 
 // View draws the history in w×h: the tabs, then the tab's view.
@@ -361,12 +359,13 @@ func (h *historyModel) tabAt(x int) (historyTab, bool) {
 // listView is the runs, newest first, one line each.
 func (h *historyModel) listView(st styles, w, height int) string {
 	if h.err != nil {
-		return st.errText.Render(truncate("✗ "+h.err.Error(), w))
+		// Named as the user typed the directory, like everything else here.
+		return st.errText.Render(wrapWords("✗ "+strings.ReplaceAll(h.err.Error(), h.path, h.shown), w))
 	}
 	if len(h.runs) == 0 {
-		return st.subtle.Render("no runs recorded in " + h.path + " yet")
+		return st.subtle.Render("no runs recorded in " + h.shown + " yet")
 	}
-	head := "  " + padRight("run", 12) + padRight("date (UTC)", 18) + padRight("status", 16) + padRight("grid", 28) + "settings · machine · engine"
+	head := "   " + padRight("run", 12) + padRight("status", 16) + padRight("grid", 24) + padRight("date (UTC)", 18) + "engine · machine · settings"
 	lines := []string{st.tableHeader.UnsetPadding().Render(truncate(head, w))}
 	rows := max(1, height-3)
 	if h.cursor < h.top {
@@ -378,26 +377,31 @@ func (h *historyModel) listView(st styles, w, height int) string {
 	h.top = max(0, min(h.top, len(h.runs)-rows))
 	for i := h.top; i < min(len(h.runs), h.top+rows); i++ {
 		r := h.runs[i]
+		// A cursor column and a mark column, so both read without colour.
 		mark := "  "
-		if slices.Contains(h.marked, r.id) {
-			mark = "✓ "
+		if i == h.cursor {
+			mark = "› "
 		}
+		if slices.Contains(h.marked, r.id) {
+			mark = mark[:len(mark)-1] + "✓"
+		}
+		mark += " "
 		g := r.plan.Grid
 		grid := fmt.Sprintf("D=%s K=%s T=%s", engine.FormatList(g.Dims), engine.FormatList(g.Branches), engine.FormatList(g.SeqLens))
 		cpu := r.machine.CPU
 		if cpu == "" {
 			cpu = r.machine.OS + "/" + r.machine.Arch
 		}
-		settings := fmt.Sprintf("depths %s · %d rep · seed %d · %s · %v · %s · %s",
-			engine.FormatList(r.plan.Depths), r.plan.Repeats, r.plan.Seed, r.plan.Policy, r.plan.Timing.MinTime, cpu, r.engine)
-		line := mark + padRight(fmt.Sprint(r.id), 12) + padRight(r.started.UTC().Format("2006-01-02 15:04"), 18) +
-			padRight(r.status(), 16) + padRight(truncate(grid, 27), 28) + settings
+		settings := fmt.Sprintf("%s · %s · depths %s · %d rep · seed %d · %s · %v", r.engine, cpu,
+			engine.FormatList(r.plan.Depths), r.plan.Repeats, r.plan.Seed, r.plan.Policy, r.plan.Timing.MinTime)
+		line := mark + padRight(fmt.Sprint(r.id), 12) + padRight(r.status(), 16) + padRight(truncate(grid, 23), 24) +
+			padRight(r.started.UTC().Format("2006-01-02 15:04"), 18) + settings
 		line = truncate(line, w)
 		if i == h.cursor {
-			line = st.tableSelected.Render(markRow(padRight(line, w)))
+			line = st.tableSelected.UnsetTransform().Render(line)
 		}
 		lines = append(lines, line)
 	}
-	lines = append(lines, "", st.subtle.Render(truncate(fmt.Sprintf("%d runs in %s · newest first", len(h.runs), h.path), w)))
+	lines = append(lines, "", st.subtle.Render(truncate(fmt.Sprintf("%d runs in %s · newest first", len(h.runs), h.shown), w)))
 	return strings.Join(lines, "\n")
 }

@@ -39,6 +39,8 @@ type keyMap struct {
 	Compare key.Binding
 	Resume  key.Binding
 	Tab     key.Binding
+	PrevRow key.Binding
+	NextRow key.Binding
 
 	// Forms (setup and grid editor).
 	Next   key.Binding
@@ -84,6 +86,8 @@ var keys = keyMap{
 	Compare: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare marked")),
 	Resume:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "continue run")),
 	Tab:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab")),
+	PrevRow: key.NewBinding(key.WithKeys("left", "["), key.WithHelp("←", "previous config")),
+	NextRow: key.NewBinding(key.WithKeys("right", "]"), key.WithHelp("→", "next config")),
 
 	Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
 	Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),

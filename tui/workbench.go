@@ -53,6 +53,15 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		}
 		return nil, true
 	case v.detail != nil:
+		if step := detailStep(msg); step != 0 {
+			// The next or previous row's detail, the table following.
+			t := a.focusTable()
+			if i := t.t.Cursor() + step; i >= 0 && i < len(t.configs) {
+				t.t.SetCursor(i)
+				a.openDetail()
+			}
+			return nil, true
+		}
 		if act := v.detail.Update(msg); act == actClose {
 			v.detail = nil
 		} else {
@@ -81,7 +90,7 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, keys.Open):
 		a.openDetail()
 	case key.Matches(msg, keys.History):
-		v.history = newHistory(a.jsonlPath(), a.st)
+		v.history = newHistory(a.jsonlPath(), report.PathsFor(a.opt.OutDir).JSONL, a.st)
 	case key.Matches(msg, keys.Filter):
 		v.filter = newFilterInput(a.runv.table.filter.String())
 	case key.Matches(msg, keys.Command):
@@ -229,9 +238,20 @@ func (a *app) viewBody(w, h, bodyH int) (string, helpKeys, bool) {
 	return "", helpKeys{}, false
 }
 
+// detailStep is the row a key in the detail moves to: -1, +1, or 0.
+func detailStep(msg tea.KeyMsg) int {
+	switch {
+	case key.Matches(msg, keys.PrevRow):
+		return -1
+	case key.Matches(msg, keys.NextRow):
+		return 1
+	}
+	return 0
+}
+
 func detailHelp() helpKeys {
 	k := keys
-	return helpKeys{short: []key.Binding{k.Back, brief(k.Up, "scroll"), k.Help, k.Quit}, drop: []int{1}}
+	return helpKeys{short: []key.Binding{k.Back, brief(k.Up, "scroll"), k.PrevRow, k.NextRow, k.Help, k.Quit}, drop: []int{1, 2, 3}}
 }
 
 func filterHelp() helpKeys {
