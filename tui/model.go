@@ -260,10 +260,10 @@ const (
 	actCancel // editor: closed without applying
 	actPause
 	actSave
-	actClose    // a workbench view closes
-	actDetail   // history: open the selected row's detail
-	actFilter   // history: type a filter
-	actResume   // history: continue the selected run
+	actClose  // a workbench view closes
+	actDetail // history: open the selected row's detail
+	actFilter // history: type a filter
+	actResume // history: continue the selected run
 )
 
 // onKey hands a key to the sub-model that owns the keyboard now: a prompt,
