@@ -150,7 +150,7 @@ func TestRunViewEveryPaneAt120x40(t *testing.T) {
 	p := engine.DefaultPlan()
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
 	v := m.View()
-	for _, want := range []string{"Progress", "Median epoch time", "Heatmap: median time/epoch · D×K · avg over T", "Results (12)", "Summary",
+	for _, want := range []string{"Progress", "Median time/epoch vs config #", "Heatmap: median time/epoch · D×K · avg over T", "Results (12)", "Summary",
 		"- Fastest config :", "- Slowest config :", "- Scaling fit    :", "time/epoch", "RMSE", "q quit"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("lacks %q:\n%s", want, v)
@@ -404,6 +404,10 @@ func TestBaselineRatioShown(t *testing.T) {
 		r := synthResult(c, p)
 		for i := range r.Samples {
 			r.Samples[i] /= 2
+		}
+		r.Measurements = append([]float64(nil), r.Measurements...)
+		for i := range r.Measurements {
+			r.Measurements[i] /= 2
 		}
 		r.TimeEpochMean /= 2
 		base = append(base, *r)
