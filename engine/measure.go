@@ -500,7 +500,7 @@ func (m *measurer) measureOne(res *Result, runParts *[]Run, req worker.Request, 
 	}
 	cl, err := m.client(m.r.ctx, j%min(total, maxWorkers))
 	if err != nil {
-		if m.r.stop.Load() {
+		if m.r.stopping() {
 			return errStopped
 		}
 		return err
@@ -512,7 +512,7 @@ func (m *measurer) measureOne(res *Result, runParts *[]Run, req worker.Request, 
 	})
 	m.r.setActive(nil)
 	if err != nil {
-		if m.r.stop.Load() || errors.Is(err, worker.ErrStopped) {
+		if m.r.stopping() || errors.Is(err, worker.ErrStopped) {
 			return errStopped
 		}
 		return err
