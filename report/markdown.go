@@ -17,9 +17,15 @@ func WriteMarkdown(path string, runID int64, results []engine.Result) error {
 	return writeMarkdown(osFS{}, path, runReport{RunID: runID, Results: results})
 }
 
+// writeMarkdown writes the run; a run with fewer results than its grid's
+// total configs says it is partial under its title.
 func writeMarkdown(fsys fileSystem, path string, rep runReport) error {
+	md := markdown(rep)
+	if rep.Total > len(rep.Results) {
+		md = strings.Replace(md, "\n\n", fmt.Sprintf("\n\n**partial: %d of %d configs** (the run stopped before its grid was done).\n\n", len(rep.Results), rep.Total), 1)
+	}
 	return writeAtomic(fsys, path, func(w io.Writer) error {
-		_, err := io.WriteString(w, markdown(rep))
+		_, err := io.WriteString(w, md)
 		return err
 	})
 }

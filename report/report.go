@@ -11,6 +11,7 @@ import (
 type runReport struct {
 	RunID    int64
 	Results  []engine.Result
+	Total    int       // configs in the run's grid: more than Results in a partial run
 	Machine  *Machine  // nil: unknown (no Machine line)
 	Baseline *Baseline // nil without a baseline
 }
@@ -55,7 +56,7 @@ func (r *Recorder) Comparison() *Baseline {
 // report is what Save writes the reports from: the results of the run's grid.
 func (r *Recorder) report() runReport {
 	m := r.machine
-	return runReport{RunID: r.meta.RunID, Results: r.inGrid(), Machine: &m, Baseline: r.Comparison()}
+	return runReport{RunID: r.meta.RunID, Results: r.inGrid(), Total: r.meta.Plan.Grid.Size(), Machine: &m, Baseline: r.Comparison()}
 }
 
 // DescribeEntries lists compared configs for a message:

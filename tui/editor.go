@@ -14,6 +14,26 @@ import (
 // live: depths, repeats, seed and policy decide what a result means, so a
 // change there would be a different benchmark (start one from setup).
 
+// editorModel is the grid editor: a form of the three axes.
+type editorModel struct{ form *form }
+
+func newEditorModel(g engine.Grid) *editorModel { return &editorModel{form: newEditorForm(g)} }
+
+// Update edits the form; enter asks to apply, esc to cancel.
+func (e *editorModel) Update(msg tea.KeyMsg) action {
+	switch {
+	case key.Matches(msg, keys.Cancel):
+		return actCancel
+	case key.Matches(msg, keys.Apply):
+		return actApply
+	}
+	e.form.update(msg)
+	return actNone
+}
+
+// grid is the grid the form describes, or what is wrong with it.
+func (e *editorModel) grid() (engine.Grid, error) { return editorGrid(e.form) }
+
 func newEditorForm(g engine.Grid) *form {
 	return newForm(
 		newField("D", "D  dims", listHint, engine.FormatList(g.Dims), checkDims),
@@ -55,25 +75,6 @@ func editPreview(s *sweep, g engine.Grid) string {
 	return fmt.Sprintf("%d configs: %d done · %d to run · %d queued dropped", len(configs), done, toRun, dropped)
 }
 
-func (a *app) updateEditor(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, keys.Cancel):
-		a.editor = nil
-		a.setStatus("edit cancelled", false)
-		return nil
-	case key.Matches(msg, keys.Apply):
-		g, err := editorGrid(a.editor)
-		if err != nil {
-			a.setStatus("✗ "+err.Error(), true)
-			return nil
-		}
-		a.editor = nil
-		return a.applyGrid(g)
-	}
-	a.editor.update(msg)
-	return nil
-}
-
 // applyGrid hands the edited grid to the engine. A sweep that has ended
 // cannot take it, so a new runner continues the same run with every result
 // so far as Prior: they are reported as reused, not measured again.
@@ -101,15 +102,17 @@ func (a *app) applyGrid(g engine.Grid) tea.Cmd {
 	return a.startRunner(p, a.sw.resultList())
 }
 
-func (a *app) editorView(w int) string {
-	title := a.st.paneTitle.Render("Edit the grid") + a.st.subtle.Render("  (applies to the running sweep)")
+// View draws the editor in w cells, previewing what applying would do to
+// the sweep s.
+func (e *editorModel) View(st styles, s *sweep, w int) string {
+	title := st.paneTitle.Render("Edit the grid") + st.subtle.Render("  (applies to the running sweep)")
 	preview := ""
-	if g, err := editorGrid(a.editor); err == nil {
-		preview = a.st.value.Render(editPreview(a.sw, g))
-	} else if _, ferr := a.editor.firstError(); ferr == nil {
-		preview = a.st.errText.Render("✗ " + err.Error())
+	if g, err := e.grid(); err == nil {
+		preview = st.value.Render(editPreview(s, g))
+	} else if _, ferr := e.form.firstError(); ferr == nil {
+		preview = st.errText.Render("✗ " + err.Error())
 	}
-	note := a.st.subtle.Render("depths, repeats, seed and policy stay: results must stay comparable")
-	inner := lipgloss.JoinVertical(lipgloss.Left, title, a.editor.view(a.st, w-4), "", preview, note)
-	return a.st.pane.Width(max(0, w-2)).Render(fitBlock(inner, w-4, 1000))
+	note := st.subtle.Render("depths, repeats, seed and policy stay: results must stay comparable")
+	inner := lipgloss.JoinVertical(lipgloss.Left, title, e.form.view(st, w-4), "", preview, note)
+	return st.pane.Width(max(0, w-2)).Render(fitBlock(inner, w-4, 1000))
 }

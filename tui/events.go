@@ -139,13 +139,14 @@ func (a *app) onEvents(msg eventsMsg) tea.Cmd {
 			a.sw.setPlan(*msg.plan)
 		}
 		a.sw.apply(ev, now)
+		a.settle(ev)
 		if ev.Kind == engine.SweepFailed && ev.Err != nil {
 			a.setStatus("✗ sweep failed: "+ev.Err.Error(), true)
 		}
 	}
 	if len(msg.ratios) > 0 {
 		a.sw.version++
-		a.table.rowCache = nil // rows show the ratio
+		a.runv.table.rowCache = nil // rows show the ratio
 	}
 	if msg.note != "" {
 		a.setStatus(msg.note, strings.HasPrefix(msg.note, "warning: "))
@@ -209,7 +210,7 @@ func (a *app) startRun(p engine.Plan, outDir string, resumeID int64) tea.Cmd {
 	a.rec = rec
 	a.screen = screenRun
 	a.sw = newSweep(run.ID, run.Plan, run.Prior, a.now())
-	a.table.version = -1
+	a.runv.reset()
 	a.valid = false
 	if len(run.Notes) > 0 {
 		note := run.Notes[len(run.Notes)-1]

@@ -102,7 +102,7 @@ func TestKeyAnsweredUnderFlood(t *testing.T) {
 	m, started := testModel(t, Options{Plan: p, StartNow: true})
 	m = update(m, size(120, 40), startMsg{})
 	<-started
-	wants := []string{"Heatmap: RMSE", "Heatmap: robustness", "Heatmap: memory", "Heatmap: time/epoch"}
+	wants := []string{"Heatmap: RMSE", "Heatmap: robustness", "Heatmap: memory", "Heatmap: median time/epoch"}
 	keys := 0
 	for i, c := range cs {
 		before := m.View()
@@ -188,7 +188,7 @@ func floodOnce(b *testing.B) time.Duration {
 		}
 	}
 	var worst time.Duration
-	for _, want := range []string{"Heatmap: RMSE", "Heatmap: robustness", "Heatmap: memory", "Heatmap: time/epoch"} {
+	for _, want := range []string{"Heatmap: RMSE", "Heatmap: robustness", "Heatmap: memory", "Heatmap: median time/epoch"} {
 		time.Sleep(20 * time.Millisecond)
 		read()
 		screen.Reset()

@@ -16,6 +16,9 @@ type field struct {
 	input lineInput
 	check func(string) error
 	err   error
+	// choices make the field a choice among fixed values: ←/→ cycle
+	// through them, typing does nothing.
+	choices []string
 }
 
 // form is a column of fields with one focused; setup and the grid editor
@@ -29,6 +32,26 @@ func newField(name, label, hint, value string, check func(string) error) field {
 	f := field{name: name, label: label, hint: hint, input: newLineInput(value), check: check}
 	f.err = check(value)
 	return f
+}
+
+// newChoice is a field that takes one of choices, starting at value.
+func newChoice(name, label, value string, choices []string, check func(string) error) field {
+	f := newField(name, label, "←/→ choose", value, check)
+	f.choices = choices
+	return f
+}
+
+// cycle moves a choice field d steps through its choices.
+func (fl *field) cycle(d int) {
+	i := 0
+	for k, c := range fl.choices {
+		if c == strings.TrimSpace(fl.input.text()) {
+			i = k
+		}
+	}
+	i = (i + d + len(fl.choices)) % len(fl.choices)
+	fl.input.ti.SetValue(fl.choices[i])
+	fl.err = fl.check(fl.choices[i])
 }
 
 func newForm(fields ...field) *form {
@@ -64,6 +87,15 @@ func (f *form) update(msg tea.KeyMsg) {
 		return
 	}
 	fl := &f.fields[f.focus]
+	if fl.choices != nil {
+		switch {
+		case key.Matches(msg, keys.ChoiceNext):
+			fl.cycle(1)
+		case key.Matches(msg, keys.ChoicePrev):
+			fl.cycle(-1)
+		}
+		return
+	}
 	if fl.input.update(msg) {
 		fl.err = fl.check(strings.TrimSpace(fl.input.text()))
 	}
@@ -85,7 +117,14 @@ func (f *form) view(st styles, width int) string {
 		if i == f.focus {
 			marker, ls = "› ", st.fieldFocused
 		}
-		line := marker + ls.Render(padRight(fl.label, labelW)) + "  " + padRight(fl.input.view(st, inputW), inputW+1)
+		in := fl.input.view(st, inputW)
+		if fl.choices != nil {
+			in = fl.input.text()
+			if i == f.focus {
+				in = "‹ " + in + " ›"
+			}
+		}
+		line := marker + ls.Render(padRight(fl.label, labelW)) + "  " + padRight(in, inputW+1)
 		if fl.err != nil {
 			line += st.errText.Render("✗")
 		} else if rest := width - lipgloss.Width(line) - 3; rest >= lipgloss.Width(fl.hint) {

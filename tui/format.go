@@ -34,7 +34,8 @@ func padRight(s string, width int) string {
 	return s
 }
 
-// truncate cuts a one-line string to at most width cells.
+// truncate cuts a one-line string to at most width cells, ending it with
+// "…" so a cut never reads as a whole word or number.
 func truncate(s string, width int) string {
 	if width <= 0 {
 		return ""
@@ -42,7 +43,10 @@ func truncate(s string, width int) string {
 	if lipgloss.Width(s) <= width {
 		return s
 	}
-	return lipgloss.NewStyle().MaxWidth(width).Render(s)
+	if width == 1 {
+		return "…"
+	}
+	return lipgloss.NewStyle().MaxWidth(width-1).Render(s) + "…"
 }
 
 // fitBlock clips a multi-line block to w×h cells so a pane can never push

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -27,7 +28,7 @@ const (
 	metricRatio // only offered with a baseline
 )
 
-var metricNames = [...]string{"time/epoch", "RMSE", "robustness", "memory", "ratio vs baseline"}
+var metricNames = [...]string{"median time/epoch", "RMSE", "robustness", "memory", "ratio vs baseline"}
 
 func (m metric) String() string { return metricNames[m] }
 
@@ -45,7 +46,7 @@ func (m metric) next(haveBaseline bool) metric {
 func (m metric) value(r *engine.Result, s *sweep) (float64, bool) {
 	switch m {
 	case metricTime:
-		return r.TimeEpochMean, true
+		return r.TimeEpochMedian, true
 	case metricRMSE:
 		return r.RMSEMean, true
 	case metricRobustness:
@@ -60,6 +61,17 @@ func (m metric) value(r *engine.Result, s *sweep) (float64, bool) {
 		return e.Cmp.Ratio, true
 	}
 	return 0, false
+}
+
+// formatPrec is format with extra decimals for the scores.
+func (m metric) formatPrec(v float64, extra int) string {
+	switch m {
+	case metricRMSE:
+		return strconv.FormatFloat(v, 'f', 4+extra, 64)
+	case metricRobustness:
+		return strconv.FormatFloat(v, 'f', 3+extra, 64)
+	}
+	return m.format(v)
 }
 
 func (m metric) format(v float64) string {
@@ -145,20 +157,120 @@ type heatCell struct {
 	expected int // configs of the grid that fall in the cell
 }
 
-// heatmapTitle names what the heatmap shows, e.g. "time/epoch · D×K · mean over T".
+// heatmapTitle names what the heatmap shows, e.g. "median time/epoch · D×K
+// · avg over T".
 func heatmapTitle(m metric, a axes) string {
 	_, _, third := a.names()
-	avg := "mean"
+	avg := "avg"
 	if m == metricRatio {
 		avg = "geo-mean"
 	}
 	return fmt.Sprintf("%s · %s · %s over %s", m, a, avg, third)
 }
 
+// axisBins splits n axis values into nb runs of consecutive values (as
+// equal as can be): bin k holds values [start[k], start[k+1]).
+func axisBins(n, nb int) []int {
+	nb = max(1, min(n, nb))
+	start := make([]int, nb+1)
+	for k := range start {
+		start[k] = k * n / nb
+	}
+	return start
+}
+
+// binLabel names a bin by its values: "10" or "2–11".
+func binLabel(vals []int, start []int, k int) string {
+	lo, hi := vals[start[k]], vals[start[k+1]-1]
+	if lo == hi {
+		return fmt.Sprint(lo)
+	}
+	return fmt.Sprintf("%d–%d", lo, hi)
+}
+
+func binLabelsWidth(vals, start []int) int {
+	w := 0
+	for k := 0; k+1 < len(start); k++ {
+		w = max(w, lipgloss.Width(binLabel(vals, start, k)))
+	}
+	return w
+}
+
+// heatLayout is how the grid's axes are laid out in the pane: one line or
+// column per value when they fit, else runs of consecutive values ("bins",
+// labelled by their range) so that every value is in some cell and no
+// label is ever cut into another number.
+type heatLayout struct {
+	rowStart, colStart []int
+	labelW             int  // row label column, gap included
+	cellW, glyphs      int  // a cell's width and its glyph run
+	showVals           bool // cells print their value beside the glyphs
+	colPrefix          bool // column labels read "K=9"; else the corner names the axis
+	stagger            bool // column labels alternate over two header lines
+}
+
+func layoutHeat(rowName, colName string, rows, cols []int, valW, w, h int) heatLayout {
+	var l heatLayout
+	// Rows: a header line and at least one legend line around them.
+	l.rowStart, l.labelW = rowLayout(rowName, colName, rows, h-2)
+	avail := max(1, w-l.labelW)
+	full := axisBins(len(cols), len(cols))
+	prefixed := len(colName) + 1 + binLabelsWidth(cols, full)
+	bare := binLabelsWidth(cols, full)
+	l.colStart = full
+	switch {
+	case valW > 0 && len(cols)*(max(4+valW, prefixed)+1) <= avail:
+		l.cellW, l.glyphs, l.showVals, l.colPrefix = max(4+valW, prefixed)+1, 3, true, true
+	case len(cols)*(prefixed+1) <= avail:
+		l.cellW, l.colPrefix = prefixed+1, true
+		l.glyphs = min(4, prefixed)
+	case len(cols)*(bare+1) <= avail:
+		l.cellW = bare + 1
+		l.glyphs = min(4, bare)
+	default:
+		// Bins: as many as fit with their range labels on one line, or —
+		// when that gives more, and there is a line to spare — with the
+		// labels staggered over two lines, each over its own cell and
+		// free to run into its neighbour's, whose label is on the other.
+		nb1, cw1 := 0, 0
+		for nb := min(len(cols), avail/2); nb >= 1; nb-- {
+			st := axisBins(len(cols), nb)
+			if lw := binLabelsWidth(cols, st); nb*(lw+1) <= avail || nb == 1 {
+				nb1, cw1 = nb, lw+1
+				break
+			}
+		}
+		l.colStart, l.cellW = axisBins(len(cols), nb1), cw1
+		if h-3 >= 2 {
+			rs, rowW := rowLayout(rowName, colName, rows, h-3)
+			avail2 := max(1, w-rowW)
+			for nb := min(len(cols), avail2/3); nb > nb1; nb-- {
+				st := axisBins(len(cols), nb)
+				colW := binLabelsWidth(cols, st)
+				last := lipgloss.Width(binLabel(cols, st, nb-1))
+				if cw := max(3, (colW+3)/2); nb*cw <= avail2 && (nb-1)*cw+last <= avail2 {
+					l.rowStart, l.labelW, l.colStart, l.cellW, l.stagger = rs, rowW, st, cw, true
+					break
+				}
+			}
+		}
+		l.glyphs = min(4, l.cellW-1)
+	}
+	return l
+}
+
+// rowLayout bins the rows into at most n lines and measures their labels
+// (the corner may read "D\K"), gap included.
+func rowLayout(rowName, colName string, rows []int, n int) ([]int, int) {
+	start := axisBins(len(rows), max(1, n))
+	w := len(rowName) + 1 + binLabelsWidth(rows, start)
+	return start, max(w, len(rowName)+1+len(colName)) + 1
+}
+
 // renderHeatmap draws the rows × columns grid of the metric within w×h:
-// a label column, one cell per column value, and a legend. Cells without a
-// result are drawn as pending; cells with only part of the third axis done
-// are marked "~".
+// a label column, one cell per column value (or per run of values when
+// they do not fit), and a legend. Cells without a result are drawn as
+// pending; cells with only part of their configs done are marked "~".
 func renderHeatmap(s *sweep, m metric, a axes, st styles, w, h int) string {
 	if w < 8 || h < 3 {
 		return ""
@@ -169,108 +281,134 @@ func renderHeatmap(s *sweep, m metric, a axes, st styles, w, h int) string {
 	rowIdx := indexOf(rows)
 	colIdx := indexOf(cols)
 
-	cells := make([]heatCell, len(rows)*len(cols))
+	// Values per (row, column) value, before binning.
+	fine := make([]heatCell, len(rows)*len(cols))
 	for _, c := range s.order {
-		i, j := rowIdx[axisOf(c, rowName)], colIdx[axisOf(c, colName)]
-		cells[i*len(cols)+j].expected++
+		fine[rowIdx[axisOf(c, rowName)]*len(cols)+colIdx[axisOf(c, colName)]].expected++
 	}
 	for _, r := range s.gridResults() {
 		v, ok := m.value(r, s)
 		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
 			continue
 		}
-		cell := &cells[rowIdx[axisOf(r.Config, rowName)]*len(cols)+colIdx[axisOf(r.Config, colName)]]
+		cell := &fine[rowIdx[axisOf(r.Config, rowName)]*len(cols)+colIdx[axisOf(r.Config, colName)]]
 		cell.sum += m.accumulate(v)
 		cell.n++
 	}
+	// The values' width decides the layout; it is the same binned or not
+	// for the formats used, so measure it on the fine cells.
+	valW := 0
+	for _, c := range fine {
+		if len(cols)*8 > w {
+			break // no room for values beside the glyphs: no need to measure them
+		}
+		if c.n > 0 {
+			txt := m.format(m.combine(c.sum, c.n))
+			if c.n < c.expected {
+				txt = "~" + txt
+			}
+			valW = max(valW, lipgloss.Width(txt))
+		}
+	}
+	l := layoutHeat(rowName, colName, rows, cols, valW, w, h)
+	nr, nc := len(l.rowStart)-1, len(l.colStart)-1
+	rowBin := binOf(l.rowStart)
+	colBin := binOf(l.colStart)
+	cells := make([]heatCell, nr*nc)
+	for i := range rows {
+		for j := range cols {
+			f, c := fine[i*len(cols)+j], &cells[rowBin[i]*nc+colBin[j]]
+			c.sum, c.n, c.expected = c.sum+f.sum, c.n+f.n, c.expected+f.expected
+		}
+	}
 	lo, hi := math.Inf(1), math.Inf(-1)
 	vals := make([]float64, len(cells))
-	valW := 0
 	for k, c := range cells {
-		if c.n == 0 {
-			continue
-		}
-		v := m.combine(c.sum, c.n)
-		vals[k] = v
-		lo, hi = math.Min(lo, v), math.Max(hi, v)
-		txt := m.format(v)
-		if c.n < c.expected {
-			txt = "~" + txt
-		}
-		valW = max(valW, lipgloss.Width(txt))
-	}
-
-	labelW := 0
-	for _, v := range rows {
-		labelW = max(labelW, len(rowName)+1+len(fmt.Sprint(v)))
-	}
-	labelW++ // gap
-	colLabelW := 0
-	for _, v := range cols {
-		colLabelW = max(colLabelW, len(colName)+1+len(fmt.Sprint(v)))
-	}
-
-	// Widest layout that fits: glyphs and values, then glyphs alone.
-	avail := w - labelW
-	glyphs, showVals := 3, true
-	cellW := max(glyphs+1+valW, colLabelW) + 1
-	if valW == 0 || len(cols)*cellW > avail {
-		showVals = false
-		cellW = max(2, min(4, avail/max(1, len(cols))))
-		glyphs = cellW - 1
-		if colLabelW+1 <= avail/max(1, len(cols)) {
-			cellW = colLabelW + 1
-			glyphs = min(4, cellW-1)
+		if c.n > 0 {
+			vals[k] = m.combine(c.sum, c.n)
+			lo, hi = math.Min(lo, vals[k]), math.Max(hi, vals[k])
 		}
 	}
-	shownCols := min(len(cols), max(1, avail/cellW))
-	shownRows := min(len(rows), max(1, h-2)) // a header line and at least one legend line
 
 	var b strings.Builder
-	b.WriteString(strings.Repeat(" ", labelW))
-	for j := 0; j < shownCols; j++ {
-		b.WriteString(padRight(truncate(fmt.Sprintf("%s=%d", colName, cols[j]), cellW-1), cellW))
+	corner := ""
+	if !l.colPrefix {
+		corner = rowName + "\\" + colName
 	}
-	if shownCols < len(cols) {
-		b.WriteString(st.subtle.Render(fmt.Sprintf("+%d", len(cols)-shownCols)))
-	}
-	for i := 0; i < shownRows; i++ {
-		b.WriteByte('\n')
-		label := fmt.Sprintf("%s=%d", rowName, rows[i])
-		if i == shownRows-1 && shownRows < len(rows) {
-			label = fmt.Sprintf("+%d", len(rows)-shownRows+1)
-		}
-		b.WriteString(padRight(label, labelW))
-		if i == shownRows-1 && shownRows < len(rows) {
-			b.WriteString(st.subtle.Render("more rows"))
-			continue
-		}
-		for j := 0; j < shownCols; j++ {
-			k := i*len(cols) + j
-			c := cells[k]
-			var cell string
-			if c.n == 0 {
-				cell = st.pending.Render(strings.Repeat(string(pendingGlyph), glyphs))
-				if showVals {
-					cell += strings.Repeat(" ", 1+valW)
-				}
-			} else {
-				lvl := level(vals[k], lo, hi)
-				cell = st.heat[lvl].Render(strings.Repeat(string(heatGlyphs[lvl]), glyphs))
-				if showVals {
-					txt := m.format(vals[k])
-					if c.n < c.expected {
-						txt = "~" + txt
-					}
-					cell += " " + padRight(txt, valW)
-				}
+	b.WriteString(padRight(corner, l.labelW))
+	if l.stagger {
+		// Even bins' labels on the first line, odd ones' on the second,
+		// each starting over its own cell.
+		for line := 0; line < 2; line++ {
+			if line == 1 {
+				b.WriteString("\n" + strings.Repeat(" ", l.labelW))
 			}
-			b.WriteString(padRight(cell, cellW))
+			at := 0 // cells written on this line
+			for k := line; k < nc; k += 2 {
+				b.WriteString(strings.Repeat(" ", (k*l.cellW)-at))
+				label := binLabel(cols, l.colStart, k)
+				b.WriteString(label)
+				at = k*l.cellW + lipgloss.Width(label)
+			}
+		}
+	}
+	for k := 0; k < nc && !l.stagger; k++ {
+		label := binLabel(cols, l.colStart, k)
+		if l.colPrefix {
+			label = colName + "=" + label
+		}
+		b.WriteString(padRight(label, l.cellW))
+	}
+	for i := 0; i < nr; i++ {
+		b.WriteByte('\n')
+		b.WriteString(padRight(rowName+"="+binLabel(rows, l.rowStart, i), l.labelW))
+		for j := 0; j < nc; j++ {
+			k := i*nc + j
+			b.WriteString(padRight(heatCellView(cells[k], vals[k], lo, hi, m, l, valW, st), l.cellW))
 		}
 	}
 	b.WriteByte('\n')
-	b.WriteString(heatLegend(m, lo, hi, st, w, h-1-shownRows))
+	b.WriteString(heatLegend(m, lo, hi, st, w, h-1-btoi(l.stagger)-nr))
 	return b.String()
+}
+
+// heatCellView draws one cell: its glyph run (pending dots when empty), a
+// "~" when only part of its configs are done — the last glyph gives way
+// to it when the values are not shown — and the value when there is room.
+func heatCellView(c heatCell, v, lo, hi float64, m metric, l heatLayout, valW int, st styles) string {
+	if c.n == 0 {
+		cell := st.pending.Render(strings.Repeat(string(pendingGlyph), l.glyphs))
+		if l.showVals {
+			cell += strings.Repeat(" ", 1+valW)
+		}
+		return cell
+	}
+	lvl := level(v, lo, hi)
+	partial := c.n < c.expected
+	run := strings.Repeat(string(heatGlyphs[lvl]), l.glyphs)
+	if partial && !l.showVals {
+		run = strings.Repeat(string(heatGlyphs[lvl]), l.glyphs-1) + "~"
+	}
+	cell := st.heat[lvl].Render(run)
+	if l.showVals {
+		txt := m.format(v)
+		if partial {
+			txt = "~" + txt
+		}
+		cell += " " + padRight(txt, valW)
+	}
+	return cell
+}
+
+// binOf maps each value's index to its bin.
+func binOf(start []int) []int {
+	out := make([]int, start[len(start)-1])
+	for k := 0; k+1 < len(start); k++ {
+		for i := start[k]; i < start[k+1]; i++ {
+			out[i] = k
+		}
+	}
+	return out
 }
 
 // heatLegend says what each glyph means in at most maxLines lines of w
@@ -288,18 +426,19 @@ func heatLegend(m metric, lo, hi float64, st styles, w, maxLines int) string {
 		lines := wrapItems(append([]string{one}, tail...), "  ", w)
 		return strings.Join(lines[:min(len(lines), max(1, maxLines))], "\n")
 	}
-	items := make([]string, 0, n+len(tail))
-	for i := range heatGlyphs {
-		op := "<"
-		if i == n-1 {
-			op = "≤"
+	if bounds, ok := legendBounds(m, lo, hi); ok {
+		items := make([]string, 0, n+len(tail))
+		for i := range heatGlyphs {
+			op := "<"
+			if i == n-1 {
+				op = "≤"
+			}
+			items = append(items, "["+st.heat[i].Render(string(heatGlyphs[i]))+"]"+op+bounds[i])
 		}
-		bound := lo + (hi-lo)*float64(i+1)/float64(n)
-		items = append(items, "["+st.heat[i].Render(string(heatGlyphs[i]))+"]"+op+m.format(bound))
-	}
-	items = append(items, tail...)
-	if lines := wrapItems(items, "  ", w); len(lines) <= maxLines {
-		return strings.Join(lines, "\n")
+		items = append(items, tail...)
+		if lines := wrapItems(items, "  ", w); len(lines) <= maxLines {
+			return strings.Join(lines, "\n")
+		}
 	}
 	var ramp strings.Builder
 	for i, g := range heatGlyphs {
@@ -308,6 +447,28 @@ func heatLegend(m metric, lo, hi float64, st styles, w, maxLines int) string {
 	short := m.format(lo) + " [" + ramp.String() + "] " + m.format(hi)
 	lines := wrapItems(append([]string{short}, tail...), "  ", w)
 	return strings.Join(lines[:min(len(lines), max(1, maxLines))], "\n")
+}
+
+// legendBounds writes each level's upper bound with as many digits as it
+// takes for no two to read the same (scores get up to three more
+// decimals); false when they still would.
+func legendBounds(m metric, lo, hi float64) ([]string, bool) {
+	n := len(heatGlyphs)
+	for extra := 0; extra <= 3; extra++ {
+		out := make([]string, n)
+		seen := make(map[string]bool, n)
+		for i := range out {
+			out[i] = m.formatPrec(lo+(hi-lo)*float64(i+1)/float64(n), extra)
+			seen[out[i]] = true
+		}
+		if len(seen) == n {
+			return out, true
+		}
+		if m != metricRMSE && m != metricRobustness {
+			break // units formats have fixed precision
+		}
+	}
+	return nil, false
 }
 
 // wrapItems packs items into lines of at most w cells.

@@ -48,6 +48,9 @@ func (in *lineInput) update(msg tea.KeyMsg) bool {
 // then marked with "▏".
 func (in *lineInput) view(_ styles, width int) string {
 	in.ti.Width = max(1, width-1)
+	if !in.ti.Focused() && lipgloss.Width(in.ti.Value()) > width {
+		return truncate(in.ti.Value(), width) // the cut is marked, not hidden
+	}
 	if in.ti.Focused() && lipgloss.NewStyle().Reverse(true).Render("x") == "x" {
 		v := []rune(in.ti.Value())
 		pos := min(in.ti.Position(), len(v))

@@ -3,6 +3,7 @@ package tui
 import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 )
 
@@ -10,18 +11,36 @@ import (
 // choose which of them to show.
 type keyMap struct {
 	// Run view.
-	Run    key.Binding
-	Edit   key.Binding
-	Pause  key.Binding
-	Save   key.Binding
-	Metric key.Binding
-	Axes   key.Binding
-	Sort   key.Binding
-	Rev    key.Binding
-	Up     key.Binding
-	Down   key.Binding
-	Help   key.Binding
-	Quit   key.Binding
+	Run      key.Binding
+	Edit     key.Binding
+	Pause    key.Binding
+	Save     key.Binding
+	Metric   key.Binding
+	Axes     key.Binding
+	Sort     key.Binding
+	Rev      key.Binding
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Home     key.Binding
+	End      key.Binding
+	Help     key.Binding
+	Quit     key.Binding
+
+	// Workbench views (detail, history, compare, filter, command line).
+	Open    key.Binding
+	Back    key.Binding
+	History key.Binding
+	New     key.Binding
+	Filter  key.Binding
+	Command key.Binding
+	Mark    key.Binding
+	Compare key.Binding
+	Resume  key.Binding
+	Tab     key.Binding
+	PrevRow key.Binding
+	NextRow key.Binding
 
 	// Forms (setup and grid editor).
 	Next   key.Binding
@@ -31,24 +50,44 @@ type keyMap struct {
 	Cancel key.Binding
 	Exit   key.Binding
 
+	ChoicePrev key.Binding
+	ChoiceNext key.Binding
+
 	// Yes/no prompts.
 	Yes key.Binding
 	No  key.Binding
 }
 
 var keys = keyMap{
-	Run:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run/restart")),
-	Edit:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit grid")),
-	Pause:  key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
-	Save:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save")),
-	Metric: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "metric")),
-	Axes:   key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "axes")),
-	Sort:   key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort")),
-	Rev:    key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "reverse")),
-	Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "table up")),
-	Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "table down")),
-	Help:   key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-	Quit:   key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	Run:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "run/restart")),
+	Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit grid")),
+	Pause:    key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "pause")),
+	Save:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save")),
+	Metric:   key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "metric")),
+	Axes:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "axes")),
+	Sort:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort")),
+	Rev:      key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "reverse")),
+	Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "table up")),
+	Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "table down")),
+	PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "table page up")),
+	PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "table page down")),
+	Home:     key.NewBinding(key.WithKeys("home"), key.WithHelp("home", "first row")),
+	End:      key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "last row")),
+	Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+	Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+	Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+	Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	History: key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
+	New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new sweep")),
+	Filter:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+	Command: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "command line")),
+	Mark:    key.NewBinding(key.WithKeys(" ", "x"), key.WithHelp("space/x", "mark")),
+	Compare: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare marked")),
+	Resume:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "continue run")),
+	Tab:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab")),
+	PrevRow: key.NewBinding(key.WithKeys("left", "["), key.WithHelp("←", "previous config")),
+	NextRow: key.NewBinding(key.WithKeys("right", "]"), key.WithHelp("→", "next config")),
 
 	Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
 	Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
@@ -56,6 +95,9 @@ var keys = keyMap{
 	Apply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply to the running sweep")),
 	Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	Exit:   key.NewBinding(key.WithKeys("esc", "ctrl+c"), key.WithHelp("esc", "quit")),
+
+	ChoicePrev: key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "previous choice")),
+	ChoiceNext: key.NewBinding(key.WithKeys("right"), key.WithHelp("→", "next choice")),
 
 	Yes: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "yes")),
 	No:  key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n", "no")),
@@ -72,15 +114,28 @@ type helpKeys struct {
 func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
 func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
 
-func runHelp() helpKeys {
+// brief is b with a shorter description, for the one-line footer.
+func brief(b key.Binding, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
+}
+
+// runHelp is the run view's keys; while paused, p reads "resume".
+func runHelp(paused bool) helpKeys {
 	k := keys
+	pause := k.Pause
+	if paused {
+		pause = brief(k.Pause, "resume")
+	}
 	return helpKeys{
-		short: []key.Binding{k.Run, k.Edit, k.Pause, k.Save, k.Metric, k.Axes, k.Help, k.Quit},
-		drop:  []int{0, 5, 4, 3, 1},
+		short: []key.Binding{brief(k.Run, "rerun"), brief(k.Edit, "edit"), pause, k.Save,
+			k.Metric, k.Axes, k.Sort, k.Help, k.Quit},
+		drop: []int{5, 4, 6, 3, 1, 0},
 		full: [][]key.Binding{
-			{k.Run, k.Edit, k.Pause, k.Save},
+			{k.Run, k.Edit, pause, k.Save},
 			{k.Metric, k.Axes, k.Sort, k.Rev},
-			{k.Up, k.Down, k.Help, k.Quit},
+			{k.Up, k.Down, k.PageUp, k.PageDown},
+			{k.Home, k.End, k.Help, k.Quit},
+			workbenchHelp,
 		},
 	}
 }
@@ -90,7 +145,7 @@ func setupHelp() helpKeys {
 	return helpKeys{
 		short: []key.Binding{k.Start, k.Next, k.Prev, k.Help, k.Exit},
 		drop:  []int{2, 1, 3},
-		full:  [][]key.Binding{{k.Start, k.Next, k.Prev}, {k.Help, k.Exit}},
+		full:  [][]key.Binding{{k.Start, k.Next, k.Prev}, {k.ChoicePrev, k.ChoiceNext}, {k.Help, k.Exit}},
 	}
 }
 
@@ -110,6 +165,8 @@ func promptHelp() helpKeys {
 
 func newHelp(st styles) help.Model {
 	h := help.New()
+	// Two spaces instead of " • ": at 80 columns every run-view key fits.
+	h.ShortSeparator = "  "
 	h.Styles = help.Styles{
 		Ellipsis:       st.helpSep,
 		ShortKey:       st.helpKey,
@@ -164,4 +221,24 @@ func shortHelp(h help.Model, km helpKeys, width int) string {
 		}
 		gone[km.drop[n]] = true
 	}
+}
+
+// helpModel is the full key help, open over whatever view asked for it.
+type helpModel struct{ open bool }
+
+// Update closes the help on ? or esc; q still quits.
+func (h *helpModel) Update(msg tea.KeyMsg) action {
+	switch {
+	case key.Matches(msg, keys.Help, keys.Cancel):
+		h.open = false
+	case key.Matches(msg, keys.Quit):
+		return actQuit
+	}
+	return actNone
+}
+
+// View draws the help for km (the keys of the view below it), with the
+// notes when there is room for them.
+func (h helpModel) View(hm help.Model, km helpKeys, notes []string, st styles, w int) string {
+	return fullHelpView(hm, km, notes, st, w)
 }

@@ -3,13 +3,12 @@ package tui
 import (
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 	"runtime/debug"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/progress"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hcbench/hcbench/engine"
 	"github.com/hcbench/hcbench/report"
@@ -42,22 +41,22 @@ type app struct {
 
 	width, height int
 
+	// The sub-models: each owns its keys and its drawing; onKey only
+	// chooses which one gets a key and carries out the action it returns.
 	screen   screen
-	setup    *form
-	editor   *form
-	prompt   *prompt
-	showHelp bool
+	setup    *setupModel
+	editor   *editorModel // open over the run view while non-nil
+	prompt   *prompt      // a question that owns the keyboard while non-nil
+	helpView helpModel
+	runv     *runView
+	views    views     // detail, history, compare, filter, command line (workbench.go)
+	clip     io.Writer // where the clipboard's OSC 52 goes; nil: no copying
 
 	sw       *sweep
 	run      *activeRun   // the runner the screen follows
 	orphans  []*activeRun // runners replaced by a restart, still winding down
 	rec      *recorder
 	baseline []engine.Result
-
-	metric   metric
-	axes     axes
-	table    resultsTable
-	progress progress.Model
 
 	status    string
 	statusErr bool
@@ -68,17 +67,11 @@ type app struct {
 	saveErr     error
 	panicErr    error
 
-	view        string // last drawing, returned until something changes
-	valid       bool
-	stale       bool // engine data changed since the last drawing
-	lastSecond  int64
-	panePainted map[string]paneCache
-}
-
-// paneCache keeps a pane's drawing for as long as its inputs are the same.
-type paneCache struct {
-	key  string
-	view string
+	view       string // last drawing, returned until something changes
+	valid      bool
+	ticking    bool // a frame tick is on its way
+	stale      bool // engine data changed since the last drawing
+	lastSecond int64
 }
 
 // NewModel builds the root model: the setup view, or the run view at once
@@ -87,23 +80,21 @@ type paneCache struct {
 func NewModel(opt Options) Model {
 	st := newStyles()
 	a := &app{
-		opt:         opt,
-		ctx:         context.Background(),
-		now:         time.Now,
-		start:       newSweeper,
-		st:          st,
-		help:        newHelp(st),
-		width:       80,
-		height:      24,
-		baseline:    opt.Baseline,
-		table:       newResultsTable(st),
-		progress:    newProgressBar(),
-		panePainted: make(map[string]paneCache),
+		opt:      opt,
+		ctx:      context.Background(),
+		now:      time.Now,
+		start:    newSweeper,
+		st:       st,
+		help:     newHelp(st),
+		width:    80,
+		height:   24,
+		baseline: opt.Baseline,
+		runv:     newRunView(st),
 	}
 	if a.opt.OutDir == "" {
 		a.opt.OutDir = ".benchmarks"
 	}
-	a.setup = newSetupForm(opt.Plan, a.opt.OutDir)
+	a.setup = newSetupModel(opt.Plan, a.opt.OutDir, opt.BaselinePath, opt.WorkDir)
 	a.prompt = resumeOffer(a.opt)
 	return Model{a: a}
 }
@@ -112,7 +103,7 @@ func NewModel(opt Options) Model {
 // the sweep (through Update, so that a failure there is caught like any).
 func (m Model) Init() tea.Cmd {
 	a := m.a
-	cmds := []tea.Cmd{tick()}
+	var cmds []tea.Cmd
 	if a.prompt == nil && a.opt.StartNow {
 		cmds = append(cmds, func() tea.Msg { return startMsg{} })
 	}
@@ -152,9 +143,20 @@ func (m Model) Update(msg tea.Msg) (out tea.Model, cmd tea.Cmd) {
 	switch msg := msg.(type) {
 	case frameMsg:
 		a.onFrame()
-		return m, tick()
+		if a.stale || (a.sw != nil && a.sw.active()) {
+			return m, tick()
+		}
+		// Nothing moves on screen without an event or a key: stop ticking
+		// so an idle workbench costs no CPU.
+		a.ticking = false
+		return m, nil
 	case eventsMsg:
-		return m, a.onEvents(msg)
+		cmd := a.onEvents(msg)
+		if !a.ticking {
+			a.ticking = true
+			cmd = tea.Batch(cmd, tick())
+		}
+		return m, cmd
 	}
 	a.valid = false
 	switch msg := msg.(type) {
@@ -163,6 +165,8 @@ func (m Model) Update(msg tea.Msg) (out tea.Model, cmd tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		return m, a.onKey(msg)
+	case tea.MouseMsg:
+		return m, a.onMouse(msg)
 	case savedMsg:
 		return m, a.onSaved(msg)
 	case startMsg:
@@ -240,8 +244,30 @@ func resolveIn(work, dir string) string {
 
 func (a *app) haveBaseline() bool { return len(a.baseline) > 0 }
 
-// onKey handles a key press: prompts and forms first (they own the
-// keyboard while open), then the run view's bindings.
+// action is what a sub-model asks of the app after a key: the app owns
+// the run's life (start, stop, save), the sub-models only their own state.
+type action int
+
+const (
+	actNone  action = iota
+	actTyped        // a form changed: an old error in the status may be stale
+	actQuit
+	actHelp
+	actStart // setup: start a sweep of the form's plan
+	actRerun
+	actEdit
+	actApply  // editor: apply its grid
+	actCancel // editor: closed without applying
+	actPause
+	actSave
+	actClose  // a workbench view closes
+	actDetail // history: open the selected row's detail
+	actFilter // history: type a filter
+	actResume // history: continue the selected run
+)
+
+// onKey hands a key to the sub-model that owns the keyboard now: a prompt,
+// the help, the setup form, the grid editor, or the run view.
 func (a *app) onKey(msg tea.KeyMsg) tea.Cmd {
 	if msg.String() == "ctrl+c" {
 		return a.quit()
@@ -249,85 +275,97 @@ func (a *app) onKey(msg tea.KeyMsg) tea.Cmd {
 	// Keys typed faster than the terminal is read arrive as one message
 	// ("?am"); outside a text field each is a command of its own.
 	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && a.editor == nil &&
-		(a.screen == screenRun || a.prompt != nil || a.showHelp) {
+		(a.screen == screenRun || a.prompt != nil || a.helpView.open) {
 		var cmds []tea.Cmd
 		for _, r := range msg.Runes {
 			cmds = append(cmds, a.onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}))
 		}
 		return tea.Batch(cmds...)
 	}
-	if a.prompt != nil {
-		return a.updatePrompt(msg)
-	}
-	if a.showHelp {
-		switch {
-		case key.Matches(msg, keys.Help, keys.Cancel):
-			a.showHelp = false
-		case key.Matches(msg, keys.Quit):
-			return a.quit()
-		}
-		return nil
-	}
-	if a.screen == screenSetup {
-		return a.updateSetup(msg)
-	}
-	if a.editor != nil {
-		return a.updateEditor(msg)
-	}
 	switch {
-	case key.Matches(msg, keys.Quit):
-		return a.quit()
-	case key.Matches(msg, keys.Help):
-		a.showHelp = true
-	case key.Matches(msg, keys.Run):
-		return a.rerun()
-	case key.Matches(msg, keys.Edit):
-		a.editor = newEditorForm(a.sw.plan.Grid)
-	case key.Matches(msg, keys.Pause):
-		a.togglePause()
-	case key.Matches(msg, keys.Save):
-		if a.rec != nil {
-			a.setStatus("saving reports…", false)
-			return a.saveCmd(a.rec, false)
-		}
-	case key.Matches(msg, keys.Metric):
-		a.metric = a.metric.next(a.haveBaseline())
-	case key.Matches(msg, keys.Axes):
-		a.axes = a.axes.next()
-	case key.Matches(msg, keys.Sort):
-		a.table.cycleSort(a.haveBaseline())
-	case key.Matches(msg, keys.Rev):
-		a.table.reverse()
-	default:
-		var cmd tea.Cmd
-		a.table.t, cmd = a.table.t.Update(msg)
+	case a.prompt != nil:
+		return a.answerPrompt(msg)
+	case a.helpView.open:
+		return a.do(a.helpView.Update(msg))
+	case a.screen == screenSetup:
+		return a.do(a.setup.Update(msg))
+	case a.editor != nil:
+		return a.do(a.editor.Update(msg))
+	}
+	if cmd, ok := a.viewKey(msg); ok {
 		return cmd
 	}
-	return nil
+	return a.do(a.runv.Update(msg, a.haveBaseline()))
 }
 
-func (a *app) updateSetup(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, keys.Exit):
+// do carries out a sub-model's action.
+func (a *app) do(act action) tea.Cmd {
+	switch act {
+	case actTyped:
+		if a.statusErr {
+			a.setStatus("", false) // the form now shows what is wrong, if anything
+		}
+	case actQuit:
 		return a.quit()
-	case key.Matches(msg, keys.Help):
-		a.showHelp = true
-		return nil
-	case key.Matches(msg, keys.Start):
-		p, out, err := setupPlan(a.setup, a.opt.Plan)
+	case actHelp:
+		a.helpView.open = true
+	case actStart:
+		p, out, err := a.setup.plan()
 		if err != nil {
 			a.setStatus("✗ "+err.Error(), true)
 			return nil
 		}
+		if path := a.setup.baseline(); path != a.opt.BaselinePath || (path != "" && !a.haveBaseline()) {
+			base, err := loadBaseline(a.resolve(path))
+			if err != nil {
+				a.setStatus("✗ baseline: "+err.Error(), true)
+				return nil
+			}
+			a.baseline, a.opt.BaselinePath = base, path
+		}
 		a.opt.OutDir = out
 		a.setStatus("", false)
 		return a.startFromPlan(p, out)
-	}
-	a.setup.update(msg)
-	if a.statusErr {
-		a.setStatus("", false) // the form now shows what is wrong, if anything
+	case actRerun:
+		return a.rerun()
+	case actEdit:
+		a.editor = newEditorModel(a.sw.plan.Grid)
+	case actApply:
+		g, err := a.editor.grid()
+		if err != nil {
+			a.setStatus("✗ "+err.Error(), true)
+			return nil
+		}
+		a.editor = nil
+		return a.applyGrid(g)
+	case actCancel:
+		a.editor = nil
+		a.setStatus("edit cancelled", false)
+	case actPause:
+		a.togglePause()
+	case actSave:
+		if a.rec != nil {
+			a.setStatus("saving reports…", false)
+			return a.saveCmd(a.rec, false)
+		}
 	}
 	return nil
+}
+
+// Status texts that say a request is on its way, cleared when the engine
+// confirms it.
+const (
+	statusPausing  = "pausing after the current epoch…"
+	statusResuming = "resuming…"
+)
+
+// settle clears a status the event ev has made stale.
+func (a *app) settle(ev engine.Event) {
+	switch {
+	case ev.Kind == engine.Paused && a.status == statusPausing,
+		ev.Kind == engine.Resumed && a.status == statusResuming:
+		a.setStatus("", false)
+	}
 }
 
 func (a *app) togglePause() {
@@ -339,10 +377,10 @@ func (a *app) togglePause() {
 	// status says the request is on its way.
 	if a.run.r.IsPaused() {
 		a.run.r.Resume()
-		a.setStatus("resuming…", false)
+		a.setStatus(statusResuming, false)
 	} else {
 		a.run.r.Pause()
-		a.setStatus("pausing after the current epoch…", false)
+		a.setStatus(statusPausing, false)
 	}
 }
 
@@ -356,7 +394,8 @@ func (a *app) rerun() tea.Cmd {
 		return a.restart()
 	}
 	a.prompt = &prompt{
-		text:  fmt.Sprintf("Restart the sweep from scratch as a new run? Run %d keeps its %d results on disk.", a.sw.runID, len(a.sw.results)),
+		// No count here: the sweep goes on while the question is open.
+		text:  fmt.Sprintf("Restart the sweep from scratch as a new run? Run %d keeps every result finished so far on disk.", a.sw.runID),
 		onYes: func(a *app) tea.Cmd { return a.restart() },
 		onNo:  func(a *app) tea.Cmd { a.setStatus("restart cancelled", false); return nil },
 	}
@@ -366,6 +405,7 @@ func (a *app) rerun() tea.Cmd {
 // restart retires the current runner (it winds down on its own; its
 // recorder is saved when it has) and starts a new run of the same plan.
 func (a *app) restart() tea.Cmd {
+	a.setStatus("", false) // "reports saved" was about the run before
 	var cmds []tea.Cmd
 	if a.run != nil {
 		a.run.r.Cancel()
@@ -387,7 +427,7 @@ func (a *app) quit() tea.Cmd {
 		return tea.Quit
 	}
 	a.quitting = true
-	a.editor, a.prompt, a.showHelp = nil, nil, false
+	a.editor, a.prompt, a.helpView.open = nil, nil, false
 	if a.sw != nil && a.sw.active() {
 		a.interrupted = true
 	}
@@ -446,6 +486,18 @@ func safeCmd(f func() tea.Msg) tea.Cmd {
 		}()
 		return f()
 	}
+}
+
+// loadBaseline reads the baseline file typed in the form ("" for none).
+func loadBaseline(path string) ([]engine.Result, error) {
+	if path == "" {
+		return nil, nil
+	}
+	base, err := report.LoadBaselineFile(path) // a FIFO would block the screen
+	if err == nil && len(base) == 0 {
+		err = fmt.Errorf("%s holds no results", path)
+	}
+	return base, err
 }
 
 // ratioFor compares one result with the baseline (ratio of medians with CI

@@ -15,7 +15,7 @@ import (
 var sizes = []struct {
 	name string
 	w, h int
-}{{"120x40", 120, 40}, {"50x15", 50, 15}}
+}{{"120x40", 120, 40}, {"80x24", 80, 24}, {"50x15", 50, 15}}
 
 func size(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
 
@@ -74,7 +74,7 @@ func TestSetupValidatesInline(t *testing.T) {
 	}
 	m = update(m, keyMsg("ctrl+u"), keyMsg("3..1"))
 	v = m.View()
-	if !strings.Contains(v, `✗ K: "3..1": range end 1 is below its start 3`) {
+	if !strings.Contains(v, `✗ K: range end 1 is below its start 3`) {
 		t.Errorf("no ParseList error for 3..1:\n%s", v)
 	}
 	m = update(m, keyMsg("enter"))
@@ -104,13 +104,22 @@ func TestSetupRepeatsSeedPolicyChecked(t *testing.T) {
 		m = update(m, keyMsg("tab")) // to repeats
 	}
 	m = update(m, keyMsg("ctrl+u"), keyMsg("0"))
-	if v := m.View(); !strings.Contains(v, "repeats=0 is out of range") {
+	if v := m.View(); !strings.Contains(v, "out of range: repeats must be in 1..65536") {
 		t.Errorf("repeats=0 accepted:\n%s", v)
 	}
 	m = update(m, keyMsg("ctrl+u"), keyMsg("2"), keyMsg("tab"), keyMsg("tab"), keyMsg("tab")) // to policy
-	m = update(m, keyMsg("ctrl+u"), keyMsg("best"))
-	if v := m.View(); !strings.Contains(v, `policy "best" is unknown`) {
-		t.Errorf("policy best accepted:\n%s", v)
+	// Policy is a choice: typing does nothing, → and ← cycle.
+	m = update(m, keyMsg("best"))
+	if got := m.a.setup.form.value("policy"); got != engine.PolicyMean {
+		t.Errorf("typing changed the policy to %q", got)
+	}
+	m = update(m, tea.KeyMsg{Type: tea.KeyRight})
+	if v := m.View(); !strings.Contains(v, "‹ median ›") {
+		t.Errorf("→ should choose median:\n%s", v)
+	}
+	m = update(m, tea.KeyMsg{Type: tea.KeyLeft}, tea.KeyMsg{Type: tea.KeyLeft})
+	if got := m.a.setup.form.value("policy"); got != engine.PolicyMinRisk {
+		t.Errorf("← ← from median: policy %q, want minrisk", got)
 	}
 }
 
@@ -141,7 +150,7 @@ func TestRunViewEveryPaneAt120x40(t *testing.T) {
 	p := engine.DefaultPlan()
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
 	v := m.View()
-	for _, want := range []string{"Progress", "Epoch time", "Heatmap: time/epoch · D×K · mean over T", "Results (12)", "Summary",
+	for _, want := range []string{"Progress", "Median time/epoch vs config #", "Heatmap: median time/epoch · D×K · avg over T", "Results (12)", "Summary",
 		"- Fastest config :", "- Slowest config :", "- Scaling fit    :", "time/epoch", "RMSE", "q quit"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("lacks %q:\n%s", want, v)
@@ -167,7 +176,7 @@ func TestReflowsAtAnySize(t *testing.T) {
 func TestMetricCycles(t *testing.T) {
 	p := engine.DefaultPlan()
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
-	want := []string{"RMSE", "robustness", "memory", "time/epoch"}
+	want := []string{"RMSE", "robustness", "memory", "median time/epoch"}
 	for _, w := range want {
 		m = update(m, keyMsg("m"))
 		if v := m.View(); !strings.Contains(v, "Heatmap: "+w+" ·") {
@@ -191,16 +200,16 @@ func TestAxesCycle(t *testing.T) {
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
 	m = update(m, keyMsg("a"))
 	v := m.View()
-	if !strings.Contains(v, "D×T · mean over K") || !strings.Contains(v, "T=48") || !strings.Contains(v, "T=96") {
+	if !strings.Contains(v, "D×T · avg over K") || !strings.Contains(v, "T=48") || !strings.Contains(v, "T=96") {
 		t.Errorf("a: want D×T:\n%s", v)
 	}
 	m = update(m, keyMsg("a"))
 	v = m.View()
-	if !strings.Contains(v, "K×T · mean over D") || !regexp.MustCompile(`K=9\s`).MatchString(v) {
+	if !strings.Contains(v, "K×T · avg over D") || !regexp.MustCompile(`K=9\s`).MatchString(v) {
 		t.Errorf("a a: want K×T:\n%s", v)
 	}
 	m = update(m, keyMsg("a"))
-	if !strings.Contains(m.View(), "D×K · mean over T") {
+	if !strings.Contains(m.View(), "D×K · avg over T") {
 		t.Error("a cycles back to D×K")
 	}
 }
@@ -247,18 +256,18 @@ func TestPauseKey(t *testing.T) {
 func TestTableSorts(t *testing.T) {
 	p := engine.DefaultPlan()
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
-	m = update(m, keyMsg("o"))
+	m = update(m, keyMsg("o"), keyMsg("o")) // # → config → median time
 	v := m.View()
-	if !strings.Contains(v, "sorted by time/epoch, ascending") {
+	if !strings.Contains(v, "sorted by median time/epoch, ascending") {
 		t.Fatalf("o: not sorted by time:\n%s", v)
 	}
-	rows := m.a.table.t.Rows()
+	rows := m.a.runv.table.t.Rows()
 	if rows[0][1] != "D=3 K=3 T=48" || rows[len(rows)-1][1] != "D=6 K=9 T=96" {
 		t.Errorf("time order: first %v last %v", rows[0], rows[len(rows)-1])
 	}
 	m = update(m, keyMsg("O"))
 	v = m.View() // rows are rebuilt when drawn
-	rows = m.a.table.t.Rows()
+	rows = m.a.runv.table.t.Rows()
 	if rows[0][1] != "D=6 K=9 T=96" {
 		t.Errorf("reversed: first %v", rows[0])
 	}
@@ -355,7 +364,7 @@ func TestFastKeysSplit(t *testing.T) {
 		t.Errorf("'am' in one message was not a then m:\n%s", v)
 	}
 	m = update(m, keyMsg("??"))
-	if m.a.showHelp {
+	if m.a.helpView.open {
 		t.Error("'??' should open and close the help")
 	}
 }

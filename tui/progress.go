@@ -19,26 +19,26 @@ func newProgressBar() progress.Model {
 
 // stateText is the sweep's state in a word or two, with a glyph so it
 // reads without colour.
-func (a *app) stateText() string {
-	s := a.sw
+func (v *runView) stateText() string {
+	s := v.sw
 	switch {
-	case a.quitting:
-		return a.st.paused.Render("■ stopping, saving…")
+	case v.quitting:
+		return v.st.paused.Render("■ stopping, saving…")
 	case s.phase == phaseFinished:
-		return a.st.good.Render("✓ finished")
+		return v.st.good.Render("✓ finished")
 	case s.phase == phaseCancelled:
-		return a.st.warn.Render("■ stopped")
+		return v.st.warn.Render("■ stopped")
 	case s.phase == phaseFailed:
-		return a.st.errText.Render("✗ failed")
+		return v.st.errText.Render("✗ failed")
 	case s.paused:
-		return a.st.paused.Render("⏸ paused")
+		return v.st.paused.Render("⏸ paused")
 	}
-	return a.st.running.Render("▶ running")
+	return v.st.running.Render("▶ running")
 }
 
 // runningText names the config and depth being measured now.
-func (a *app) runningText() string {
-	s := a.sw
+func (v *runView) runningText() string {
+	s := v.sw
 	if s.running == nil || !s.active() {
 		return ""
 	}
@@ -52,10 +52,13 @@ func (a *app) runningText() string {
 	return t
 }
 
-func (a *app) timesText(now time.Time) string {
-	s := a.sw
+func (v *runView) timesText(now time.Time) string {
+	s := v.sw
 	t := "elapsed " + report.FormatDuration(s.elapsedAt(now))
-	if s.active() {
+	switch {
+	case s.active() && s.paused:
+		t += " · ETA on hold while paused"
+	case s.active():
 		eta, measured := s.eta()
 		if measured {
 			t += " · ETA " + report.FormatDuration(eta)
@@ -81,38 +84,38 @@ func (s *sweep) completed() float64 {
 
 // progressView is the progress pane's content: the bar with done/total and
 // percent, then times, state and what is running.
-func (a *app) progressView(w int) string {
-	s := a.sw
+func (v *runView) progressView(w int) string {
+	s := v.sw
 	count := fmt.Sprintf(" %d/%d", s.done, s.total)
 	frac := s.completed()
 	pct := fmt.Sprintf(" %3.0f%%", 100*frac)
-	bar := a.progress
+	bar := v.progress
 	bar.Width = max(4, w-len(count)-len(pct))
-	line1 := bar.ViewAs(frac) + a.st.value.Render(count) + a.st.subtle.Render(pct)
+	line1 := bar.ViewAs(frac) + v.st.value.Render(count) + v.st.subtle.Render(pct)
 
-	parts := []string{a.stateText(), a.timesText(a.now())}
-	if r := a.runningText(); r != "" {
+	parts := []string{v.stateText(), v.timesText(v.now)}
+	if r := v.runningText(); r != "" {
 		parts = append(parts, r)
 	}
-	line2 := strings.Join(parts, a.st.subtle.Render(" · "))
+	line2 := strings.Join(parts, v.st.subtle.Render(" · "))
 	if s.err != nil {
-		line2 += "  " + a.st.errText.Render(s.err.Error())
+		line2 += "  " + v.st.errText.Render(s.err.Error())
 	}
 	return line1 + "\n" + truncate(line2, w)
 }
 
 // compactProgressView fits the same facts on three short lines.
-func (a *app) compactProgressView(w int) string {
-	s := a.sw
+func (v *runView) compactProgressView(w int) string {
+	s := v.sw
 	frac := s.completed()
 	count := fmt.Sprintf(" %d/%d", s.done, s.total)
-	bar := a.progress
+	bar := v.progress
 	bar.Width = max(4, w-len(count))
 	lines := []string{
-		bar.ViewAs(frac) + a.st.value.Render(count),
-		truncate(a.stateText()+a.st.subtle.Render(" · ")+a.timesText(a.now()), w),
+		bar.ViewAs(frac) + v.st.value.Render(count),
+		truncate(v.stateText()+v.st.subtle.Render(" · ")+v.timesText(v.now), w),
 	}
-	if r := a.runningText(); r != "" {
+	if r := v.runningText(); r != "" {
 		lines = append(lines, truncate(r, w))
 	}
 	return strings.Join(lines, "\n")

@@ -17,25 +17,50 @@ type prompt struct {
 	onNo  func(*app) tea.Cmd
 }
 
-func (a *app) updatePrompt(msg tea.KeyMsg) tea.Cmd {
-	p := a.prompt
+// answer is what a key means to an open prompt.
+type answer int
+
+const (
+	answerNone answer = iota
+	answerYes
+	answerNo
+	answerQuit
+)
+
+// Update reads a key as an answer; the app acts on it.
+func (p *prompt) Update(msg tea.KeyMsg) answer {
 	switch {
 	case key.Matches(msg, keys.Yes):
+		return answerYes
+	case key.Matches(msg, keys.No):
+		return answerNo
+	case key.Matches(msg, keys.Quit) && msg.String() == "q":
+		return answerQuit
+	}
+	return answerNone
+}
+
+// View centres the question in w×h.
+func (p *prompt) View(st styles, w, h int) string {
+	box := st.prompt.Width(min(max(20, w-6), 72)).Render(p.text)
+	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
+}
+
+// answerPrompt closes the prompt on an answer and runs what it means.
+func (a *app) answerPrompt(msg tea.KeyMsg) tea.Cmd {
+	p := a.prompt
+	switch p.Update(msg) {
+	case answerYes:
 		a.prompt = nil
 		return p.onYes(a)
-	case key.Matches(msg, keys.No):
+	case answerNo:
 		a.prompt = nil
 		return p.onNo(a)
-	case key.Matches(msg, keys.Quit) && msg.String() == "q":
+	case answerQuit:
 		a.prompt = nil
 		return a.quit()
 	}
 	return nil
-}
-
-func (a *app) promptView(w, h int) string {
-	box := a.st.prompt.Width(min(max(20, w-6), 72)).Render(a.prompt.text)
-	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
 }
 
 // resumeOffer looks in the output directory for the latest unfinished run,

@@ -1,11 +1,13 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
-	"strings"
+	"time"
 
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine"
 	"github.com/hcbench/hcbench/report"
@@ -13,71 +15,29 @@ import (
 
 const listHint = "LIST: 3,6 · 3..12 · 3..12:3"
 
-// Each check parses like the CLI (engine.ParseList) and then lets the
-// engine's own validation judge the value, so the messages are the CLI's.
-// Values the field does not own are filled in with the defaults, which
-// always pass.
+// Each check is the CLI's own parser (engine's field parsers), so a value
+// is judged and explained the same way in the form as on the command line.
 
-func checkAxis(set func(*engine.Grid, []int)) func(string) error {
-	return func(s string) error {
-		vs, err := engine.ParseList(s)
-		if err != nil {
-			return err
-		}
-		g := engine.Grid{Dims: []int{1}, Branches: []int{2}, SeqLens: []int{1}}
-		set(&g, vs)
-		return g.Validate()
-	}
+func checkAxis(axis string) func(string) error {
+	return func(s string) error { _, err := engine.ParseAxis(axis, s); return err }
 }
 
 var (
-	checkDims     = checkAxis(func(g *engine.Grid, v []int) { g.Dims = v })
-	checkBranches = checkAxis(func(g *engine.Grid, v []int) { g.Branches = v })
-	checkSeqLens  = checkAxis(func(g *engine.Grid, v []int) { g.SeqLens = v })
+	checkDims     = checkAxis("D")
+	checkBranches = checkAxis("K")
+	checkSeqLens  = checkAxis("T")
+	checkDepths   = checkAxis("depths")
 )
 
-func checkDepths(s string) error {
-	vs, err := engine.ParseList(s)
-	if err != nil {
-		return err
-	}
-	p := engine.DefaultPlan()
-	p.Depths = vs
-	return p.Validate()
-}
+func checkRepeats(s string) error { _, err := engine.ParseRepeats(s); return err }
 
-func checkRepeats(s string) error {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return fmt.Errorf("%q is not an integer: repeats must be in 1..%d", s, engine.MaxRepeats)
-	}
-	p := engine.DefaultPlan()
-	p.Repeats = n
-	return p.Validate()
-}
+func checkSeed(s string) error { _, err := engine.ParseSeed(s); return err }
 
-func checkSeed(s string) error {
-	if _, err := strconv.ParseUint(s, 10, 64); err != nil {
-		return fmt.Errorf("%q is not a seed: give an integer in 0..18446744073709551615", s)
-	}
-	return nil
-}
+func checkPolicy(s string) error { _, err := engine.ParsePolicy(s); return err }
 
-func checkPolicy(s string) error {
-	p := engine.DefaultPlan()
-	p.Policy = s
-	return p.Validate()
-}
-
-func checkOutDir(s string) error {
-	if s == "" {
-		return errors.New("give a directory for the reports")
-	}
-	return nil
-}
-
-// newSetupForm prefills every field from the plan the flags gave.
-func newSetupForm(p engine.Plan, outDir string) *form {
+// newSetupForm prefills every field from the plan the flags gave; paths
+// typed relative are checked in work.
+func newSetupForm(p engine.Plan, outDir, baseline, work string) *form {
 	return newForm(
 		newField("D", "D  dims", listHint, engine.FormatList(p.Grid.Dims), checkDims),
 		newField("K", "K  branches", listHint+" (≥ 2)", engine.FormatList(p.Grid.Branches), checkBranches),
@@ -85,13 +45,16 @@ func newSetupForm(p engine.Plan, outDir string) *form {
 		newField("depths", "depths", listHint, engine.FormatList(p.Depths), checkDepths),
 		newField("repeats", "repeats", "repeat r uses seed+r", strconv.Itoa(p.Repeats), checkRepeats),
 		newField("seed", "seed", "integer", strconv.FormatUint(p.Seed, 10), checkSeed),
-		newField("out", "output dir", "reports go here", outDir, checkOutDir),
-		newField("policy", "policy", strings.Join(engine.Policies, " | "), p.Policy, checkPolicy),
+		newField("min-time", "min-time", "per depth, e.g. 10ms, 1.5s", p.Timing.MinTime.String(), checkMinTime),
+		newChoice("policy", "policy", p.Policy, engine.Policies, checkPolicy),
+		newField("out", "output dir", "reports go here (~ is home)", outDir, checkOutDirIn(work)),
+		newField("baseline", "baseline", "optional: earlier run's JSONL", baseline, checkBaselineIn(work)),
 	)
 }
 
 // setupPlan builds the plan from the form over base (which keeps what the
-// form has no field for, e.g. timing). The error names the field.
+// form has no field for). The output directory comes back with "~"
+// expanded. The error names the field.
 func setupPlan(f *form, base engine.Plan) (engine.Plan, string, error) {
 	if name, err := f.firstError(); err != nil {
 		return base, "", fmt.Errorf("%s: %w", name, err)
@@ -103,8 +66,9 @@ func setupPlan(f *form, base engine.Plan) (engine.Plan, string, error) {
 	p.Depths, _ = engine.ParseList(f.value("depths"))
 	p.Repeats, _ = strconv.Atoi(f.value("repeats"))
 	p.Seed, _ = strconv.ParseUint(f.value("seed"), 10, 64)
+	p.Timing.MinTime, _ = time.ParseDuration(f.value("min-time"))
 	p.Policy = f.value("policy")
-	return p, f.value("out"), p.Validate()
+	return p, expandHome(f.value("out")), p.Validate()
 }
 
 // planLine is the live count under a form: configs and the lower bound on
@@ -129,18 +93,60 @@ func planLine(f *form, base engine.Plan, st styles, width int) string {
 	return line
 }
 
-// setupView is the screen before the sweep starts.
-func (a *app) setupView() string {
-	w := a.width
-	title := a.st.title.Render("hcbench") + a.st.subtle.Render(" · set up a sweep")
-	body := a.setup.view(a.st, w-4)
-	count := planLine(a.setup, a.opt.Plan, a.st, w-4)
-	inner := lipgloss.JoinVertical(lipgloss.Left, body, "", count)
-	pane := a.st.pane.Width(max(0, w-2)).Render(inner)
-	parts := []string{title, pane}
-	if a.status != "" {
-		parts = append(parts, a.statusView())
+// setupModel is the screen before a sweep: the form, prefilled from the
+// flags, over the plan that keeps what the form has no field for.
+type setupModel struct {
+	form *form
+	base engine.Plan
+}
+
+func newSetupModel(p engine.Plan, outDir, baseline, work string) *setupModel {
+	return &setupModel{form: newSetupForm(p, outDir, baseline, work), base: p}
+}
+
+// baseline is the baseline file typed, "~" expanded; "" for none.
+func (m *setupModel) baseline() string { return expandHome(m.form.value("baseline")) }
+
+// Update edits the form; enter asks to start, esc to quit, ? for help.
+func (m *setupModel) Update(msg tea.KeyMsg) action {
+	switch {
+	case key.Matches(msg, keys.Exit):
+		return actQuit
+	case key.Matches(msg, keys.Help):
+		return actHelp
+	case key.Matches(msg, keys.Start):
+		return actStart
 	}
-	parts = append(parts, a.helpLine(setupHelp()))
+	m.form.update(msg)
+	return actTyped
+}
+
+// plan is the plan and output directory the form describes, or what is
+// wrong with them.
+func (m *setupModel) plan() (engine.Plan, string, error) { return setupPlan(m.form, m.base) }
+
+// View draws the setup screen in w×h, with the status line and the key
+// help below the form. A short terminal loses the form's border and blank
+// line before any field.
+func (m *setupModel) View(st styles, status string, hm help.Model, w, h int) string {
+	title := st.title.Render("hcbench") + st.subtle.Render(" · set up a sweep")
+	body := m.form.view(st, w-4)
+	count := planLine(m.form, m.base, st, w-4)
+	pane := st.pane.Width(max(0, w-2)).Render(lipgloss.JoinVertical(lipgloss.Left, body, "", count))
+	if need := lipgloss.Height(pane) + 2 + btoi(status != ""); need > h {
+		pane = lipgloss.JoinVertical(lipgloss.Left, m.form.view(st, w), planLine(m.form, m.base, st, w))
+	}
+	parts := []string{title, pane}
+	if status != "" {
+		parts = append(parts, status)
+	}
+	parts = append(parts, shortHelp(hm, setupHelp(), w))
 	return lipgloss.JoinVertical(lipgloss.Left, parts...)
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

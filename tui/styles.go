@@ -1,6 +1,10 @@
 package tui
 
-import "github.com/charmbracelet/lipgloss"
+import (
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+)
 
 // styles is the one style sheet of the TUI. Every colour is adaptive so the
 // screen reads on dark and light terminals; lipgloss drops colours under
@@ -65,6 +69,14 @@ var heatRamp = [len(heatGlyphs)]lipgloss.AdaptiveColor{
 	ac("#D1495B", "#F4845F"),
 }
 
+// markRow puts "›" in the selected row's leading padding cell.
+func markRow(row string) string {
+	if rest, ok := strings.CutPrefix(row, " "); ok {
+		return "›" + rest
+	}
+	return row
+}
+
 func newStyles() styles {
 	s := styles{
 		title:     lipgloss.NewStyle().Bold(true).Foreground(colAccent),
@@ -87,9 +99,11 @@ func newStyles() styles {
 		chartAxis:  lipgloss.NewStyle().Foreground(colBorder),
 		chartLabel: lipgloss.NewStyle().Foreground(colSubtle),
 
-		tableHeader:   lipgloss.NewStyle().Bold(true).Foreground(colAccent).Padding(0, 1),
-		tableCell:     lipgloss.NewStyle().Padding(0, 1),
-		tableSelected: lipgloss.NewStyle().Bold(true).Foreground(colAccent),
+		tableHeader: lipgloss.NewStyle().Bold(true).Foreground(colAccent).Padding(0, 1),
+		tableCell:   lipgloss.NewStyle().Padding(0, 1),
+		// The marker shows the selected row without colour too (NO_COLOR,
+		// monochrome terminals), where bold and colour are dropped.
+		tableSelected: lipgloss.NewStyle().Bold(true).Foreground(colAccent).Transform(markRow),
 
 		fieldLabel:   lipgloss.NewStyle().Foreground(colSubtle),
 		fieldFocused: lipgloss.NewStyle().Bold(true).Foreground(colAccent),

@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 
 	"github.com/hcbench/hcbench/engine"
@@ -23,37 +22,93 @@ func noiseOf(r *engine.Result) (bool, string) {
 // summaryLines are the summary pane's lines: the quick summary the reports
 // print (fastest, slowest, scaling fit), the baseline verdict when there is
 // a baseline, and a warning about noisy configs.
-func (a *app) summaryLines() []string {
+func (v *runView) summaryLines() []string {
 	// The fit runs over every result: once per change, not once per frame.
-	key := fmt.Sprint(a.sw.version)
-	v := a.cached("summary", key, func() string { return strings.Join(a.buildSummary(), "\n") })
-	return strings.Split(v, "\n")
+	key := fmt.Sprint(v.shown, "/", v.baseline)
+	d := v.cached("summary", key, func() string { return strings.Join(v.buildSummary(), "\n") })
+	return strings.Split(d, "\n")
 }
 
-func (a *app) buildSummary() []string {
-	s := a.sw
-	res := s.resultList()
-	if len(res) == 0 {
-		return []string{a.st.subtle.Render("no results yet")}
+func (v *runView) buildSummary() []string {
+	s := v.sw
+	// Results an edit dropped from the grid are out of the run's picture:
+	// the summary, like the table, heatmap and chart, shows the grid's.
+	grid := s.gridResults()
+	if len(grid) == 0 {
+		return []string{v.st.subtle.Render("no results yet")}
 	}
-	var lines []string
-	lines = append(lines, report.QuickSummaryLines(res)...)
-	if a.haveBaseline() {
+	fast, slow := extremes(grid)
+	lines := []string{
+		"- Fastest config : " + describeExtreme(fast),
+		"- Slowest config : " + describeExtreme(slow),
+		v.fitLine(grid),
+	}
+	if v.baseline {
 		lines = append(lines, baselineLine(s))
 	}
-	if len(s.noisy) > 0 {
-		lines = append(lines, a.st.warn.Render(noisyLine(s)))
+	if n, first := s.noisyInGrid(); n > 0 {
+		lines = append(lines, v.st.warn.Render(noisyLine(n, first, s.noisy[first])))
 	}
 	return lines
 }
 
-// baselineLine is the geometric-mean ratio over the matched configs and how
-// many are significantly slower or faster (p < 0.05).
+// fitLine is the reports' scaling-fit line. The fit copies and fits every
+// result, so on a large sweep it is refitted each time the results grow by
+// 2% (and when the sweep ends), not for every result.
+func (v *runView) fitLine(grid []*engine.Result) string {
+	n := len(grid)
+	bucket := n
+	if n >= 200 {
+		bucket = n - n%(n/50)
+	}
+	key := fmt.Sprint(bucket, "/", v.sw.phase, "/", v.sw.runID, "/", len(v.sw.order))
+	if key == v.fitKey {
+		return v.fitText
+	}
+	res := make([]engine.Result, n)
+	for i, r := range grid {
+		res[i] = *r
+	}
+	v.fitKey, v.fitText = key, ""
+	if q := report.QuickSummaryLines(res); len(q) == 3 {
+		v.fitText = q[2]
+	}
+	return v.fitText
+}
+
+// extremes are the results with the lowest and highest median time per
+// epoch (the headline; a few stalls move a mean but not the median).
+func extremes(rs []*engine.Result) (fast, slow *engine.Result) {
+	for _, r := range rs {
+		m := r.TimeEpochMedian
+		if math.IsNaN(m) || math.IsInf(m, 0) {
+			continue
+		}
+		if fast == nil || m < fast.TimeEpochMedian {
+			fast = r
+		}
+		if slow == nil || m > slow.TimeEpochMedian {
+			slow = r
+		}
+	}
+	if fast == nil {
+		fast, slow = rs[0], rs[0]
+	}
+	return fast, slow
+}
+
+func describeExtreme(r *engine.Result) string {
+	return fmt.Sprintf("%s  median time/epoch=%s  RMSE=%.4f  Robustness=%.3f",
+		r.Config, report.FormatSeconds(r.TimeEpochMedian), r.RMSEMean, r.RobustnessMean)
+}
+
+// baselineLine is the geometric-mean ratio over the matched configs of the
+// grid and how many are significantly slower or faster (p < 0.05).
 func baselineLine(s *sweep) string {
 	var logSum float64
 	n, slower, faster := 0, 0, 0
 	for c, e := range s.ratios {
-		if _, ok := s.results[c]; !ok || !(e.Cmp.Ratio > 0) || math.IsInf(e.Cmp.Ratio, 0) {
+		if _, ok := s.results[c]; !ok || !s.inGrid(c) || !(e.Cmp.Ratio > 0) || math.IsInf(e.Cmp.Ratio, 0) {
 			continue
 		}
 		logSum += math.Log(e.Cmp.Ratio)
@@ -71,23 +126,26 @@ func baselineLine(s *sweep) string {
 		report.FormatRatio(math.Exp(logSum/float64(n))), n, slower, faster)
 }
 
-// noisyLine names the noisy configs (the first in sweep order as the
-// example) and what to do about them.
-func noisyLine(s *sweep) string {
-	cs := make([]engine.Config, 0, len(s.noisy))
+// noisyInGrid counts the noisy configs of the current grid and names the
+// first in D, K, T order as the example.
+func (s *sweep) noisyInGrid() (int, engine.Config) {
+	n := 0
+	var first engine.Config
 	for c := range s.noisy {
-		cs = append(cs, c)
+		if !s.inGrid(c) {
+			continue
+		}
+		if n == 0 || compareConfigs(c, first) < 0 {
+			first = c
+		}
+		n++
 	}
-	sort.Slice(cs, func(i, j int) bool {
-		a, b := cs[i], cs[j]
-		if a.D != b.D {
-			return a.D < b.D
-		}
-		if a.K != b.K {
-			return a.K < b.K
-		}
-		return a.T < b.T
-	})
-	// The advice first: the reason may be cut off on a narrow screen.
-	return fmt.Sprintf("⚠ %d noisy config(s), try a longer --min-time; e.g. %s: %s", len(cs), cs[0], s.noisy[cs[0]])
+	return n, first
+}
+
+// noisyLine says how many configs are noisy, what to do (a longer
+// --min-time would only narrow the interval, not make it hold on a rerun),
+// then the first as an example.
+func noisyLine(n int, first engine.Config, why string) string {
+	return fmt.Sprintf("⚠ %d noisy config(s): rerun on a quieter machine or add --repeats; e.g. %s: %s", n, first, why)
 }

@@ -176,6 +176,13 @@ func (s *sweep) gridResults() []*engine.Result {
 	return out
 }
 
+// inGrid reports whether c is in the current grid: results of configs an
+// edit dropped stay in the JSONL but not in the run's picture.
+func (s *sweep) inGrid(c engine.Config) bool {
+	_, ok := s.index[c]
+	return ok
+}
+
 func (s *sweep) active() bool { return s.phase == phaseRunning }
 
 // eta is the tracker's estimate of the time left; before anything was

@@ -7,37 +7,44 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/table"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine"
 	"github.com/hcbench/hcbench/report"
 )
 
-// sortKey is the column the results table is ordered by.
+// sortKey is the column the results table is ordered by; every column
+// can be.
 type sortKey int
 
 const (
 	sortSweep sortKey = iota
+	sortConfig
 	sortTime
+	sortCI
+	sortRatio // only with a baseline
 	sortRMSE
 	sortRobustness
 	sortMemory
-	sortRatio // only with a baseline
+	sortOutliers
+	sortEpochs
+	numSortKeys
 )
 
-var sortNames = [...]string{"#", "time/epoch", "RMSE", "robust", "memory", "vs base"}
+var sortNames = [numSortKeys]string{"#", "config", "median time/epoch", "±CI", "vs base", "RMSE", "robustness", "memory", "outliers", "epochs"}
 
 func (k sortKey) next(haveBaseline bool) sortKey {
-	n := sortKey(len(sortNames))
-	if !haveBaseline {
-		n = sortRatio
+	k = (k + 1) % numSortKeys
+	if k == sortRatio && !haveBaseline {
+		k++
 	}
-	return (k + 1) % n
+	return k
 }
 
 // column is one table column: its title, width, the sort key it shows
-// (-1 for none) and its cell text. Columns are listed most-scanned first;
-// the last ones are dropped when the pane is narrow.
+// and its cell text. Columns are listed most-scanned first; the last ones
+// are dropped when the pane is narrow. A column is wide enough for its
+// title and the sort arrow, so the arrow never cuts the title.
 type column struct {
 	title string
 	width int
@@ -45,35 +52,47 @@ type column struct {
 	cell  func(i int, r *engine.Result, s *sweep) string
 }
 
-func tableColumns(haveBaseline bool) []column {
+// tableColumns are the columns for a grid whose positions take numW cells
+// and whose config names cfgW.
+func tableColumns(haveBaseline bool, numW, cfgW int) []column {
 	cols := []column{
-		{"#", 4, sortSweep, func(i int, _ *engine.Result, _ *sweep) string { return strconv.Itoa(i) }},
-		{"config", 15, -1, func(_ int, r *engine.Result, _ *sweep) string { return r.Config.String() }},
-		{"time/epoch", 10, sortTime, func(_ int, r *engine.Result, _ *sweep) string { return report.FormatSeconds(r.TimeEpochMean) }},
-		{"±CI", 7, -1, func(_ int, r *engine.Result, _ *sweep) string { return ciText(r) }},
+		{"#", numW, sortSweep, func(i int, _ *engine.Result, _ *sweep) string { return strconv.Itoa(i) }},
+		{"config", cfgW, sortConfig, func(_ int, r *engine.Result, _ *sweep) string { return r.Config.String() }},
+		{"median", 9, sortTime, func(_ int, r *engine.Result, _ *sweep) string { return report.FormatSeconds(r.TimeEpochMedian) }},
+		{"±CI", 7, sortCI, func(_ int, r *engine.Result, _ *sweep) string { return ciText(r) }},
 	}
 	if haveBaseline {
 		cols = append(cols, column{"vs base", 13, sortRatio, func(_ int, r *engine.Result, s *sweep) string { return ratioText(s, r.Config) }})
 	}
 	cols = append(cols,
 		column{"RMSE", 7, sortRMSE, func(_ int, r *engine.Result, _ *sweep) string { return fmt.Sprintf("%.4f", r.RMSEMean) }},
-		column{"robust", 6, sortRobustness, func(_ int, r *engine.Result, _ *sweep) string { return fmt.Sprintf("%.3f", r.RobustnessMean) }},
+		column{"robust", 7, sortRobustness, func(_ int, r *engine.Result, _ *sweep) string { return fmt.Sprintf("%.3f", r.RobustnessMean) }},
 		column{"memory", 9, sortMemory, func(_ int, r *engine.Result, _ *sweep) string { return fmtBytes(r.MemPeakBytesMax) }},
-		column{"outl", 4, -1, func(_ int, r *engine.Result, _ *sweep) string { return strconv.Itoa(r.Outliers) }},
-		column{"epochs", 6, -1, func(_ int, r *engine.Result, _ *sweep) string { return strconv.Itoa(r.EpochsMeasured) }},
+		column{"outl", 5, sortOutliers, func(_ int, r *engine.Result, _ *sweep) string { return strconv.Itoa(r.Outliers) }},
+		column{"epochs", 7, sortEpochs, func(_ int, r *engine.Result, _ *sweep) string { return strconv.Itoa(r.EpochsMeasured) }},
 	)
 	return cols
+}
+
+// ciHalf is the CI's larger half-width relative to the median (NaN when
+// there is none).
+func ciHalf(r *engine.Result) float64 {
+	m := r.TimeEpochMedian
+	h := math.Max(r.TimeEpochCIHigh-m, m-r.TimeEpochCILow)
+	if !(m > 0) || math.IsNaN(h) || math.IsInf(h, 0) {
+		return math.NaN()
+	}
+	return h / m
 }
 
 // ciText is the 95% CI of the median as ± percent of the median, the way
 // benchstat prints it; "?" when there is none.
 func ciText(r *engine.Result) string {
-	m := r.TimeEpochMedian
-	h := math.Max(r.TimeEpochCIHigh-m, m-r.TimeEpochCILow)
-	if !(m > 0) || math.IsNaN(h) || math.IsInf(h, 0) {
+	h := ciHalf(r)
+	if math.IsNaN(h) {
 		return "?"
 	}
-	return fmt.Sprintf("±%.1f%%", 100*h/m)
+	return fmt.Sprintf("±%.1f%%", 100*h)
 }
 
 // ratioText is the ratio to the baseline with its p-value, "–" for a
@@ -86,7 +105,18 @@ func ratioText(s *sweep, c engine.Config) string {
 	if math.IsNaN(e.Cmp.P) {
 		return report.FormatRatio(e.Cmp.Ratio)
 	}
-	return fmt.Sprintf("%s p=%.2f", report.FormatRatio(e.Cmp.Ratio), e.Cmp.P)
+	return report.FormatRatio(e.Cmp.Ratio) + " " + pText(e.Cmp.P)
+}
+
+// pText writes a p-value with the digits it needs: never "p=0.00".
+func pText(p float64) string {
+	switch {
+	case p < 0.001:
+		return "p<0.001"
+	case p < 0.01:
+		return fmt.Sprintf("p=%.3f", p)
+	}
+	return fmt.Sprintf("p=%.2f", p)
 }
 
 // resultsTable wraps bubbles/table with sorting and a layout that drops the
@@ -102,16 +132,29 @@ type resultsTable struct {
 	height   int
 	baseline bool
 	cols     []column
+	numW     int // the # and config columns' widths, from the grid
+	cfgW     int
+	filter   tableFilter     // rows shown: those matching (filter.go)
+	configs  []engine.Config // the rows' configs, in the order shown
+}
+
+// cellWidths are the widths the # and config columns need for s's grid
+// (at least their titles and the sort arrow).
+func cellWidths(s *sweep) (numW, cfgW int) {
+	g := s.plan.Grid
+	numW = max(4, len(strconv.Itoa(len(s.order)))+1)
+	widest := engine.Config{D: slices.Max(append([]int{0}, g.Dims...)), K: slices.Max(append([]int{0}, g.Branches...)), T: slices.Max(append([]int{0}, g.SeqLens...))}
+	return numW, max(15, len(widest.String()))
 }
 
 func newResultsTable(st styles) resultsTable {
 	km := table.KeyMap{
 		LineUp:     keys.Up,
 		LineDown:   keys.Down,
-		PageUp:     key.NewBinding(key.WithKeys("pgup")),
-		PageDown:   key.NewBinding(key.WithKeys("pgdown")),
-		GotoTop:    key.NewBinding(key.WithKeys("home")),
-		GotoBottom: key.NewBinding(key.WithKeys("end")),
+		PageUp:     keys.PageUp,
+		PageDown:   keys.PageDown,
+		GotoTop:    keys.Home,
+		GotoBottom: keys.End,
 	}
 	t := table.New(table.WithKeyMap(km), table.WithFocused(true))
 	t.SetStyles(table.Styles{Header: st.tableHeader, Cell: st.tableCell, Selected: st.tableSelected})
@@ -131,10 +174,11 @@ func (rt *resultsTable) reverse() {
 
 // sync rebuilds columns and rows when the size, the data or the order
 // changed.
-func (rt *resultsTable) sync(s *sweep, width, height int, haveBaseline bool) {
-	if width != rt.width || haveBaseline != rt.baseline || rt.cols == nil {
-		rt.width, rt.baseline = width, haveBaseline
-		rt.cols = fitColumns(tableColumns(haveBaseline), width)
+func (rt *resultsTable) sync(s *sweep, version, width, height int, haveBaseline bool) {
+	numW, cfgW := cellWidths(s)
+	if width != rt.width || haveBaseline != rt.baseline || rt.cols == nil || numW != rt.numW || cfgW != rt.cfgW {
+		rt.width, rt.baseline, rt.numW, rt.cfgW = width, haveBaseline, numW, cfgW
+		rt.cols = fitColumns(tableColumns(haveBaseline, numW, cfgW), width)
 		rt.t.SetRows(nil) // columns may shrink: rows must not be wider than them
 		rt.t.SetColumns(make([]table.Column, len(rt.cols)))
 		rt.version = -1
@@ -144,18 +188,20 @@ func (rt *resultsTable) sync(s *sweep, width, height int, haveBaseline bool) {
 		rt.height = height
 		rt.t.SetHeight(max(2, height))
 	}
-	rt.t.SetWidth(width)
-	if rt.version == s.version {
+	if width != rt.t.Width() {
+		rt.t.SetWidth(width)
+	}
+	if rt.version == version {
 		return
 	}
-	rt.version = s.version
+	rt.version = version
 	tc := make([]table.Column, len(rt.cols))
 	for i, c := range rt.cols {
 		title := c.title
 		if c.sort == rt.by {
 			title += sortArrow(rt.desc)
 		}
-		tc[i] = table.Column{Title: title, Width: c.width}
+		tc[i] = table.Column{Title: title, Width: max(c.width, lipgloss.Width(title))}
 	}
 	rt.t.SetColumns(tc)
 
@@ -165,14 +211,23 @@ func (rt *resultsTable) sync(s *sweep, width, height int, haveBaseline bool) {
 	}
 	entries := make([]entry, 0, len(s.results))
 	for i, c := range s.order {
-		if r, ok := s.results[c]; ok {
+		if r, ok := s.results[c]; ok && rt.filter.match(r, s) {
 			entries = append(entries, entry{i + 1, r})
 		}
 	}
 	val := func(e entry) float64 {
 		switch rt.by {
 		case sortTime:
-			return e.r.TimeEpochMean
+			return e.r.TimeEpochMedian
+		case sortCI:
+			if h := ciHalf(e.r); !math.IsNaN(h) {
+				return h
+			}
+			return math.Inf(1) // no interval: last
+		case sortOutliers:
+			return float64(e.r.Outliers)
+		case sortEpochs:
+			return float64(e.r.EpochsMeasured)
 		case sortRMSE:
 			return e.r.RMSEMean
 		case sortRobustness:
@@ -187,11 +242,15 @@ func (rt *resultsTable) sync(s *sweep, width, height int, haveBaseline bool) {
 		}
 		return float64(e.i)
 	}
+	compare := func(a, b entry) int { return cmp.Compare(val(a), val(b)) }
+	if rt.by == sortConfig {
+		compare = func(a, b entry) int { return compareConfigs(a.r.Config, b.r.Config) }
+	}
 	slices.SortStableFunc(entries, func(a, b entry) int {
 		if rt.desc {
-			return cmp.Compare(val(b), val(a))
+			return compare(b, a)
 		}
-		return cmp.Compare(val(a), val(b))
+		return compare(a, b)
 	})
 	// A result's cells only change with its position in the grid or its
 	// baseline comparison, so each row is formatted once and kept.
@@ -199,7 +258,9 @@ func (rt *resultsTable) sync(s *sweep, width, height int, haveBaseline bool) {
 		rt.rowCache = make(map[*engine.Result]table.Row, len(entries))
 	}
 	rows := make([]table.Row, len(entries))
+	rt.configs = rt.configs[:0]
 	for k, e := range entries {
+		rt.configs = append(rt.configs, e.r.Config)
 		row, ok := rt.rowCache[e.r]
 		if !ok || row[0] != strconv.Itoa(e.i) {
 			row = make(table.Row, len(rt.cols))
@@ -216,6 +277,11 @@ func (rt *resultsTable) sync(s *sweep, width, height int, haveBaseline bool) {
 		// makes bubbles/table draw one row less than it has room for.
 		rt.t.SetCursor(0)
 	}
+}
+
+// compareConfigs orders configs by D, then K, then T.
+func compareConfigs(a, b engine.Config) int {
+	return cmp.Or(cmp.Compare(a.D, b.D), cmp.Compare(a.K, b.K), cmp.Compare(a.T, b.T))
 }
 
 func sortArrow(desc bool) string {

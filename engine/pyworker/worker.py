@@ -1,0 +1,495 @@
+"""hcbench worker for --engine python (worker protocol version 1).
+
+hcbench runs this file as `python -B -c <this file> DIR`, DIR being the
+user's qml-hcs checkout. It imports the user's `qmlhc` from DIR/src and the
+benchmark example DIR/examples/ex_benchmark_performance_demo.py, and measures
+the example's own forward_epoch on request: what is timed is exactly the
+user's code. engine/worker/PROTOCOL.md is the contract; hcbench owns the
+plan, statistics and files, this worker only measures what it is asked.
+"""
+
+import json
+import math
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+import traceback
+
+PROTOCOL = 1
+EXAMPLE = os.path.join("examples", "ex_benchmark_performance_demo.py")
+PACKAGE = os.path.join("src", "qmlhc", "__init__.py")
+POLICIES = ("mean", "median", "minrisk")
+# Progress lines are optional; a few a second keep the parent's view live
+# without flooding the pipe.
+PROGRESS_INTERVAL = 0.1
+# While an epoch runs long the last progress is repeated this often (seconds):
+# the parent takes a worker silent for its timeout (default 60 s) as hung.
+HEARTBEAT = 1.0
+
+
+class Fatal(Exception):
+    """The worker cannot start: reported as a fatal line, then exit 1."""
+
+
+class Stopped(Exception):
+    """The parent asked to abandon the run in progress."""
+
+
+class RunError(Exception):
+    """A request the worker refuses; the worker stays usable."""
+
+
+def protocol_stream():
+    # The protocol owns the real stdout. Everything else that prints (the
+    # library, the example, numpy warnings, even C code writing to fd 1)
+    # goes to stderr, which the parent only quotes in error messages.
+    out = os.fdopen(os.dup(1), "w", encoding="utf-8", newline="\n")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return out
+
+
+OUT = None
+
+
+def send(obj):
+    line = json.dumps(obj, allow_nan=False, separators=(",", ":"))
+    OUT.write(line + "\n")
+    OUT.flush()
+
+
+def fatal(msg):
+    send({"type": "fatal", "error": msg})
+    sys.exit(1)
+
+
+def git_revision(path):
+    """The checkout's commit, with -dirty for uncommitted tracked changes."""
+    def git(*args):
+        r = subprocess.run(["git", "-C", path] + list(args), stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, timeout=10)
+        if r.returncode != 0:
+            raise OSError("git " + args[0] + " failed")
+        return r.stdout.decode("utf-8", "replace").strip()
+    try:
+        rev = git("rev-parse", "HEAD")
+        if git("status", "--porcelain", "--untracked-files=no"):
+            rev += "-dirty"
+        return rev
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+class Library:
+    """The user's qmlhc and benchmark example, imported from a checkout."""
+
+    def __init__(self, checkout):
+        self.dir = os.path.abspath(checkout)
+        if sys.version_info < (3, 9):
+            raise Fatal("Python %s at %s is too old: qml-hcs needs Python 3.9 or newer (pick another with --python)"
+                        % (sys.version.split()[0], sys.executable))
+        try:
+            import numpy
+        except ImportError as e:
+            raise Fatal("numpy is not installed for %s (Python %s): %s; install it (pip install numpy, or "
+                        "apt-get install python3-numpy) or pick an interpreter that has it with --python"
+                        % (sys.executable, sys.version.split()[0], e))
+        self.np = numpy
+        for need in (PACKAGE, EXAMPLE):
+            if not os.path.isfile(os.path.join(self.dir, need)):
+                raise Fatal("%s is not a qml-hcs checkout: it has no %s (give the repository's root, "
+                            "which holds src/ and examples/)" % (self.dir, need))
+        src = os.path.join(self.dir, "src")
+        sys.path.insert(0, src)
+        try:
+            import qmlhc
+            from qmlhc.core import HCModel
+            from qmlhc.hc import HCNode, MedianPolicy, MinRiskPolicy
+            from qmlhc.metrics import overshoot, robustness
+        except Exception as e:
+            traceback.print_exc()
+            raise Fatal("importing qmlhc from %s failed: %s: %s" % (src, type(e).__name__, e))
+        where = os.path.abspath(getattr(qmlhc, "__file__", "") or "")
+        if not where.startswith(src + os.sep):
+            raise Fatal("qmlhc was imported from %s, not from the checkout %s" % (where, src))
+        self.qmlhc_version = str(getattr(qmlhc, "__version__", "unknown"))
+        self.HCModel, self.HCNode = HCModel, HCNode
+        self.MedianPolicy, self.MinRiskPolicy = MedianPolicy, MinRiskPolicy
+        self.overshoot, self.robustness = overshoot, robustness
+        self.ex = self._example()
+
+    def _example(self):
+        import importlib.util
+        path = os.path.join(self.dir, EXAMPLE)
+        try:
+            spec = importlib.util.spec_from_file_location("ex_benchmark_performance_demo", path)
+            mod = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(mod)
+        except Exception as e:
+            traceback.print_exc()
+            raise Fatal("importing the benchmark example %s failed: %s: %s" % (path, type(e).__name__, e))
+        for name in ("synthetic_sequence", "build_model_chain", "forward_epoch", "rmse_1d"):
+            if not callable(getattr(mod, name, None)):
+                raise Fatal("the benchmark example %s has no function %s(): this checkout's example "
+                            "differs from the one hcbench drives" % (path, name))
+        return mod
+
+    def hello(self):
+        np = self.np
+        rev = git_revision(self.dir)
+        version = self.qmlhc_version
+        if rev:
+            version += "+" + rev[:12] + ("-dirty" if rev.endswith("-dirty") else "")
+        return {"type": "hello", "protocol": PROTOCOL, "engine": "python", "engine_version": version,
+                "details": {"python": sys.version.split()[0], "python_executable": sys.executable,
+                            "numpy": str(np.__version__), "qmlhc_version": self.qmlhc_version,
+                            "qmlhc_revision": rev, "qmlhc_dir": self.dir}}
+
+    def chain(self, D, seed, policy):
+        """The example's model chain; other policies on the same backends."""
+        model, backends = self.ex.build_model_chain(D, seed=seed)
+        if policy == "median":
+            pol = self.MedianPolicy()
+        elif policy == "minrisk":
+            # hcbench's minrisk: the branch with the smallest squared L2 norm.
+            np = self.np
+            pol = self.MinRiskPolicy(lambda b: float(np.dot(b, b)))
+        else:
+            return model, backends
+        return self.HCModel([self.HCNode(be, pol) for be in backends]), backends
+
+
+class Server:
+    """The worker's end of the protocol, as worker.Serve in Go does it.
+
+    A reader thread applies pause/resume/stop at once and queues measure
+    requests, so measuring never blocks on stdin; a heartbeat thread repeats
+    the last progress while an epoch runs long, so a slow model is not taken
+    for a hung one. One lock orders every output line.
+    """
+
+    def __init__(self, lib):
+        self.lib = lib
+        self.cond = threading.Condition()
+        self.requests = queue.Queue()
+        self.running = None  # id of the measurement in progress
+        self.paused = False
+        self.holding = False  # a measurement waits in hold()
+        self.stop = False
+        self.last_out = time.monotonic()
+        self.last_sent = 0.0
+        self.last_depth, self.last_frac = 0, 0.0
+
+    def write_locked(self, obj):
+        send(obj)
+        self.last_out = time.monotonic()
+
+    def write(self, obj):
+        with self.cond:
+            self.write_locked(obj)
+
+    def read(self):
+        stdin = sys.stdin.buffer
+        while True:
+            raw = stdin.readline()
+            if not raw:
+                # EOF: the parent is done (or gone). Exit at once, even mid-run.
+                os._exit(0)
+            raw = raw.strip()
+            if not raw:
+                continue
+            try:
+                msg = json.loads(raw.decode("utf-8"))
+            except (ValueError, UnicodeDecodeError) as e:
+                self.write({"type": "error", "id": 0, "error": "a line from hcbench is not JSON (%s): %.80r" % (e, raw)})
+                continue
+            kind = msg.get("type") if isinstance(msg, dict) else None
+            if kind == "measure":
+                self.requests.put(msg)
+            elif kind in ("pause", "resume", "stop"):
+                self.control(kind)
+            else:
+                self.write({"type": "error", "id": 0, "error": "unknown message type %.40r" % (kind,)})
+
+    def control(self, kind):
+        with self.cond:
+            rid = 0 if self.running is None else self.running
+            if kind == "pause":
+                # With a run in progress hold() says "paused" when it takes
+                # effect; otherwise the pause holds the next run's first round.
+                self.paused = True
+                if self.running is None:
+                    self.write_locked({"type": "paused", "id": 0})
+            elif kind == "resume":
+                self.paused = False
+                if self.holding:
+                    self.cond.notify_all()  # hold() says "resumed"
+                else:
+                    self.write_locked({"type": "resumed", "id": rid})
+            elif self.running is None:
+                self.write_locked({"type": "stopped", "id": 0})
+            else:
+                self.stop = True
+                self.cond.notify_all()
+
+    def hold(self):
+        """Between rounds: waits while paused; False when the run must stop."""
+        with self.cond:
+            if self.paused and not self.stop:
+                self.write_locked({"type": "paused", "id": self.running})
+                self.holding = True
+                while self.paused and not self.stop:
+                    self.cond.wait()
+                self.holding = False
+                if not self.paused:
+                    self.write_locked({"type": "resumed", "id": self.running})
+            return not self.stop
+
+    def progress(self, depth, fraction):
+        with self.cond:
+            self.last_depth, self.last_frac = depth, min(1.0, fraction)
+            now = time.monotonic()
+            if now - self.last_sent >= PROGRESS_INTERVAL:
+                self.last_sent = now
+                self.write_locked({"type": "progress", "id": self.running, "depth": depth, "fraction": self.last_frac})
+
+    def heartbeat(self):
+        while True:
+            time.sleep(HEARTBEAT / 2)
+            with self.cond:
+                if self.running is not None and not self.holding and time.monotonic() - self.last_out >= HEARTBEAT:
+                    self.write_locked({"type": "progress", "id": self.running, "depth": self.last_depth,
+                                       "fraction": self.last_frac})
+
+    def serve(self):
+        threading.Thread(target=self.read, daemon=True).start()
+        threading.Thread(target=self.heartbeat, daemon=True).start()
+        while True:
+            req = self.requests.get()
+            rid = req.get("id", 0)
+            if isinstance(rid, bool) or not isinstance(rid, int):
+                rid = 0
+            with self.cond:
+                self.running, self.stop = rid, False
+                self.last_depth, self.last_frac = 0, 0.0
+            reply = self.measure(rid, req)
+            with self.cond:
+                if reply["type"] == "result" and self.stop:
+                    reply = {"type": "stopped", "id": rid}
+                self.running, self.stop = None, False
+                self.write_locked(reply)
+
+    def measure(self, rid, req):
+        m = None
+        try:
+            m = Measurement(self.lib, self, req)
+            out = m.run()
+            out["id"] = rid
+            json.dumps(out, allow_nan=False)
+            return out
+        except Stopped:
+            return {"type": "stopped", "id": rid}
+        except RunError as e:
+            return {"type": "error", "id": rid, "error": "%s%s" % ("" if m is None else str(m) + ": ", e)}
+        except Exception as e:
+            # The user's code failed on this config (or ran out of memory):
+            # report it and stay usable; the traceback goes to stderr.
+            traceback.print_exc()
+            return {"type": "error", "id": rid,
+                    "error": "%s: %s: %s" % ("request" if m is None else m, type(e).__name__, e)}
+
+
+def integer(req, key, low, default=None):
+    v = req.get(key, default)
+    if isinstance(v, bool) or not isinstance(v, int) or v < low:
+        raise RunError("%s=%r: need an integer >= %d" % (key, v, low))
+    return v
+
+
+def plan(req_batch, time_min, min_epochs, max_rounds, warm):
+    """Fixes batch and rounds before measuring (PROTOCOL.md step 3), from
+    the median warm-up epoch time of each depth, exactly as the Go worker."""
+    per_round = sum(warm)  # one epoch at each depth
+    target = time_min * len(warm)  # seconds of measuring, all depths
+    max_rounds = max(1, max_rounds)
+    batch = req_batch
+    if batch <= 0:
+        batch = 1
+        if per_round > 0:
+            batch = max(1, math.ceil(target / per_round / max_rounds))
+    rounds = max_rounds
+    if per_round > 0:
+        rounds = min(max_rounds, math.ceil(target / (batch * per_round)))
+    min_rounds = (max(1, min_epochs) + batch - 1) // batch
+    return batch, max(rounds, min_rounds)
+
+
+class Measurement:
+    """One run (the reference's benchmark_once for one seed), timed per PROTOCOL.md."""
+
+    def __init__(self, lib, server, req):
+        self.lib, self.server = lib, server
+        cfg = req.get("config")
+        if not isinstance(cfg, dict):
+            raise RunError("config missing: need {\"D\":…,\"K\":…,\"T\":…}")
+        self.D, self.K, self.T = integer(cfg, "D", 1), integer(cfg, "K", 2), integer(cfg, "T", 1)
+        self.seed = integer(req, "seed", 0)
+        self.policy = req.get("policy", "mean")
+        if self.policy not in POLICIES:
+            raise RunError("policy=%r: allowed are %s" % (self.policy, ", ".join(POLICIES)))
+        depths = req.get("depths")
+        if not isinstance(depths, list) or not depths:
+            raise RunError("depths=%r: need a non-empty list of integers >= 1" % (depths,))
+        self.depths = [integer({"depth": d}, "depth", 1) for d in depths]
+        tm = req.get("time_min", 0.01)
+        if isinstance(tm, bool) or not isinstance(tm, (int, float)) or not math.isfinite(tm) or tm < 0:
+            raise RunError("time_min=%r: need seconds >= 0" % (tm,))
+        self.time_min = float(tm)
+        self.min_epochs = integer(req, "min_epochs", 0, 5)
+        self.max_rounds = integer(req, "max_rounds", 1, 1000)
+        self.warmup = integer(req, "warmup", 0, 3)
+        self.batch = integer(req, "batch", 0, 0)
+
+    def __str__(self):
+        return "D=%d K=%d T=%d seed %d" % (self.D, self.K, self.T, self.seed)
+
+    def hold(self):
+        if not self.server.hold():
+            raise Stopped()
+
+    def run(self):
+        lib, np = self.lib, self.lib.np
+        ex = lib.ex
+        # 1. Series and chain: not timed.
+        x_seq, target_seq = ex.synthetic_sequence(self.T, self.D, seed=self.seed)
+        model, backends = lib.chain(self.D, self.seed, self.policy)
+        K = self.K
+
+        def set_depth(d):
+            for be in backends:
+                be.depth = int(d)
+
+        def epoch():
+            return ex.forward_epoch(model, backends, x_seq, target_seq, K)
+
+        # Memory and quality: one untimed pass over the depths under
+        # tracemalloc, as benchmark_once does it (its peak is never reset, so
+        # the figure is the peak over all depths). Tracing slows Python down
+        # several times, so it never runs while anything is timed. Parameters
+        # never change, so these quality figures are every epoch's.
+        quality, mem_peak = self.traced_pass(set_depth, epoch, target_seq)
+
+        # 2. Warm-up, untimed for the result; its median epoch per depth
+        # (not the first, cold one) fixes batch and rounds.
+        warm = []
+        for d in self.depths:
+            set_depth(d)
+            times = []
+            for _ in range(max(1, self.warmup)):
+                self.hold()
+                t0 = time.perf_counter()
+                epoch()
+                times.append(time.perf_counter() - t0)
+            warm.append(float(np.median(times)))
+        # 3. Batch and rounds, fixed before measuring so that a stall can
+        # never shorten a measurement.
+        batch, rounds = plan(self.batch, self.time_min, self.min_epochs, self.max_rounds, warm)
+
+        # 4. Rounds: batch epochs at each depth in turn, each depth's batch
+        # timed around the epochs only.
+        nd = len(self.depths)
+        sums = [0.0] * nd
+        samples = []
+        for r in range(rounds):
+            self.hold()
+            round_time = 0.0
+            for i, d in enumerate(self.depths):
+                set_depth(d)
+                t0 = time.perf_counter()
+                for _ in range(batch):
+                    epoch()
+                dt = time.perf_counter() - t0
+                sums[i] += dt
+                round_time += dt
+                self.server.progress(d, (r + (i + 1) / nd) / rounds)
+            samples.append(round_time / (batch * nd))
+
+        n = rounds * batch
+        times = [s / n for s in sums]
+        fwd = [t / self.T for t in times]
+        depth_results = []
+        for d, t, q in zip(self.depths, times, quality):
+            r = {"depth": d, "epochs": n, "time_epoch_mean": t}
+            r.update(q)
+            depth_results.append(r)
+
+        def col(k):
+            return [q[k] for q in quality]
+
+        run = {"seed": self.seed, "depth_results": depth_results,
+               "time_epoch_mean": float(np.mean(times)), "time_epoch_std": float(np.std(times)),
+               "time_forward_mean": float(np.mean(fwd)), "time_forward_std": float(np.std(fwd)),
+               "mem_peak_bytes": mem_peak,
+               "total_mean": float(np.mean(col("total"))), "total_std": float(np.std(col("total"))),
+               "rmse_mean": float(np.mean(col("rmse"))), "rmse_std": float(np.std(col("rmse"))),
+               "overshoot_mean": float(np.mean(col("overshoot"))),
+               "robustness_mean": float(np.mean(col("robustness")))}
+        return {"type": "result", "batch": batch, "rounds": rounds, "samples": samples,
+                "run": run, "mem_kind": "tracemalloc"}
+
+    def traced_pass(self, set_depth, epoch, target_seq):
+        import tracemalloc
+        lib = self.lib
+        quality = []
+        peak_max = 0
+        tracemalloc.start()
+        try:
+            for d in self.depths:
+                self.hold()
+                set_depth(d)
+                total, task, cns, ch, y_pred = epoch()
+                quality.append({
+                    "total": float(total), "task": float(task), "consistency": float(cns),
+                    "coherence": float(ch),
+                    "rmse": float(lib.ex.rmse_1d(target_seq[:, 0], y_pred[:, 0])),
+                    "overshoot": float(lib.overshoot(target_seq[:, 0], y_pred[:, 0])),
+                    "robustness": float(lib.robustness(target_seq[:, 0], y_pred[:, 0])),
+                })
+                _, peak = tracemalloc.get_traced_memory()
+                peak_max = max(peak_max, int(peak))
+        finally:
+            tracemalloc.stop()
+        for q in quality:
+            for k, v in q.items():
+                if not math.isfinite(v):
+                    raise RunError("the model computed %s=%r, which JSON cannot carry" % (k, v))
+        return quality, peak_max
+
+
+def main():
+    global OUT
+    OUT = protocol_stream()
+    # The parent owns this process's life: an interrupt at the terminal is
+    # its to handle (it stops us by closing stdin or killing the group).
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except (ValueError, OSError):
+        pass
+    args = [a for a in sys.argv[1:] if a != "--"]
+    if len(args) != 1:
+        fatal("usage: worker.py QMLHC_DIR (got %d arguments)" % len(args))
+    try:
+        lib = Library(args[0])
+        hello = lib.hello()
+    except Fatal as e:
+        fatal(str(e))
+    send(hello)
+    Server(lib).serve()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,398 @@
+package tui
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/hcbench/hcbench/engine"
+)
+
+// Tests for issue 14's items, numbered as there.
+
+// tableRows counts the results table's rows in a view (lines holding a
+// config and a time).
+func tableRows(v string) int {
+	return len(regexp.MustCompile(`(?m)^│ [ ›]\d+\s+D=\d+ K=\d+ T=\d+\s`).FindAllString(v, -1)) +
+		len(regexp.MustCompile(`(?m)^[ ›]\d+\s+D=\d+ K=\d+ T=\d+\s`).FindAllString(v, -1))
+}
+
+// 1: at 80×24 a finished sweep keeps at least three table rows, also for a
+// 192-config grid; the footer keeps r and o; a cut line ends in "…".
+func TestItem1TableAt80x24(t *testing.T) {
+	ref := engine.DefaultPlan()
+	big := engine.DefaultPlan()
+	big.Grid.Dims, _ = engine.ParseList("2..8:2")
+	big.Grid.Branches, _ = engine.ParseList("2..9")
+	big.Grid.SeqLens, _ = engine.ParseList("16..96:16")
+	for _, p := range []engine.Plan{ref, big} {
+		n := p.Grid.Size()
+		m, started := testModel(t, Options{Plan: p, StartNow: true})
+		m = update(m, size(80, 24), startMsg{})
+		<-started
+		m = feed(m, append(sweepEvents(p, n, false), engine.Event{Kind: engine.SweepFinished, Done: n, Total: n})...)
+		m.a.setStatus("✓ reports saved to .benchmarks (JSONL, CSV, Markdown, PNG/SVG figures)", false)
+		v := m.View()
+		checkFits(t, v, 80, 24)
+		if r := tableRows(v); r < 3 {
+			t.Errorf("%d configs: %d table rows at 80×24, want ≥ 3:\n%s", n, r, v)
+		}
+		lines := strings.Split(v, "\n")
+		footer := lines[len(lines)-1]
+		for _, k := range []string{"r rerun", "o sort", "q quit", "? help"} {
+			if !strings.Contains(footer, k) {
+				t.Errorf("footer lacks %q: %q", k, footer)
+			}
+		}
+	}
+	m, _ := startedModel(t, 50, 15, sweepEvents(ref, 3, true)...)
+	if h := strings.Split(m.View(), "\n")[0]; !strings.HasSuffix(h, "…") {
+		t.Errorf("cut header should end in …: %q", h)
+	}
+}
+
+// 2: results an edit drops from the grid leave the table, the summary and
+// the heatmap (they stay in the JSONL, which the recorder owns).
+func TestItem2DroppedResultsExcluded(t *testing.T) {
+	p := engine.DefaultPlan()
+	m, f := startedModel(t, 120, 40, sweepEvents(p, 6, false)...) // all of D=3
+	m = update(m, keyMsg("e"), keyMsg("ctrl+u"), keyMsg("6,9"), keyMsg("enter"))
+	if len(f.grids) != 1 {
+		t.Fatalf("edit not applied: %v", f.grids)
+	}
+	np := f.Plan()
+	m = update(m, eventsMsg{run: m.a.run, events: []engine.Event{{Kind: engine.PlanChanged, Done: 0, Total: 12}}, plan: &np}, frameMsg{})
+	v := m.View()
+	if strings.Contains(v, "D=3 K=") || strings.Contains(v, "D=3 ") {
+		t.Errorf("dropped D=3 results still shown:\n%s", v)
+	}
+	if !strings.Contains(v, "Results (0)") || !strings.Contains(v, "no results yet") {
+		t.Errorf("table count or summary counts dropped results:\n%s", v)
+	}
+}
+
+// 3 and 11: the output directory is checked as typed, "~" is the home
+// directory, and nothing is created before a sweep starts.
+func TestItem3OutDirChecked(t *testing.T) {
+	work := t.TempDir()
+	file := filepath.Join(work, "afile")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check := checkOutDirIn(work)
+	for _, c := range []struct{ in, want string }{
+		{"", "give a directory"},
+		{"afile", "is a file, not a directory"},
+		{"afile/sub", "is a file: afile/sub cannot be made under it"},
+		{"new/deeper", ""},
+		{"~/somewhere", ""},
+	} {
+		err := check(c.in)
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("check(%q) = %v, want %q", c.in, err, c.want)
+		}
+	}
+	if os.Geteuid() != 0 { // root may write anywhere
+		ro := filepath.Join(work, "ro")
+		if err := os.Mkdir(ro, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		if err := check("ro/out"); err == nil || !strings.Contains(err.Error(), "not writable") {
+			t.Errorf("unwritable parent: %v", err)
+		}
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		t.Skip("no home directory")
+	}
+	if got := expandHome("~/hcbtest"); got != filepath.Join(home, "hcbtest") {
+		t.Errorf("expandHome(~/hcbtest) = %q", got)
+	}
+	if got := expandHome("a~/b"); got != "a~/b" {
+		t.Errorf("expandHome(a~/b) = %q", got)
+	}
+
+	// Launch, type a new directory, quit: nothing exists.
+	m, started := testModel(t, Options{OutDir: "out", WorkDir: work})
+	m = update(m, size(80, 24))
+	for range 8 {
+		m = update(m, keyMsg("tab")) // to the output dir
+	}
+	m = update(m, keyMsg("ctrl+u"), keyMsg("elsewhere"))
+	_, cmd := m.Update(keyMsg("esc"))
+	if cmd == nil || len(started) != 0 {
+		t.Fatal("esc on setup should quit without starting")
+	}
+	for _, d := range []string{"out", "elsewhere", ".benchmarks"} {
+		if fileExists(filepath.Join(work, d)) {
+			t.Errorf("%s was created before any sweep started", d)
+		}
+	}
+}
+
+// 11: min-time and baseline are fields; a long value keeps its ✗ visible
+// at 50 columns.
+func TestItem11SetupFields(t *testing.T) {
+	m, _ := testModel(t, Options{})
+	m = update(m, size(50, 15))
+	for range 6 {
+		m = update(m, keyMsg("tab")) // to min-time
+	}
+	m = update(m, keyMsg("ctrl+u"), keyMsg("10 parsecs"))
+	v := m.View()
+	checkFits(t, v, 50, 15)
+	if !strings.Contains(v, "not a duration") {
+		t.Errorf("bad min-time not reported:\n%s", v)
+	}
+	m = update(m, keyMsg("ctrl+u"), keyMsg("250ms"))
+	p, _, err := m.a.setup.plan()
+	if err != nil || p.Timing.MinTime != 250*time.Millisecond {
+		t.Errorf("min-time 250ms: %v %v", p.Timing.MinTime, err)
+	}
+	m = update(m, keyMsg("tab"), keyMsg("tab"), keyMsg("tab")) // to baseline
+	m = update(m, keyMsg("no/such/file.jsonl"))
+	if v := m.View(); !strings.Contains(v, "does not exist") {
+		t.Errorf("missing baseline not reported:\n%s", v)
+	}
+	m = update(m, keyMsg("ctrl+u"))
+	m = update(m, keyMsg("shift+tab")) // not a binding: stays
+	m.a.setup.form.move(-8)            // to D
+	m = update(m, keyMsg(",1000000000"))
+	v = m.View()
+	checkFits(t, v, 50, 15)
+	line := ""
+	for _, l := range strings.Split(v, "\n") {
+		if strings.Contains(l, "D  dims") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "✗") {
+		t.Errorf("✗ not visible on the D line at 50 columns: %q\n%s", line, v)
+	}
+}
+
+// 5: a partial cell shows "~" also where the heatmap has no room for values.
+func TestItem5PartialInCompactHeatmap(t *testing.T) {
+	p := engine.DefaultPlan()
+	p.Grid.Branches, _ = engine.ParseList("2..11")
+	s := newSweep(1, p, nil, testEpoch)
+	s.addResult(synthResult(engine.Config{D: 3, K: 2, T: 48}, p)) // T=96 not yet
+	v := renderHeatmap(s, metricTime, axesDK, newStyles(), 40, 6)
+	if !strings.Contains(strings.Split(v, "\n")[1], "~") {
+		t.Errorf("partial cell without ~:\n%s", v)
+	}
+}
+
+// 6 and 14: column labels are never cut into another number; axes that
+// do not fit are binned into labelled ranges.
+func TestItem6LabelsWholeOrBinned(t *testing.T) {
+	p := engine.DefaultPlan()
+	p.Grid.Branches, _ = engine.ParseList("2..11")
+	s := newSweep(1, p, nil, testEpoch)
+	for _, c := range p.Grid.Configs() {
+		s.addResult(synthResult(c, p))
+	}
+	for _, w := range []int{20, 30, 46, 60, 100} {
+		v := renderHeatmap(s, metricTime, axesDK, newStyles(), w, 8)
+		// The header is every line above the first row (labels may be
+		// staggered over two lines).
+		var head []string
+		for _, l := range strings.Split(v, "\n") {
+			if strings.HasPrefix(l, "D=") {
+				break
+			}
+			head = append(head, l)
+		}
+		header := strings.Join(head, " ")
+		labels := strings.Fields(strings.NewReplacer("D\\K", "", "K=", "").Replace(header))
+		seen := map[string]bool{}
+		for _, l := range labels {
+			if !regexp.MustCompile(`^(\d+|\d+–\d+)$`).MatchString(l) {
+				t.Errorf("w=%d: label %q is not a value or range: %q", w, l, header)
+			}
+			if seen[l] {
+				t.Errorf("w=%d: label %q twice: %q", w, l, header)
+			}
+			seen[l] = true
+			for _, part := range strings.Split(l, "–") {
+				if !s.plan.Grid.Contains(engine.Config{D: 3, K: atoi(part), T: 48}) {
+					t.Errorf("w=%d: label %q names K=%s, not in the grid", w, l, part)
+				}
+			}
+		}
+		covered := map[int]bool{}
+		for _, l := range labels {
+			lo, hi, _ := strings.Cut(l, "–")
+			if hi == "" {
+				hi = lo
+			}
+			for k := atoi(lo); k <= atoi(hi); k++ {
+				covered[k] = true
+			}
+		}
+		if len(covered) != 10 {
+			t.Errorf("w=%d: labels cover %d of K=2..11: %q", w, len(covered), header)
+		}
+	}
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, r := range s {
+		n = n*10 + int(r-'0')
+	}
+	return n
+}
+
+// 7: o reaches every column, and the sort arrow follows the whole title.
+func TestItem7SortEveryColumn(t *testing.T) {
+	p := engine.DefaultPlan()
+	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
+	seen := map[string]bool{}
+	for range int(numSortKeys) {
+		v := m.View()
+		m2 := regexp.MustCompile(`sorted by ([^,]+), ascending`).FindStringSubmatch(v)
+		if m2 == nil {
+			t.Fatalf("no sort in title:\n%s", v)
+		}
+		seen[m2[1]] = true
+		if !regexp.MustCompile(`(#|config|median|±CI|RMSE|robust|memory|outl|epochs)↑`).MatchString(v) {
+			t.Errorf("sorted by %s: arrow not after a whole title:\n%s", m2[1], v)
+		}
+		m = update(m, keyMsg("o"))
+	}
+	for _, want := range []string{"#", "config", "median time/epoch", "±CI", "RMSE", "robustness", "memory", "outliers", "epochs"} {
+		if !seen[want] {
+			t.Errorf("o never sorted by %s (saw %v)", want, seen)
+		}
+	}
+}
+
+// 8: no ETA while paused; elapsed stops when the sweep has ended.
+func TestItem8TimesWhilePausedAndDone(t *testing.T) {
+	p := engine.DefaultPlan()
+	m, f := startedModel(t, 120, 40, sweepEvents(p, 3, true)...)
+	m = feed(m, engine.Event{Kind: engine.Paused})
+	if v := m.View(); !strings.Contains(v, "ETA on hold while paused") {
+		t.Errorf("paused view:\n%s", v)
+	}
+	clk := &clock{}
+	m.a.now = clk.now
+	clk.set(5 * time.Second)
+	f.finish(12)
+	m = update(m, m.a.drainCmd(m.a.run)(), frameMsg{})
+	before := regexp.MustCompile(`elapsed \S+`).FindString(m.View())
+	clk.set(time.Hour)
+	m = update(m, frameMsg{}, size(120, 40))
+	if after := regexp.MustCompile(`elapsed \S+`).FindString(m.View()); after != before || before == "" {
+		t.Errorf("elapsed moved after the sweep ended: %q then %q", before, after)
+	}
+}
+
+// 10: statuses clear once stale; the legend's bounds differ; p-values are
+// never 0.00; the chart's ticks are evenly spaced whole numbers up to the
+// last config.
+func TestItem10NoStaleText(t *testing.T) {
+	p := engine.DefaultPlan()
+	m, _ := startedModel(t, 120, 40, sweepEvents(p, 3, true)...)
+	m = update(m, keyMsg("p"))
+	if !strings.Contains(m.View(), statusPausing) {
+		t.Fatal("no pausing status")
+	}
+	m = feed(m, engine.Event{Kind: engine.Paused})
+	v := m.View()
+	if strings.Contains(v, statusPausing) || !strings.Contains(v, "p resume") {
+		t.Errorf("paused: stale status or footer:\n%s", v)
+	}
+	m = update(m, keyMsg("p"))
+	m = feed(m, engine.Event{Kind: engine.Resumed})
+	if v := m.View(); strings.Contains(v, statusResuming) || !strings.Contains(v, "p pause") {
+		t.Errorf("resumed: stale status or footer:\n%s", v)
+	}
+	m = update(m, keyMsg("r"))
+	if m.a.prompt == nil || regexp.MustCompile(`\d+ results`).MatchString(m.a.prompt.text) {
+		t.Errorf("restart prompt should carry no count that goes stale: %+v", m.a.prompt)
+	}
+
+	s := newSweep(1, p, nil, testEpoch)
+	for i, c := range p.Grid.Configs() {
+		r := synthResult(c, p)
+		r.RobustnessMean = 0.9641 + 0.0001*float64(i%3)
+		s.addResult(r)
+	}
+	legend := renderHeatmap(s, metricRobustness, axesDK, newStyles(), 100, 8)
+	bounds := regexp.MustCompile(`[<≤]([0-9.]+)`).FindAllStringSubmatch(legend, -1)
+	seen := map[string]bool{}
+	for _, b := range bounds {
+		if seen[b[1]] {
+			t.Errorf("legend bound %s repeats:\n%s", b[1], legend)
+		}
+		seen[b[1]] = true
+	}
+	for p, want := range map[float64]string{0.0001: "p<0.001", 0.004: "p=0.004", 0.2: "p=0.20"} {
+		if got := pText(p); got != want {
+			t.Errorf("pText(%v) = %q, want %q", p, got, want)
+		}
+	}
+	for _, s := range []struct{ n, maxTicks, want int }{{12, 10, 2}, {12, 12, 1}, {10000, 6, 2000}, {1000, 10, 100}} {
+		if got := tickStep(s.n, s.maxTicks); got != s.want {
+			t.Errorf("tickStep(%d, %d) = %d, want %d", s.n, s.maxTicks, got, s.want)
+		}
+	}
+	sw := newSweep(1, p, nil, testEpoch)
+	for _, c := range p.Grid.Configs() {
+		sw.addResult(synthResult(c, p))
+	}
+	chart := renderChart(sw, newStyles(), 40, 10)
+	lines := strings.Split(chart, "\n")
+	ticks := strings.Fields(lines[len(lines)-1])
+	if len(ticks) < 2 || ticks[len(ticks)-1] != "12" {
+		t.Errorf("chart ticks %v should end at 12:\n%s", ticks, chart)
+	}
+}
+
+// 12: the selected row is marked without colour; an idle screen stops
+// ticking; the help lists the table's paging keys.
+func TestItem12Smaller(t *testing.T) {
+	p := engine.DefaultPlan()
+	m, f := startedModel(t, 120, 40, sweepEvents(p, 4, false)...)
+	if !regexp.MustCompile(`(?m)^│ ›1\s+D=3 K=3 T=48`).MatchString(m.View()) {
+		t.Errorf("selected row not marked:\n%s", m.View())
+	}
+	m = update(m, keyMsg("j"))
+	if !regexp.MustCompile(`(?m)^│ ›2\s+D=3 K=3 T=96`).MatchString(m.View()) {
+		t.Errorf("marker did not follow the cursor:\n%s", m.View())
+	}
+	if _, cmd := m.Update(frameMsg{}); cmd == nil {
+		t.Error("a running sweep should keep the frames coming")
+	}
+	f.finish(12)
+	m = update(m, m.a.drainCmd(m.a.run)(), frameMsg{})
+	if _, cmd := m.Update(frameMsg{}); cmd != nil {
+		t.Error("a finished, unchanged screen still ticks")
+	}
+	m = update(m, keyMsg("?"))
+	for _, k := range []string{"pgup", "pgdn", "home", "end"} {
+		if !strings.Contains(m.View(), k) {
+			t.Errorf("help lacks %s:\n%s", k, m.View())
+		}
+	}
+}
+
+// 14: the 10,000-config table scrolls.
+func TestItem14LargeTableScrolls(t *testing.T) {
+	m := largeModel(t, largePlan().Grid.Size())
+	_ = m.View() // sizes the table, as the program does before any key
+	m = update(m, tea.KeyMsg{Type: tea.KeyPgDown}, tea.KeyMsg{Type: tea.KeyPgDown})
+	if v := m.View(); strings.Contains(v, "›1 ") || !regexp.MustCompile(`(?m)^│ ›\d{2}\s+D=`).MatchString(v) {
+		t.Errorf("pgdown did not scroll:\n%s", v)
+	}
+	m = update(m, tea.KeyMsg{Type: tea.KeyEnd})
+	if v := m.View(); !strings.Contains(v, "›10000 ") {
+		t.Errorf("end did not reach row 10000:\n%s", v)
+	}
+}

@@ -1,0 +1,261 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/progress"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// runView is the live run's screen: progress, epoch-time chart, heatmap,
+// results table and summary. It owns the choices made on it (metric, axes,
+// sort, scroll) and draws a sweep the app hands it.
+type runView struct {
+	st       styles
+	metric   metric
+	axes     axes
+	table    resultsTable
+	progress progress.Model
+	painted  map[string]paneCache
+
+	fitKey, fitText string // the summary's scaling fit, refitted as results grow
+
+	// shown is the sweep version the result panes draw. A large sweep's
+	// panes follow its results at most every largeRedraw while it runs:
+	// redrawing ten thousand results for each new one would cost the
+	// engine's machine a good part of a core.
+	shown   int
+	shownAt time.Time
+
+	// What to draw, set by View.
+	sw       *sweep
+	now      time.Time
+	quitting bool
+	baseline bool
+}
+
+// paneCache keeps a pane's drawing for as long as its inputs are the same.
+type paneCache struct {
+	key  string
+	view string
+}
+
+func newRunView(st styles) *runView {
+	return &runView{st: st, table: newResultsTable(st), progress: newProgressBar(), painted: make(map[string]paneCache), shown: -1}
+}
+
+// reset forgets what was drawn for an earlier sweep.
+func (v *runView) reset() {
+	v.table.version = -1
+	v.shown, v.shownAt = -1, time.Time{}
+	clear(v.painted)
+}
+
+// Drawing throttle for large sweeps (see runView.shown).
+const (
+	largeSweep  = 1000
+	largeRedraw = 250 * time.Millisecond
+)
+
+// Update handles the keys that change the view itself; the others become
+// actions for the app.
+func (v *runView) Update(msg tea.KeyMsg, haveBaseline bool) action {
+	switch {
+	case key.Matches(msg, keys.Quit):
+		return actQuit
+	case key.Matches(msg, keys.Help):
+		return actHelp
+	case key.Matches(msg, keys.Run):
+		return actRerun
+	case key.Matches(msg, keys.Edit):
+		return actEdit
+	case key.Matches(msg, keys.Pause):
+		return actPause
+	case key.Matches(msg, keys.Save):
+		return actSave
+	case key.Matches(msg, keys.Metric):
+		v.metric = v.metric.next(haveBaseline)
+	case key.Matches(msg, keys.Axes):
+		v.axes = v.axes.next()
+	case key.Matches(msg, keys.Sort):
+		v.table.cycleSort(haveBaseline)
+	case key.Matches(msg, keys.Rev):
+		v.table.reverse()
+	default:
+		v.table.t, _ = v.table.t.Update(msg) // table navigation asks for no commands
+	}
+	return actNone
+}
+
+// View draws sweep s as it stands at now in bodyH lines of a w×h terminal.
+func (v *runView) View(s *sweep, now time.Time, quitting, haveBaseline bool, w, h, bodyH int) string {
+	v.sw, v.now, v.quitting, v.baseline = s, now, quitting, haveBaseline
+	if s.version != v.shown && (len(s.order) <= largeSweep || !s.active() || now.Sub(v.shownAt) >= largeRedraw) {
+		v.shown, v.shownAt = s.version, now
+	}
+	return v.sweepBody(w, h, bodyH)
+}
+
+// sweepBody is the run view's panes in bodyH lines: rich, or compact when
+// the terminal (w×h) is small.
+func (v *runView) sweepBody(w, h, bodyH int) string {
+	if w < compactWidth || h < compactHeight {
+		return v.compactBody(w, bodyH)
+	}
+	return v.richBody(w, bodyH)
+}
+
+// pane draws a rounded box of exactly w×h cells with the title set into
+// its top border, which saves each pane a line.
+func (v *runView) pane(title, content string, w, h int) string {
+	if w < 6 || h < 3 {
+		return ""
+	}
+	b := lipgloss.RoundedBorder()
+	t := truncate(" "+title+" ", w-4)
+	top := v.st.border.Render(b.TopLeft+b.Top) + v.st.paneTitle.Render(t) +
+		v.st.border.Render(strings.Repeat(b.Top, max(0, w-3-lipgloss.Width(t)))+b.TopRight)
+	body := v.st.pane.BorderTop(false).Width(w - 2).Height(h - 2).Render(fitBlock(content, w-4, h-2))
+	return top + "\n" + body
+}
+
+// cached returns a pane's drawing from the cache when its inputs (the key)
+// are unchanged: the chart and heatmap only change with results, while the
+// progress line changes many times a second.
+func (v *runView) cached(name, key string, draw func() string) string {
+	if c, ok := v.painted[name]; ok && c.key == key {
+		return c.view
+	}
+	d := draw()
+	v.painted[name] = paneCache{key: key, view: d}
+	return d
+}
+
+// richBody lays out the panes in w×h: progress, the chart/heatmap band,
+// the results table and the summary. The table always gets a header and
+// three rows when the grid has them (a sweep is read from its table); the
+// heatmap the room its rows need, up to a dozen (more rows are binned);
+// the table the rest.
+func (v *runView) richBody(w, h int) string {
+	s := v.sw
+	var progress string
+	progH := 2
+	if h >= roomyHeight {
+		progH = 4
+		progress = v.pane("Progress", v.progressView(w-4), w, progH)
+	} else {
+		progress = v.progressView(w) // the border costs two lines the table needs
+	}
+
+	sumLines := v.summaryLines()
+	if w < summaryWidth {
+		for i, l := range sumLines {
+			sumLines[i] = compactSummary(l)
+		}
+	}
+	sumH := min(len(sumLines)+2, 7)
+	summary := v.pane("Summary", strings.Join(sumLines, "\n"), w, sumH)
+
+	rest := h - progH - sumH
+	rowName, _, _ := v.axes.names()
+	heatRows := min(len(axisValues(s.plan.Grid, rowName)), maxHeatRows)
+	heatWant := heatRows + 5 // header, rows, two legend lines, border
+	if h < roomyHeight {
+		heatWant-- // the legend's one-line form: a table row is worth more
+	}
+	if w >= sideBySide {
+		heatWant = max(heatWant, 8, rest*2/5) // and a chart worth reading
+	}
+	tableWant := len(s.order) + 3 // border and header
+	band := min(heatWant, rest-min(tableWant, 6))
+	if band < 5 {
+		band = 0
+	}
+	tableH := min(tableWant, rest-band)
+	if tableH < 4 {
+		tableH = 0
+	}
+	band = rest - tableH
+	parts := []string{progress}
+	if band >= 5 {
+		heatTitle := "Heatmap: " + heatmapTitle(v.metric, v.axes)
+		if w >= sideBySide {
+			chartW := w * 11 / 20
+			heatW := w - chartW
+			chart := v.pane(v.cached("chartTitle", fmt.Sprint(v.shown, "/", chartW), func() string { return chartTitle(v.sw, chartW-4) }), v.chartView(chartW-4, band-2), chartW, band)
+			heat := v.pane(heatTitle, v.heatView(heatW-4, band-2), heatW, band)
+			parts = append(parts, lipgloss.JoinHorizontal(lipgloss.Top, chart, heat))
+		} else {
+			parts = append(parts, v.pane(heatTitle, v.heatView(w-4, band-2), w, band))
+		}
+	}
+	if tableH > 0 {
+		table := v.tableView(w-4, tableH-2) // before the title, which counts its rows
+		parts = append(parts, v.pane(v.tableTitle(), table, w, tableH))
+	}
+	parts = append(parts, summary)
+	return strings.Join(parts, "\n")
+}
+
+func (v *runView) compactBody(w, h int) string {
+	s := v.sw
+	lines := []string{v.compactProgressView(w)}
+	used := strings.Count(lines[0], "\n") + 1
+	rowName, _, _ := v.axes.names()
+	heatRows := len(axisValues(s.plan.Grid, rowName))
+	sum := v.summaryLines()
+	for i, l := range sum {
+		sum[i] = compactSummary(l)
+	}
+	sumH := min(len(sum), 3)
+	heatH := min(heatRows+2, h-used-1-sumH)
+	if heatH >= 3 {
+		lines = append(lines, v.st.paneTitle.Render(truncate(heatmapTitle(v.metric, v.axes), w)))
+		lines = append(lines, v.heatView(w, heatH))
+		used += heatH + 1
+	}
+	if tableH := h - used - sumH; tableH >= 4 {
+		lines = append(lines, v.tableView(w, tableH))
+		used += tableH
+	}
+	if left := h - used; left > 0 {
+		lines = append(lines, strings.Join(sum[:min(len(sum), left)], "\n"))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// compactSummary shortens a quick-summary line for a narrow screen.
+func compactSummary(l string) string {
+	l = strings.TrimPrefix(l, "- ")
+	l = strings.Replace(l, " config :", ":", 1)
+	l = strings.Replace(l, "    :", ":", 1)
+	l = strings.Replace(l, "median time/epoch=", "median=", 1)
+	return strings.Join(strings.Fields(l), " ")
+}
+
+func (v *runView) chartView(w, h int) string {
+	key := fmt.Sprintf("%d/%dx%d", v.shown, w, h)
+	return v.cached("chart", key, func() string { return renderChart(v.sw, v.st, w, h) })
+}
+
+func (v *runView) heatView(w, h int) string {
+	key := fmt.Sprintf("%d/%dx%d/%d/%d", v.shown, w, h, v.metric, v.axes)
+	return v.cached("heat", key, func() string { return renderHeatmap(v.sw, v.metric, v.axes, v.st, w, h) })
+}
+
+func (v *runView) tableView(w, h int) string {
+	v.table.sync(v.sw, v.shown, w, h, v.baseline)
+	return v.table.view()
+}
+
+func (v *runView) tableTitle() string {
+	dir := "ascending"
+	if v.table.desc {
+		dir = "descending"
+	}
+	return fmt.Sprintf("Results (%d) · sorted by %s, %s", len(v.table.t.Rows()), sortNames[v.table.by], dir) + filterTitle(&v.table)
+}
