@@ -247,6 +247,7 @@ prints a summary on stdout.
 
 Usage:
   hcbench [flags]
+  hcbench compare OLD NEW [--fail-on-regression PCT]   (see hcbench compare --help)
 
 Grid and measurement:
   -D, --dims LIST               output dimensions D, each ≥ 1 (default %s)
@@ -255,8 +256,8 @@ Grid and measurement:
       --depths LIST             depth schedule of every run, each ≥ 1 (default %s)
       --repeats N               runs per config; repeat r uses seed+r (default %d)
       --seed N                  base random seed (default %d)
-      --min-time DURATION       measuring time per depth after the warm-up epoch,
-                                at least %d epochs (default %v)
+      --min-time DURATION       measuring time per depth and repeat after the
+                                warm-up, at least %d epochs (default %v)
       --policy NAME             branch projection: %s (default %s)
 
 Output and mode:
@@ -274,8 +275,8 @@ Output and mode:
 
 Comparing:
       --baseline FILE.jsonl     compare with an earlier run (its latest run)
-      --fail-on-regression PCT  exit 3 when a config is significantly (p < 0.05)
-                                slower than the baseline by more than PCT %%
+      --fail-on-regression PCT  exit 3 when a config is slower than the baseline
+                                by more than PCT %% with confidence (Holm-corrected)
 
   -h, --help                    show this help
       --version                 show the version
