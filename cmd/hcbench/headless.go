@@ -43,9 +43,38 @@ func runHeadless(ctx context.Context, o *options, base []engine.Result, stdout, 
 			pr.say("run %d in %s is already complete (%d configs): writing its reports again", run.ID, run.Paths().JSONL, total)
 		}
 	}
+	if note := slowNote(run.Plan, run.Prior); note != "" {
+		pr.say("%s", note)
+	}
 	sweepErr := measure(ctx, run, pr, intr)
 	pr.clear()
 	return finishHeadless(run, o, base, sweepErr, pr, stdout, stderr, env, intr)
+}
+
+// slowThreshold is when a config counts as slow enough to be announced
+// before the sweep: a piped log would otherwise show nothing but
+// heartbeats for it.
+const slowThreshold = heartbeatInterval
+
+// slowNote estimates, before anything is measured, how long the largest
+// config and the whole grid take — said only when the largest config alone
+// takes more than slowThreshold.
+func slowNote(p engine.Plan, prior []engine.Result) string {
+	e, err := engine.NewEstimator(p)
+	if err != nil {
+		return ""
+	}
+	c := engine.LargestConfig(p.Grid)
+	least := e.Config(c)
+	if least < slowThreshold {
+		return ""
+	}
+	done := make(map[engine.Config]bool, len(prior))
+	for _, r := range prior {
+		done[r.Config] = true
+	}
+	return fmt.Sprintf("note: the largest config %s takes about %s per epoch here, so about %s to measure; the whole grid about %s (estimated from a short calibration, not measured)",
+		c, report.FormatDuration(e.Epoch(c)), report.FormatDuration(least), report.FormatDuration(e.Grid(done)))
 }
 
 // openRun opens the output directory for the run the flags ask for, with
