@@ -173,6 +173,9 @@ func TestItem11SetupFields(t *testing.T) {
 	if !strings.Contains(line, "✗") {
 		t.Errorf("✗ not visible on the D line at 50 columns: %q\n%s", line, v)
 	}
+	if !strings.Contains(v, "esc quit") {
+		t.Errorf("the key help gave way to the error at 50×15:\n%s", v)
+	}
 }
 
 // 5: a partial cell shows "~" also where the heatmap has no room for values.
