@@ -28,6 +28,20 @@ type keyMap struct {
 	Help     key.Binding
 	Quit     key.Binding
 
+	// Workbench views (detail, history, compare, filter, command line).
+	Open    key.Binding
+	Back    key.Binding
+	History key.Binding
+	New     key.Binding
+	Filter  key.Binding
+	Command key.Binding
+	Mark    key.Binding
+	Compare key.Binding
+	Resume  key.Binding
+	Tab     key.Binding
+	PrevRow key.Binding
+	NextRow key.Binding
+
 	// Forms (setup and grid editor).
 	Next   key.Binding
 	Prev   key.Binding
@@ -61,6 +75,19 @@ var keys = keyMap{
 	End:      key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "last row")),
 	Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 	Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+	Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+	Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	History: key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
+	New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new sweep")),
+	Filter:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+	Command: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "command line")),
+	Mark:    key.NewBinding(key.WithKeys(" ", "x"), key.WithHelp("space/x", "mark")),
+	Compare: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare marked")),
+	Resume:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "continue run")),
+	Tab:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab")),
+	PrevRow: key.NewBinding(key.WithKeys("left", "["), key.WithHelp("←", "previous config")),
+	NextRow: key.NewBinding(key.WithKeys("right", "]"), key.WithHelp("→", "next config")),
 
 	Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
 	Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
@@ -108,6 +135,7 @@ func runHelp(paused bool) helpKeys {
 			{k.Metric, k.Axes, k.Sort, k.Rev},
 			{k.Up, k.Down, k.PageUp, k.PageDown},
 			{k.Home, k.End, k.Help, k.Quit},
+			workbenchHelp,
 		},
 	}
 }

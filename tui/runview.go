@@ -267,5 +267,5 @@ func (v *runView) tableTitle() string {
 	if v.table.desc {
 		dir = "descending"
 	}
-	return fmt.Sprintf("Results (%d) · sorted by %s, %s", len(v.table.t.Rows()), sortNames[v.table.by], dir)
+	return fmt.Sprintf("Results (%d) · sorted by %s, %s", len(v.table.t.Rows()), sortNames[v.table.by], dir) + filterTitle(&v.table)
 }
