@@ -378,10 +378,17 @@ func TestItem12Smaller(t *testing.T) {
 	if _, cmd := m.Update(frameMsg{}); cmd != nil {
 		t.Error("a finished, unchanged screen still ticks")
 	}
-	m = update(m, keyMsg("?"))
-	for _, k := range []string{"pgup", "pgdn", "home", "end"} {
-		if !strings.Contains(m.View(), k) {
-			t.Errorf("help lacks %s:\n%s", k, m.View())
+	// The full help keeps every key at every size: narrow screens get
+	// more rows, not cut columns.
+	for _, sz := range sizes {
+		m, _ := startedModel(t, sz.w, sz.h, sweepEvents(p, 4, true)...)
+		m = update(m, keyMsg("?"))
+		v := m.View()
+		checkFits(t, v, sz.w, sz.h)
+		for _, k := range []string{"run/restart", "pgup", "pgdn", "home", "end", "reverse", "quit"} {
+			if !strings.Contains(v, k) {
+				t.Errorf("%s: help lacks %q:\n%s", sz.name, k, v)
+			}
 		}
 	}
 }
