@@ -101,8 +101,9 @@ func (c *compareModel) View(st styles, w, h int) string {
 
 // tableLines are the per-config comparison, in the newer run's order.
 func (c *compareModel) tableLines(st styles, w int) []string {
-	head := padRight("config", 16) + padRight("old", 10) + padRight("new", 10) + padRight("ratio", 9) +
-		padRight("95% CI", 18) + padRight("p", 9) + "verdict"
+	// What matters first (ratio and verdict), so a narrow screen keeps it.
+	head := padRight("config", 16) + padRight("ratio", 9) + padRight("verdict", 9) + padRight("95% CI", 18) +
+		padRight("p", 9) + padRight("old", 10) + "new"
 	out := []string{st.tableHeader.UnsetPadding().Render(truncate(head, w))}
 	for _, e := range c.b.Entries {
 		ci := "–"
@@ -114,8 +115,8 @@ func (c *compareModel) tableLines(st styles, w int) []string {
 			p = pText(e.Cmp.P)
 		}
 		oldR, newR := c.find(c.old, e), c.find(c.cur, e)
-		l := padRight(e.Config.String(), 16) + padRight(oldR, 10) + padRight(newR, 10) +
-			padRight(report.FormatRatio(e.Cmp.Ratio), 9) + padRight(ci, 18) + padRight(p, 9) + verdict(e)
+		l := padRight(e.Config.String(), 16) + padRight(report.FormatRatio(e.Cmp.Ratio), 9) + padRight(verdict(e), 9) +
+			padRight(ci, 18) + padRight(p, 9) + padRight(oldR, 10) + newR
 		out = append(out, truncate(l, w))
 	}
 	return out
