@@ -308,7 +308,7 @@ func TestFilterTable(t *testing.T) {
 		m = press(m, "/", "K=9")
 		v := m.View()
 		checkFits(t, v, s.w, s.h)
-		mustContain(t, v, "/K=9", "Results (4)", "filter k=9")
+		mustContain(t, v, "/K=9", "Results (4)", "filter K=9")
 		if strings.Contains(v, "D=3 K=3 T=96") {
 			t.Errorf("%s: filtered table still shows K=3:\n%s", s.name, v)
 		}
@@ -567,7 +567,7 @@ func TestMouseHeatmapCell(t *testing.T) {
 		_, dy := find(t, v, "D=6 ")
 		m = update(m, click(kx+1, dy))
 		f := m.a.runv.table.filter.String()
-		if f != "d=6 k=9" {
+		if f != "D=6 K=9" {
 			t.Fatalf("%s: click on cell D=6 K=9 filters %q", s.name, f)
 		}
 		v = m.View()
