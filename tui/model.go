@@ -493,7 +493,7 @@ func loadBaseline(path string) ([]engine.Result, error) {
 	if path == "" {
 		return nil, nil
 	}
-	base, err := report.LoadBaseline(path)
+	base, err := report.LoadBaselineFile(path) // a FIFO would block the screen
 	if err == nil && len(base) == 0 {
 		err = fmt.Errorf("%s holds no results", path)
 	}

@@ -164,6 +164,9 @@ func (v *runView) richBody(w, h int) string {
 	rowName, _, _ := v.axes.names()
 	heatRows := min(len(axisValues(s.plan.Grid, rowName)), maxHeatRows)
 	heatWant := heatRows + 5 // header, rows, two legend lines, border
+	if h < roomyHeight {
+		heatWant-- // the legend's one-line form: a table row is worth more
+	}
 	if w >= sideBySide {
 		heatWant = max(heatWant, 8, rest*2/5) // and a chart worth reading
 	}
@@ -183,7 +186,7 @@ func (v *runView) richBody(w, h int) string {
 		if w >= sideBySide {
 			chartW := w * 11 / 20
 			heatW := w - chartW
-			chart := v.pane(chartTitle(v.sw, chartW-4), v.chartView(chartW-4, band-2), chartW, band)
+			chart := v.pane(v.cached("chartTitle", fmt.Sprint(v.shown, "/", chartW), func() string { return chartTitle(v.sw, chartW-4) }), v.chartView(chartW-4, band-2), chartW, band)
 			heat := v.pane(heatTitle, v.heatView(heatW-4, band-2), heatW, band)
 			parts = append(parts, lipgloss.JoinHorizontal(lipgloss.Top, chart, heat))
 		} else {

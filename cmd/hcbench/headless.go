@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/hcbench/hcbench/engine"
-	"github.com/hcbench/hcbench/engine/stats"
 	"github.com/hcbench/hcbench/report"
 )
 
@@ -22,7 +21,13 @@ func runHeadless(ctx context.Context, o *options, base []engine.Result, stdout, 
 		return fail(stderr, err)
 	}
 	defer run.Close()
+	if base != nil {
+		run.SetBaseline(o.baselinePath, base) // the reports get the comparison
+	}
 	pr := newProgress(stderr, env, run.Prior)
+	if busy := report.BusyWarning(); busy != "" {
+		pr.say("warning: %s", busy)
+	}
 	for _, n := range run.Notes {
 		pr.say("%s", n)
 	}
@@ -102,8 +107,8 @@ func record(run *report.Run, pr *progress, ev engine.Event) {
 	if measured {
 		// Said as it happens too, so a long sweep's log shows it next to
 		// the config (the summary repeats it at the end).
-		if noisy, why := stats.Summarize(ev.Result.Samples, stats.DefaultConfidence).Noisy(); noisy {
-			pr.say("warning: %s is noisy (%s); measure longer with a larger --min-time", ev.Config, why)
+		if msg := report.NoiseWarning(*ev.Result); msg != "" {
+			pr.say("warning: %s", msg)
 		}
 	}
 }
@@ -117,11 +122,7 @@ func finishHeadless(run *report.Run, o *options, base []engine.Result, sweepErr 
 	results := run.Results()
 	done, total := len(results), run.Plan.Grid.Size()
 	interrupted := errors.Is(sweepErr, context.Canceled) && intr.signal() != nil
-	var cmp *report.Baseline
-	if base != nil {
-		b := report.CompareBaseline(o.baselinePath, base, results)
-		cmp = &b
-	}
+	cmp := run.Comparison() // nil without a baseline
 	st := outcome{done: done, total: total, interrupted: interrupted, failed: sweepErr != nil && !interrupted,
 		saveFailed: saveErr != nil, resume: resumeCommand(o.out)}
 	if err := printSummary(stdout, run.Paths(), results, cmp, st); err != nil {
@@ -149,9 +150,7 @@ func finishHeadless(run *report.Run, o *options, base []engine.Result, sweepErr 
 		code = fail(stderr, fmt.Errorf("cannot save the reports in %q: %w", o.out, saveErr))
 	}
 	if code == exitOK && o.failOnRegr && cmp != nil {
-		if regressions(stderr, cmp, o.failPct) {
-			code = exitRegression
-		}
+		code = regressions(stderr, cmp, o.failPct)
 	}
 	return code
 }

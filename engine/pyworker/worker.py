@@ -26,6 +26,9 @@ POLICIES = ("mean", "median", "minrisk")
 # Progress lines are optional; a few a second keep the parent's view live
 # without flooding the pipe.
 PROGRESS_INTERVAL = 0.1
+# While an epoch runs long the last progress is repeated this often (seconds):
+# the parent takes a worker silent for its timeout (default 60 s) as hung.
+HEARTBEAT = 1.0
 
 
 class Fatal(Exception):
@@ -160,37 +163,144 @@ class Library:
         return self.HCModel([self.HCNode(be, pol) for be in backends]), backends
 
 
-class Inbox:
-    """Lines from the parent, read by a thread so measuring never blocks on stdin."""
+class Server:
+    """The worker's end of the protocol, as worker.Serve in Go does it.
 
-    def __init__(self):
-        self.q = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+    A reader thread applies pause/resume/stop at once and queues measure
+    requests, so measuring never blocks on stdin; a heartbeat thread repeats
+    the last progress while an epoch runs long, so a slow model is not taken
+    for a hung one. One lock orders every output line.
+    """
 
-    def _read(self):
+    def __init__(self, lib):
+        self.lib = lib
+        self.cond = threading.Condition()
+        self.requests = queue.Queue()
+        self.running = None  # id of the measurement in progress
+        self.paused = False
+        self.holding = False  # a measurement waits in hold()
+        self.stop = False
+        self.last_out = time.monotonic()
+        self.last_sent = 0.0
+        self.last_depth, self.last_frac = 0, 0.0
+
+    def write_locked(self, obj):
+        send(obj)
+        self.last_out = time.monotonic()
+
+    def write(self, obj):
+        with self.cond:
+            self.write_locked(obj)
+
+    def read(self):
         stdin = sys.stdin.buffer
         while True:
-            line = stdin.readline()
-            if not line:
+            raw = stdin.readline()
+            if not raw:
                 # EOF: the parent is done (or gone). Exit at once, even mid-run.
                 os._exit(0)
-            line = line.strip()
-            if line:
-                self.q.put(line)
+            raw = raw.strip()
+            if not raw:
+                continue
+            try:
+                msg = json.loads(raw.decode("utf-8"))
+            except (ValueError, UnicodeDecodeError) as e:
+                self.write({"type": "error", "id": 0, "error": "a line from hcbench is not JSON (%s): %.80r" % (e, raw)})
+                continue
+            kind = msg.get("type") if isinstance(msg, dict) else None
+            if kind == "measure":
+                self.requests.put(msg)
+            elif kind in ("pause", "resume", "stop"):
+                self.control(kind)
+            else:
+                self.write({"type": "error", "id": 0, "error": "unknown message type %.40r" % (kind,)})
 
-    def get(self, block=True):
-        """The next message, or None when not blocking and none is waiting."""
+    def control(self, kind):
+        with self.cond:
+            rid = 0 if self.running is None else self.running
+            if kind == "pause":
+                # With a run in progress hold() says "paused" when it takes
+                # effect; otherwise the pause holds the next run's first round.
+                self.paused = True
+                if self.running is None:
+                    self.write_locked({"type": "paused", "id": 0})
+            elif kind == "resume":
+                self.paused = False
+                if self.holding:
+                    self.cond.notify_all()  # hold() says "resumed"
+                else:
+                    self.write_locked({"type": "resumed", "id": rid})
+            elif self.running is None:
+                self.write_locked({"type": "stopped", "id": 0})
+            else:
+                self.stop = True
+                self.cond.notify_all()
+
+    def hold(self):
+        """Between rounds: waits while paused; False when the run must stop."""
+        with self.cond:
+            if self.paused and not self.stop:
+                self.write_locked({"type": "paused", "id": self.running})
+                self.holding = True
+                while self.paused and not self.stop:
+                    self.cond.wait()
+                self.holding = False
+                if not self.paused:
+                    self.write_locked({"type": "resumed", "id": self.running})
+            return not self.stop
+
+    def progress(self, depth, fraction):
+        with self.cond:
+            self.last_depth, self.last_frac = depth, min(1.0, fraction)
+            now = time.monotonic()
+            if now - self.last_sent >= PROGRESS_INTERVAL:
+                self.last_sent = now
+                self.write_locked({"type": "progress", "id": self.running, "depth": depth, "fraction": self.last_frac})
+
+    def heartbeat(self):
+        while True:
+            time.sleep(HEARTBEAT / 2)
+            with self.cond:
+                if self.running is not None and not self.holding and time.monotonic() - self.last_out >= HEARTBEAT:
+                    self.write_locked({"type": "progress", "id": self.running, "depth": self.last_depth,
+                                       "fraction": self.last_frac})
+
+    def serve(self):
+        threading.Thread(target=self.read, daemon=True).start()
+        threading.Thread(target=self.heartbeat, daemon=True).start()
+        while True:
+            req = self.requests.get()
+            rid = req.get("id", 0)
+            if isinstance(rid, bool) or not isinstance(rid, int):
+                rid = 0
+            with self.cond:
+                self.running, self.stop = rid, False
+                self.last_depth, self.last_frac = 0, 0.0
+            reply = self.measure(rid, req)
+            with self.cond:
+                if reply["type"] == "result" and self.stop:
+                    reply = {"type": "stopped", "id": rid}
+                self.running, self.stop = None, False
+                self.write_locked(reply)
+
+    def measure(self, rid, req):
+        m = None
         try:
-            raw = self.q.get(block)
-        except queue.Empty:
-            return None
-        try:
-            msg = json.loads(raw.decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as e:
-            return {"type": "_bad", "error": "a line from hcbench is not JSON (%s): %.80r" % (e, raw)}
-        if not isinstance(msg, dict) or not isinstance(msg.get("type"), str):
-            return {"type": "_bad", "error": "a message from hcbench has no type: %.80r" % (raw,)}
-        return msg
+            m = Measurement(self.lib, self, req)
+            out = m.run()
+            out["id"] = rid
+            json.dumps(out, allow_nan=False)
+            return out
+        except Stopped:
+            return {"type": "stopped", "id": rid}
+        except RunError as e:
+            return {"type": "error", "id": rid, "error": "%s%s" % ("" if m is None else str(m) + ": ", e)}
+        except Exception as e:
+            # The user's code failed on this config (or ran out of memory):
+            # report it and stay usable; the traceback goes to stderr.
+            traceback.print_exc()
+            return {"type": "error", "id": rid,
+                    "error": "%s: %s: %s" % ("request" if m is None else m, type(e).__name__, e)}
 
 
 def integer(req, key, low, default=None):
@@ -200,12 +310,29 @@ def integer(req, key, low, default=None):
     return v
 
 
+def plan(req_batch, time_min, min_epochs, max_rounds, warm):
+    """Fixes batch and rounds before measuring (PROTOCOL.md step 3), from
+    the median warm-up epoch time of each depth, exactly as the Go worker."""
+    per_round = sum(warm)  # one epoch at each depth
+    target = time_min * len(warm)  # seconds of measuring, all depths
+    max_rounds = max(1, max_rounds)
+    batch = req_batch
+    if batch <= 0:
+        batch = 1
+        if per_round > 0:
+            batch = max(1, math.ceil(target / per_round / max_rounds))
+    rounds = max_rounds
+    if per_round > 0:
+        rounds = min(max_rounds, math.ceil(target / (batch * per_round)))
+    min_rounds = (max(1, min_epochs) + batch - 1) // batch
+    return batch, max(rounds, min_rounds)
+
+
 class Measurement:
     """One run (the reference's benchmark_once for one seed), timed per PROTOCOL.md."""
 
-    def __init__(self, lib, inbox, req):
-        self.lib, self.inbox = lib, inbox
-        self.id = req.get("id", 0)
+    def __init__(self, lib, server, req):
+        self.lib, self.server = lib, server
         cfg = req.get("config")
         if not isinstance(cfg, dict):
             raise RunError("config missing: need {\"D\":…,\"K\":…,\"T\":…}")
@@ -226,57 +353,13 @@ class Measurement:
         self.max_rounds = integer(req, "max_rounds", 1, 1000)
         self.warmup = integer(req, "warmup", 0, 3)
         self.batch = integer(req, "batch", 0, 0)
-        self.pause_wanted = False
-        self.last_progress = 0.0
 
     def __str__(self):
         return "D=%d K=%d T=%d seed %d" % (self.D, self.K, self.T, self.seed)
 
-    def control(self, between_rounds):
-        """Handles messages that arrived; pauses only between rounds."""
-        while True:
-            msg = self.inbox.get(block=False)
-            if msg is None:
-                break
-            self.handle(msg)
-        if between_rounds and self.pause_wanted:
-            self.pause_wanted = False
-            send({"type": "paused", "id": self.id})
-            while True:
-                msg = self.inbox.get()
-                if msg["type"] == "resume":
-                    send({"type": "resumed", "id": self.id})
-                    return
-                if msg["type"] == "pause":
-                    send({"type": "paused", "id": self.id})
-                else:
-                    self.handle(msg)
-
-    def handle(self, msg):
-        kind = msg["type"]
-        if kind == "stop":
+    def hold(self):
+        if not self.server.hold():
             raise Stopped()
-        if kind == "pause":
-            self.pause_wanted = True
-        elif kind == "resume":
-            # Not paused (yet): a resume cancels a pause not yet taken.
-            if self.pause_wanted:
-                self.pause_wanted = False
-            else:
-                send({"type": "resumed", "id": self.id})
-        elif kind == "measure":
-            send({"type": "error", "id": msg.get("id", 0),
-                  "error": "busy: measure %s arrived while run %s is measuring" % (msg.get("id"), self.id)})
-        elif kind == "_bad":
-            send({"type": "error", "id": 0, "error": msg["error"]})
-        else:
-            send({"type": "error", "id": 0, "error": "unknown message type %r" % (kind,)})
-
-    def progress(self, depth, fraction):
-        now = time.perf_counter()
-        if now - self.last_progress >= PROGRESS_INTERVAL:
-            self.last_progress = now
-            send({"type": "progress", "id": self.id, "depth": depth, "fraction": min(1.0, fraction)})
 
     def run(self):
         lib, np = self.lib, self.lib.np
@@ -296,43 +379,35 @@ class Measurement:
         # Memory and quality: one untimed pass over the depths under
         # tracemalloc, as benchmark_once does it (its peak is never reset, so
         # the figure is the peak over all depths). Tracing slows Python down
-        # several times, so it never runs while anything is timed.
+        # several times, so it never runs while anything is timed. Parameters
+        # never change, so these quality figures are every epoch's.
         quality, mem_peak = self.traced_pass(set_depth, epoch, target_seq)
 
-        # 2. Warm-up: untimed for the result; timed only to size the batch.
+        # 2. Warm-up, untimed for the result; its median epoch per depth
+        # (not the first, cold one) fixes batch and rounds.
         warm = []
         for d in self.depths:
-            self.control(False)
             set_depth(d)
-            for _ in range(self.warmup):
+            times = []
+            for _ in range(max(1, self.warmup)):
+                self.hold()
                 t0 = time.perf_counter()
                 epoch()
-                warm.append(time.perf_counter() - t0)
-
-        # 3. Batch: enough epochs per round that at most max_rounds rounds
-        # are needed, from the median warm-up epoch (not the cold first one).
-        batch = self.batch
-        if batch <= 0:
-            batch = 1
-            if warm:
-                med = float(np.median(warm))
-                if med > 0:
-                    batch = max(1, math.ceil(self.time_min / med / self.max_rounds))
+                times.append(time.perf_counter() - t0)
+            warm.append(float(np.median(times)))
+        # 3. Batch and rounds, fixed before measuring so that a stall can
+        # never shorten a measurement.
+        batch, rounds = plan(self.batch, self.time_min, self.min_epochs, self.max_rounds, warm)
 
         # 4. Rounds: batch epochs at each depth in turn, each depth's batch
         # timed around the epochs only.
         nd = len(self.depths)
-        target = self.time_min * nd
         sums = [0.0] * nd
         samples = []
-        measured = 0.0
-        rounds = 0
-        while rounds < self.max_rounds and (measured < target or rounds * batch < self.min_epochs):
-            self.control(True)
+        for r in range(rounds):
+            self.hold()
             round_time = 0.0
             for i, d in enumerate(self.depths):
-                if i > 0:
-                    self.control(False)
                 set_depth(d)
                 t0 = time.perf_counter()
                 for _ in range(batch):
@@ -340,12 +415,7 @@ class Measurement:
                 dt = time.perf_counter() - t0
                 sums[i] += dt
                 round_time += dt
-                frac = (measured + round_time) / target if target > 0 else 1.0
-                if self.min_epochs > 0:
-                    frac = min(frac, (rounds + 1) * batch / self.min_epochs)
-                self.progress(d, max(frac, (rounds + 1) / self.max_rounds))
-            rounds += 1
-            measured += round_time
+                self.server.progress(d, (r + (i + 1) / nd) / rounds)
             samples.append(round_time / (batch * nd))
 
         n = rounds * batch
@@ -368,7 +438,7 @@ class Measurement:
                "rmse_mean": float(np.mean(col("rmse"))), "rmse_std": float(np.std(col("rmse"))),
                "overshoot_mean": float(np.mean(col("overshoot"))),
                "robustness_mean": float(np.mean(col("robustness")))}
-        return {"type": "result", "id": self.id, "batch": batch, "rounds": rounds, "samples": samples,
+        return {"type": "result", "batch": batch, "rounds": rounds, "samples": samples,
                 "run": run, "mem_kind": "tracemalloc"}
 
     def traced_pass(self, set_depth, epoch, target_seq):
@@ -379,7 +449,7 @@ class Measurement:
         tracemalloc.start()
         try:
             for d in self.depths:
-                self.control(False)
+                self.hold()
                 set_depth(d)
                 total, task, cns, ch, y_pred = epoch()
                 quality.append({
@@ -400,42 +470,6 @@ class Measurement:
         return quality, peak_max
 
 
-def serve(lib, inbox):
-    while True:
-        msg = inbox.get()
-        kind = msg["type"]
-        if kind == "measure":
-            measure(lib, inbox, msg)
-        elif kind == "pause":
-            send({"type": "paused", "id": 0})
-        elif kind == "resume":
-            send({"type": "resumed", "id": 0})
-        elif kind == "stop":
-            send({"type": "stopped", "id": 0})
-        elif kind == "_bad":
-            send({"type": "error", "id": 0, "error": msg["error"]})
-        else:
-            send({"type": "error", "id": 0, "error": "unknown message type %r" % (kind,)})
-
-
-def measure(lib, inbox, req):
-    rid = req.get("id", 0)
-    m = None
-    try:
-        m = Measurement(lib, inbox, req)
-        send(m.run())
-    except Stopped:
-        send({"type": "stopped", "id": rid})
-    except RunError as e:
-        send({"type": "error", "id": rid, "error": "%s%s" % ("" if m is None else str(m) + ": ", e)})
-    except Exception as e:
-        # The user's code failed on this config (or ran out of memory):
-        # report it and stay usable; the traceback goes to stderr.
-        traceback.print_exc()
-        send({"type": "error", "id": rid,
-              "error": "%s: %s: %s" % ("request" if m is None else m, type(e).__name__, e)})
-
-
 def main():
     global OUT
     OUT = protocol_stream()
@@ -454,7 +488,7 @@ def main():
     except Fatal as e:
         fatal(str(e))
     send(hello)
-    serve(lib, Inbox())
+    Server(lib).serve()
 
 
 if __name__ == "__main__":

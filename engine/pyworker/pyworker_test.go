@@ -1,0 +1,128 @@
+package pyworker
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// checkout makes a directory with the files Resolve looks for.
+func checkout(t *testing.T, files ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range files {
+		p := filepath.Join(dir, filepath.FromSlash(f))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// fakeInterpreter is an executable file standing in for python; Resolve
+// only looks it up.
+func fakeInterpreter(t *testing.T) string {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("executable lookup by file mode is Unix-only")
+	}
+	p := filepath.Join(t.TempDir(), "python3")
+	if err := os.WriteFile(p, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestResolve(t *testing.T) {
+	good := checkout(t, "src/qmlhc/__init__.py", "examples/ex_benchmark_performance_demo.py")
+	noExample := checkout(t, "src/qmlhc/__init__.py")
+	noPackage := checkout(t, "examples/ex_benchmark_performance_demo.py")
+	file := filepath.Join(good, "src", "qmlhc", "__init__.py")
+	py := fakeInterpreter(t)
+	missing := filepath.Join(t.TempDir(), "nope")
+
+	tests := []struct {
+		name, python, dir, env string
+		flag                   string // "" means no error
+		want                   []string
+	}{
+		{"valid", py, good, "", "", nil},
+		{"from QMLHC_PATH", py, "", good, "", nil},
+		{"flag beats QMLHC_PATH", py, good, missing, "", nil},
+		{"no dir at all", py, "", "", FlagQMLHC, []string{"--qmlhc", "QMLHC_PATH", "needs a qml-hcs checkout"}},
+		{"dir missing", py, missing, "", FlagQMLHC, []string{"--qmlhc", missing, "no such directory"}},
+		{"env dir missing", py, "", missing, FlagQMLHC, []string{"QMLHC_PATH=", missing, "no such directory"}},
+		{"file, not dir", py, file, "", FlagQMLHC, []string{"not a directory"}},
+		{"no package", py, noPackage, "", FlagQMLHC, []string{"not a qml-hcs checkout", "src/qmlhc/__init__.py"}},
+		{"no example", py, noExample, "", FlagQMLHC, []string{"not a qml-hcs checkout", "examples/ex_benchmark_performance_demo.py"}},
+		{"python missing", missing, good, "", FlagPython, []string{"--python", missing, "no such interpreter", "/usr/bin/python3"}},
+		{"python not in PATH", "hcbench-no-such-python", good, "", FlagPython, []string{"--python \"hcbench-no-such-python\"", "no such interpreter"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(EnvQMLHC, tt.env)
+			s, err := Resolve(tt.python, tt.dir)
+			if tt.flag == "" {
+				if err != nil {
+					t.Fatalf("Resolve: %v", err)
+				}
+				if s.Python != py || s.Dir != good {
+					t.Fatalf("Resolve = %+v, want python %s dir %s", s, py, good)
+				}
+				return
+			}
+			var se *SetupError
+			if !errors.As(err, &se) {
+				t.Fatalf("Resolve error %v (%T), want a *SetupError", err, err)
+			}
+			if se.Flag != tt.flag {
+				t.Errorf("error names flag %q, want %q", se.Flag, tt.flag)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q is not one line", err)
+			}
+		})
+	}
+}
+
+func TestResolveDefaultPython(t *testing.T) {
+	py := fakeInterpreter(t)
+	t.Setenv("PATH", filepath.Dir(py))
+	s, err := Resolve("", checkout(t, "src/qmlhc/__init__.py", "examples/ex_benchmark_performance_demo.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Python != py {
+		t.Errorf("default interpreter %q, want %s found in PATH", s.Python, py)
+	}
+}
+
+func TestCommand(t *testing.T) {
+	s := Setup{Python: "/opt/py/bin/python3", Dir: "/src/qml-hcs"}
+	cmd := s.Command()
+	want := []string{"/opt/py/bin/python3", "-B", "-c", Script(), "/src/qml-hcs"}
+	if strings.Join(cmd.Args, "\x00") != strings.Join(want, "\x00") {
+		t.Errorf("args %q, want %q", cmd.Args, want)
+	}
+	if cmd.Path != s.Python {
+		t.Errorf("path %q, want %q", cmd.Path, s.Python)
+	}
+	if !strings.Contains(Script(), "\nPROTOCOL = 1\n") {
+		t.Error("the embedded worker does not declare protocol 1")
+	}
+	// Windows limits a whole command line to 32767 characters.
+	if n := len(Script()); n > 30000 {
+		t.Errorf("worker.py is %d bytes: too long to pass with -c on Windows", n)
+	}
+}
