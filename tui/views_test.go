@@ -419,13 +419,39 @@ func TestHistoryCompare(t *testing.T) {
 	}
 	m = press(m, "x", "j", "x", "c")
 	v = m.View()
-	recs, err := report.ReadJSONL(m.a.jsonlPath())
+	// What hcbench compare OLD NEW prints for the same two runs (cmd's
+	// runCompare is these three calls).
+	path := m.a.jsonlPath()
+	ro, err := report.LoadRecordedRun(fmt.Sprintf("%s@%d", path, idOld))
 	if err != nil {
 		t.Fatal(err)
 	}
-	runs := report.Runs(recs)
-	b := report.CompareBaseline(".benchmarks/qmlhc_benchmarks.jsonl", runs[idOld], runs[idNew])
-	mustContain(t, v, geomeanLine(b), "geomean ratio 1.11×", "1.06×", "1.19×", fmt.Sprintf("run %d (new) vs run %d (old", idNew, idOld))
+	rn, err := report.LoadRecordedRun(fmt.Sprintf("%s@%d", path, idNew))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := report.CompareBaseline(ro.Label(), ro.Results, rn.Results)
+	var out strings.Builder
+	if err := report.WriteComparison(&out, ro.Label(), rn.Label(), b, report.RunDifferences(ro, rn)); err != nil {
+		t.Fatal(err)
+	}
+	var geo, counts string
+	for _, l := range strings.Split(out.String(), "\n") {
+		if strings.HasPrefix(l, "geomean") {
+			geo = strings.Join(strings.Fields(l), " ")
+		}
+		if strings.Contains(l, " faster, ") {
+			counts = l
+		}
+	}
+	if geo == "" || counts == "" {
+		t.Fatalf("hcbench compare's output has no geomean or counts line:\n%s", out.String())
+	}
+	mustContain(t, v, geo, "geomean 1.11×", "1.06×", "1.19×", fmt.Sprintf("run %d (new) vs run %d (old", idNew, idOld))
+	mustContain(t, strings.Join(strings.Fields(v), " "), counts[:40])
+	for _, e := range b.Entries {
+		mustContain(t, v, e.Config.String()+"    "+report.FormatRatioCI(e.Cmp))
+	}
 	if n := strings.Count(v, "slower"); n < 12 {
 		t.Errorf("want 12 slower verdicts, found %d:\n%s", n, v)
 	}
