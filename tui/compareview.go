@@ -131,4 +131,3 @@ func (c *compareModel) tableLines(st styles, w int) []string {
 	}
 	return out
 }
-
