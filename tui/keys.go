@@ -186,6 +186,7 @@ var helpNotes = []string{
 	"s  writes CSV, Markdown and figures now (the JSONL gets each config as it finishes)",
 	"q  stops the sweep, saves the reports, prints the quick summary on the normal screen",
 	"heatmap glyphs  ' ' ░ ▒ ▓ █ low→high · pending  ~ partial (third axis not all done)",
+	"enter detail · h history · n new sweep · / filter · c command line · mouse: wheel scrolls; click selects, sorts, filters to a heatmap cell",
 }
 
 // fullHelpView renders the full help in a pane.

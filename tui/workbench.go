@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -24,11 +23,6 @@ type views struct {
 	cmdline *cmdlineModel
 }
 
-// viewOpen reports whether a workbench view owns the keyboard.
-func (a *app) viewOpen() bool {
-	v := a.views
-	return v.detail != nil || v.history != nil || v.filter != nil || v.cmdline != nil
-}
 
 // viewKey hands a key to the open workbench view, or opens one from the
 // run view. It reports false for keys it leaves to the run view.
@@ -278,5 +272,5 @@ func filterTitle(t *resultsTable) string {
 	if t.filter.empty() {
 		return ""
 	}
-	return " · filter " + strings.Join(t.filter.terms, " ")
+	return " · filter " + t.filter.String()
 }
