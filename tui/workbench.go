@@ -23,7 +23,6 @@ type views struct {
 	cmdline *cmdlineModel
 }
 
-
 // viewKey hands a key to the open workbench view, or opens one from the
 // run view. It reports false for keys it leaves to the run view.
 func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
