@@ -295,7 +295,7 @@ func (h *historyModel) compare() {
 	if a.started.After(b.started) || (a.started.Equal(b.started) && a.id > b.id) {
 		old, cur = b, a
 	}
-	h.cmp, h.cmpNote = newCompare(h.shown, old, cur), ""
+	h.cmp, h.cmpNote = newCompare(h.path, h.shown, old, cur), ""
 }
 
 // View draws the history in w×h: the tabs, then the tab's view.

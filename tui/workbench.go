@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -272,5 +271,5 @@ func filterTitle(t *resultsTable) string {
 	if t.filter.empty() {
 		return ""
 	}
-	return " · filter " + strings.Join(t.filter.terms, " ")
+	return " · filter " + t.filter.String()
 }

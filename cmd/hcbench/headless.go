@@ -31,6 +31,9 @@ func runHeadless(ctx context.Context, o *options, base []engine.Result, stdout, 
 	for _, n := range run.Notes {
 		pr.say("%s", n)
 	}
+	if err := checkResumedEngine(run.Resumed, run.Plan, o); err != nil {
+		return fail(stderr, err)
+	}
 	if run.Resumed {
 		// A run resumed whatever its settings may need more memory than
 		// the flags' plan that was checked.
@@ -46,7 +49,7 @@ func runHeadless(ctx context.Context, o *options, base []engine.Result, stdout, 
 	if note := slowNote(run.Plan, run.Prior); note != "" {
 		pr.say("%s", note)
 	}
-	sweepErr := measure(ctx, run, pr, intr)
+	sweepErr := measure(ctx, run, o.workers, pr, intr)
 	pr.clear()
 	return finishHeadless(run, o, base, sweepErr, pr, stdout, stderr, env, intr)
 }
@@ -96,8 +99,9 @@ func openRun(o *options) (*report.Run, error) {
 // measure measures what is left of run, recording each result as it
 // finishes, until the sweep ends or ctx is cancelled; it returns the
 // sweep's error (context.Canceled after a signal).
-func measure(ctx context.Context, run *report.Run, pr *progress, intr *interrupts) error {
-	r, err := engine.Start(ctx, run.Plan, engine.Options{Prior: run.Prior})
+func measure(ctx context.Context, run *report.Run, eo engine.Options, pr *progress, intr *interrupts) error {
+	eo.Prior = run.Prior
+	r, err := engine.Start(ctx, run.Plan, eo)
 	if err != nil {
 		return fmt.Errorf("cannot start the sweep: %w", err)
 	}

@@ -96,6 +96,16 @@ func run(args []string, stdout, stderr io.Writer, env environment) int {
 	if err := checkMemory(o.plan, o, env); err != nil {
 		return fail(stderr, err)
 	}
+	engineLine, err := checkEngine(ctx, o)
+	if ctx.Err() != nil {
+		return interruptedBeforeStart(stderr, intr)
+	}
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if engineLine != "" {
+		fmt.Fprintf(stderr, "hcbench: %s\n", engineLine)
+	}
 	base, err := loadBaseline(ctx, o.baselinePath)
 	if errors.Is(err, context.Canceled) {
 		return interruptedBeforeStart(stderr, intr)
