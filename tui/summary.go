@@ -6,17 +6,14 @@ import (
 	"strings"
 
 	"github.com/hcbench/hcbench/engine"
-	"github.com/hcbench/hcbench/engine/stats"
 	"github.com/hcbench/hcbench/report"
 )
 
 // noiseOf says whether a result's timing is too uncertain to trust its
-// digits (statistics issue: wide CI or many outliers), and why.
+// digits, and why (report.NoiseReason, as the headless warnings).
 func noiseOf(r *engine.Result) (bool, string) {
-	if len(r.Samples) == 0 {
-		return false, ""
-	}
-	return stats.Summarize(r.Samples, stats.DefaultConfidence).Noisy()
+	why := report.NoiseReason(*r)
+	return why != "", why
 }
 
 // summaryLines are the summary pane's lines: the quick summary the reports
