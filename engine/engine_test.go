@@ -214,25 +214,29 @@ func TestEventsInOrder(t *testing.T) {
 	if last := evs[len(evs)-1]; last.Kind != SweepFinished || last.Done != 4 {
 		t.Fatalf("last event %v done %d, want SweepFinished done 4", last.Kind, last.Done)
 	}
-	var running *Config
+	// Configs are measured in blocks whose measurements interleave: a
+	// config starts once, reports progress only between its start and its
+	// finish, and finishes once.
+	started := map[Config]bool{}
+	finishedCfg := map[Config]bool{}
 	done := 0
 	for _, ev := range evs[1 : len(evs)-1] {
 		switch ev.Kind {
 		case ConfigStarted:
-			if running != nil {
-				t.Fatalf("%v started while %v runs", ev.Config, *running)
+			if started[ev.Config] {
+				t.Fatalf("%v started twice", ev.Config)
 			}
-			c := ev.Config
-			running = &c
+			started[ev.Config] = true
 		case Progress:
-			if running == nil || ev.Config != *running || ev.Fraction < 0 || ev.Fraction > 1 {
+			if !started[ev.Config] || finishedCfg[ev.Config] || ev.Fraction < 0 || ev.Fraction > 1 {
 				t.Fatalf("bad progress %+v", ev)
 			}
 		case ConfigFinished:
 			done++
-			if running == nil || ev.Config != *running || ev.Done != done || ev.Result == nil {
+			if !started[ev.Config] || finishedCfg[ev.Config] || ev.Done != done || ev.Result == nil {
 				t.Fatalf("bad finish %+v", ev)
 			}
+			finishedCfg[ev.Config] = true
 			res := ev.Result
 			if res.EpochsMeasured < 5*len(p.Depths)*p.Repeats {
 				t.Errorf("%v: %d epochs measured, want ≥ 5 per depth and repeat", res.Config, res.EpochsMeasured)
@@ -243,7 +247,6 @@ func TestEventsInOrder(t *testing.T) {
 			if res.TimeEpochMean <= 0 || res.TimeForwardMean*float64(res.T) > res.TimeEpochMean*1.0000001 {
 				t.Errorf("%v: time_epoch_mean %g, time_forward_mean %g", res.Config, res.TimeEpochMean, res.TimeForwardMean)
 			}
-			running = nil
 		default:
 			t.Fatalf("unexpected %v mid-sweep", ev.Kind)
 		}

@@ -371,9 +371,21 @@ func Headline(res *Result) {
 
 // pool is a sweep's worker processes, started on first use.
 type pool struct {
+	self    bool // start is selfWorker
 	start   func() (*exec.Cmd, error)
 	opt     worker.Options
 	clients []*worker.Client
+}
+
+// selfWorker is the default worker command: this program re-executing
+// itself. A program that is itself such a worker but did not serve (its
+// main or TestMain lacks MainIfWorker) must not start workers in turn:
+// each would start more.
+func selfWorker() (*exec.Cmd, error) {
+	if os.Getenv(worker.EnvVar) == "go" {
+		return nil, errors.New("this program was started as a Go worker but did not serve: its main (or TestMain) must call engine.MainIfWorker first")
+	}
+	return worker.SelfCommand()
 }
 
 // measurer measures configs for a Runner in worker processes.
@@ -385,13 +397,13 @@ type measurer struct {
 func newMeasurer(r *Runner, o Options) *measurer {
 	start := o.Worker
 	if start == nil {
-		start = worker.SelfCommand
+		start = selfWorker
 	}
 	opt := o.WorkerOptions
 	if opt.Name == "" {
 		opt.Name = "worker"
 	}
-	return &measurer{r: r, pool: pool{start: start, opt: opt}}
+	return &measurer{r: r, pool: pool{self: o.Worker == nil, start: start, opt: opt}}
 }
 
 // client returns worker i, starting it (and any before it) when needed,
@@ -413,6 +425,9 @@ func (m *measurer) client(ctx context.Context, i int) (*worker.Client, error) {
 	}
 	c, err := worker.Start(ctx, cmd, m.pool.opt)
 	if err != nil {
+		if m.pool.self {
+			err = fmt.Errorf("%w (the worker is this program re-executed with %s=go: does its main, or TestMain, call engine.MainIfWorker?)", err, worker.EnvVar)
+		}
 		return nil, err
 	}
 	m.pool.clients[i] = c
@@ -429,17 +444,25 @@ func (m *measurer) close() {
 	m.pool.clients = nil
 }
 
-// measure makes every measurement of config c (Split) and aggregates them:
-// the reference's fields as the mean over repeats of the per-run values,
-// the headline and its interval over the measurements.
-func (m *measurer) measure(p Plan, c Config) (*Result, error) {
-	start := time.Now()
+// measureBlock measures a block of configs: every measurement of each
+// (Split), in passes — pass j makes measurement j of every config of the
+// block, in worker j, alternating the direction — so that a config's
+// measurements are spread over the block's time and a drift of the
+// machine lands between them rather than inside one. It returns the
+// results in block order; on an error, the config it happened on.
+func (m *measurer) measureBlock(p Plan, cs []Config) ([]*Result, Config, error) {
 	parts, total := Split(p.Repeats)
-	nw := min(total, maxWorkers)
-	res := &Result{Config: c, Depths: slices.Clone(p.Depths), Repeats: p.Repeats, Policy: p.Policy}
+	type state struct {
+		res   *Result
+		parts []Run // of the repeat being assembled
+		busy  time.Duration
+	}
+	states := make([]*state, len(cs))
+	for i, c := range cs {
+		states[i] = &state{res: &Result{Config: c, Depths: slices.Clone(p.Depths), Repeats: p.Repeats, Policy: p.Policy}}
+	}
 	// Each part gets its share of the repeat's time, epochs and rounds.
-	req := worker.Request{
-		Config:    worker.Config{D: c.D, K: c.K, T: c.T},
+	base := worker.Request{
 		Policy:    p.Policy,
 		Depths:    p.Depths,
 		TimeMin:   p.Timing.MinTime.Seconds() / float64(parts),
@@ -447,60 +470,112 @@ func (m *measurer) measure(p Plan, c Config) (*Result, error) {
 		MaxRounds: max(1, maxRoundsPerRepeat/parts),
 		Warmup:    warmupEpochs,
 	}
-	var runParts []Run
+	order := make([]int, len(cs))
 	for j := 0; j < total; j++ {
+		for k := range order {
+			order[k] = k
+		}
+		if j%2 == 1 {
+			slices.Reverse(order)
+		}
 		rep := j / parts
-		req.Seed = p.Seed + uint64(rep)
-		if !m.r.hold() {
-			return nil, errStopped
-		}
-		cl, err := m.client(m.r.ctx, j%nw)
-		if err != nil {
-			if m.r.stop.Load() {
-				return nil, errStopped
+		for _, i := range order {
+			c, st := cs[i], states[i]
+			if j == 0 {
+				m.r.emit(Event{Kind: ConfigStarted, Config: c})
 			}
-			return nil, err
-		}
-		m.r.setActive(cl)
-		out, err := cl.Measure(m.r.ctx, req, func(pr worker.Progress) {
-			m.r.emit(Event{Kind: Progress, Config: c, Repeat: rep, Depth: pr.Depth,
-				Fraction: (float64(j) + pr.Fraction) / float64(total)})
-		})
-		m.r.setActive(nil)
-		if err != nil {
-			if m.r.stop.Load() || errors.Is(err, worker.ErrStopped) {
-				return nil, errStopped
+			req := base
+			req.Config = worker.Config{D: c.D, K: c.K, T: c.T}
+			req.Seed = p.Seed + uint64(rep)
+			req.Batch = st.res.Batch // 0 at first: that measurement calibrates it
+			t0 := time.Now()
+			err := m.measureOne(st.res, &st.parts, req, j, total, parts)
+			st.busy += time.Since(t0)
+			if err != nil {
+				return nil, c, err
 			}
-			return nil, err
-		}
-		var run Run
-		if err := json.Unmarshal(out.Run, &run); err != nil {
-			return nil, fmt.Errorf("worker's run for %s: %w", c, err)
-		}
-		if len(run.Depths) != len(p.Depths) {
-			return nil, fmt.Errorf("worker's run for %s has %d depths, want %d", c, len(run.Depths), len(p.Depths))
-		}
-		if h := cl.Hello(); res.Engine == "" {
-			res.Engine, res.EngineVersion, res.EngineDetails = h.Engine, h.EngineVersion, h.Details
-			res.MemKind = out.MemKind
-		}
-		if req.Batch == 0 { // the first measurement calibrates the config's batch
-			req.Batch = out.Batch
-			res.Batch = out.Batch
-		}
-		res.Samples = append(res.Samples, out.Samples...)
-		res.Measurements = append(res.Measurements, stats.Median(out.Samples))
-		for _, d := range run.Depths {
-			res.EpochsMeasured += d.Epochs
-		}
-		runParts = append(runParts, run)
-		if len(runParts) == parts {
-			res.Runs = append(res.Runs, mergeParts(p.Depths, runParts, c.T))
-			runParts = nil
 		}
 	}
-	aggregate(res)
-	Headline(res)
-	res.TimeElapsed = time.Since(start).Seconds()
-	return res, nil
+	out := make([]*Result, len(cs))
+	for i, st := range states {
+		aggregate(st.res)
+		Headline(st.res)
+		st.res.TimeElapsed = st.busy.Seconds()
+		out[i] = st.res
+	}
+	return out, Config{}, nil
+}
+
+// measureOne makes measurement j of res's config and adds it to res;
+// runParts collects the parts of the repeat until it is complete.
+func (m *measurer) measureOne(res *Result, runParts *[]Run, req worker.Request, j, total, parts int) error {
+	c := res.Config
+	if !m.r.hold() {
+		return errStopped
+	}
+	cl, err := m.client(m.r.ctx, j%min(total, maxWorkers))
+	if err != nil {
+		if m.r.stopping() {
+			return errStopped
+		}
+		return err
+	}
+	m.r.setActive(cl)
+	out, err := cl.Measure(m.r.ctx, req, func(pr worker.Progress) {
+		m.r.emit(Event{Kind: Progress, Config: c, Repeat: j / parts, Depth: pr.Depth,
+			Fraction: (float64(j) + pr.Fraction) / float64(total)})
+	})
+	m.r.setActive(nil)
+	if err != nil {
+		if m.r.stopping() || errors.Is(err, worker.ErrStopped) {
+			return errStopped
+		}
+		return err
+	}
+	var run Run
+	if err := json.Unmarshal(out.Run, &run); err != nil {
+		return fmt.Errorf("worker's run: %w", err)
+	}
+	if len(run.Depths) != len(res.Depths) {
+		return fmt.Errorf("worker's run has %d depths, want %d", len(run.Depths), len(res.Depths))
+	}
+	if h := cl.Hello(); res.Engine == "" {
+		res.Engine, res.EngineVersion, res.EngineDetails = h.Engine, h.EngineVersion, h.Details
+		res.MemKind = out.MemKind
+	}
+	if res.Batch == 0 { // the first measurement calibrated the config's batch
+		res.Batch = out.Batch
+	}
+	res.Samples = append(res.Samples, out.Samples...)
+	res.Measurements = append(res.Measurements, stats.Median(out.Samples))
+	for _, d := range run.Depths {
+		res.EpochsMeasured += d.Epochs
+	}
+	*runParts = append(*runParts, run)
+	if len(*runParts) == parts {
+		res.Runs = append(res.Runs, mergeParts(res.Depths, *runParts, c.T))
+		*runParts = nil
+	}
+	return nil
+}
+
+// Blocks: a sweep measures its grid in blocks of configs whose
+// measurements are interleaved (measureBlock). A block aims at
+// blockWindow of measuring, so a drift of the machine over a second or so is seen
+// by every config's interval, while a config still finishes (and is saved)
+// within a second or two of starting; an interruption loses at most the
+// block in progress.
+const (
+	firstBlock  = 1 // the first config alone: it times the blocks after it
+	maxBlock    = 16
+	blockWindow = time.Second
+)
+
+// blockSize is the next block's size after n configs took took.
+func blockSize(took time.Duration, n int) int {
+	per := took / time.Duration(max(1, n))
+	if per <= 0 {
+		return maxBlock
+	}
+	return max(1, min(maxBlock, int(blockWindow/per)))
 }

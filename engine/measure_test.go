@@ -137,3 +137,31 @@ func TestHeadlineSlowRounds(t *testing.T) {
 		t.Errorf("one measurement: %+v", one)
 	}
 }
+
+func TestBlockSize(t *testing.T) {
+	for _, tc := range []struct {
+		took time.Duration
+		n    int
+		want int
+	}{
+		{100 * time.Millisecond, 1, 10}, // 100ms a config: a second holds 10
+		{time.Second, 4, 4},
+		{10 * time.Millisecond, 1, maxBlock}, // capped
+		{5 * time.Second, 1, 1},              // slow configs go one by one
+		{0, 3, maxBlock},
+	} {
+		if got := blockSize(tc.took, tc.n); got != tc.want {
+			t.Errorf("blockSize(%v, %d) = %d, want %d", tc.took, tc.n, got, tc.want)
+		}
+	}
+}
+
+// TestWorkerWithoutHook: a worker child that did not serve refuses to
+// start workers of its own (no fork bomb), and the parent's error says
+// what is missing.
+func TestWorkerWithoutHook(t *testing.T) {
+	t.Setenv(worker.EnvVar, "go")
+	if _, err := selfWorker(); err == nil || !strings.Contains(err.Error(), "MainIfWorker") {
+		t.Errorf("selfWorker as an unserved worker: %v", err)
+	}
+}

@@ -52,7 +52,7 @@ type Runner struct {
 	order    []Config           // current grid, sweep order
 	results  map[Config]*Result // finished, including ones dropped from the grid
 	finished []Config           // finish order
-	running  *Config            // config being measured, if any
+	running  []Config           // the block of configs being measured, if any
 	over     bool               // the sweep goroutine has returned
 	err      error              // why it ended, nil when finished
 	paused   atomic.Bool
@@ -230,26 +230,37 @@ func (r *Runner) countLocked() (done, total int) {
 	return done, len(r.order)
 }
 
-// next picks the first config of the grid without a result, waiting while
-// paused. It returns false when there is none left or the sweep is stopped.
-func (r *Runner) next() (Config, Plan, bool) {
+// next picks the next block: the first n configs of the grid without a
+// result, waiting while paused. It returns false when there is none left
+// or the sweep is stopped.
+func (r *Runner) next(n int) ([]Config, Plan, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for r.paused.Load() && !r.stop.Load() {
 		r.wake.Wait()
 	}
 	if r.stop.Load() {
-		return Config{}, Plan{}, false
+		return nil, Plan{}, false
 	}
+	var block []Config
 	for _, c := range r.order {
 		if _, ok := r.results[c]; !ok {
-			cc := c
-			r.running = &cc
-			return c, clonePlan(r.plan), true
+			block = append(block, c)
+			if len(block) == n {
+				break
+			}
 		}
 	}
-	return Config{}, Plan{}, false
+	if len(block) == 0 {
+		return nil, Plan{}, false
+	}
+	r.running = block
+	return block, clonePlan(r.plan), true
 }
+
+// stopping reports whether the sweep is being stopped: its context is done
+// (r.stop follows a moment later, set by an AfterFunc).
+func (r *Runner) stopping() bool { return r.stop.Load() || r.ctx.Err() != nil }
 
 // hold is called by the measurer before each epoch: it waits while the sweep
 // is paused and reports false when the sweep must stop.
@@ -282,33 +293,38 @@ func (r *Runner) loop() {
 	}
 	m := newMeasurer(r, r.opts)
 	defer m.close()
+	size := firstBlock
 	for {
-		cfg, plan, ok := r.next()
+		block, plan, ok := r.next(size)
 		if !ok {
 			break
 		}
-		r.emit(Event{Kind: ConfigStarted, Config: cfg})
-		res, err := m.measure(plan, cfg)
+		start := time.Now()
+		results, failed, err := m.measureBlock(plan, block)
 		r.mu.Lock()
 		r.running = nil
 		r.mu.Unlock()
 		if err != nil {
-			if r.stop.Load() {
+			if r.stopping() {
 				break
 			}
-			r.end(err, Event{Kind: SweepFailed, Config: cfg, Err: fmt.Errorf("config %s: %w", cfg, err)})
+			r.end(err, Event{Kind: SweepFailed, Config: failed, Err: fmt.Errorf("config %s: %w", failed, err)})
 			return
 		}
-		r.mu.Lock()
-		if _, dup := r.results[cfg]; !dup {
-			r.finished = append(r.finished, cfg)
+		for _, res := range results {
+			cfg := res.Config
+			r.mu.Lock()
+			if _, dup := r.results[cfg]; !dup {
+				r.finished = append(r.finished, cfg)
+			}
+			r.results[cfg] = res
+			r.mu.Unlock()
+			cp := *res
+			r.emit(Event{Kind: ConfigFinished, Config: cfg, Result: &cp})
 		}
-		r.results[cfg] = res
-		r.mu.Unlock()
-		cp := *res
-		r.emit(Event{Kind: ConfigFinished, Config: cfg, Result: &cp})
+		size = blockSize(time.Since(start), len(block))
 	}
-	if r.stop.Load() {
+	if r.stopping() {
 		r.end(r.ctx.Err(), Event{Kind: SweepCancelled})
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,26 +21,35 @@ var csvHeader = []string{
 	// extras
 	"time_epoch_median", "time_epoch_ci_low", "time_epoch_ci_high",
 	"epochs_measured", "outliers", "repeats", "policy", "time_elapsed",
+	"ci_level", "measurements", "batch", "engine",
 }
+
+// baselineHeader are the comparison columns, added when there is a baseline.
+var baselineHeader = []string{"baseline_ratio", "baseline_ci_low", "baseline_ci_high", "baseline_verdict"}
 
 // WriteCSV replaces path with the results of one run, atomically: a reader
 // sees the previous complete file or the new one, never a part. Floats keep
 // full precision, integers stay integers, depths read "[1, 2, 3]".
 func WriteCSV(path string, runID int64, results []engine.Result) error {
-	return writeCSV(osFS{}, path, runID, results)
+	return writeCSV(osFS{}, path, runReport{RunID: runID, Results: results})
 }
 
-func writeCSV(fsys fileSystem, path string, runID int64, results []engine.Result) error {
-	return writeAtomic(fsys, path, func(w io.Writer) error { return encodeCSV(w, runID, results) })
+func writeCSV(fsys fileSystem, path string, rep runReport) error {
+	return writeAtomic(fsys, path, func(w io.Writer) error { return encodeCSV(w, rep) })
 }
 
-func encodeCSV(w io.Writer, runID int64, results []engine.Result) error {
+func encodeCSV(w io.Writer, rep runReport) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader); err != nil {
+	header := csvHeader
+	if rep.Baseline != nil {
+		header = append(slices.Clone(csvHeader), baselineHeader...)
+	}
+	if err := cw.Write(header); err != nil {
 		return err
 	}
 	i := strconv.Itoa
-	for _, r := range results {
+	runID := rep.RunID
+	for _, r := range rep.Results {
 		row := []string{
 			strconv.FormatInt(runID, 10), i(r.D), i(r.K), i(r.T), FormatDepths(r.Depths),
 			pyFloat(r.TimeEpochMean), pyFloat(r.TimeEpochStd), pyFloat(r.TimeForwardMean), pyFloat(r.TimeForwardStd),
@@ -47,6 +57,14 @@ func encodeCSV(w io.Writer, runID int64, results []engine.Result) error {
 			pyFloat(r.RMSEMean), pyFloat(r.RMSEStd), pyFloat(r.OvershootMean), pyFloat(r.RobustnessMean),
 			pyFloat(r.TimeEpochMedian), pyFloat(r.TimeEpochCILow), pyFloat(r.TimeEpochCIHigh),
 			i(r.EpochsMeasured), i(r.Outliers), i(r.Repeats), r.Policy, pyFloat(r.TimeElapsed),
+			pyFloat(r.CILevel), i(len(r.Measurements)), i(r.Batch), r.Engine,
+		}
+		if rep.Baseline != nil {
+			if e, ok := rep.Baseline.Lookup(r.Config); ok {
+				row = append(row, pyFloat(e.Cmp.Ratio), pyFloat(e.Cmp.CILow), pyFloat(e.Cmp.CIHigh), e.Verdict)
+			} else {
+				row = append(row, "", "", "", "")
+			}
 		}
 		if err := cw.Write(row); err != nil {
 			return err

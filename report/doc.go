@@ -20,11 +20,12 @@ const (
 	FileTimesSVG   = "bench_times.svg"
 	FileScalingPNG = "bench_scaling.png"
 	FileScalingSVG = "bench_scaling.svg"
+	FileBench      = "qmlhc_benchmarks.bench.txt" // Go benchmark format, for benchstat
 )
 
 // Paths are the report files of one output directory.
 type Paths struct {
-	Dir, JSONL, CSV, Markdown, TimesPNG, TimesSVG, ScalingPNG, ScalingSVG string
+	Dir, JSONL, CSV, Markdown, TimesPNG, TimesSVG, ScalingPNG, ScalingSVG, Bench string
 	// Lock is the file a run locks against a second hcbench.
 	Lock string
 }
@@ -41,6 +42,7 @@ func PathsFor(dir string) Paths {
 		TimesSVG:   j(FileTimesSVG),
 		ScalingPNG: j(FileScalingPNG),
 		ScalingSVG: j(FileScalingSVG),
+		Bench:      j(FileBench),
 		Lock:       j(FileLock),
 	}
 }
@@ -48,7 +50,7 @@ func PathsFor(dir string) Paths {
 // written lists the files in the order the summary prints them: the
 // reference's four first, then this project's additions.
 func (p Paths) written() []string {
-	return []string{p.JSONL, p.CSV, p.TimesPNG, p.ScalingPNG, p.Markdown, p.TimesSVG, p.ScalingSVG}
+	return []string{p.JSONL, p.CSV, p.TimesPNG, p.ScalingPNG, p.Markdown, p.TimesSVG, p.ScalingSVG, p.Bench}
 }
 
 // PrepareDir creates dir (and its parents) and proves that files can be

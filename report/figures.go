@@ -10,6 +10,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -25,11 +26,16 @@ import (
 	"github.com/hcbench/hcbench/engine"
 )
 
-// Figure titles, as the reference's.
+// Figure titles: the reference's, saying which statistic is shown (the
+// reference plots means; hcbench leads with the median).
 const (
-	titleTimes   = "QMLHC Benchmark – Average Epoch Time"
-	titleScaling = "QMLHC Benchmark – Scaling Map (Avg over T)"
+	titleTimes   = "QMLHC Benchmark – Epoch Time (median, 95% CI)"
+	titleScaling = "QMLHC Benchmark – Scaling Map (median, avg over T)"
 )
+
+// logSpan: a time axis becomes logarithmic when its values span more than
+// this factor, so the fast configs are not flattened against zero.
+const logSpan = 10
 
 // figureDPI makes a 10×4 in figure 1500×600 px, as the reference's.
 const figureDPI = 150
@@ -209,8 +215,10 @@ func message(w, h vg.Length, title, msg string) figure {
 	}}
 }
 
-// timesFigure is the epoch time of each config in sweep order, with the
-// 95% confidence interval of the median shaded behind the mean.
+// timesFigure is the median epoch time of each config in sweep order,
+// with its 95% confidence interval shaded, and the reference's mean thin
+// and dashed. The time axis is logarithmic when the values span more
+// than logSpan.
 func timesFigure(fin []engine.Result) figure {
 	const maxLabels = 48 // beyond that tick labels overlap; label every n-th
 	n := len(fin)
@@ -220,14 +228,26 @@ func timesFigure(fin []engine.Result) figure {
 		return message(w, h, titleTimes, "no config has finished yet")
 	}
 	var all []float64
+	lo, hi := math.Inf(1), 0.0
 	for _, r := range fin {
-		all = append(all, r.TimeEpochMean, r.TimeEpochCIHigh)
+		all = append(all, Headline(r), r.TimeEpochMean, r.TimeEpochCIHigh)
+		for _, v := range []float64{Headline(r), r.TimeEpochMean} {
+			if usable(v) {
+				lo, hi = math.Min(lo, v), math.Max(hi, v)
+			}
+		}
 	}
 	unit, scale := timeUnitFor(all...)
+	logY := logAxis(lo, hi)
 
 	return figure{w: w, h: h, draw: func(c draw.Canvas) {
 		p := newPlot(titleTimes)
 		p.Y.Label.Text = "Time per epoch (" + unit + ")"
+		if logY {
+			p.Y.Label.Text += ", log scale"
+			p.Y.Scale = plot.LogScale{}
+			p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		}
 		p.X.Label.Text = "Config (sweep order)"
 
 		grid := plotter.NewGrid()
@@ -251,11 +271,15 @@ func timesFigure(fin []engine.Result) figure {
 			bandRun, bandTop = nil, nil
 		}
 		band := false
-		pts := make(plotter.XYs, n)
+		med := make(plotter.XYs, 0, n)
+		var mean plotter.XYs
 		var ticks fixedTicks
 		every := (n + maxLabels - 1) / maxLabels
 		for i, r := range fin {
-			pts[i] = plotter.XY{X: float64(i), Y: r.TimeEpochMean / scale}
+			med = append(med, plotter.XY{X: float64(i), Y: Headline(r) / scale})
+			if usable(r.TimeEpochMean) {
+				mean = append(mean, plotter.XY{X: float64(i), Y: r.TimeEpochMean / scale})
+			}
 			if lo, hi := r.TimeEpochCILow, r.TimeEpochCIHigh; lo > 0 && hi >= lo && !math.IsInf(hi, 1) {
 				bandRun = append(bandRun, plotter.XY{X: float64(i), Y: lo / scale})
 				bandTop = append(bandTop, plotter.XY{X: float64(i), Y: hi / scale})
@@ -271,48 +295,38 @@ func timesFigure(fin []engine.Result) figure {
 		}
 		flush()
 
-		// The median, dashed, runs through its band: with skewed times
-		// (a busy machine) it can sit well below the mean.
-		var med plotter.XYs
-		for i, r := range fin {
-			if r.TimeEpochMedian > 0 && !math.IsInf(r.TimeEpochMedian, 1) {
-				med = append(med, plotter.XY{X: float64(i), Y: r.TimeEpochMedian / scale})
-			}
-		}
-		var medLine *plotter.Line
-		if len(med) > 0 {
-			l, err := plotter.NewLine(med)
-			if err == nil {
-				l.Color, l.Width = colorMed, vg.Points(1.2)
+		// The reference's mean, thin and dashed: stalls pull it above the
+		// median on a busy machine.
+		var meanLine *plotter.Line
+		if len(mean) > 0 {
+			if l, err := plotter.NewLine(mean); err == nil {
+				l.Color, l.Width = colorMed, vg.Points(1)
 				l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
 				p.Add(l)
-				medLine = l
+				meanLine = l
 			}
 		}
 
-		line, err := plotter.NewLine(pts)
+		line, err := plotter.NewLine(med)
 		if err != nil {
 			panic(err)
 		}
 		line.Color, line.Width = colorLine, vg.Points(1.5)
-		marks, err := plotter.NewScatter(pts)
+		marks, err := plotter.NewScatter(med)
 		if err != nil {
 			panic(err)
 		}
 		marks.GlyphStyle = draw.GlyphStyle{Color: colorLine, Radius: vg.Points(3), Shape: draw.CircleGlyph{}}
 		p.Add(line, marks)
-		p.Legend.Add("mean", line, marks)
-		switch {
-		case band:
+		if band {
 			sw, _ := plotter.NewPolygon(plotter.XYs{{}, {X: 1}, {X: 1, Y: 1}})
 			sw.Color, sw.LineStyle.Width = colorBand, 0
-			if medLine != nil {
-				p.Legend.Add("median, 95% CI", sw, medLine)
-			} else {
-				p.Legend.Add("95% CI of the median", sw)
-			}
-		case medLine != nil:
-			p.Legend.Add("median", medLine)
+			p.Legend.Add("median, 95% CI", sw, line, marks)
+		} else {
+			p.Legend.Add("median", line, marks)
+		}
+		if meanLine != nil {
+			p.Legend.Add("mean (the reference's)", meanLine)
 		}
 		p.Legend.Top, p.Legend.Left = true, true
 		p.Legend.XOffs, p.Legend.YOffs = vg.Points(8), -vg.Points(4)
@@ -324,14 +338,21 @@ func timesFigure(fin []engine.Result) figure {
 		p.X.Min, p.X.Max = -0.5, float64(n)-0.5
 		// Room below the data, like matplotlib's margins, and above it for
 		// the legend.
-		span := p.Y.Max - p.Y.Min
-		if span == 0 {
-			span = math.Abs(p.Y.Max)
+		if logY {
+			p.Y.Min, p.Y.Max = p.Y.Min/1.25, p.Y.Max*2
+		} else {
+			span := p.Y.Max - p.Y.Min
+			if span == 0 {
+				span = math.Abs(p.Y.Max)
+			}
+			p.Y.Min, p.Y.Max = math.Max(0, p.Y.Min-0.08*span), p.Y.Max+0.2*span
 		}
-		p.Y.Min, p.Y.Max = math.Max(0, p.Y.Min-0.08*span), p.Y.Max+0.2*span
 		p.Draw(c)
 	}}
 }
+
+// logAxis reports whether times from lo to hi need a logarithmic axis.
+func logAxis(lo, hi float64) bool { return lo > 0 && hi > logSpan*lo }
 
 func reversed(xys plotter.XYs) plotter.XYs {
 	out := slices.Clone(xys)
@@ -343,8 +364,9 @@ func reversed(xys plotter.XYs) plotter.XYs {
 // per D (the first D at the top, as the reference draws it), one column per
 // K. Missing cells are NaN.
 type cellGrid struct {
-	ds, ks []int
-	z      [][]float64 // z[row][col], row 0 = ds[0]
+	ds, ks  []int
+	z       [][]float64 // z[row][col], row 0 = ds[0]
+	partial [][]bool    // the cell lacks some T of the grid (not finished yet)
 }
 
 func (g cellGrid) Dims() (c, r int)      { return len(g.ks), len(g.ds) }
@@ -365,15 +387,21 @@ func scalingGrid(fin []engine.Result) cellGrid {
 	}
 	slices.Sort(g.ds)
 	slices.Sort(g.ks)
+	ts := map[int]bool{}
+	for _, r := range fin {
+		ts[r.T] = true
+	}
 	sum := make([][]float64, len(g.ds))
 	cnt := make([][]int, len(g.ds))
 	g.z = make([][]float64, len(g.ds))
+	g.partial = make([][]bool, len(g.ds))
 	for i := range g.ds {
 		sum[i], cnt[i], g.z[i] = make([]float64, len(g.ks)), make([]int, len(g.ks)), make([]float64, len(g.ks))
+		g.partial[i] = make([]bool, len(g.ks))
 	}
 	for _, r := range fin {
 		i, j := slices.Index(g.ds, r.D), slices.Index(g.ks, r.K)
-		sum[i][j] += r.TimeEpochMean
+		sum[i][j] += Headline(r)
 		cnt[i][j]++
 	}
 	for i := range g.ds {
@@ -381,6 +409,7 @@ func scalingGrid(fin []engine.Result) cellGrid {
 			g.z[i][j] = math.NaN()
 			if cnt[i][j] > 0 {
 				g.z[i][j] = sum[i][j] / float64(cnt[i][j])
+				g.partial[i][j] = cnt[i][j] < len(ts)
 			}
 		}
 	}
@@ -403,10 +432,22 @@ func heatColors() palette.ColorMap {
 	return cm
 }
 
-// scalingFigure is the heatmap of time per epoch averaged over T, rows D,
-// columns K, with a colour bar and the value printed in each cell.
+// scalingFigure is the heatmap of the median time per epoch averaged over
+// T, rows D, columns K, with a colour bar, the value printed in each cell
+// (marked * where some T has not finished) and the fitted power law below.
 func scalingFigure(fin []engine.Result) figure {
 	g := scalingGrid(fin)
+	var notes []string // lines under the map
+	if fit, err := ScalingFit(fin); err == nil {
+		// The figure's font has no ∝.
+		notes = append(notes, "fit: "+strings.Replace(fit.String(), "time ∝", "median time ~ C ·", 1))
+	}
+	for _, row := range g.partial {
+		if slices.Contains(row, true) {
+			notes = append(notes, "* not every T has finished: the average of those that have")
+			break
+		}
+	}
 	nc, nr := g.Dims()
 	w := vg.Length(math.Min(16, math.Max(6, 2.5+0.9*float64(nc)))) * vg.Inch
 	h := vg.Length(math.Min(12, math.Max(4, 1.5+0.6*float64(nr)))) * vg.Inch
@@ -468,7 +509,10 @@ func scalingFigure(fin []engine.Result) figure {
 					v := g.z[i][j]
 					txt, fg := "–", color.Color(color.Gray{Y: 0x66})
 					if !math.IsNaN(v) {
-						txt = formatIn(v, scale) + unit
+						txt = FormatSeconds(v)
+						if g.partial[i][j] {
+							txt += "*"
+						}
 						bg, _ := cm.At(math.Max(clo, math.Min(chi, v/scale)))
 						fg = contrastText(bg)
 					}
@@ -482,7 +526,16 @@ func scalingFigure(fin []engine.Result) figure {
 		}
 
 		barW := 1.25 * vg.Inch
-		left := draw.Crop(c, 0, -barW, 0, 0)
+		sty := text.Style{Color: color.Gray{Y: 0x33}, Font: sans(10), XAlign: draw.XCenter, YAlign: draw.YBottom, Handler: plot.DefaultTextHandler}
+		foot := vg.Length(len(notes)) * vg.Points(14)
+		if foot > 0 {
+			foot += vg.Points(4)
+		}
+		for k, n := range notes {
+			y := c.Min.Y + vg.Points(4) + vg.Length(len(notes)-1-k)*vg.Points(14)
+			c.FillText(sty, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: y}, n)
+		}
+		left := draw.Crop(c, 0, -barW, foot, 0)
 		p.Draw(left)
 		dc := p.DataCanvas(left)
 		frame(dc)

@@ -163,13 +163,42 @@ func TestRenderForInspection(t *testing.T) {
 			}
 		}
 	}
-	for name, rs := range map[string][]engine.Result{"fixture": fixtureResults(), "big": big, "empty": nil} {
+	wide := fixtureResults()[:9] // partial: D=6 K=5 lacks T=96
+	for i := range wide {
+		wide[i].TimeEpochMedian *= math.Pow(3, float64(i%4)) // spans 27×: a log axis
+		wide[i].TimeEpochCILow, wide[i].TimeEpochCIHigh = 0.95*wide[i].TimeEpochMedian, 1.05*wide[i].TimeEpochMedian
+	}
+	for name, rs := range map[string][]engine.Result{"fixture": fixtureResults(), "big": big, "empty": nil, "wide": wide} {
 		d := filepath.Join(dir, name)
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
 		if err := WriteFigures(PathsFor(d), rs); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+func TestScalingGridPartial(t *testing.T) {
+	rs := fixtureResults()[:5] // D=3: K=3 and K=5 have T=48 and 96, K=9 only T=48
+	g := scalingGrid(rs)
+	if g.partial[0][0] || g.partial[0][1] || !g.partial[0][2] {
+		t.Errorf("partial = %v, want only K=9 partial", g.partial)
+	}
+	// The cells average the medians, not the means.
+	rs[0].TimeEpochMean *= 100
+	if g2 := scalingGrid(rs); g2.z[0][0] != g.z[0][0] {
+		t.Errorf("cell moved with the mean: %v → %v", g.z[0][0], g2.z[0][0])
+	}
+}
+
+func TestLogAxis(t *testing.T) {
+	for _, tc := range []struct {
+		lo, hi float64
+		want   bool
+	}{{1e-6, 9e-6, false}, {1e-6, 1.1e-5, true}, {0, 1, false}} {
+		if got := logAxis(tc.lo, tc.hi); got != tc.want {
+			t.Errorf("logAxis(%g, %g) = %v", tc.lo, tc.hi, got)
 		}
 	}
 }

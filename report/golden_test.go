@@ -97,7 +97,8 @@ func TestGoldenJSONL(t *testing.T) {
 }
 
 func TestGoldenMarkdown(t *testing.T) {
-	golden(t, "markdown", []byte(markdown(fixtureRunID, fixtureResults())))
+	m := fixedMachine("v0.0.0-test")
+	golden(t, "markdown", []byte(markdown(runReport{RunID: fixtureRunID, Results: fixtureResults(), Machine: &m})))
 }
 
 // TestGoldenSummary prints the summary of a saved run, with a baseline in
@@ -151,6 +152,11 @@ func scaleTimes(rs []engine.Result, f float64) []engine.Result {
 			s[j] = v * f
 		}
 		r.Samples = s
+		ms := make([]float64, len(r.Measurements))
+		for j, v := range r.Measurements {
+			ms[j] = v * f
+		}
+		r.Measurements = ms
 		out[i] = r
 	}
 	return out

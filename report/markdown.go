@@ -14,19 +14,26 @@ import (
 // quick summary, the results table and the scaling fit with its intervals,
 // ready to paste into a pull request.
 func WriteMarkdown(path string, runID int64, results []engine.Result) error {
-	return writeMarkdown(osFS{}, path, runID, results)
+	return writeMarkdown(osFS{}, path, runReport{RunID: runID, Results: results})
 }
 
-func writeMarkdown(fsys fileSystem, path string, runID int64, results []engine.Result) error {
+// writeMarkdown writes the run; a run with fewer results than its grid's
+// total configs says it is partial under its title.
+func writeMarkdown(fsys fileSystem, path string, rep runReport) error {
+	md := markdown(rep)
+	if rep.Total > len(rep.Results) {
+		md = strings.Replace(md, "\n\n", fmt.Sprintf("\n\n**partial: %d of %d configs** (the run stopped before its grid was done).\n\n", len(rep.Results), rep.Total), 1)
+	}
 	return writeAtomic(fsys, path, func(w io.Writer) error {
-		_, err := io.WriteString(w, markdown(runID, results))
+		_, err := io.WriteString(w, md)
 		return err
 	})
 }
 
-func markdown(runID int64, results []engine.Result) string {
+func markdown(rep runReport) string {
+	results := rep.Results
 	var b strings.Builder
-	fmt.Fprintf(&b, "# QMLHC benchmark, run %d\n\n", runID)
+	fmt.Fprintf(&b, "# QMLHC benchmark, run %d\n\n", rep.RunID)
 
 	sameDepths := true
 	for _, r := range results {
@@ -36,7 +43,14 @@ func markdown(runID int64, results []engine.Result) string {
 	if len(results) > 0 && sameDepths {
 		fmt.Fprintf(&b, ", depths %s, %d repeats, policy %s", FormatDepths(results[0].Depths), results[0].Repeats, results[0].Policy)
 	}
-	b.WriteString(". Times are per epoch; the median's interval is its 95% confidence interval.\n\n")
+	b.WriteString(". Times are per epoch. The headline is the **median**: each config is measured several times " +
+		"independently, each in a different worker process; a measurement's time is the median of its rounds, " +
+		"and the headline is the geometric mean of those medians. Its 95% confidence interval is a t interval " +
+		"over the measurements, about what a rerun would measure. The mean ± std columns are the reference's " +
+		"means over repeats, which stalls inflate.\n\n")
+	if rep.Machine != nil {
+		fmt.Fprintf(&b, "**Machine:** %s\n\n", machineLine(*rep.Machine))
+	}
 
 	// The summary lines as a list with bold labels: "- **Fastest config:** ...".
 	for _, l := range QuickSummaryLines(results) {
@@ -50,25 +64,30 @@ func markdown(runID int64, results []engine.Result) string {
 		if !sameDepths {
 			b.WriteString(" Depths |")
 		}
-		b.WriteString(" Time/epoch (mean ± std) | Median [95% CI] | Epochs | Outliers | Total loss | RMSE | Robustness |\n|:---|")
+		b.WriteString(" Median [95% CI] | n | Mean ± std | Epochs | Stalled rounds | Total loss | RMSE | Robustness |\n|:---|")
 		if !sameDepths {
 			b.WriteString(":---|")
 		}
-		b.WriteString("---:|---:|---:|---:|---:|---:|---:|\n")
+		b.WriteString("---:|---:|---:|---:|---:|---:|---:|---:|\n")
 		for _, r := range results {
 			fmt.Fprintf(&b, "| %s |", r.Config)
 			if !sameDepths {
 				fmt.Fprintf(&b, " %s |", FormatDepths(r.Depths))
 			}
-			fmt.Fprintf(&b, " %s ± %s | %s [%s, %s] | %d | %d | %.4f | %.4f | %.3f |\n",
+			fmt.Fprintf(&b, " %s | %d | %s ± %s | %d | %s | %.4f | %.4f | %.3f |\n",
+				formatHeadlineCI(r), len(r.Measurements),
 				FormatSeconds(r.TimeEpochMean), FormatSeconds(r.TimeEpochStd),
-				FormatSeconds(r.TimeEpochMedian), FormatSeconds(r.TimeEpochCILow), FormatSeconds(r.TimeEpochCIHigh),
-				r.EpochsMeasured, r.Outliers, r.TotalMean, r.RMSEMean, r.RobustnessMean)
+				r.EpochsMeasured, stalledShare(r), r.TotalMean, r.RMSEMean, r.RobustnessMean)
 		}
+		b.WriteString("\nStalled rounds: the share of rounds slower than twice the median (the process was descheduled or the machine busy).\n")
+	}
+
+	if rep.Baseline != nil {
+		writeComparisonTable(&b, *rep.Baseline)
 	}
 
 	if fit, err := ScalingFit(results); err == nil {
-		fmt.Fprintf(&b, "\n## Scaling fit\n\nLeast squares of log(time per epoch) on the log axes over %d configs: R² = %.3f.\n\n", fit.N, fit.R2)
+		fmt.Fprintf(&b, "\n## Scaling fit\n\nLeast squares of log(median time per epoch) on the log axes over %d configs: R² = %.3f.\n\n", fit.N, fit.R2)
 		b.WriteString("| Axis | Exponent | 95% CI |\n|:---|---:|---:|\n")
 		for j, name := range fit.Names {
 			ci := "n/a (no degrees of freedom left)"
@@ -82,4 +101,45 @@ func markdown(runID int64, results []engine.Result) string {
 		}
 	}
 	return b.String()
+}
+
+// formatHeadlineCI is "41.2µs [40.1µs, 42.3µs]", saying so when there is
+// no interval.
+func formatHeadlineCI(r engine.Result) string {
+	h := Headline(r)
+	if math.IsNaN(r.TimeEpochCILow) || r.CILevel == 0 || !(r.TimeEpochCILow > 0) {
+		return FormatSeconds(h) + " [too few measurements]"
+	}
+	return fmt.Sprintf("%s [%s, %s]", FormatSeconds(h), FormatSeconds(r.TimeEpochCILow), FormatSeconds(r.TimeEpochCIHigh))
+}
+
+func stalledShare(r engine.Result) string {
+	if len(r.Samples) == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.1f%%", 100*float64(r.Outliers)/float64(len(r.Samples)))
+}
+
+// writeComparisonTable is the per-config comparison with the baseline.
+func writeComparisonTable(b *strings.Builder, c Baseline) {
+	fmt.Fprintf(b, "\n## Compared with %s\n\n", c.Path)
+	b.WriteString(summaryLabel("Baseline") + c.describe() + "\n\n")
+	if len(c.Entries) == 0 {
+		return
+	}
+	b.WriteString("Ratio is new/old of the medians; its 95% interval and the verdict come from Welch's t-test on the " +
+		"logs of the independent measurements, Holm-corrected over the configs (~: no significant change; ?: too few measurements).\n\n")
+	b.WriteString("| Config | Old | New | Ratio [95% CI] | Holm p | Verdict |\n|:---|---:|---:|---:|---:|:---|\n")
+	for _, e := range c.Entries {
+		p := "n/a"
+		if !math.IsNaN(e.PAdj) {
+			p = fmt.Sprintf("%.2g", e.PAdj)
+		}
+		v := e.Verdict
+		if e.QualityDiffers {
+			v += " (quality differs)"
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", e.Config, FormatSeconds(Headline(e.Old)), FormatSeconds(Headline(e.New)),
+			FormatRatioCI(e.Cmp), p, v)
+	}
 }

@@ -33,6 +33,13 @@ type Machine struct {
 	Arch      string `json:"arch"`
 	CPU       string `json:"cpu,omitempty"` // model name, when the OS tells
 	NumCPU    int    `json:"num_cpu"`
+	// Revision is the VCS revision hcbench was built from ("+dirty" with
+	// uncommitted changes; "" for builds without VCS information).
+	Revision string `json:"revision"`
+	Host     string `json:"host"`
+	// LoadAvg is the 1-minute load average when the run started
+	// (/proc/loadavg; 0 where the OS does not offer it that way).
+	LoadAvg float64 `json:"load_avg"`
 }
 
 // Record is one line of the JSONL: a finished config with its run and the
@@ -63,6 +70,9 @@ func thisMachine(version string) Machine {
 		Arch:      runtime.GOARCH,
 		CPU:       cpuModel(),
 		NumCPU:    runtime.NumCPU(),
+		Revision:  engine.BuildRevision(),
+		Host:      hostName(),
+		LoadAvg:   LoadAvg(),
 	}
 }
 
@@ -116,6 +126,7 @@ func encodeRecord(rec Record) ([]byte, error) {
 func finiteCopy(r engine.Result) engine.Result {
 	r.Depths = append([]int(nil), r.Depths...)
 	r.Samples = append([]float64(nil), r.Samples...)
+	r.Measurements = append([]float64(nil), r.Measurements...)
 	runs := make([]engine.Run, len(r.Runs))
 	for i, run := range r.Runs {
 		run.Depths = append([]engine.DepthResult(nil), run.Depths...)

@@ -52,6 +52,7 @@ type Recorder struct {
 	lost bool
 	// ended is set by end: nothing is opened, created or written again.
 	ended bool
+	base  *baselineRun // SetBaseline
 }
 
 // LostError says that the JSONL a Recorder appends to was removed or
@@ -399,16 +400,17 @@ func (r *Recorder) Meta() Meta { return r.meta }
 func (r *Recorder) Save() error {
 	_ = r.checkLost() // a loss is repaired by the flush below
 	errs := []error{r.flush()}
-	errs = append(errs, writeReports(r.env.fs, r.paths, r.meta.RunID, r.inGrid())...)
+	errs = append(errs, writeReports(r.env.fs, r.paths, r.report())...)
 	return errors.Join(errs...)
 }
 
 // writeReports writes everything but the JSONL.
-func writeReports(fsys fileSystem, p Paths, runID int64, results []engine.Result) []error {
+func writeReports(fsys fileSystem, p Paths, rep runReport) []error {
 	return []error{
-		writeCSV(fsys, p.CSV, runID, results),
-		writeMarkdown(fsys, p.Markdown, runID, results),
-		writeFigures(fsys, p, results),
+		writeCSV(fsys, p.CSV, rep),
+		writeMarkdown(fsys, p.Markdown, rep),
+		writeBench(fsys, p.Bench, rep),
+		writeFigures(fsys, p, rep.Results),
 	}
 }
 

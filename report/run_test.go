@@ -287,6 +287,9 @@ func TestDroppedResultsStayInHistoryOnly(t *testing.T) {
 	if n := len(r.Results()); n != 2 {
 		t.Errorf("Results: %d; want the 2 of the new grid", n)
 	}
+	if md, _ := os.ReadFile(filepath.Join(dir, FileMarkdown)); !strings.Contains(string(md), "**partial: 2 of 6 configs**") {
+		t.Errorf("the Markdown of a partial run does not say so:\n%s", md)
+	}
 	csv, _ := os.ReadFile(filepath.Join(dir, FileCSV))
 	if rows := strings.Count(string(csv), "\n") - 1; rows != 2 {
 		t.Errorf("CSV has %d rows; want 2", rows)

@@ -85,19 +85,34 @@ func decimals3(v float64) int {
 	return max(0, 2-int(math.Floor(math.Log10(v))))
 }
 
+// Headline is the time a report leads with: time_epoch_median (see
+// engine.Result), or the mean for a record that has no median (written
+// by another tool). NaN when neither is usable.
+func Headline(r engine.Result) float64 {
+	if usable(r.TimeEpochMedian) {
+		return r.TimeEpochMedian
+	}
+	if usable(r.TimeEpochMean) {
+		return r.TimeEpochMean
+	}
+	return math.NaN()
+}
+
+func usable(t float64) bool { return t > 0 && !math.IsInf(t, 1) }
+
 // finished are the results with a usable time: the ones the summary, the
 // fit and the figures can place.
 func finished(results []engine.Result) []engine.Result {
 	var out []engine.Result
 	for _, r := range results {
-		if r.TimeEpochMean > 0 && !math.IsInf(r.TimeEpochMean, 1) {
+		if usable(Headline(r)) {
 			out = append(out, r)
 		}
 	}
 	return out
 }
 
-// extremes are the fastest and slowest results by time_epoch_mean (the
+// extremes are the fastest and slowest results by their headline (the
 // first of equals).
 func extremes(results []engine.Result) (fast, slow engine.Result, ok bool) {
 	fin := finished(results)
@@ -106,19 +121,19 @@ func extremes(results []engine.Result) (fast, slow engine.Result, ok bool) {
 	}
 	fast, slow = fin[0], fin[0]
 	for _, r := range fin[1:] {
-		if r.TimeEpochMean < fast.TimeEpochMean {
+		if Headline(r) < Headline(fast) {
 			fast = r
 		}
-		if r.TimeEpochMean > slow.TimeEpochMean {
+		if Headline(r) > Headline(slow) {
 			slow = r
 		}
 	}
 	return fast, slow, true
 }
 
-// ScalingFit fits time_epoch_mean ∝ D^a K^b T^c by least squares on logs
-// over the finished configs (stats.FitPowerLaw). Axes with a single value
-// are left out and listed in Fit.Dropped.
+// ScalingFit fits the headline time ∝ D^a K^b T^c by least squares on
+// logs over the finished configs (stats.FitPowerLaw). Axes with a single
+// value are left out and listed in Fit.Dropped.
 func ScalingFit(results []engine.Result) (stats.Fit, error) {
 	fin := finished(results)
 	times := make([]float64, len(fin))
@@ -126,7 +141,7 @@ func ScalingFit(results []engine.Result) (stats.Fit, error) {
 	k := make([]float64, len(fin))
 	t := make([]float64, len(fin))
 	for i, r := range fin {
-		times[i], d[i], k[i], t[i] = r.TimeEpochMean, float64(r.D), float64(r.K), float64(r.T)
+		times[i], d[i], k[i], t[i] = Headline(r), float64(r.D), float64(r.K), float64(r.T)
 	}
 	return stats.FitPowerLaw(times, []stats.Axis{{Name: "D", Values: d}, {Name: "K", Values: k}, {Name: "T", Values: t}})
 }
@@ -152,7 +167,7 @@ func QuickSummaryLines(results []engine.Result) []string {
 
 func describeExtreme(r engine.Result) string {
 	return fmt.Sprintf("%s  time/epoch=%s  RMSE=%.4f  Robustness=%.3f",
-		r.Config, FormatSeconds(r.TimeEpochMean), r.RMSEMean, r.RobustnessMean)
+		r.Config, FormatSeconds(Headline(r)), r.RMSEMean, r.RobustnessMean)
 }
 
 // describeFit is the fit as one line, or why there is none.
@@ -236,28 +251,80 @@ func WriteSummary(w io.Writer, p Paths, results []engine.Result, opt SummaryOpti
 	return err
 }
 
-// noiseWarnings are a line per config whose median is too uncertain
-// (stats.Summary.Noisy), naming it and what to do about it.
+// noiseWarnings are a line per config whose headline is too uncertain
+// (Noisy), naming it and what to do about it.
 func noiseWarnings(results []engine.Result) []string {
 	var lines []string
 	extra := 0
 	for _, r := range results {
-		if len(r.Samples) == 0 {
-			continue // nothing to judge (a record from before samples were kept)
-		}
-		noisy, why := stats.Summarize(r.Samples, stats.DefaultConfidence).Noisy()
-		if !noisy {
+		msg := NoiseWarning(r)
+		if msg == "" {
 			continue
 		}
 		if len(lines) == maxWarnings {
 			extra++
 			continue
 		}
-		lines = append(lines, summaryLabel("Warning")+
-			fmt.Sprintf("%s is noisy (%s); measure longer with a larger --min-time", r.Config, why))
+		lines = append(lines, summaryLabel("Warning")+msg)
 	}
 	if extra > 0 {
 		lines = append(lines, summaryLabel("Warning")+fmt.Sprintf("%d more noisy configs", extra))
 	}
 	return lines
+}
+
+// Thresholds of NoiseWarning.
+const (
+	// NoisyRelativeHalfWidth: an interval wider than ±5% of the headline
+	// means its digits are not stable between reruns.
+	NoisyRelativeHalfWidth = 0.05
+	// NoisySlowShare: more than a tenth of the rounds stalled (over twice
+	// the headline) means the machine was busy while measuring; the
+	// headline (from medians) resists it, the reference's means do not.
+	NoisySlowShare = 0.10
+)
+
+// NoiseWarning says why a result's headline should not be trusted to its
+// digits, and what would help, or "" when nothing is wrong. Measuring
+// longer (--min-time) would not help: it narrows each measurement, not the
+// spread between them, which is what the interval is about.
+func NoiseWarning(r engine.Result) string {
+	why, advice := noise(r)
+	if why == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s is noisy (%s): %s", r.Config, why, advice)
+}
+
+// NoiseReason is NoiseWarning's reason alone ("95% CI ±7.3% over 6
+// measurements"), "" when the result is not noisy.
+func NoiseReason(r engine.Result) string {
+	why, _ := noise(r)
+	return why
+}
+
+func noise(r engine.Result) (why, advice string) {
+	h := Headline(r)
+	if !usable(h) || (len(r.Measurements) == 0 && len(r.Samples) == 0) {
+		return "", "" // nothing to judge (a record from another tool)
+	}
+	var reasons []string
+	if len(r.Measurements) > 0 && len(r.Measurements) < 2 {
+		reasons = append(reasons, "one measurement, so no interval")
+		advice = "use --repeats 2 or more"
+	} else if len(r.Measurements) >= 2 {
+		if w := math.Max(r.TimeEpochCIHigh-h, h-r.TimeEpochCILow) / h; !(w <= NoisyRelativeHalfWidth) {
+			reasons = append(reasons, fmt.Sprintf("95%% CI ±%.1f%% over %d measurements", 100*w, len(r.Measurements)))
+			advice = "its speed varied between measurements; rerun on a quieter machine, or add --repeats for a narrower interval"
+		}
+	}
+	if n := len(r.Samples); n > 0 {
+		if share := float64(r.Outliers) / float64(n); share > NoisySlowShare {
+			reasons = append(reasons, fmt.Sprintf("%.0f%% of rounds stalled (>2× the median)", 100*share))
+			if advice == "" {
+				advice = "the machine was busy; the median resists it, the means do not"
+			}
+		}
+	}
+	return strings.Join(reasons, "; "), advice
 }

@@ -60,15 +60,49 @@ func TestSummaryListsOnlyWrittenFiles(t *testing.T) {
 func TestNoiseWarningsCapped(t *testing.T) {
 	var rs []engine.Result
 	for k := 2; k < 2+maxWarnings+3; k++ {
-		rs = append(rs, engine.Result{Config: engine.Config{D: 3, K: k, T: 48}, TimeEpochMean: 1e-5,
-			Samples: []float64{1e-5, 2e-5, 0.5e-5, 1.5e-5, 3e-5}})
+		r := engine.Result{Config: engine.Config{D: 3, K: k, T: 48}, TimeEpochMean: 1e-5,
+			Measurements: []float64{1e-5, 1.3e-5, 0.8e-5}}
+		engine.Headline(&r)
+		rs = append(rs, r)
 	}
-	rs = append(rs, engine.Result{Config: engine.Config{D: 4, K: 2, T: 48}, TimeEpochMean: 1e-5}) // no samples: no judgement
+	rs = append(rs, engine.Result{Config: engine.Config{D: 4, K: 2, T: 48}, TimeEpochMean: 1e-5}) // no measurements: no judgement
 	got := noiseWarnings(rs)
 	if len(got) != maxWarnings+1 || got[maxWarnings] != "- Warning        : 3 more noisy configs" {
 		t.Errorf("warnings:\n%s", strings.Join(got, "\n"))
 	}
-	if !strings.Contains(got[0], "D=3 K=2 T=48 is noisy (") || !strings.Contains(got[0], "--min-time") {
-		t.Errorf("first warning %q should name the config and suggest --min-time", got[0])
+	if !strings.Contains(got[0], "D=3 K=2 T=48 is noisy (95% CI ±") || !strings.Contains(got[0], "over 3 measurements") ||
+		strings.Contains(got[0], "--min-time") || !strings.Contains(got[0], "--repeats") {
+		t.Errorf("first warning %q should name the config and the interval, and suggest --repeats, not --min-time", got[0])
+	}
+}
+
+func TestNoiseWarning(t *testing.T) {
+	quiet := engine.Result{Config: engine.Config{D: 3, K: 3, T: 48}, Measurements: []float64{1e-5, 1.01e-5, 0.99e-5},
+		Samples: []float64{1e-5, 1e-5, 1e-5, 1e-5}}
+	engine.Headline(&quiet)
+	if msg := NoiseWarning(quiet); msg != "" {
+		t.Errorf("quiet config warned: %q", msg)
+	}
+	stalled := quiet
+	stalled.Samples = []float64{1e-5, 1e-5, 1e-5, 5e-5} // a quarter stalled
+	engine.Headline(&stalled)
+	if msg := NoiseWarning(stalled); !strings.Contains(msg, "25% of rounds stalled") || !strings.Contains(msg, "busy") {
+		t.Errorf("stalled config: %q", msg)
+	}
+	one := engine.Result{Config: engine.Config{D: 3, K: 3, T: 48}, Measurements: []float64{1e-5}}
+	engine.Headline(&one)
+	if msg := NoiseWarning(one); !strings.Contains(msg, "one measurement, so no interval") {
+		t.Errorf("one measurement: %q", msg)
+	}
+}
+
+// TestHeadlineLeads: Fastest/Slowest and the fit go by time_epoch_median,
+// not by the mean (which stalls inflate).
+func TestHeadlineLeads(t *testing.T) {
+	rs := fixtureResults()[:2]
+	rs[0].TimeEpochMean = 100 * rs[1].TimeEpochMean // stalls: a huge mean, a fast median
+	lines := QuickSummaryLines(rs)
+	if !strings.Contains(lines[0], rs[0].Config.String()) || !strings.Contains(lines[0], FormatSeconds(rs[0].TimeEpochMedian)) {
+		t.Errorf("fastest line %q should name %v at its median %s", lines[0], rs[0].Config, FormatSeconds(rs[0].TimeEpochMedian))
 	}
 }

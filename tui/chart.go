@@ -11,13 +11,20 @@ import (
 	"github.com/hcbench/hcbench/report"
 )
 
+// pt is a point of the chart: config position, median time.
+type pt struct{ x, y float64 }
+
 // chartTitle names what the chart shows; with more configs than the chart
 // has dots across, each dot column is the median of the configs in it.
-func chartTitle(s *sweep, w int) string {
-	if len(s.order) > 2*max(1, w-10) {
-		return "Median epoch time by config (sweep order, median per column)"
+func chartTitle(s *sweep, w int, logY bool) string {
+	t := "Median time/epoch vs config #"
+	if logY {
+		t += " · log y"
 	}
-	return "Median epoch time by config (sweep order)"
+	if len(s.order) > 2*max(1, w-10) {
+		t += " · column medians"
+	}
+	return t
 }
 
 // renderChart draws median time per epoch over the configs in sweep order:
@@ -28,10 +35,15 @@ func chartTitle(s *sweep, w int) string {
 // column shows the median of its configs, so a large sweep draws a curve
 // instead of a wall of zigzags.
 func renderChart(s *sweep, st styles, w, h int) string {
+	v, _ := drawChart(s, st, w, h)
+	return v
+}
+
+// drawChart is renderChart, also saying whether the y axis is logarithmic.
+func drawChart(s *sweep, st styles, w, h int) (string, bool) {
 	if w < 16 || h < 4 {
-		return ""
+		return "", false
 	}
-	type pt struct{ x, y float64 }
 	pts := make([]pt, 0, len(s.order))
 	maxY := 0.0
 	for i, c := range s.order {
@@ -48,11 +60,23 @@ func renderChart(s *sweep, st styles, w, h int) string {
 	n := len(s.order)
 	minX, maxX := 1.0, float64(max(2, n))
 	yLabel := func(_ int, v float64) string { return report.FormatSeconds(v) }
+	loY, hiY := 0.0, maxY*1.1
+	logY := false
+	if minY := minPositive(pts); minY > 0 && maxY/minY > logSpan {
+		logY = true
+		// Times over more than a decade: a log axis keeps the small
+		// configs from lying flat on the floor.
+		for i := range pts {
+			pts[i].y = math.Log10(math.Max(pts[i].y, minY))
+		}
+		loY, hiY = math.Log10(minY)-0.05, math.Log10(maxY)+0.05
+		yLabel = func(_ int, v float64) string { return report.FormatSeconds(math.Pow(10, v)) }
+	}
 	ySteps := 2
 	if h < 8 {
 		ySteps = h - 2 // just the ends: labels need room to differ
 	}
-	lc := linechart.New(w, h, minX, maxX, 0, maxY*1.1,
+	lc := linechart.New(w, h, minX, maxX, loY, hiY,
 		linechart.WithXYSteps(1, ySteps),
 		linechart.WithStyles(st.chartAxis, st.chartLabel, st.chartLine),
 		// The x labels are drawn below at whole config numbers.
@@ -62,7 +86,7 @@ func renderChart(s *sweep, st styles, w, h int) string {
 	lc.DrawXYAxisAndLabel()
 	gw := lc.GraphWidth()
 	if gw <= 0 || lc.GraphHeight() <= 0 {
-		return lc.View()
+		return lc.View(), logY
 	}
 	// Braille dot column of x (two per cell), as the grid below maps it.
 	dotCol := func(x float64) int {
@@ -107,7 +131,24 @@ func renderChart(s *sweep, st styles, w, h int) string {
 		}
 	}
 	graph.DrawBraillePatterns(&lc.Canvas, canvas.Point{X: lc.Origin().X + 1, Y: 0}, bg.BraillePatterns(), st.chartLine)
-	return lc.View()
+	return lc.View(), logY
+}
+
+// logSpan is the ratio of the largest to the smallest time above which the
+// chart's y axis is logarithmic.
+const logSpan = 10
+
+func minPositive(pts []pt) float64 {
+	lo := math.Inf(1)
+	for _, p := range pts {
+		if y := p.y; y > 0 {
+			lo = math.Min(lo, y)
+		}
+	}
+	if math.IsInf(lo, 1) {
+		return 0
+	}
+	return lo
 }
 
 // drawXTicks labels the x axis at whole config numbers with an even step

@@ -206,14 +206,13 @@ type heatLayout struct {
 	cellW, glyphs      int  // a cell's width and its glyph run
 	showVals           bool // cells print their value beside the glyphs
 	colPrefix          bool // column labels read "K=9"; else the corner names the axis
+	stagger            bool // column labels alternate over two header lines
 }
 
 func layoutHeat(rowName, colName string, rows, cols []int, valW, w, h int) heatLayout {
 	var l heatLayout
 	// Rows: a header line and at least one legend line around them.
-	l.rowStart = axisBins(len(rows), max(1, h-2))
-	l.labelW = len(rowName) + 1 + binLabelsWidth(rows, l.rowStart)
-	l.labelW = max(l.labelW, len(rowName)+1+len(colName)) + 1 // the corner may read "D\K"
+	l.rowStart, l.labelW = rowLayout(rowName, colName, rows, h-2)
 	avail := max(1, w-l.labelW)
 	full := axisBins(len(cols), len(cols))
 	prefixed := len(colName) + 1 + binLabelsWidth(cols, full)
@@ -229,17 +228,43 @@ func layoutHeat(rowName, colName string, rows, cols []int, valW, w, h int) heatL
 		l.cellW = bare + 1
 		l.glyphs = min(4, bare)
 	default:
-		// Bins: as many as fit with their range labels.
+		// Bins: as many as fit with their range labels on one line, or —
+		// when that gives more, and there is a line to spare — with the
+		// labels staggered over two lines, each over its own cell and
+		// free to run into its neighbour's, whose label is on the other.
+		nb1, cw1 := 0, 0
 		for nb := min(len(cols), avail/2); nb >= 1; nb-- {
 			st := axisBins(len(cols), nb)
 			if lw := binLabelsWidth(cols, st); nb*(lw+1) <= avail || nb == 1 {
-				l.colStart, l.cellW = st, lw+1
-				l.glyphs = min(4, lw)
+				nb1, cw1 = nb, lw+1
 				break
 			}
 		}
+		l.colStart, l.cellW = axisBins(len(cols), nb1), cw1
+		if h-3 >= 2 {
+			rs, rowW := rowLayout(rowName, colName, rows, h-3)
+			avail2 := max(1, w-rowW)
+			for nb := min(len(cols), avail2/3); nb > nb1; nb-- {
+				st := axisBins(len(cols), nb)
+				colW := binLabelsWidth(cols, st)
+				last := lipgloss.Width(binLabel(cols, st, nb-1))
+				if cw := max(3, (colW+3)/2); nb*cw <= avail2 && (nb-1)*cw+last <= avail2 {
+					l.rowStart, l.labelW, l.colStart, l.cellW, l.stagger = rs, rowW, st, cw, true
+					break
+				}
+			}
+		}
+		l.glyphs = min(4, l.cellW-1)
 	}
 	return l
+}
+
+// rowLayout bins the rows into at most n lines and measures their labels
+// (the corner may read "D\K"), gap included.
+func rowLayout(rowName, colName string, rows []int, n int) ([]int, int) {
+	start := axisBins(len(rows), max(1, n))
+	w := len(rowName) + 1 + binLabelsWidth(rows, start)
+	return start, max(w, len(rowName)+1+len(colName)) + 1
 }
 
 // renderHeatmap draws the rows × columns grid of the metric within w×h:
@@ -311,7 +336,23 @@ func renderHeatmap(s *sweep, m metric, a axes, st styles, w, h int) string {
 		corner = rowName + "\\" + colName
 	}
 	b.WriteString(padRight(corner, l.labelW))
-	for k := 0; k < nc; k++ {
+	if l.stagger {
+		// Even bins' labels on the first line, odd ones' on the second,
+		// each starting over its own cell.
+		for line := 0; line < 2; line++ {
+			if line == 1 {
+				b.WriteString("\n" + strings.Repeat(" ", l.labelW))
+			}
+			at := 0 // cells written on this line
+			for k := line; k < nc; k += 2 {
+				b.WriteString(strings.Repeat(" ", (k*l.cellW)-at))
+				label := binLabel(cols, l.colStart, k)
+				b.WriteString(label)
+				at = k*l.cellW + lipgloss.Width(label)
+			}
+		}
+	}
+	for k := 0; k < nc && !l.stagger; k++ {
 		label := binLabel(cols, l.colStart, k)
 		if l.colPrefix {
 			label = colName + "=" + label
@@ -327,7 +368,7 @@ func renderHeatmap(s *sweep, m metric, a axes, st styles, w, h int) string {
 		}
 	}
 	b.WriteByte('\n')
-	b.WriteString(heatLegend(m, lo, hi, st, w, h-1-nr))
+	b.WriteString(heatLegend(m, lo, hi, st, w, h-1-btoi(l.stagger)-nr))
 	return b.String()
 }
 

@@ -75,6 +75,7 @@ func synthResult(c engine.Config, p engine.Plan) *engine.Result {
 		TimeEpochMean: t, TimeEpochStd: t * 0.03, TimeEpochMedian: t,
 		TimeEpochCILow: t * 0.98, TimeEpochCIHigh: t * 1.02,
 		Samples:        []float64{t * 0.99, t, t * 1.01, t, t * 1.02, t * 0.98},
+		Measurements:   []float64{t * 0.99, t, t * 1.01, t, t * 1.02, t * 0.98},
 		EpochsMeasured: 90, RMSEMean: 0.19 + 0.0007*float64(c.D) - 0.0002*float64(c.K),
 		RobustnessMean: 0.96 + 0.0005*float64(c.K), TotalMean: 0.03,
 		MemPeakBytesMax: int64(c.D * c.K * c.T * 48), TimeElapsed: 0.05 + t*400,

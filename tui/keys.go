@@ -28,6 +28,20 @@ type keyMap struct {
 	Help     key.Binding
 	Quit     key.Binding
 
+	// Workbench views (detail, history, compare, filter, command line).
+	Open    key.Binding
+	Back    key.Binding
+	History key.Binding
+	New     key.Binding
+	Filter  key.Binding
+	Command key.Binding
+	Mark    key.Binding
+	Compare key.Binding
+	Resume  key.Binding
+	Tab     key.Binding
+	PrevRow key.Binding
+	NextRow key.Binding
+
 	// Forms (setup and grid editor).
 	Next   key.Binding
 	Prev   key.Binding
@@ -61,6 +75,19 @@ var keys = keyMap{
 	End:      key.NewBinding(key.WithKeys("end"), key.WithHelp("end", "last row")),
 	Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 	Quit:     key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+	Open:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+	Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	History: key.NewBinding(key.WithKeys("h"), key.WithHelp("h", "history")),
+	New:     key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new sweep")),
+	Filter:  key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+	Command: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "command line")),
+	Mark:    key.NewBinding(key.WithKeys(" ", "x"), key.WithHelp("space/x", "mark")),
+	Compare: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "compare marked")),
+	Resume:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "continue run")),
+	Tab:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab")),
+	PrevRow: key.NewBinding(key.WithKeys("left", "["), key.WithHelp("←", "previous config")),
+	NextRow: key.NewBinding(key.WithKeys("right", "]"), key.WithHelp("→", "next config")),
 
 	Next:   key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
 	Prev:   key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
@@ -108,6 +135,7 @@ func runHelp(paused bool) helpKeys {
 			{k.Metric, k.Axes, k.Sort, k.Rev},
 			{k.Up, k.Down, k.PageUp, k.PageDown},
 			{k.Home, k.End, k.Help, k.Quit},
+			workbenchHelp,
 		},
 	}
 }
@@ -158,13 +186,14 @@ var helpNotes = []string{
 	"s  writes CSV, Markdown and figures now (the JSONL gets each config as it finishes)",
 	"q  stops the sweep, saves the reports, prints the quick summary on the normal screen",
 	"heatmap glyphs  ' ' ░ ▒ ▓ █ low→high · pending  ~ partial (third axis not all done)",
+	"enter detail · h history · n new sweep · / filter · c command line · mouse: wheel scrolls; click selects, sorts, filters to a heatmap cell",
 }
 
 // fullHelpView renders the full help in a pane.
 func fullHelpView(h help.Model, km help.KeyMap, notes []string, st styles, width int) string {
 	h.ShowAll = true
-	h.Width = max(0, width-4)
-	parts := []string{st.paneTitle.Render("Keys") + st.subtle.Render("  (? or esc closes)"), h.View(km)}
+	h.Width = 0 // the columns are fitted here, not cut
+	parts := []string{st.paneTitle.Render("Keys") + st.subtle.Render("  (? or esc closes)"), fitHelpColumns(h, km.FullHelp(), width-4)}
 	if len(notes) > 0 {
 		parts = append(parts, "")
 		for _, n := range notes {
@@ -172,6 +201,29 @@ func fullHelpView(h help.Model, km help.KeyMap, notes []string, st styles, width
 		}
 	}
 	return st.pane.Width(max(0, width-2)).Render(lipgloss.JoinVertical(lipgloss.Left, parts...))
+}
+
+// fitHelpColumns lays the bindings out in as many columns as fit in width
+// (the keymap's own grouping when it fits), so a narrow screen gets more
+// rows instead of losing keys.
+func fitHelpColumns(h help.Model, groups [][]key.Binding, width int) string {
+	var all []key.Binding
+	for _, g := range groups {
+		all = append(all, g...)
+	}
+	if v := h.FullHelpView(groups); lipgloss.Width(v) <= width {
+		return v
+	}
+	for cols := len(groups) - 1; ; cols-- {
+		per := (len(all) + cols - 1) / max(1, cols)
+		var regrouped [][]key.Binding
+		for i := 0; i < len(all); i += per {
+			regrouped = append(regrouped, all[i:min(len(all), i+per)])
+		}
+		if v := h.FullHelpView(regrouped); lipgloss.Width(v) <= width || cols <= 1 {
+			return v
+		}
+	}
 }
 
 // shortHelp renders one line of key help in width cells. When all of it

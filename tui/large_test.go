@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -45,10 +46,13 @@ func TestGoldenLarge(t *testing.T) {
 	m := largeModel(t, largePlan().Grid.Size())
 	v := m.a.render()
 	checkFits(t, v, 120, 40)
-	for _, want := range []string{"D=3–", "D\\K", "2–21", "–101", "Results (10000)", "median per column"} {
+	for _, want := range []string{"D=3–", "D\\K", "2–12", "90–101", "Results (10000)", "column medians"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("large view lacks %q:\n%s", want, v)
 		}
+	}
+	if bad := regexp.MustCompile(`D=\d+–\d+[^ \d]`).FindString(v); bad != "" {
+		t.Errorf("row label %q runs into its cells:\n%s", bad, v)
 	}
 	if strings.Contains(v, "more rows") || strings.Contains(v, "K=1 ") {
 		t.Errorf("heatmap cut rows or labels:\n%s", v)

@@ -87,6 +87,13 @@ func (a *app) compose(w, h int) string {
 	case a.screen == screenSetup:
 		km = setupHelp()
 	}
+	over, overKeys, overOpen := "", helpKeys{}, false
+	if a.prompt == nil && a.screen == screenRun {
+		over, overKeys, overOpen = a.viewBody(w, h, max(0, h-2-btoi(a.status != "")))
+		if overOpen {
+			km = overKeys
+		}
+	}
 	footer := []string{}
 	if a.status != "" {
 		footer = append(footer, truncate(a.statusView(), w))
@@ -105,6 +112,8 @@ func (a *app) compose(w, h int) string {
 		body = a.helpView.View(a.help, km, notes, a.st, w)
 	case a.prompt != nil:
 		body = a.prompt.View(a.st, w, bodyH)
+	case overOpen:
+		body = over
 	case a.sw == nil:
 		body = ""
 	case a.editor != nil:

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 	"runtime/debug"
 	"time"
@@ -48,6 +49,8 @@ type app struct {
 	prompt   *prompt      // a question that owns the keyboard while non-nil
 	helpView helpModel
 	runv     *runView
+	views    views     // detail, history, compare, filter, command line (workbench.go)
+	clip     io.Writer // where the clipboard's OSC 52 goes; nil: no copying
 
 	sw       *sweep
 	run      *activeRun   // the runner the screen follows
@@ -162,6 +165,8 @@ func (m Model) Update(msg tea.Msg) (out tea.Model, cmd tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		return m, a.onKey(msg)
+	case tea.MouseMsg:
+		return m, a.onMouse(msg)
 	case savedMsg:
 		return m, a.onSaved(msg)
 	case startMsg:
@@ -255,6 +260,10 @@ const (
 	actCancel // editor: closed without applying
 	actPause
 	actSave
+	actClose  // a workbench view closes
+	actDetail // history: open the selected row's detail
+	actFilter // history: type a filter
+	actResume // history: continue the selected run
 )
 
 // onKey hands a key to the sub-model that owns the keyboard now: a prompt,
@@ -282,6 +291,9 @@ func (a *app) onKey(msg tea.KeyMsg) tea.Cmd {
 		return a.do(a.setup.Update(msg))
 	case a.editor != nil:
 		return a.do(a.editor.Update(msg))
+	}
+	if cmd, ok := a.viewKey(msg); ok {
+		return cmd
 	}
 	return a.do(a.runv.Update(msg, a.haveBaseline()))
 }
@@ -481,7 +493,7 @@ func loadBaseline(path string) ([]engine.Result, error) {
 	if path == "" {
 		return nil, nil
 	}
-	base, err := report.LoadBaseline(path)
+	base, err := report.LoadBaselineFile(path) // a FIFO would block the screen
 	if err == nil && len(base) == 0 {
 		err = fmt.Errorf("%s holds no results", path)
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/hcbench/hcbench/engine"
 )
@@ -89,13 +88,5 @@ func checkBaselineIn(work string) func(string) error {
 	}
 }
 
-// checkMinTime reads a Go duration as --min-time does.
-func checkMinTime(s string) error {
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return fmt.Errorf("%q is not a duration: give a number with a unit, e.g. 10ms or 1.5s (0 to 1h)", s)
-	}
-	t := engine.DefaultTiming
-	t.MinTime = d
-	return t.Validate()
-}
+// checkMinTime reads a Go duration as --min-time does (engine's parser).
+func checkMinTime(s string) error { _, err := engine.ParseMinTime(s); return err }

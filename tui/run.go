@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -71,12 +72,14 @@ func Run(ctx context.Context, opt Options) (out Outcome, err error) {
 		// input: the answer would otherwise arrive as key presses.
 		lipgloss.HasDarkBackground()
 	}
-	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithoutSignalHandler()}
+	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithoutSignalHandler(), tea.WithMouseCellMotion()}
 	if opt.Input != nil {
 		popts = append(popts, tea.WithInput(opt.Input))
 	}
+	a.clip = os.Stdout
 	if opt.Output != nil {
 		popts = append(popts, tea.WithOutput(opt.Output))
+		a.clip = opt.Output
 	}
 	p := tea.NewProgram(m, popts...)
 	stop := context.AfterFunc(ctx, func() { p.Send(interruptMsg{}) })

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -16,68 +15,25 @@ import (
 
 const listHint = "LIST: 3,6 · 3..12 · 3..12:3"
 
-// Each check parses like the CLI (engine.ParseList) and then lets the
-// engine's own validation judge the value, so the messages are the CLI's.
-// Values the field does not own are filled in with the defaults, which
-// always pass.
+// Each check is the CLI's own parser (engine's field parsers), so a value
+// is judged and explained the same way in the form as on the command line.
 
-func checkAxis(set func(*engine.Grid, []int)) func(string) error {
-	return func(s string) error {
-		vs, err := engine.ParseList(s)
-		if err != nil {
-			return err
-		}
-		g := engine.Grid{Dims: []int{1}, Branches: []int{2}, SeqLens: []int{1}}
-		set(&g, vs)
-		return g.Validate()
-	}
+func checkAxis(axis string) func(string) error {
+	return func(s string) error { _, err := engine.ParseAxis(axis, s); return err }
 }
 
 var (
-	checkDims     = checkAxis(func(g *engine.Grid, v []int) { g.Dims = v })
-	checkBranches = checkAxis(func(g *engine.Grid, v []int) { g.Branches = v })
-	checkSeqLens  = checkAxis(func(g *engine.Grid, v []int) { g.SeqLens = v })
+	checkDims     = checkAxis("D")
+	checkBranches = checkAxis("K")
+	checkSeqLens  = checkAxis("T")
+	checkDepths   = checkAxis("depths")
 )
 
-func checkDepths(s string) error {
-	vs, err := engine.ParseList(s)
-	if err != nil {
-		return err
-	}
-	p := engine.DefaultPlan()
-	p.Depths = vs
-	return p.Validate()
-}
+func checkRepeats(s string) error { _, err := engine.ParseRepeats(s); return err }
 
-func checkRepeats(s string) error {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return fmt.Errorf("%q is not an integer: repeats must be in 1..%d", s, engine.MaxRepeats)
-	}
-	p := engine.DefaultPlan()
-	p.Repeats = n
-	return p.Validate()
-}
+func checkSeed(s string) error { _, err := engine.ParseSeed(s); return err }
 
-func checkSeed(s string) error {
-	if _, err := strconv.ParseUint(s, 10, 64); err != nil {
-		return fmt.Errorf("%q is not a seed: give an integer in 0..18446744073709551615", s)
-	}
-	return nil
-}
-
-func checkPolicy(s string) error {
-	p := engine.DefaultPlan()
-	p.Policy = s
-	return p.Validate()
-}
-
-func checkOutDir(s string) error {
-	if s == "" {
-		return errors.New("give a directory for the reports")
-	}
-	return nil
-}
+func checkPolicy(s string) error { _, err := engine.ParsePolicy(s); return err }
 
 // newSetupForm prefills every field from the plan the flags gave; paths
 // typed relative are checked in work.
@@ -178,7 +134,12 @@ func (m *setupModel) View(st styles, status string, hm help.Model, w, h int) str
 	count := planLine(m.form, m.base, st, w-4)
 	pane := st.pane.Width(max(0, w-2)).Render(lipgloss.JoinVertical(lipgloss.Left, body, "", count))
 	if need := lipgloss.Height(pane) + 2 + btoi(status != ""); need > h {
-		pane = lipgloss.JoinVertical(lipgloss.Left, m.form.view(st, w), planLine(m.form, m.base, st, w))
+		pane = m.form.view(st, w)
+		if _, err := m.form.firstError(); err == nil {
+			// With a field in error the ✗ lines say what the plan line
+			// would ("fix the marked field"): the key help keeps its line.
+			pane += "\n" + planLine(m.form, m.base, st, w)
+		}
 	}
 	parts := []string{title, pane}
 	if status != "" {

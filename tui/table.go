@@ -134,6 +134,8 @@ type resultsTable struct {
 	cols     []column
 	numW     int // the # and config columns' widths, from the grid
 	cfgW     int
+	filter   tableFilter     // rows shown: those matching (filter.go)
+	configs  []engine.Config // the rows' configs, in the order shown
 }
 
 // cellWidths are the widths the # and config columns need for s's grid
@@ -209,7 +211,7 @@ func (rt *resultsTable) sync(s *sweep, version, width, height int, haveBaseline 
 	}
 	entries := make([]entry, 0, len(s.results))
 	for i, c := range s.order {
-		if r, ok := s.results[c]; ok {
+		if r, ok := s.results[c]; ok && rt.filter.match(r, s) {
 			entries = append(entries, entry{i + 1, r})
 		}
 	}
@@ -256,7 +258,9 @@ func (rt *resultsTable) sync(s *sweep, version, width, height int, haveBaseline 
 		rt.rowCache = make(map[*engine.Result]table.Row, len(entries))
 	}
 	rows := make([]table.Row, len(entries))
+	rt.configs = rt.configs[:0]
 	for k, e := range entries {
+		rt.configs = append(rt.configs, e.r.Config)
 		row, ok := rt.rowCache[e.r]
 		if !ok || row[0] != strconv.Itoa(e.i) {
 			row = make(table.Row, len(rt.cols))

@@ -14,7 +14,8 @@ import (
 
 // TestTmux runs the real binary in a real terminal (tmux) the way a user
 // does: `hcbench --run` at 120×40, waits for the sweep to finish, checks the
-// heatmap's labels, shrinks the window to 50×15 and back without a crash,
+// heatmap's labels, shrinks the window to 50×15, then 80×24 (where the
+// results table keeps three rows and the footer every key) and back,
 // quits with q, and finds the quick summary on the normal screen and the
 // reports on disk. It uses a private tmux server, so it touches no user
 // session.
@@ -42,7 +43,8 @@ func TestTmux(t *testing.T) {
 	}
 	// The shell keeps the pane open after hcbench exits, so the normal
 	// screen it printed to can still be read.
-	cmd := fmt.Sprintf("%s --run -o %s --min-time 1ms; echo hcbench-exit=$?; sleep 600", bin, outDir)
+	// NO_COLOR: what is on screen must read without colour.
+	cmd := fmt.Sprintf("NO_COLOR=1 %s --run -o %s --min-time 1ms; echo hcbench-exit=$?; sleep 600", bin, outDir)
 	tmux("new-session", "-d", "-s", "t", "-x", "120", "-y", "40", "sh", "-c", cmd)
 	t.Cleanup(func() { exec.Command("tmux", "-L", sock, "kill-server").Run() })
 
@@ -87,6 +89,12 @@ func TestTmux(t *testing.T) {
 	if strings.Contains(small, "hcbench-exit=") {
 		t.Fatalf("hcbench exited on resize:\n%s", small)
 	}
+	tmux("resize-window", "-t", "t", "-x", "80", "-y", "24")
+	// Redrawn at 80×24: three table rows and every key in the footer.
+	waitFor("three table rows at 80×24", 10*time.Second, func(s string) bool {
+		lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+		return tableRows(s) >= 3 && has("r rerun", "o sort", "q quit")(lines[len(lines)-1])
+	})
 	tmux("resize-window", "-t", "t", "-x", "120", "-y", "40")
 	waitFor("the 120×40 layout again", 10*time.Second, has("12/12", "K=9", "Summary"))
 

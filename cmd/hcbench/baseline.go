@@ -3,23 +3,25 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/hcbench/hcbench/report"
 )
 
-// regressions prints the configs of b that are significantly slower than
-// the baseline by more than pct percent, and reports whether there are any.
-func regressions(stderr io.Writer, b *report.Baseline, pct float64) bool {
+// regressions applies the --fail-on-regression gate to b: exitRegression
+// when a config is slower than the baseline by more than pct percent with
+// confidence (report.Baseline.Regressions), printing them; exitUsage when
+// nothing could be compared (a gate that compared nothing must not pass);
+// else exitOK.
+func regressions(stderr io.Writer, b *report.Baseline, pct float64) int {
+	if len(b.Entries) == 0 {
+		fmt.Fprintf(stderr, "hcbench: --fail-on-regression: no config of this run is in the baseline %s, so nothing was compared\n", b.Path)
+		return exitUsage
+	}
 	regs := b.Regressions(pct)
 	if len(regs) == 0 {
-		return false
+		return exitOK
 	}
-	names := make([]string, len(regs))
-	for i, e := range regs {
-		names[i] = fmt.Sprintf("%s %s (p=%.2g)", e.Config, report.FormatRatio(e.Cmp.Ratio), e.Cmp.P)
-	}
-	fmt.Fprintf(stderr, "hcbench: %d of the configs are slower than the baseline by more than %g%% (p < 0.05): %s\n",
-		len(regs), pct, strings.Join(names, ", "))
-	return true
+	fmt.Fprintf(stderr, "hcbench: %d of %d configs are slower than the baseline by more than %g%% (one-sided Welch t on logs, Holm-corrected, 5%%): %s\n",
+		len(regs), len(b.Entries), pct, report.DescribeEntries(regs))
+	return exitRegression
 }

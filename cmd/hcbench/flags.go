@@ -254,6 +254,7 @@ prints a summary on stdout.
 
 Usage:
   hcbench [flags]
+  hcbench compare OLD NEW [--fail-on-regression PCT]   (see hcbench compare --help)
 
 Grid and measurement:
   -D, --dims LIST               output dimensions D, each ≥ 1 (default %s)
@@ -262,8 +263,8 @@ Grid and measurement:
       --depths LIST             depth schedule of every run, each ≥ 1 (default %s)
       --repeats N               runs per config; repeat r uses seed+r (default %d)
       --seed N                  base random seed (default %d)
-      --min-time DURATION       measuring time per depth after the warm-up epoch,
-                                at least %d epochs (default %v)
+      --min-time DURATION       measuring time per depth and repeat after the
+                                warm-up, at least %d epochs (default %v)
       --policy NAME             branch projection: %s (default %s)
       --engine NAME             go (the built-in port, default) or python (your
                                 own qml-hcs: see the README)
@@ -277,26 +278,40 @@ Output and mode:
       --headless                no interactive screen: progress on stderr,
                                 summary on stdout
       --run                     interactive: start the sweep at launch
-      --resume                  continue the latest interrupted run in DIR that
-                                has the same grid and settings (runs headless)
+      --resume                  continue the latest unfinished run in DIR with
+                                its own settings; with grid or measurement flags,
+                                the latest run with exactly those; starts a new
+                                run when there is none (runs headless)
+      --max-memory SIZE         refuse a grid whose largest config needs more
+                                memory, e.g. 512M or 8G (default: the memory
+                                available now, or ¾ of ulimit -v)
 
 Comparing:
       --baseline FILE.jsonl     compare with an earlier run (its latest run)
-      --fail-on-regression PCT  exit 3 when a config is significantly (p < 0.05)
-                                slower than the baseline by more than PCT %%
+      --fail-on-regression PCT  exit 3 when a config is slower than the baseline
+                                by more than PCT %% with confidence (Holm-corrected)
 
   -h, --help                    show this help
       --version                 show the version
 
 LIST is comma-separated integers and ranges: 3,6 or 3..12 (step 1) or
 3..12:3 (step 3) or a mix such as 2,5..9:2. A grid may hold at most %d configs.
+Each grid or measurement flag may be given once.
+
+Interactive keys (? shows them all): enter start · r run/restart ·
+e edit the grid live · p pause · s save now · m heatmap metric · a axes ·
+o/O sort/reverse the table · ↑/↓ PgUp/PgDn Home/End scroll · q quit (saves).
+
+Environment:
+  NO_COLOR=1     no colours (the heatmap still reads by glyph density)
+  TERM=dumb      no full-screen workbench: the headless output instead
 
 Examples:
   hcbench                                  the reference's grid, interactively
   hcbench --headless                       the same, printing a summary
   hcbench --headless -D 3,6 -K 2..9 -T 48..192:48 -o results
   hcbench --headless --baseline old/qmlhc_benchmarks.jsonl --fail-on-regression 10
-  hcbench --headless --resume -T 48..4800:48   continue after an interruption
+  hcbench --resume                         continue the latest unfinished run
 
 Exit status: 0 done, 1 error, 2 bad command line, 3 regression against the
 baseline, 130 interrupted (finished configs are saved).

@@ -212,7 +212,8 @@ func TestHelpAndVersion(t *testing.T) {
 		}
 		for _, w := range []string{"Usage:", "Examples:", "--dims", "--branches", "--seq-len", "--depths",
 			"--repeats", "--seed", "--out", "--min-time", "--policy", "--headless", "--run", "--resume",
-			"--baseline", "--fail-on-regression", "--version", "3..12:3", "Exit status"} {
+			"--baseline", "--fail-on-regression", "--version", "3..12:3", "Exit status",
+			"--max-memory", "NO_COLOR", "TERM=dumb", "p pause", "e edit", "q quit"} {
 			if !strings.Contains(stdout, w) {
 				t.Errorf("%v: help lacks %q", args, w)
 			}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/hcbench/hcbench/engine"
-	"github.com/hcbench/hcbench/engine/stats"
 	"github.com/hcbench/hcbench/report"
 )
 
@@ -22,7 +21,13 @@ func runHeadless(ctx context.Context, o *options, base []engine.Result, stdout, 
 		return fail(stderr, err)
 	}
 	defer run.Close()
+	if base != nil {
+		run.SetBaseline(o.baselinePath, base) // the reports get the comparison
+	}
 	pr := newProgress(stderr, env, run.Prior)
+	if busy := report.BusyWarning(); busy != "" {
+		pr.say("warning: %s", busy)
+	}
 	for _, n := range run.Notes {
 		pr.say("%s", n)
 	}
@@ -41,9 +46,38 @@ func runHeadless(ctx context.Context, o *options, base []engine.Result, stdout, 
 			pr.say("run %d in %s is already complete (%d configs): writing its reports again", run.ID, run.Paths().JSONL, total)
 		}
 	}
+	if note := slowNote(run.Plan, run.Prior); note != "" {
+		pr.say("%s", note)
+	}
 	sweepErr := measure(ctx, run, o.workers, pr, intr)
 	pr.clear()
 	return finishHeadless(run, o, base, sweepErr, pr, stdout, stderr, env, intr)
+}
+
+// slowThreshold is when a config counts as slow enough to be announced
+// before the sweep: a piped log would otherwise show nothing but
+// heartbeats for it.
+const slowThreshold = heartbeatInterval
+
+// slowNote estimates, before anything is measured, how long the largest
+// config and the whole grid take — said only when the largest config alone
+// takes more than slowThreshold.
+func slowNote(p engine.Plan, prior []engine.Result) string {
+	e, err := engine.NewEstimator(p)
+	if err != nil {
+		return ""
+	}
+	c := engine.LargestConfig(p.Grid)
+	least := e.Config(c)
+	if least < slowThreshold {
+		return ""
+	}
+	done := make(map[engine.Config]bool, len(prior))
+	for _, r := range prior {
+		done[r.Config] = true
+	}
+	return fmt.Sprintf("note: the largest config %s takes about %s per epoch here, so about %s to measure; the whole grid about %s (estimated from a short calibration, not measured)",
+		c, report.FormatDuration(e.Epoch(c)), report.FormatDuration(least), report.FormatDuration(e.Grid(done)))
 }
 
 // openRun opens the output directory for the run the flags ask for, with
@@ -106,8 +140,8 @@ func record(run *report.Run, pr *progress, ev engine.Event) {
 	if measured {
 		// Said as it happens too, so a long sweep's log shows it next to
 		// the config (the summary repeats it at the end).
-		if noisy, why := stats.Summarize(ev.Result.Samples, stats.DefaultConfidence).Noisy(); noisy {
-			pr.say("warning: %s is noisy (%s); measure longer with a larger --min-time", ev.Config, why)
+		if msg := report.NoiseWarning(*ev.Result); msg != "" {
+			pr.say("warning: %s", msg)
 		}
 	}
 }
@@ -121,11 +155,7 @@ func finishHeadless(run *report.Run, o *options, base []engine.Result, sweepErr 
 	results := run.Results()
 	done, total := len(results), run.Plan.Grid.Size()
 	interrupted := errors.Is(sweepErr, context.Canceled) && intr.signal() != nil
-	var cmp *report.Baseline
-	if base != nil {
-		b := report.CompareBaseline(o.baselinePath, base, results)
-		cmp = &b
-	}
+	cmp := run.Comparison() // nil without a baseline
 	st := outcome{done: done, total: total, interrupted: interrupted, failed: sweepErr != nil && !interrupted,
 		saveFailed: saveErr != nil, resume: resumeCommand(o.out)}
 	if err := printSummary(stdout, run.Paths(), results, cmp, st); err != nil {
@@ -153,9 +183,7 @@ func finishHeadless(run *report.Run, o *options, base []engine.Result, sweepErr 
 		code = fail(stderr, fmt.Errorf("cannot save the reports in %q: %w", o.out, saveErr))
 	}
 	if code == exitOK && o.failOnRegr && cmp != nil {
-		if regressions(stderr, cmp, o.failPct) {
-			code = exitRegression
-		}
+		code = regressions(stderr, cmp, o.failPct)
 	}
 	return code
 }

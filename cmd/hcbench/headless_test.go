@@ -96,3 +96,73 @@ func TestSecondWriterRefused(t *testing.T) {
 		t.Errorf("the refused writer wrote %d lines", n)
 	}
 }
+
+// TestTermDumbRunsHeadless: with TERM=dumb a terminal cannot draw the
+// workbench, so the headless output comes instead.
+func TestTermDumbRunsHeadless(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "res")
+	env := testEnvironment()
+	env.stdoutTerminal, env.dumbTerminal = true, true
+	var stdout, stderr bytes.Buffer
+	code := run(append([]string{"-o", dir, "-D", "3", "-K", "2", "-T", "8"}, quick...), &stdout, &stderr, env)
+	if code != 0 || !strings.HasPrefix(stdout.String(), "Benchmark complete. Results saved to:") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
+	}
+}
+
+// TestSummaryOpensWithHowTheRunEnded: the first line of the summary for
+// each way a run can end (the TUI's outcome is printed the same way).
+func TestSummaryOpensWithHowTheRunEnded(t *testing.T) {
+	for _, tc := range []struct {
+		st   outcome
+		want []string
+	}{
+		{outcome{done: 12, total: 12}, []string{"Benchmark complete. Results saved to:"}},
+		{outcome{done: 7, total: 12, interrupted: true, resume: "hcbench --resume"},
+			[]string{"Benchmark interrupted: 7 of 12 configs saved to:", "To continue this run: hcbench --resume"}},
+		{outcome{done: 0, total: 12, interrupted: true, resume: "hcbench --resume"},
+			[]string{"Benchmark interrupted before any config finished: nothing was saved."}},
+		{outcome{done: 3, total: 12, failed: true, resume: "hcbench --resume -o 'my dir'"},
+			[]string{"Benchmark failed: 3 of 12 configs saved to:", "hcbench --resume -o 'my dir'"}},
+		{outcome{done: 12, total: 12, saveFailed: true}, []string{"Benchmark incomplete: 12 of 12 configs measured"}},
+	} {
+		var b bytes.Buffer
+		if err := printSummary(&b, report.PathsFor(t.TempDir()), nil, nil, tc.st); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(b.String(), tc.want[0]) {
+			t.Errorf("%+v: summary opens %q; want %q", tc.st, b.String(), tc.want[0])
+		}
+		for _, w := range tc.want[1:] {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("%+v: summary lacks %q:\n%s", tc.st, w, b.String())
+			}
+		}
+		if (tc.st.interrupted || tc.st.failed || tc.st.saveFailed) && strings.Contains(b.String(), "Benchmark complete") {
+			t.Errorf("%+v: an unfinished run says complete:\n%s", tc.st, b.String())
+		}
+	}
+	if got := resumeCommand("my dir"); got != "hcbench --resume -o 'my dir'" {
+		t.Errorf("resumeCommand = %q", got)
+	}
+}
+
+// TestSignalDuringSetup: a signal that arrives before anything is measured
+// (here: already waiting when hcbench starts) stops it with 130 and a
+// message that nothing was measured, instead of being acknowledged and
+// ignored.
+func TestSignalDuringSetup(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "res")
+	sigs := make(chan os.Signal, 1)
+	sigs <- os.Interrupt
+	env := testEnvironment()
+	env.signals = sigs
+	var stdout, stderr bytes.Buffer
+	code := run(append([]string{"--headless", "-o", dir}, longSweep...), &stdout, &stderr, env)
+	if code != exitInterrupted || strings.Contains(stdout.String(), "Benchmark complete") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 130 and no claim of completion", code, stdout.String(), stderr.String())
+	}
+	if n := countLines(filepath.Join(dir, "qmlhc_benchmarks.jsonl")); n >= 100 {
+		t.Errorf("the whole sweep ran despite the signal (%d configs)", n)
+	}
+}

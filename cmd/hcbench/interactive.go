@@ -54,8 +54,8 @@ func runInteractive(ctx context.Context, o *options, base []engine.Result, stdou
 		}
 		return exitInterrupted
 	}
-	if code == exitOK && o.failOnRegr && out.Baseline != nil && regressions(stderr, out.Baseline, o.failPct) {
-		code = exitRegression
+	if code == exitOK && o.failOnRegr && out.Baseline != nil {
+		code = regressions(stderr, out.Baseline, o.failPct)
 	}
 	return code
 }

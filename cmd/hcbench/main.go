@@ -18,6 +18,9 @@ func main() {
 	// A worker process (hcbench re-executing itself to measure) serves the
 	// worker protocol and exits here.
 	engine.MainIfWorker()
+	if len(os.Args) > 1 && os.Args[1] == "compare" {
+		os.Exit(runCompare(os.Args[2:], os.Stdout, os.Stderr))
+	}
 	// Buffered so that a signal arriving while run is busy is not lost.
 	sigs := make(chan os.Signal, 4)
 	// SIGPIPE is asked for so that a write to a closed pipe returns an

@@ -103,3 +103,53 @@ func TestProgressTerminal(t *testing.T) {
 		}
 	}
 }
+
+// TestHeartbeatOnPipe: while a long config runs, a piped log gets a line
+// every heartbeatInterval naming the config, depth, elapsed time and
+// estimate; a terminal (redrawn in place) gets none.
+func TestHeartbeatOnPipe(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	c := engine.Config{D: 512, K: 256, T: 4096}
+	for _, terminal := range []bool{false, true} {
+		var buf bytes.Buffer
+		p := newProgress(&buf, environment{stderrTerminal: terminal, noColor: true}, nil)
+		p.event(engine.Event{Kind: engine.SweepStarted, Time: t0, Total: 2})
+		p.event(engine.Event{Kind: engine.ConfigStarted, Time: t0, Config: c, Total: 2})
+		p.event(engine.Event{Kind: engine.Progress, Time: t0.Add(time.Second), Config: c, Depth: 2, Fraction: 0.25, Total: 2})
+		for s := 2; s <= 95; s++ {
+			p.tick(t0.Add(time.Duration(s) * time.Second))
+		}
+		out := buf.String()
+		if terminal {
+			if strings.Contains(out, "\n") {
+				t.Errorf("terminal: lines printed: %q", out)
+			}
+			continue
+		}
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		if len(lines) != 3 {
+			t.Fatalf("%d heartbeat lines in 95 s; want 3 (every 30 s):\n%s", len(lines), out)
+		}
+		for _, w := range []string{"running D=512 K=256 T=4096 depth 2", "elapsed 30.0s", "ETA 3m30s"} {
+			if !strings.Contains(lines[0], w) {
+				t.Errorf("heartbeat %q lacks %q", lines[0], w)
+			}
+		}
+	}
+}
+
+// TestSlowNote: a grid whose largest config is slow is announced with an
+// estimate before it runs; a quick one is not.
+func TestSlowNote(t *testing.T) {
+	p := engine.DefaultPlan()
+	if note := slowNote(p, nil); note != "" {
+		t.Errorf("the reference's grid gets a note: %q", note)
+	}
+	p.Grid = engine.Grid{Dims: []int{3, 512}, Branches: []int{256}, SeqLens: []int{16384}}
+	note := slowNote(p, nil)
+	for _, w := range []string{"D=512 K=256 T=16384", "per epoch", "whole grid about", "estimated"} {
+		if !strings.Contains(note, w) {
+			t.Errorf("note %q lacks %q", note, w)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -34,22 +33,6 @@ func recordOf(id int64, p engine.Plan, c engine.Config, grid *engine.Grid) repor
 		Timing: p.Timing,
 		Seed:   p.Seed,
 		Grid:   grid,
-	}
-}
-
-func writeRecords(t *testing.T, path string, recs ...report.Record) {
-	t.Helper()
-	var b bytes.Buffer
-	for _, r := range recs {
-		line, err := json.Marshal(r)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Write(line)
-		b.WriteByte('\n')
-	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
 

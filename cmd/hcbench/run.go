@@ -156,7 +156,11 @@ func loadBaseline(ctx context.Context, path string) ([]engine.Result, error) {
 // interruptedBeforeStart is the exit for a signal that came before any
 // measuring started.
 func interruptedBeforeStart(stderr io.Writer, intr *interrupts) int {
-	fmt.Fprintf(stderr, "hcbench: interrupted by %s before the sweep started: nothing was measured or saved\n", signalName(intr.signal()))
+	by := ""
+	if sig := intr.signal(); sig != nil {
+		by = " by " + signalName(sig)
+	}
+	fmt.Fprintf(stderr, "hcbench: interrupted%s before the sweep started: nothing was measured or saved\n", by)
 	return exitInterrupted
 }
 

@@ -54,7 +54,25 @@ type RatioTest struct {
 	// side has fewer than two measurements.
 	Ratio, CILow, CIHigh, P float64
 	DF                      float64 // Welch–Satterthwaite degrees of freedom
+	SE                      float64 // standard error of the log ratio
 	Level                   float64
+}
+
+// PAbove is the one-sided p-value of the hypothesis "the true ratio is at
+// most th" (small when the new side is slower than th times the old with
+// confidence). NaN with too few measurements.
+func (r RatioTest) PAbove(th float64) float64 {
+	if r.TooFew() || math.IsNaN(r.SE) || !(th > 0) {
+		return math.NaN()
+	}
+	d := math.Log(r.Ratio) - math.Log(th)
+	if r.SE == 0 {
+		if d > 0 {
+			return 0
+		}
+		return 1
+	}
+	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: r.DF}.Survival(d / r.SE)
 }
 
 // TooFew reports whether either side had fewer than two measurements, so
@@ -67,7 +85,7 @@ func (r RatioTest) TooFew() bool { return r.NOld < 2 || r.NNew < 2 }
 func WelchLogRatio(old, new []float64, confidence float64) RatioTest {
 	lo, ln := positiveLogs(old), positiveLogs(new)
 	nan := math.NaN()
-	r := RatioTest{NOld: len(lo), NNew: len(ln), Ratio: nan, CILow: nan, CIHigh: nan, P: nan, DF: nan}
+	r := RatioTest{NOld: len(lo), NNew: len(ln), Ratio: nan, CILow: nan, CIHigh: nan, P: nan, DF: nan, SE: nan}
 	if r.NOld == 0 || r.NNew == 0 {
 		return r
 	}
@@ -79,6 +97,7 @@ func WelchLogRatio(old, new []float64, confidence float64) RatioTest {
 	}
 	vo, vn := stat.Variance(lo, nil)/float64(r.NOld), stat.Variance(ln, nil)/float64(r.NNew)
 	se := math.Sqrt(vo + vn)
+	r.SE = se
 	if se == 0 {
 		// Identical measurements on each side: no spread to test against.
 		r.CILow, r.CIHigh, r.Level = r.Ratio, r.Ratio, confidence

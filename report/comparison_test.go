@@ -9,8 +9,8 @@ import (
 	"github.com/hcbench/hcbench/engine"
 )
 
-// synthetic is n results with 20 samples each around mean, spread ±2%
-// (deterministic).
+// synthetic is n results with 6 measurements each around mean, spread ±2%
+// (deterministic), and 20 round samples.
 func synthetic(n int, mean float64) []engine.Result {
 	var out []engine.Result
 	for i := range n {
@@ -19,8 +19,14 @@ func synthetic(n int, mean float64) []engine.Result {
 		for j := range s {
 			s[j] = m * (0.98 + 0.002*float64((j*7)%21))
 		}
-		out = append(out, engine.Result{Config: engine.Config{D: 3, K: 2 + i, T: 48}, Depths: []int{1, 2, 3},
-			TimeEpochMean: m, Samples: s})
+		ms := make([]float64, 6)
+		for j := range ms {
+			ms[j] = m * (0.98 + 0.008*float64((j*5+i)%6))
+		}
+		r := engine.Result{Config: engine.Config{D: 3, K: 2 + i, T: 48}, Depths: []int{1, 2, 3},
+			TimeEpochMean: m, Samples: s, Measurements: ms}
+		engine.Headline(&r)
+		out = append(out, r)
 	}
 	return out
 }
@@ -38,6 +44,8 @@ func TestCompareBaseline(t *testing.T) {
 		{"10× slower", scaleTimes(synthetic(6, 1e-4), 10), 6, 0, 6, 0, 10},
 		{"10× faster", scaleTimes(synthetic(6, 1e-4), 0.1), 0, 6, 0, 0, 0.1},
 		{"10% slower: significant but within 20%", scaleTimes(synthetic(6, 1e-4), 1.1), 0, 0, 6, 0, 1.1},
+		{"22% slower: beyond 20% but not with confidence", scaleTimes(synthetic(6, 1e-4), 1.22), 0, 0, 6, 0, 1.22},
+		{"40% slower: beyond 20% with confidence", scaleTimes(synthetic(6, 1e-4), 1.4), 6, 0, 6, 0, 1.4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := CompareBaseline("old.jsonl", base, tc.cur)
@@ -66,7 +74,7 @@ func TestCompareBaselineMatching(t *testing.T) {
 	if len(b.Entries) != 2 || b.Unmatched != 2 {
 		t.Errorf("%d matched, %d unmatched; want 2 and 2", len(b.Entries), b.Unmatched)
 	}
-	if e, ok := b.Lookup(cur[2].Config); !ok || e.Cmp.NOld != 20 || e.Cmp.NNew != 20 || e.Config != cur[2].Config {
+	if e, ok := b.Lookup(cur[2].Config); !ok || e.Cmp.NOld != 6 || e.Cmp.NNew != 6 || e.Config != cur[2].Config {
 		t.Errorf("Lookup(%v) = %+v, %v", cur[2].Config, e, ok)
 	}
 	if _, ok := b.Lookup(cur[3].Config); ok {
@@ -78,17 +86,50 @@ func TestCompareBaselineMatching(t *testing.T) {
 	}
 }
 
-// TestCompareWithoutSamples: results another tool wrote have no samples;
-// their means still give a ratio, never a significant difference.
-func TestCompareWithoutSamples(t *testing.T) {
+// TestCompareOldRecords: records from before time_measurements fall back
+// to their per-repeat means; one repeat is too few to conclude anything.
+func TestCompareOldRecords(t *testing.T) {
 	base := synthetic(2, 1e-4)
 	cur := scaleTimes(synthetic(2, 1e-4), 10)
 	for i := range base {
-		base[i].Samples = nil
+		base[i].Measurements = nil
+		base[i].Runs = []engine.Run{{TimeEpochMean: base[i].TimeEpochMean}}
 	}
 	b := CompareBaseline("old.jsonl", base, cur)
-	if math.Abs(b.GeoMeanRatio-10)/10 > 0.05 || len(b.Regressions(20)) != 0 || b.Unchanged != 2 {
-		t.Errorf("ratio %g, %d regressions, %d unchanged; want ≈10, 0, 2", b.GeoMeanRatio, len(b.Regressions(20)), b.Unchanged)
+	if len(b.Regressions(20)) != 0 || b.Few != 2 || b.Slower != 0 {
+		t.Errorf("%d regressions, %d too few, %d slower; want 0, 2, 0", len(b.Regressions(20)), b.Few, b.Slower)
+	}
+	if e := b.Entries[0]; e.Verdict != VerdictTooFew || FormatRatioCI(e.Cmp) != FormatRatio(e.Cmp.Ratio)+" [too few measurements]" {
+		t.Errorf("entry: verdict %q, %s", e.Verdict, FormatRatioCI(e.Cmp))
+	}
+}
+
+// TestHolmCorrection: among many identical configs, one whose p alone
+// would pass 5% is not called different once the configs are counted.
+func TestHolmCorrection(t *testing.T) {
+	base := synthetic(8, 1e-4)
+	cur := synthetic(8, 1e-4)
+	// Config 0 a little slower: p ≈ 0.02 on its own.
+	for j := range cur[0].Measurements {
+		cur[0].Measurements[j] *= 1.02
+	}
+	b := CompareBaseline("old.jsonl", base, cur)
+	e := b.Entries[0]
+	if !(e.Cmp.P < 0.05) || !(e.PAdj >= 0.05) || e.Verdict != VerdictUnchanged {
+		t.Errorf("p %.3g, Holm p %.3g, verdict %q; want p < 0.05 ≤ Holm p and ~", e.Cmp.P, e.PAdj, e.Verdict)
+	}
+}
+
+func TestQualityDiffers(t *testing.T) {
+	base := synthetic(1, 1e-4)
+	base[0].Repeats, base[0].Runs, base[0].RMSEMean = 3, []engine.Run{{Seed: 123}}, 0.19
+	cur := []engine.Result{base[0]}
+	if CompareBaseline("b", base, cur).Entries[0].QualityDiffers {
+		t.Error("same figures flagged")
+	}
+	cur[0].RMSEMean = 0.2
+	if !CompareBaseline("b", base, cur).Entries[0].QualityDiffers {
+		t.Error("a different RMSE with the same seeds not flagged")
 	}
 }
 

@@ -1,0 +1,96 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/hcbench/hcbench/engine"
+)
+
+// WriteBench replaces path (atomically) with the run in Go's benchmark
+// format (golang.org/x/perf/benchfmt), so benchstat can read and compare
+// runs: configuration lines for the machine and the settings, then one
+// line per independent measurement of a config,
+//
+//	BenchmarkEpoch/D=3/K=3/T=48  1234  6620 ns/op  15352 peak-bytes
+//
+// where the iteration count is the measurement's epochs per depth and the
+// time its median round (what time_measurements holds). benchstat's centre
+// is the median of those values, close to time_epoch_median (their
+// geometric mean), and its comparison is Mann–Whitney's test on them.
+func WriteBench(path string, runID int64, results []engine.Result, m *Machine) error {
+	return writeBench(osFS{}, path, runReport{RunID: runID, Results: results, Machine: m})
+}
+
+func writeBench(fsys fileSystem, path string, rep runReport) error {
+	return writeAtomic(fsys, path, func(w io.Writer) error { return encodeBench(w, rep) })
+}
+
+func encodeBench(w io.Writer, rep runReport) error {
+	bw := bufio.NewWriter(w)
+	kv := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(bw, "%s: %s\n", k, oneLine(v))
+		}
+	}
+	// Only what must match for two runs to be compared is a configuration
+	// line: benchstat puts files whose configuration differs in separate
+	// tables. What differs from run to run (run id, revision, host, load)
+	// goes on a line of its own, which benchstat ignores.
+	if m := rep.Machine; m != nil {
+		kv("goos", m.OS)
+		kv("goarch", m.Arch)
+		kv("cpu", m.CPU)
+	}
+	kv("pkg", "github.com/hcbench/hcbench/engine")
+	if len(rep.Results) > 0 {
+		r := rep.Results[0]
+		kv("engine", r.Engine)
+		kv("policy", r.Policy)
+		if sameDepths(rep.Results) {
+			kv("depths", FormatDepths(r.Depths))
+		}
+	}
+	about := fmt.Sprintf("hcbench run %d", rep.RunID)
+	if m := rep.Machine; m != nil {
+		about += fmt.Sprintf(", hcbench %s", m.Version)
+		if m.Revision != "" {
+			about += " (" + m.Revision + ")"
+		}
+		about += fmt.Sprintf(", host %s, load %.2f at start", m.Host, m.LoadAvg)
+	}
+	if len(rep.Results) > 0 {
+		about += fmt.Sprintf(", %d repeats", rep.Results[0].Repeats)
+	}
+	fmt.Fprintf(bw, "\n%s\n\n", oneLine(about))
+	for _, r := range rep.Results {
+		name := fmt.Sprintf("BenchmarkEpoch/D=%d/K=%d/T=%d", r.D, r.K, r.T)
+		if !sameDepths(rep.Results) {
+			name += "/depths=" + strings.Trim(strings.ReplaceAll(FormatDepths(r.Depths), " ", ""), "[]")
+		}
+		ms := measurements(r)
+		n := 1
+		if len(ms) > 0 && len(r.Depths) > 0 {
+			n = max(1, r.EpochsMeasured/len(ms)/len(r.Depths))
+		}
+		for _, v := range ms {
+			fmt.Fprintf(bw, "%s \t%d\t%.1f ns/op\t%d peak-bytes\n", name, n, v*1e9, r.MemPeakBytesMax)
+		}
+	}
+	return bw.Flush()
+}
+
+func sameDepths(rs []engine.Result) bool {
+	for _, r := range rs {
+		if !slices.Equal(r.Depths, rs[0].Depths) {
+			return false
+		}
+	}
+	return true
+}
+
+// oneLine keeps a configuration value on its line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,230 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/stats"
+)
+
+// The comparison of two runs (README "Comparing runs"). Per config: the
+// ratio new/old of the headlines (geometric means of the independent
+// measurements), Welch's t interval for that same ratio on the log scale,
+// and its p-value; verdicts are corrected for testing every matched config
+// at once with Holm's method (family-wise error ≤ 5%, no independence
+// assumed). So identical code measured twice is called different in at
+// most 5% of comparisons, whatever the number of configs.
+const (
+	// alpha is the family-wise error rate of the verdicts and the gate.
+	alpha = 0.05
+	// confidence of the intervals shown.
+	confidence = 1 - alpha
+)
+
+// Verdicts.
+const (
+	VerdictFaster    = "faster"
+	VerdictSlower    = "slower"
+	VerdictUnchanged = "~"
+	VerdictTooFew    = "?" // fewer than two measurements on a side
+)
+
+// BaselineEntry compares one config with its baseline.
+type BaselineEntry struct {
+	Config engine.Config
+	Depths []int
+	// Cmp is old = baseline, new = current; Cmp.Ratio > 1 is slower.
+	Cmp stats.RatioTest
+	// PAdj is Cmp.P adjusted by Holm's method over the matched configs.
+	PAdj    float64
+	Verdict string
+	// QualityDiffers: the same seeds gave different quality figures
+	// (total loss, RMSE, robustness): the numbers changed, not only the speed.
+	QualityDiffers bool
+	Old, New       engine.Result
+}
+
+// Faster and Slower report a significant change after the correction.
+func (e BaselineEntry) Faster() bool { return e.Verdict == VerdictFaster }
+func (e BaselineEntry) Slower() bool { return e.Verdict == VerdictSlower }
+
+// Baseline is a run compared with an earlier one.
+type Baseline struct {
+	Path    string
+	Entries []BaselineEntry // matched configs, in the current run's order
+	// GeoMeanRatio is the geometric mean of the entries' ratios, with a
+	// 95% t interval over the configs' log ratios (NaN with fewer than two).
+	GeoMeanRatio                float64
+	GeoMeanCILow, GeoMeanCIHigh float64
+	// Faster, Slower and Unchanged count verdicts; Few the entries with
+	// too few measurements to tell.
+	Faster, Slower, Unchanged, Few int
+	Unmatched                      int // current configs the baseline lacks
+}
+
+// LoadBaseline reads a JSONL (a whole history or a single run) and returns
+// its latest run. A torn last line, as a crash leaves, is ignored.
+func LoadBaseline(path string) ([]engine.Result, error) {
+	recs, _, err := ReadJSONLRepair(path)
+	if err != nil {
+		return nil, fmt.Errorf("baseline: %w", err)
+	}
+	_, res := LatestRun(recs)
+	if len(res) == 0 {
+		return nil, fmt.Errorf("baseline %s: holds no results", path)
+	}
+	return res, nil
+}
+
+// measurements are a result's independent measurements: its
+// time_measurements, or for records written before they existed the
+// per-repeat means (one process, so they understate the spread).
+func measurements(r engine.Result) []float64 {
+	if len(r.Measurements) > 0 {
+		return r.Measurements
+	}
+	m := make([]float64, 0, len(r.Runs))
+	for _, run := range r.Runs {
+		m = append(m, run.TimeEpochMean)
+	}
+	if len(m) == 0 && r.TimeEpochMean > 0 {
+		m = append(m, r.TimeEpochMean)
+	}
+	return m
+}
+
+// CompareBaseline matches cur with base by (D, K, T, depths) and compares
+// each pair (see the top of this file).
+func CompareBaseline(path string, base, cur []engine.Result) Baseline {
+	type key struct {
+		c      engine.Config
+		depths string
+	}
+	byKey := map[key]engine.Result{}
+	for _, r := range base {
+		byKey[key{r.Config, FormatDepths(r.Depths)}] = r // the last of duplicates wins
+	}
+	b := Baseline{Path: path}
+	var ratios, ps []float64
+	for _, r := range cur {
+		old, ok := byKey[key{r.Config, FormatDepths(r.Depths)}]
+		if !ok {
+			b.Unmatched++
+			continue
+		}
+		e := BaselineEntry{Config: r.Config, Depths: slices.Clone(r.Depths), Old: old, New: r,
+			Cmp:            stats.WelchLogRatio(measurements(old), measurements(r), confidence),
+			QualityDiffers: qualityDiffers(old, r)}
+		b.Entries = append(b.Entries, e)
+		ps = append(ps, e.Cmp.P)
+		if e.Cmp.Ratio > 0 && !math.IsInf(e.Cmp.Ratio, 1) {
+			ratios = append(ratios, e.Cmp.Ratio)
+		}
+	}
+	adj := stats.Holm(ps)
+	for i := range b.Entries {
+		e := &b.Entries[i]
+		e.PAdj = adj[i]
+		switch {
+		case e.Cmp.TooFew() || math.IsNaN(e.PAdj):
+			e.Verdict = VerdictTooFew
+			b.Few++
+		case e.PAdj < alpha && e.Cmp.Ratio < 1:
+			e.Verdict = VerdictFaster
+			b.Faster++
+		case e.PAdj < alpha && e.Cmp.Ratio > 1:
+			e.Verdict = VerdictSlower
+			b.Slower++
+		default:
+			e.Verdict = VerdictUnchanged
+			b.Unchanged++
+		}
+	}
+	g := stats.GeoMeanCI(ratios, confidence)
+	b.GeoMeanRatio, b.GeoMeanCILow, b.GeoMeanCIHigh = g.Centre, g.CILow, g.CIHigh
+	return b
+}
+
+// qualityDiffers reports whether two results of the same seeds disagree on
+// their quality figures (beyond floating-point noise).
+func qualityDiffers(a, b engine.Result) bool {
+	if a.Repeats != b.Repeats || len(a.Runs) == 0 || len(b.Runs) == 0 || a.Runs[0].Seed != b.Runs[0].Seed || a.Policy != b.Policy {
+		return false // different seeds or policy: different numbers are expected
+	}
+	differ := func(x, y float64) bool { return math.Abs(x-y) > 1e-9*math.Max(math.Abs(x), math.Abs(y)) }
+	return differ(a.TotalMean, b.TotalMean) || differ(a.RMSEMean, b.RMSEMean) || differ(a.RobustnessMean, b.RobustnessMean)
+}
+
+// Regressions are the entries slower than the baseline by more than pct
+// percent with confidence: the one-sided Welch test of "ratio ≤ 1+pct/100"
+// rejected after Holm's correction over the matched configs (so the
+// interval's lower bound lies above 1+pct/100). Entries with too few
+// measurements never count.
+func (b Baseline) Regressions(pct float64) []BaselineEntry {
+	th := 1 + pct/100
+	ps := make([]float64, len(b.Entries))
+	for i, e := range b.Entries {
+		ps[i] = e.Cmp.PAbove(th)
+	}
+	adj := stats.Holm(ps)
+	var out []BaselineEntry
+	for i, e := range b.Entries {
+		if adj[i] < alpha && e.Cmp.Ratio > th {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Lookup finds the entry of config c.
+func (b Baseline) Lookup(c engine.Config) (BaselineEntry, bool) {
+	for _, e := range b.Entries {
+		if e.Config == c {
+			return e, true
+		}
+	}
+	return BaselineEntry{}, false
+}
+
+// FormatRatio writes a time ratio with three significant digits: "1.03×".
+func FormatRatio(r float64) string {
+	if math.IsNaN(r) || math.IsInf(r, 0) || r <= 0 {
+		return "n/a"
+	}
+	v := round3(r)
+	return fmt.Sprintf("%.*f×", decimals3(v), v)
+}
+
+// FormatRatioCI is a ratio with its interval: "1.03× [0.99×, 1.07×]", or
+// "1.03× [too few measurements]".
+func FormatRatioCI(c stats.RatioTest) string {
+	if c.TooFew() || math.IsNaN(c.CILow) {
+		return FormatRatio(c.Ratio) + " [too few measurements]"
+	}
+	return fmt.Sprintf("%s [%s, %s]", FormatRatio(c.Ratio), FormatRatio(c.CILow), FormatRatio(c.CIHigh))
+}
+
+// describe is the summary's baseline line after its label.
+func (b Baseline) describe() string {
+	matched := len(b.Entries)
+	if matched == 0 {
+		return fmt.Sprintf("no config matches %s (same D, K, T and depths)", b.Path)
+	}
+	var s strings.Builder
+	fmt.Fprintf(&s, "geomean ratio %s", FormatRatio(b.GeoMeanRatio))
+	if !math.IsNaN(b.GeoMeanCILow) {
+		fmt.Fprintf(&s, " (95%% CI %s–%s)", FormatRatio(b.GeoMeanCILow), FormatRatio(b.GeoMeanCIHigh))
+	}
+	fmt.Fprintf(&s, ", %d faster, %d slower, %d unchanged of %d matched (Welch t on logs, Holm-corrected, 5%%)",
+		b.Faster, b.Slower, b.Unchanged, matched)
+	if b.Few > 0 {
+		fmt.Fprintf(&s, "; %d with too few measurements to tell", b.Few)
+	}
+	if b.Unmatched > 0 {
+		fmt.Fprintf(&s, "; %d not in the baseline", b.Unmatched)
+	}
+	return s.String()
+}

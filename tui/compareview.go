@@ -1,0 +1,133 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/hcbench/hcbench/report"
+)
+
+// compareModel shows two recorded runs compared exactly as `hcbench
+// compare OLD NEW` compares them — the runs loaded by report's
+// LoadRecordedRun, compared by report.CompareBaseline, summed up by
+// report.WriteComparison — with a per-config table that leads with the
+// ratio and verdict (so a narrow screen keeps them) and a heatmap of the
+// ratios.
+type compareModel struct {
+	old, cur pastRun
+	b        report.Baseline
+	summary  []string // WriteComparison's notes, geomean and count lines
+	err      error
+	s        *sweep // the newer run, holding the ratios the heatmap draws
+	axes     axes
+	sc       scroller
+}
+
+// newCompare compares run old with run cur of the JSONL at path, shown
+// as shown.
+func newCompare(path, shown string, old, cur pastRun) *compareModel {
+	c := &compareModel{old: old, cur: cur, s: pastSweep(cur)}
+	ro, err := report.LoadRecordedRun(fmt.Sprintf("%s@%d", path, old.id))
+	if err != nil {
+		c.err = err
+		return c
+	}
+	rn, err := report.LoadRecordedRun(fmt.Sprintf("%s@%d", path, cur.id))
+	if err != nil {
+		c.err = err
+		return c
+	}
+	ro.Path, rn.Path = shown, shown
+	c.b = report.CompareBaseline(ro.Label(), ro.Results, rn.Results)
+	var out strings.Builder
+	if err := report.WriteComparison(&out, ro.Label(), rn.Label(), c.b, report.RunDifferences(ro, rn)); err != nil {
+		c.err = err
+		return c
+	}
+	c.summary = comparisonSummary(out.String())
+	for _, e := range c.b.Entries {
+		c.s.ratios[e.Config] = e
+	}
+	return c
+}
+
+// comparisonSummary keeps the lines of hcbench compare's output that are
+// not its per-config table: the notes, the geomean and the counts. The
+// geomean line's column padding is closed up.
+func comparisonSummary(out string) []string {
+	var keep []string
+	inTable := false
+	for _, l := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		switch {
+		case strings.HasPrefix(l, "config "):
+			inTable = true
+		case strings.HasPrefix(l, "geomean "):
+			inTable = false
+			keep = append(keep, strings.Join(strings.Fields(l), " "))
+		case inTable, l == "", strings.HasPrefix(l, "old: "), strings.HasPrefix(l, "new: "):
+		default:
+			keep = append(keep, l)
+		}
+	}
+	return keep
+}
+
+// Update scrolls the table; a cycles the heatmap's axes.
+func (c *compareModel) Update(msg tea.KeyMsg) {
+	if msg.String() == "a" {
+		c.axes = c.axes.next()
+		return
+	}
+	c.sc.key(msg)
+}
+
+// View draws the comparison in w×h: what is compared, the geomean line, the
+// ratio heatmap and the per-config table (scrolled).
+func (c *compareModel) View(st styles, w, h int) string {
+	head := []string{st.paneTitle.Render(truncate(fmt.Sprintf("run %d (new) vs run %d (old, the baseline)", c.cur.id, c.old.id), w))}
+	if c.err != nil {
+		return head[0] + "\n" + st.errText.Render(wrapWords("✗ "+c.err.Error(), w))
+	}
+	for _, l := range c.summary {
+		head = append(head, st.value.Render(wrapWords(l, w)))
+	}
+	heatH := 0
+	if len(c.b.Entries) > 0 {
+		rowName, _, _ := c.axes.names()
+		heatH = min(len(axisValues(c.s.plan.Grid, rowName)), maxHeatRows) + 3
+		if h-len(head)-heatH-1 < 5 {
+			heatH = 0 // the table matters more
+		}
+	}
+	parts := head
+	if heatH > 0 {
+		parts = append(parts, st.subtle.Render(truncate("Heatmap: "+heatmapTitle(metricRatio, c.axes)+" (a: axes)", w)),
+			renderHeatmap(c.s, metricRatio, c.axes, st, w, heatH-1))
+	}
+	used := 0
+	for _, p := range parts {
+		used += strings.Count(p, "\n") + 1
+	}
+	rows := c.tableLines(st, w)
+	return strings.Join(parts, "\n") + "\n" + c.sc.window(rows, h-used, st)
+}
+
+// tableLines are the per-config comparison, in the newer run's order.
+func (c *compareModel) tableLines(st styles, w int) []string {
+	// What matters first (ratio and verdict), so a narrow screen keeps it.
+	head := padRight("config", 16) + padRight("ratio [95% CI]", 22) + padRight("verdict", 9) + padRight("p (Holm)", 10) +
+		padRight("old", 10) + "new"
+	out := []string{st.tableHeader.UnsetPadding().Render(truncate(head, w))}
+	for _, e := range c.b.Entries {
+		p := "–"
+		if !math.IsNaN(e.PAdj) {
+			p = pText(e.PAdj)
+		}
+		l := padRight(e.Config.String(), 16) + padRight(report.FormatRatioCI(e.Cmp), 21) + " " + padRight(e.Verdict, 9) +
+			padRight(p, 10) + padRight(report.FormatSeconds(report.Headline(e.Old)), 10) + report.FormatSeconds(report.Headline(e.New))
+		out = append(out, truncate(l, w))
+	}
+	return out
+}

@@ -1,0 +1,326 @@
+package tui
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/NimbleMarkets/ntcharts/barchart"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/report"
+)
+
+// detailModel is one config looked at closely: the headline and what its
+// interval is made of, the distribution of its rounds, the per-repeat and
+// per-depth figures, quality and memory, and the baseline comparison. It
+// opens over the view it came from (the live table, or a past run's), which
+// keeps its place, so esc returns to the same row.
+type detailModel struct {
+	res  engine.Result
+	base *report.BaselineEntry // nil without a baseline match
+	what string                // whose result: "run 1795642542"
+	sc   scroller
+}
+
+func newDetail(r engine.Result, base *report.BaselineEntry, what string) *detailModel {
+	return &detailModel{res: r, base: base, what: what}
+}
+
+// Update scrolls; esc (or enter) closes, q quits, ? helps.
+func (d *detailModel) Update(msg tea.KeyMsg) action {
+	switch {
+	case key.Matches(msg, keys.Back), key.Matches(msg, keys.Open):
+		return actClose
+	case key.Matches(msg, keys.Quit):
+		return actQuit
+	case key.Matches(msg, keys.Help):
+		return actHelp
+	}
+	d.sc.key(msg)
+	return actNone
+}
+
+// View draws the detail in w×h: a title line, then the scrolled content.
+func (d *detailModel) View(st styles, w, h int) string {
+	lines := d.content(st, w, h)
+	title := st.paneTitle.Render(d.res.Config.String()) + st.subtle.Render(" · "+d.what+" · esc back")
+	return title + "\n" + d.sc.window(lines, h-1, st)
+}
+
+// content is every line of the detail at width w.
+func (d *detailModel) content(st styles, w, h int) []string {
+	r := d.res
+	var out []string
+	add := func(s ...string) { out = append(out, s...) }
+	head := func(s string) { add("", st.paneTitle.Render(s)) }
+
+	add(st.value.Render("median time/epoch "+report.FormatSeconds(r.TimeEpochMedian)) + "  " + ciLine(&r))
+	add(st.subtle.Render(fmt.Sprintf("mean time/epoch (the reference's) %s ± %s std · %s",
+		report.FormatSeconds(r.TimeEpochMean), report.FormatSeconds(r.TimeEpochStd), engineLine(&r))))
+
+	head("What the interval is made of")
+	ms, kind := measurementsOf(&r)
+	add(st.subtle.Render(kind))
+	add(wrapWords(joinSeconds(ms), w))
+
+	head(fmt.Sprintf("Distribution of %d round samples", len(r.Samples)))
+	add(histogramLines(r.Samples, r.TimeEpochMedian, st, w, max(3, min(10, h/4, len(r.Samples)/4)))...)
+	add(outlierLine(&r))
+
+	head("Per repeat and depth (mean epoch time)")
+	add(perDepthLines(&r, w)...)
+
+	head("Quality and memory")
+	add(fmt.Sprintf("total %.4f ± %.4f · RMSE %.4f ± %.4f · overshoot %.4f · robustness %.3f",
+		r.TotalMean, r.TotalStd, r.RMSEMean, r.RMSEStd, r.OvershootMean, r.RobustnessMean))
+	mem := "memory " + fmtBytes(r.MemPeakBytesMax)
+	if r.MemKind != "" {
+		mem += " (" + r.MemKind + ")"
+	}
+	add(fmt.Sprintf("%s · %d epochs measured · batch %d · %s on the config", mem, r.EpochsMeasured, r.Batch,
+		report.FormatSeconds(r.TimeElapsed)))
+
+	if d.base != nil {
+		head("Against the baseline")
+		add(baselineDetail(d.base))
+	}
+	for i, l := range out {
+		out[i] = truncate(l, w)
+	}
+	return out
+}
+
+// ciLine is the interval with its level and relative half-width.
+func ciLine(r *engine.Result) string {
+	if math.IsNaN(ciHalf(r)) {
+		return "no confidence interval (fewer than two measurements)"
+	}
+	level := r.CILevel
+	if !(level > 0) {
+		level = 0.95
+	}
+	return fmt.Sprintf("%.0f%% CI [%s, %s] (%s)", 100*level, report.FormatSeconds(r.TimeEpochCILow),
+		report.FormatSeconds(r.TimeEpochCIHigh), ciText(r))
+}
+
+func engineLine(r *engine.Result) string {
+	e := r.Engine
+	if e == "" {
+		e = "go"
+	}
+	if r.EngineVersion != "" {
+		e += " " + r.EngineVersion
+	}
+	return fmt.Sprintf("engine %s · policy %s · %d repeats · depths %s", e, r.Policy, r.Repeats, engine.FormatList(r.Depths))
+}
+
+// measurementsOf are the estimates the interval is computed over, and what
+// they are: the independent measurements, or for records written before
+// they existed the per-repeat means.
+func measurementsOf(r *engine.Result) ([]float64, string) {
+	if len(r.Measurements) > 0 {
+		return r.Measurements, fmt.Sprintf("%d independent measurements (each in its own worker process; the median of its rounds):", len(r.Measurements))
+	}
+	ms := make([]float64, 0, len(r.Runs))
+	for _, run := range r.Runs {
+		ms = append(ms, run.TimeEpochMean)
+	}
+	return ms, fmt.Sprintf("%d per-repeat means (this record has no separate measurements):", len(ms))
+}
+
+func joinSeconds(xs []float64) string {
+	if len(xs) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = report.FormatSeconds(x)
+	}
+	return strings.Join(parts, "  ")
+}
+
+// wrapWords breaks s at spaces into lines of at most w cells.
+func wrapWords(s string, w int) string {
+	return lipgloss.NewStyle().Width(max(1, w)).Render(s)
+}
+
+// outlierLine is the share of stalled rounds (slower than twice the headline).
+func outlierLine(r *engine.Result) string {
+	n := len(r.Samples)
+	if n == 0 {
+		return fmt.Sprintf("outliers: %d (no samples recorded)", r.Outliers)
+	}
+	return fmt.Sprintf("outliers: %d of %d rounds (%.1f%%) slower than twice the headline", r.Outliers, n, 100*float64(r.Outliers)/float64(n))
+}
+
+// histogramLines draws the samples as a horizontal histogram (ntcharts bar
+// chart) of at most bins rows between the fastest sample and twice the
+// median; slower rounds (stalls) get a last row of their own, so one stall
+// does not squash the rest into a single bar.
+func histogramLines(samples []float64, median float64, st styles, w, bins int) []string {
+	if len(samples) == 0 {
+		return []string{"no samples recorded"}
+	}
+	// The bins span the rounds up to twice the headline; slower ones are
+	// stalls and are counted apart.
+	stallAt := math.Inf(1)
+	if median > 0 {
+		stallAt = 2 * median
+	}
+	lo, cut := math.Inf(1), math.Inf(-1)
+	for _, x := range samples {
+		if x <= stallAt {
+			lo, cut = math.Min(lo, x), math.Max(cut, x)
+		}
+	}
+	if math.IsInf(lo, 1) {
+		lo, cut = slices.Min(samples), slices.Max(samples)
+		stallAt = cut
+	}
+	if !(cut > lo) {
+		bins = 1
+	}
+	counts := make([]int, bins)
+	stalls := 0
+	for _, x := range samples {
+		switch {
+		case x > stallAt:
+			stalls++
+		case bins == 1:
+			counts[0]++
+		default:
+			counts[min(bins-1, int(float64(bins)*(x-lo)/(cut-lo)))]++
+		}
+	}
+	type row struct {
+		label string
+		n     int
+	}
+	rows := make([]row, 0, bins+1)
+	for i, n := range counts {
+		a := lo + (cut-lo)*float64(i)/float64(bins)
+		rows = append(rows, row{"≥" + report.FormatSeconds(a), n})
+	}
+	if stalls > 0 {
+		rows = append(rows, row{">" + report.FormatSeconds(stallAt), stalls})
+	}
+	labelW, countW := 0, 0
+	top := 0
+	for _, r := range rows {
+		labelW = max(labelW, lipgloss.Width(r.label))
+		countW = max(countW, len(strconv.Itoa(r.n)))
+		top = max(top, r.n)
+	}
+	barW := max(4, min(50, w-labelW-countW-3))
+	bc := barchart.New(barW, len(rows), barchart.WithHorizontalBars(), barchart.WithNoAxis(),
+		barchart.WithMaxValue(float64(top)), barchart.WithNoAutoMaxValue(), barchart.WithBarGap(0), barchart.WithBarWidth(1))
+	for _, r := range rows {
+		bc.Push(barchart.BarData{Values: []barchart.BarValue{{Value: float64(r.n), Style: st.chartLine}}})
+	}
+	bc.Draw()
+	bars := strings.Split(bc.View(), "\n")
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		bar := ""
+		if i < len(bars) {
+			bar = bars[i]
+		}
+		out[i] = padRight(r.label, labelW) + " " + padRight(bar, barW) + " " + strconv.Itoa(r.n)
+	}
+	return out
+}
+
+// perDepthLines are a table of repeats × depths: each depth's mean epoch
+// time, the repeat's mean over the depths, and its seed.
+func perDepthLines(r *engine.Result, w int) []string {
+	if len(r.Runs) == 0 {
+		return []string{"no per-repeat figures recorded"}
+	}
+	var depths []int
+	for _, run := range r.Runs {
+		for _, d := range run.Depths {
+			if !slices.Contains(depths, d.Depth) {
+				depths = append(depths, d.Depth)
+			}
+		}
+	}
+	slices.Sort(depths)
+	const cw = 10
+	head := padRight("repeat", 8) + padRight("seed", 8)
+	for _, d := range depths {
+		head += padRight("depth "+strconv.Itoa(d), cw)
+	}
+	head += padRight("mean", cw) + "RMSE"
+	out := []string{head}
+	for i, run := range r.Runs {
+		l := padRight(strconv.Itoa(i+1), 8) + padRight(strconv.FormatUint(run.Seed, 10), 8)
+		for _, d := range depths {
+			cell := "–"
+			for _, dr := range run.Depths {
+				if dr.Depth == d {
+					cell = report.FormatSeconds(dr.TimeEpochMean)
+				}
+			}
+			l += padRight(cell, cw)
+		}
+		l += padRight(report.FormatSeconds(run.TimeEpochMean), cw) + fmt.Sprintf("%.4f", run.RMSEMean)
+		out = append(out, l)
+	}
+	return out
+}
+
+// baselineDetail is one config's comparison with the baseline, in the
+// reports' terms: the ratio of headlines with its interval, the verdict
+// after the correction over every config, and its adjusted p-value.
+func baselineDetail(e *report.BaselineEntry) string {
+	s := "ratio new/old " + report.FormatRatioCI(e.Cmp) + " · " + e.Verdict
+	if !math.IsNaN(e.PAdj) {
+		s += " (" + pText(e.PAdj) + ", Holm-adjusted)"
+	}
+	if e.QualityDiffers {
+		s += " · quality differs: the same seeds gave other numbers"
+	}
+	return s + " · baseline " + report.FormatSeconds(report.Headline(e.Old))
+}
+
+// scroller is a window over lines that the arrow keys and the wheel move.
+type scroller struct{ off int }
+
+func (s *scroller) key(msg tea.KeyMsg) {
+	switch {
+	case key.Matches(msg, keys.Up):
+		s.off--
+	case key.Matches(msg, keys.Down):
+		s.off++
+	case key.Matches(msg, keys.PageUp):
+		s.off -= 10
+	case key.Matches(msg, keys.PageDown):
+		s.off += 10
+	case key.Matches(msg, keys.Home):
+		s.off = 0
+	case key.Matches(msg, keys.End):
+		s.off = math.MaxInt32
+	}
+	s.off = max(0, s.off)
+}
+
+// window shows h lines from the offset (clamped), with a note of what
+// lies below when it does not all fit.
+func (s *scroller) window(lines []string, h int, st styles) string {
+	if h <= 0 {
+		return ""
+	}
+	if len(lines) <= h {
+		s.off = 0
+		return strings.Join(lines, "\n")
+	}
+	s.off = min(s.off, len(lines)-(h-1))
+	end := s.off + h - 1
+	more := st.subtle.Render(fmt.Sprintf("↑↓ scroll · lines %d–%d of %d", s.off+1, end, len(lines)))
+	return strings.Join(append(slices.Clone(lines[s.off:end]), more), "\n")
+}

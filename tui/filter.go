@@ -1,0 +1,90 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/hcbench/hcbench/engine"
+)
+
+// tableFilter keeps the table rows that match every term typed after "/":
+// "K=9" (also "D=3", "T=48"; "K=5..9" a range), "noisy", "slower" or
+// "faster" (against the baseline), or any text found in the row's config.
+type tableFilter struct {
+	terms []string // lower-cased: matching ignores case
+	typed string   // as typed, for the title
+}
+
+func parseFilter(s string) tableFilter {
+	return tableFilter{terms: strings.Fields(strings.ToLower(s)), typed: strings.Join(strings.Fields(s), " ")}
+}
+
+func (f tableFilter) empty() bool { return len(f.terms) == 0 }
+
+func (f tableFilter) String() string { return f.typed }
+
+// match says whether result r of sweep s passes every term.
+func (f tableFilter) match(r *engine.Result, s *sweep) bool {
+	for _, t := range f.terms {
+		if !matchTerm(t, r, s) {
+			return false
+		}
+	}
+	return true
+}
+
+func matchTerm(t string, r *engine.Result, s *sweep) bool {
+	switch t {
+	case "noisy":
+		_, ok := s.noisy[r.Config]
+		return ok
+	case "slower", "faster":
+		e, ok := s.ratios[r.Config]
+		return ok && ((t == "slower" && e.Slower()) || (t == "faster" && e.Faster()))
+	}
+	if len(t) > 2 && t[1] == '=' && strings.ContainsRune("dkt", rune(t[0])) {
+		v := axisOf(r.Config, strings.ToUpper(t[:1]))
+		lo, hi, isRange := strings.Cut(t[2:], "..")
+		a, err := strconv.Atoi(lo)
+		if err != nil {
+			return false
+		}
+		if !isRange {
+			return v == a
+		}
+		b, err := strconv.Atoi(hi)
+		return err == nil && v >= a && v <= b
+	}
+	return strings.Contains(strings.ToLower(r.Config.String()), t)
+}
+
+// filterInput is the line where the filter is typed; the table follows
+// each key.
+type filterInput struct{ in textinput.Model }
+
+func newFilterInput(current string) *filterInput {
+	in := textinput.New()
+	in.Prompt = "/"
+	in.Placeholder = "K=9 · D=3..6 · noisy · slower"
+	in.SetValue(current)
+	in.CursorEnd()
+	in.Focus()
+	return &filterInput{in: in}
+}
+
+// Update types into the filter: enter keeps it, esc clears it.
+func (f *filterInput) Update(msg tea.KeyMsg) action {
+	switch msg.Type {
+	case tea.KeyEnter:
+		return actClose
+	case tea.KeyEsc:
+		f.in.SetValue("")
+		return actClose
+	}
+	f.in, _ = f.in.Update(msg)
+	return actTyped
+}
+
+func (f *filterInput) value() string { return f.in.Value() }

@@ -1,0 +1,407 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/report"
+)
+
+// pastRun is one run recorded in the output directory's JSONL.
+type pastRun struct {
+	id        int64
+	started   time.Time // the run id's second: when the run started
+	plan      engine.Plan
+	gridKnown bool            // the records carry the grid (older files do not)
+	results   []engine.Result // the last record of each config, in first-record order
+	done      int             // configs of the grid with a result
+	machine   report.Machine
+	engine    string
+}
+
+func (r pastRun) complete() bool { return r.gridKnown && r.done >= r.plan.Grid.Size() }
+
+func (r pastRun) status() string {
+	if !r.gridKnown {
+		return fmt.Sprintf("%d configs", len(r.results))
+	}
+	word := "partial"
+	if r.complete() {
+		word = "complete"
+	}
+	return fmt.Sprintf("%s %d/%d", word, r.done, r.plan.Grid.Size())
+}
+
+// readHistory lists the runs of the JSONL at path, newest first (by each
+// run's last record: a resumed run appends under its old id). It reads
+// with report's reader, tolerating a torn last line as --resume does.
+func readPastRuns(path string) ([]pastRun, error) {
+	recs, _, err := report.ReadJSONLRepair(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	byRun := report.Runs(recs)
+	last := map[int64]int{}
+	first := map[int64]report.Record{}
+	grid := map[int64]*engine.Grid{}
+	var order []int64
+	for i, r := range recs {
+		if _, ok := last[r.RunID]; !ok {
+			order = append(order, r.RunID)
+			first[r.RunID] = r
+		}
+		last[r.RunID] = i
+		if r.Grid != nil {
+			grid[r.RunID] = r.Grid
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int64) int { return last[b] - last[a] })
+	out := make([]pastRun, 0, len(order))
+	for _, id := range order {
+		f := first[id]
+		pr := pastRun{id: id, started: time.Unix(id, 0).UTC(), machine: f.Machine, engine: f.Engine, results: byRun[id]}
+		if pr.engine == "" {
+			pr.engine = "go"
+		}
+		pr.plan = engine.Plan{Depths: f.Depths, Repeats: f.Repeats, Seed: f.Seed, Policy: f.Policy, Timing: f.Timing}
+		if g := grid[id]; g != nil {
+			pr.plan.Grid, pr.gridKnown = *g, true
+			for _, r := range pr.results {
+				if g.Contains(r.Config) {
+					pr.done++
+				}
+			}
+		} else {
+			pr.plan.Grid = gridOf(pr.results)
+			pr.done = len(pr.results)
+		}
+		out = append(out, pr)
+	}
+	return out, nil
+}
+
+// gridOf is the smallest grid holding every result's config.
+func gridOf(rs []engine.Result) engine.Grid {
+	var g engine.Grid
+	add := func(v *[]int, x int) {
+		if !slices.Contains(*v, x) {
+			*v = append(*v, x)
+		}
+	}
+	for _, r := range rs {
+		add(&g.Dims, r.D)
+		add(&g.Branches, r.K)
+		add(&g.SeqLens, r.T)
+	}
+	slices.Sort(g.Dims)
+	slices.Sort(g.Branches)
+	slices.Sort(g.SeqLens)
+	return g
+}
+
+// historyTab is which of the history's views is shown.
+type historyTab int
+
+const (
+	tabRuns historyTab = iota
+	tabRun
+	tabCompare
+	numTabs
+)
+
+// historyModel browses every run in the output directory: a list, one run
+// opened read-only (its table, heatmap and summary), and the comparison of
+// two marked runs.
+type historyModel struct {
+	path   string // the JSONL on disk
+	shown  string // the JSONL as the user typed its directory
+	runs   []pastRun
+	err    error
+	cursor int
+	top    int // first list row shown
+	marked []int64
+
+	tab     historyTab
+	open    *pastRun
+	openS   *sweep // the opened run as the run view draws it
+	view    *runView
+	cmp     *compareModel
+	cmpNote string // why there is no comparison yet
+}
+
+func newHistory(path, shown string, st styles) *historyModel {
+	h := &historyModel{path: path, shown: shown, view: newRunView(st)}
+	h.runs, h.err = readPastRuns(path)
+	return h
+}
+
+// selected is the run under the cursor.
+func (h *historyModel) selected() (pastRun, bool) {
+	if h.cursor < 0 || h.cursor >= len(h.runs) {
+		return pastRun{}, false
+	}
+	return h.runs[h.cursor], true
+}
+
+func (h *historyModel) move(n int) {
+	h.cursor = max(0, min(len(h.runs)-1, h.cursor+n))
+}
+
+// Update handles a key on the history; the app carries out what it asks.
+func (h *historyModel) Update(msg tea.KeyMsg, haveBaseline bool) action {
+	switch {
+	case key.Matches(msg, keys.Quit):
+		return actQuit
+	case key.Matches(msg, keys.Help):
+		return actHelp
+	case key.Matches(msg, keys.Tab):
+		h.setTab((h.tab + 1) % numTabs)
+		return actNone
+	case key.Matches(msg, keys.Back):
+		if h.tab != tabRuns {
+			h.tab = tabRuns
+			return actNone
+		}
+		return actClose
+	}
+	switch h.tab {
+	case tabRun:
+		if h.openS == nil {
+			return actNone
+		}
+		if key.Matches(msg, keys.Open) {
+			return actDetail
+		}
+		if key.Matches(msg, keys.Filter) {
+			return actFilter
+		}
+		return h.view.Update(msg, false).readOnly()
+	case tabCompare:
+		if h.cmp != nil {
+			h.cmp.Update(msg)
+		}
+		return actNone
+	}
+	switch {
+	case key.Matches(msg, keys.Up):
+		h.move(-1)
+	case key.Matches(msg, keys.Down):
+		h.move(1)
+	case key.Matches(msg, keys.PageUp):
+		h.move(-10)
+	case key.Matches(msg, keys.PageDown):
+		h.move(10)
+	case key.Matches(msg, keys.Home):
+		h.cursor = 0
+	case key.Matches(msg, keys.End):
+		h.cursor = max(0, len(h.runs)-1)
+	case key.Matches(msg, keys.Open):
+		h.openSelected()
+	case key.Matches(msg, keys.Mark):
+		h.toggleMark()
+	case key.Matches(msg, keys.Compare):
+		h.compare()
+	case key.Matches(msg, keys.Resume):
+		return actResume
+	}
+	return actNone
+}
+
+// readOnly keeps the actions a past run's view may take: none that would
+// start, edit, pause or save a sweep.
+func (act action) readOnly() action {
+	switch act {
+	case actQuit, actHelp:
+		return act
+	}
+	return actNone
+}
+
+func (h *historyModel) setTab(t historyTab) {
+	h.tab = t
+	if t == tabRun && h.open == nil {
+		h.openSelected()
+	}
+}
+
+// openSelected shows the run under the cursor read-only.
+func (h *historyModel) openSelected() {
+	r, ok := h.selected()
+	if !ok {
+		return
+	}
+	h.open = &r
+	h.openS = pastSweep(r)
+	h.view = newRunView(h.view.st)
+	h.tab = tabRun
+}
+
+// pastSweep is a recorded run as the run view draws it: finished, or
+// stopped when part of its grid has no result.
+func pastSweep(r pastRun) *sweep {
+	s := newSweep(r.id, r.plan, r.results, r.started)
+	s.phase = phaseCancelled
+	if r.complete() || !r.gridKnown {
+		s.phase = phaseFinished
+	}
+	return s
+}
+
+func (h *historyModel) toggleMark() {
+	r, ok := h.selected()
+	if !ok {
+		return
+	}
+	if i := slices.Index(h.marked, r.id); i >= 0 {
+		h.marked = slices.Delete(h.marked, i, i+1)
+		return
+	}
+	h.marked = append(h.marked, r.id)
+	if len(h.marked) > 2 {
+		h.marked = h.marked[len(h.marked)-2:] // the two marked last
+	}
+}
+
+func (h *historyModel) find(id int64) (pastRun, bool) {
+	for _, r := range h.runs {
+		if r.id == id {
+			return r, true
+		}
+	}
+	return pastRun{}, false
+}
+
+// compare compares the two marked runs, the older as the baseline.
+func (h *historyModel) compare() {
+	h.tab = tabCompare
+	if len(h.marked) != 2 {
+		h.cmp, h.cmpNote = nil, "mark two runs in the list (space or x), then press c"
+		return
+	}
+	a, _ := h.find(h.marked[0])
+	b, _ := h.find(h.marked[1])
+	old, cur := a, b
+	if a.started.After(b.started) || (a.started.Equal(b.started) && a.id > b.id) {
+		old, cur = b, a
+	}
+	h.cmp, h.cmpNote = newCompare(h.path, h.shown, old, cur), ""
+}
+
+// View draws the history in w×h: the tabs, then the tab's view.
+func (h *historyModel) View(st styles, now time.Time, w, height int) string {
+	tabs := h.tabsLine(st)
+	body := ""
+	bh := height - 1
+	switch h.tab {
+	case tabRuns:
+		body = h.listView(st, w, bh)
+	case tabRun:
+		if h.openS == nil {
+			body = st.subtle.Render("no run opened: choose one in the list and press enter")
+		} else {
+			body = h.view.View(h.openS, now, false, false, w, bh, bh)
+		}
+	case tabCompare:
+		if h.cmp == nil {
+			body = st.subtle.Render(h.cmpNote)
+		} else {
+			body = h.cmp.View(st, w, bh)
+		}
+	}
+	return tabs + "\n" + body
+}
+
+// tabNames are the tabs as drawn; brackets mark the open one without colour.
+func (h *historyModel) tabNames() []string {
+	run := "Run"
+	if h.open != nil {
+		run = fmt.Sprintf("Run %d", h.open.id)
+	}
+	return []string{fmt.Sprintf("Runs (%d)", len(h.runs)), run, "Compare"}
+}
+
+func (h *historyModel) tabsLine(st styles) string {
+	var parts []string
+	for i, n := range h.tabNames() {
+		if historyTab(i) == h.tab {
+			parts = append(parts, st.paneTitle.Render("["+n+"]"))
+		} else {
+			parts = append(parts, st.subtle.Render(" "+n+" "))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// tabAt is the tab drawn at column x of the tabs line.
+func (h *historyModel) tabAt(x int) (historyTab, bool) {
+	pos := 0
+	for i, n := range h.tabNames() {
+		w := lipgloss.Width(n) + 2
+		if x >= pos && x < pos+w {
+			return historyTab(i), true
+		}
+		pos += w + 1
+	}
+	return 0, false
+}
+
+// listView is the runs, newest first, one line each.
+func (h *historyModel) listView(st styles, w, height int) string {
+	if h.err != nil {
+		// Named as the user typed the directory, like everything else here.
+		return st.errText.Render(wrapWords("✗ "+strings.ReplaceAll(h.err.Error(), h.path, h.shown), w))
+	}
+	if len(h.runs) == 0 {
+		return st.subtle.Render("no runs recorded in " + h.shown + " yet")
+	}
+	head := "   " + padRight("run", 12) + padRight("status", 16) + padRight("grid", 24) + padRight("date (UTC)", 18) + "engine · machine · settings"
+	lines := []string{st.tableHeader.UnsetPadding().Render(truncate(head, w))}
+	rows := max(1, height-3)
+	if h.cursor < h.top {
+		h.top = h.cursor
+	}
+	if h.cursor >= h.top+rows {
+		h.top = h.cursor - rows + 1
+	}
+	h.top = max(0, min(h.top, len(h.runs)-rows))
+	for i := h.top; i < min(len(h.runs), h.top+rows); i++ {
+		r := h.runs[i]
+		// A cursor column and a mark column, so both read without colour.
+		mark := "  "
+		if i == h.cursor {
+			mark = "› "
+		}
+		if slices.Contains(h.marked, r.id) {
+			mark = mark[:len(mark)-1] + "✓"
+		}
+		mark += " "
+		g := r.plan.Grid
+		grid := fmt.Sprintf("D=%s K=%s T=%s", engine.FormatList(g.Dims), engine.FormatList(g.Branches), engine.FormatList(g.SeqLens))
+		cpu := r.machine.CPU
+		if cpu == "" {
+			cpu = r.machine.OS + "/" + r.machine.Arch
+		}
+		settings := fmt.Sprintf("%s · %s · depths %s · %d rep · seed %d · %s · %v", r.engine, cpu,
+			engine.FormatList(r.plan.Depths), r.plan.Repeats, r.plan.Seed, r.plan.Policy, r.plan.Timing.MinTime)
+		line := mark + padRight(fmt.Sprint(r.id), 12) + padRight(r.status(), 16) + padRight(truncate(grid, 23), 24) +
+			padRight(r.started.UTC().Format("2006-01-02 15:04"), 18) + settings
+		line = truncate(line, w)
+		if i == h.cursor {
+			line = st.tableSelected.UnsetTransform().Render(line)
+		}
+		lines = append(lines, line)
+	}
+	lines = append(lines, "", st.subtle.Render(truncate(fmt.Sprintf("%d runs in %s · newest first", len(h.runs), h.shown), w)))
+	return strings.Join(lines, "\n")
+}

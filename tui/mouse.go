@@ -1,0 +1,257 @@
+package tui
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/hcbench/hcbench/engine"
+)
+
+// The mouse: the wheel scrolls the table and the lists, a click selects a
+// table row (a second click on it opens its detail), sorts by a header,
+// shows a heatmap cell's configs (as a table filter), or picks a history
+// tab. Every one of these has a key too.
+//
+// Clicks are placed by reading the screen last drawn rather than by
+// recomputing the layout: a row is found by the config written on it, a
+// heatmap cell by the heatmap's own header and row labels. So the panes
+// keep their layout code to themselves, and a click can never disagree
+// with what the user sees.
+
+var configRe = regexp.MustCompile(`D=(\d+) K=(\d+) T=(\d+)`)
+
+// onMouse handles one mouse event.
+func (a *app) onMouse(msg tea.MouseMsg) tea.Cmd {
+	if a.prompt != nil || a.helpView.open || a.editor != nil || a.screen != screenRun || a.sw == nil {
+		return nil
+	}
+	v := &a.views
+	wheel := 0
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		wheel = -1
+	case tea.MouseButtonWheelDown:
+		wheel = 1
+	}
+	if wheel != 0 {
+		a.scroll(wheel)
+		return nil
+	}
+	if msg.Button != tea.MouseButtonLeft || msg.Action != tea.MouseActionPress {
+		return nil
+	}
+	switch {
+	case v.cmdline != nil:
+		v.cmdline = nil
+		return nil
+	case v.detail != nil, v.filter != nil:
+		return nil
+	case v.history != nil:
+		return a.clickHistory(msg.X, msg.Y)
+	}
+	a.clickScreen(msg.X, msg.Y)
+	return nil
+}
+
+// scroll moves what the wheel is over by n rows.
+func (a *app) scroll(n int) {
+	v := &a.views
+	switch {
+	case v.detail != nil:
+		v.detail.sc.off = max(0, v.detail.sc.off+n)
+	case v.history != nil && v.history.tab == tabRuns:
+		v.history.move(n)
+	case v.history != nil && v.history.tab == tabCompare && v.history.cmp != nil:
+		v.history.cmp.sc.off = max(0, v.history.cmp.sc.off+n)
+	default:
+		t := a.focusTable()
+		if n < 0 {
+			t.t.MoveUp(-n)
+		} else {
+			t.t.MoveDown(n)
+		}
+	}
+}
+
+// clickHistory handles a click on the history: its tabs line, a run in
+// the list (twice opens it), or the opened run's screen.
+func (a *app) clickHistory(x, y int) tea.Cmd {
+	h := a.views.history
+	const tabsY = 1 // under the title line
+	if y == tabsY {
+		if t, ok := h.tabAt(x); ok {
+			h.setTab(t)
+		}
+		return nil
+	}
+	switch h.tab {
+	case tabRuns:
+		i := h.top + y - tabsY - 2 // the list's header line is under the tabs
+		if y > tabsY+1 && i >= 0 && i < len(h.runs) {
+			if i == h.cursor {
+				h.openSelected()
+			} else {
+				h.cursor = i
+			}
+		}
+	case tabRun:
+		a.clickScreen(x, y)
+	}
+	return nil
+}
+
+// clickScreen reads the clicked line of the last drawing: a table header
+// sorts, a config selects its row (or opens the selected one), a heatmap
+// cell filters the table to that cell's configs.
+func (a *app) clickScreen(x, y int) {
+	lines := strings.Split(a.view, "\n")
+	if y < 0 || y >= len(lines) {
+		return
+	}
+	line := ansi.Strip(lines[y])
+	t := a.focusTable()
+	if a.clickHeader(t, line, x) {
+		return
+	}
+	if a.clickHeat(lines, x, y) {
+		return
+	}
+	for _, m := range configRe.FindAllStringSubmatchIndex(line, -1) {
+		// The config nearest the click on the line (the chart and heatmap
+		// never write one, the table and summary do).
+		c := engine.Config{D: cellInt(line[m[2]:m[3]]), K: cellInt(line[m[4]:m[5]]), T: cellInt(line[m[6]:m[7]])}
+		for i, rc := range t.configs {
+			if rc != c {
+				continue
+			}
+			if t.t.Cursor() == i {
+				a.openDetail()
+			} else {
+				t.t.SetCursor(i)
+			}
+			return
+		}
+	}
+}
+
+func cellInt(s string) int { n, _ := strconv.Atoi(s); return n }
+
+// clickHeader sorts by the column whose title was clicked (again: the
+// other way).
+func (a *app) clickHeader(t *resultsTable, line string, x int) bool {
+	inner := strings.Trim(line, "│ ")
+	if !strings.HasPrefix(inner, "#") || !strings.Contains(inner, "config") || len(t.cols) == 0 {
+		return false
+	}
+	x0 := ansi.StringWidth(line[:strings.Index(line, "#")]) - 1 // the cell's left padding
+	pos := x0
+	for _, c := range t.cols {
+		w := max(c.width, len(c.title)+1) + 2
+		if x >= pos && x < pos+w {
+			if t.by == c.sort {
+				t.reverse()
+			} else {
+				t.by, t.desc, t.version = c.sort, false, -1
+			}
+			return true
+		}
+		pos += w
+	}
+	return true
+}
+
+// clickHeat finds the heatmap on the screen by its header line and, when
+// (x, y) falls on one of its cells, filters the table to that cell's
+// configs ("D=3 K=5"; a binned cell "D=2..11 K=3..5"). A click on a row
+// label filters by the row alone.
+func (a *app) clickHeat(lines []string, x, y int) bool {
+	view := ""
+	if h := a.views.history; h != nil && h.tab == tabRun {
+		view = h.view.painted["heat"].view
+	} else {
+		view = a.runv.painted["heat"].view
+	}
+	heat := strings.Split(ansi.Strip(view), "\n")
+	if len(heat) < 2 || strings.TrimSpace(heat[0]) == "" {
+		return false
+	}
+	head := strings.TrimRight(heat[0], " ")
+	for y0 := max(0, y-len(heat)); y0 < y; y0++ {
+		s := ansi.Strip(lines[y0])
+		i := strings.Index(s, head)
+		if i < 0 {
+			continue
+		}
+		x0 := ansi.StringWidth(s[:i])
+		row := y - y0
+		if row >= len(heat) {
+			return false
+		}
+		rowLabel := firstField(heat[row])
+		rowName, _, _ := a.focusAxes().names()
+		if !strings.HasPrefix(rowLabel, rowName+"=") {
+			return false // the header or a legend line
+		}
+		terms := []string{rangeTerm(rowLabel)}
+		if col, ok := headerLabelAt([]rune(head), x-x0); ok {
+			_, colName, _ := a.focusAxes().names()
+			if !strings.Contains(col, "=") {
+				col = colName + "=" + col
+			}
+			terms = append(terms, rangeTerm(col))
+		}
+		t := a.focusTable()
+		t.filter = parseFilter(strings.Join(terms, " "))
+		t.version = -1
+		t.t.SetCursor(0)
+		a.setStatus("showing "+strings.Join(terms, " ")+" (a heatmap cell) · / edits the filter, esc in it clears", false)
+		return true
+	}
+	return false
+}
+
+// focusAxes are the axes of the heatmap in focus.
+func (a *app) focusAxes() axes {
+	if h := a.views.history; h != nil && h.tab == tabRun {
+		return h.view.axes
+	}
+	return a.runv.axes
+}
+
+func firstField(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
+}
+
+// rangeTerm turns a heatmap label into a filter term: "D=2–11" → "D=2..11".
+func rangeTerm(label string) string { return strings.Replace(label, "–", "..", 1) }
+
+// headerLabelAt is the column label of the heatmap header covering cell
+// column x: the last label starting at or before x, the corner excepted.
+func headerLabelAt(head []rune, x int) (string, bool) {
+	label, found := "", false
+	for i := 0; i < len(head); {
+		if head[i] == ' ' {
+			i++
+			continue
+		}
+		j := i
+		for j < len(head) && head[j] != ' ' {
+			j++
+		}
+		if i > 0 && i <= x {
+			label, found = string(head[i:j]), true
+		}
+		i = j
+	}
+	if !found || strings.Contains(label, "\\") {
+		return "", false
+	}
+	return label, true
+}

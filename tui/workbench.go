@@ -1,0 +1,275 @@
+package tui
+
+import (
+	"fmt"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/hcbench/hcbench/report"
+)
+
+// The workbench's views over the run view — detail, history, compare,
+// filter, command line — and their hooks into the app. Each is a
+// sub-model with its own Update and View; the app only routes keys to the
+// one open and draws it.
+
+// views are the workbench views open now (nil: closed). They stack:
+// the detail opens over the history's opened run, the filter line over
+// either table.
+type views struct {
+	detail  *detailModel
+	history *historyModel
+	filter  *filterInput
+	cmdline *cmdlineModel
+}
+
+// viewKey hands a key to the open workbench view, or opens one from the
+// run view. It reports false for keys it leaves to the run view.
+func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
+	v := &a.views
+	switch {
+	case v.cmdline != nil:
+		act := v.cmdline.Update(msg)
+		if act == actClose {
+			v.cmdline = nil
+			return nil, true
+		}
+		return a.do(act), true
+	case v.filter != nil:
+		act := v.filter.Update(msg)
+		t := a.focusTable()
+		t.filter = parseFilter(v.filter.value())
+		t.version = -1
+		t.t.SetCursor(0)
+		if act == actClose {
+			v.filter = nil
+		}
+		return nil, true
+	case v.detail != nil:
+		if step := detailStep(msg); step != 0 {
+			// The next or previous row's detail, the table following.
+			t := a.focusTable()
+			if i := t.t.Cursor() + step; i >= 0 && i < len(t.configs) {
+				t.t.SetCursor(i)
+				a.openDetail()
+			}
+			return nil, true
+		}
+		if act := v.detail.Update(msg); act == actClose {
+			v.detail = nil
+		} else {
+			return a.do(act), true
+		}
+		return nil, true
+	case v.history != nil:
+		switch act := v.history.Update(msg, a.haveBaseline()); act {
+		case actClose:
+			v.history = nil
+		case actDetail:
+			a.openDetail()
+		case actFilter:
+			v.filter = newFilterInput(a.focusTable().filter.String())
+		case actResume:
+			return a.continueRun(), true
+		default:
+			return a.do(act), true
+		}
+		return nil, true
+	}
+	if a.screen != screenRun || a.editor != nil || a.sw == nil {
+		return nil, false
+	}
+	switch {
+	case key.Matches(msg, keys.Open):
+		a.openDetail()
+	case key.Matches(msg, keys.History):
+		v.history = newHistory(a.jsonlPath(), report.PathsFor(a.opt.OutDir).JSONL, a.st)
+	case key.Matches(msg, keys.Filter):
+		v.filter = newFilterInput(a.runv.table.filter.String())
+	case key.Matches(msg, keys.Command):
+		line := commandLine(a.sw.plan, a.opt.OutDir, a.opt.BaselinePath)
+		v.cmdline = &cmdlineModel{line: line, copied: a.clip != nil}
+		return copyCmd(a.clip, line), true
+	case key.Matches(msg, keys.New):
+		return a.newSweep(), true
+	default:
+		return nil, false
+	}
+	return nil, true
+}
+
+// jsonlPath is the output directory's history on disk.
+func (a *app) jsonlPath() string { return report.PathsFor(a.resolve(a.opt.OutDir)).JSONL }
+
+// focusTable is the table keys and filters go to: the history's opened run,
+// or the live run's.
+func (a *app) focusTable() *resultsTable {
+	if h := a.views.history; h != nil && h.tab == tabRun && h.openS != nil {
+		return &h.view.table
+	}
+	return &a.runv.table
+}
+
+// focusSweep is the sweep drawn in the focused table.
+func (a *app) focusSweep() (*sweep, string) {
+	if h := a.views.history; h != nil && h.tab == tabRun && h.openS != nil {
+		return h.openS, fmt.Sprintf("run %d (history, read-only)", h.open.id)
+	}
+	return a.sw, fmt.Sprintf("run %d", a.sw.runID)
+}
+
+// openDetail opens the detail of the focused table's selected row.
+func (a *app) openDetail() {
+	t := a.focusTable()
+	s, what := a.focusSweep()
+	if t.cols == nil && s != nil {
+		// Never drawn (a screen too small for the table): order its rows
+		// now so the cursor means a config.
+		t.sync(s, s.version, max(40, a.width-4), 10, a.haveBaseline() && t == &a.runv.table)
+	}
+	i := t.t.Cursor()
+	if s == nil || i < 0 || i >= len(t.configs) {
+		a.setStatus("no result selected: the table is empty", false)
+		return
+	}
+	r, ok := s.results[t.configs[i]]
+	if !ok {
+		return
+	}
+	var base *report.BaselineEntry
+	if e, ok := s.ratios[r.Config]; ok {
+		base = &e
+	}
+	a.views.detail = newDetail(*r, base, what)
+}
+
+// newSweep goes back to the setup form, prefilled with the current run's
+// settings. A running sweep is stopped first, after a confirmation; the run
+// keeps its results in the history either way.
+func (a *app) newSweep() tea.Cmd {
+	if a.sw.active() {
+		a.prompt = &prompt{
+			text:  fmt.Sprintf("Stop run %d and set up a new sweep? Every result finished so far stays in the history.", a.sw.runID),
+			onYes: func(a *app) tea.Cmd { return a.toSetup() },
+			onNo:  func(a *app) tea.Cmd { a.setStatus("new sweep cancelled", false); return nil },
+		}
+		return nil
+	}
+	return a.toSetup()
+}
+
+// toSetup retires the current run (saved and closed once it has wound
+// down) and shows the setup form with its settings.
+func (a *app) toSetup() tea.Cmd {
+	prev := a.sw.runID
+	cmd := a.retire()
+	a.setup = newSetupModel(a.sw.plan, a.opt.OutDir, a.opt.BaselinePath, a.opt.WorkDir)
+	a.screen = screenSetup
+	a.views = views{}
+	a.setStatus(fmt.Sprintf("run %d stays in the history (h); to compare with it, give %s as the baseline",
+		prev, report.PathsFor(a.opt.OutDir).JSONL), false)
+	return cmd
+}
+
+// retire stops the current runner and hands its recorder to the save that
+// closes it, as a restart does.
+func (a *app) retire() tea.Cmd {
+	var cmd tea.Cmd
+	if a.run != nil {
+		a.run.r.Cancel()
+		if a.run.closed {
+			cmd = a.saveCmd(a.run.rec, false) // closes it once saved
+		} else {
+			a.orphans = append(a.orphans, a.run)
+		}
+		a.run = nil
+	}
+	a.rec = nil
+	return cmd
+}
+
+// continueRun resumes the unfinished run under the history's cursor in the
+// same output directory, under its own run id.
+func (a *app) continueRun() tea.Cmd {
+	r, ok := a.views.history.selected()
+	switch {
+	case !ok:
+		return nil
+	case !r.gridKnown || r.complete():
+		a.setStatus(fmt.Sprintf("run %d has nothing left to measure", r.id), false)
+		return nil
+	case a.sw != nil && a.sw.active():
+		a.setStatus(fmt.Sprintf("run %d is still measuring: stop it (n) before continuing another", a.sw.runID), true)
+		return nil
+	}
+	cmd := a.retire()
+	a.views = views{}
+	a.setStatus(fmt.Sprintf("continuing run %d: %d configs left", r.id, r.plan.Grid.Size()-r.done), false)
+	return tea.Batch(cmd, a.startRun(r.plan, a.opt.OutDir, r.id))
+}
+
+// viewBody draws the open workbench view in w×bodyH with its key help,
+// or reports false when none is open.
+func (a *app) viewBody(w, h, bodyH int) (string, helpKeys, bool) {
+	v := a.views
+	switch {
+	case v.cmdline != nil:
+		return v.cmdline.View(a.st, w, bodyH), helpKeys{short: []key.Binding{brief(keys.Back, "close")}}, true
+	case v.detail != nil:
+		return v.detail.View(a.st, w, bodyH), detailHelp(), true
+	case v.filter != nil && v.history == nil:
+		body := a.runBody(w, h, bodyH-1)
+		return body + "\n" + truncate(v.filter.in.View(), w), filterHelp(), true
+	case v.history != nil:
+		body := v.history.View(a.st, a.now(), w, bodyH)
+		if v.filter != nil {
+			body = fitBlock(body, w, bodyH-1) + "\n" + truncate(v.filter.in.View(), w)
+			return body, filterHelp(), true
+		}
+		return body, historyHelp(v.history.tab), true
+	}
+	return "", helpKeys{}, false
+}
+
+// detailStep is the row a key in the detail moves to: -1, +1, or 0.
+func detailStep(msg tea.KeyMsg) int {
+	switch {
+	case key.Matches(msg, keys.PrevRow):
+		return -1
+	case key.Matches(msg, keys.NextRow):
+		return 1
+	}
+	return 0
+}
+
+func detailHelp() helpKeys {
+	k := keys
+	return helpKeys{short: []key.Binding{k.Back, brief(k.Up, "scroll"), k.PrevRow, k.NextRow, k.Help, k.Quit}, drop: []int{1, 2, 3}}
+}
+
+func filterHelp() helpKeys {
+	return helpKeys{short: []key.Binding{brief(keys.Open, "keep filter"), brief(keys.Back, "clear")}}
+}
+
+func historyHelp(t historyTab) helpKeys {
+	k := keys
+	switch t {
+	case tabRun:
+		return helpKeys{short: []key.Binding{brief(k.Open, "detail"), k.Filter, k.Metric, k.Axes, k.Sort, k.Tab, k.Back, k.Quit},
+			drop: []int{3, 2, 4, 1}}
+	case tabCompare:
+		return helpKeys{short: []key.Binding{brief(k.Up, "scroll"), k.Axes, k.Tab, k.Back, k.Quit}, drop: []int{1, 0}}
+	}
+	return helpKeys{short: []key.Binding{k.Open, k.Mark, k.Compare, k.Resume, k.Tab, k.Back, k.Quit}, drop: []int{4, 3, 0}}
+}
+
+// workbenchHelp is the run view's extra keys, for the full help.
+var workbenchHelp = []key.Binding{keys.Open, keys.History, keys.New, keys.Filter, keys.Command}
+
+// filterTitle is the table title's note of an active filter.
+func filterTitle(t *resultsTable) string {
+	if t.filter.empty() {
+		return ""
+	}
+	return " · filter " + t.filter.String()
+}
