@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/worker"
 )
 
 // qmlhcCheckout makes a directory that passes --qmlhc's checks.
@@ -94,5 +95,24 @@ func TestCheckResumedEngine(t *testing.T) {
 	}
 	if err := checkResumedEngine(false, goRun, py); err != nil {
 		t.Errorf("a new run: %v", err)
+	}
+}
+
+func TestDescribeEngine(t *testing.T) {
+	tests := []struct {
+		h    worker.Hello
+		want string
+	}{
+		{worker.Hello{Engine: "python", EngineVersion: "0.1.0+0b51d0b64d61", Details: map[string]string{
+			"qmlhc_dir": "/src/qml-hcs", "python": "3.11.2", "python_executable": "/usr/bin/python3", "numpy": "1.24.2"}},
+			"engine: python — qml-hcs 0.1.0+0b51d0b64d61 at /src/qml-hcs, Python 3.11.2 (/usr/bin/python3), numpy 1.24.2"},
+		{worker.Hello{Engine: "python", EngineVersion: "0.1.0", Details: map[string]string{"python": "3.12.1"}},
+			"engine: python — qml-hcs 0.1.0, Python 3.12.1"},
+		{worker.Hello{Engine: "go", EngineVersion: "v1.2.0"}, "engine: go v1.2.0"},
+	}
+	for _, tt := range tests {
+		if got := describeEngine(tt.h); got != tt.want {
+			t.Errorf("describeEngine(%+v)\n got %q\nwant %q", tt.h, got, tt.want)
+		}
 	}
 }
