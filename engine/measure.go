@@ -371,9 +371,21 @@ func Headline(res *Result) {
 
 // pool is a sweep's worker processes, started on first use.
 type pool struct {
+	self    bool // start is selfWorker
 	start   func() (*exec.Cmd, error)
 	opt     worker.Options
 	clients []*worker.Client
+}
+
+// selfWorker is the default worker command: this program re-executing
+// itself. A program that is itself such a worker but did not serve (its
+// main or TestMain lacks MainIfWorker) must not start workers in turn:
+// each would start more.
+func selfWorker() (*exec.Cmd, error) {
+	if os.Getenv(worker.EnvVar) == "go" {
+		return nil, errors.New("this program was started as a Go worker but did not serve: its main (or TestMain) must call engine.MainIfWorker first")
+	}
+	return worker.SelfCommand()
 }
 
 // measurer measures configs for a Runner in worker processes.
@@ -385,13 +397,13 @@ type measurer struct {
 func newMeasurer(r *Runner, o Options) *measurer {
 	start := o.Worker
 	if start == nil {
-		start = worker.SelfCommand
+		start = selfWorker
 	}
 	opt := o.WorkerOptions
 	if opt.Name == "" {
 		opt.Name = "worker"
 	}
-	return &measurer{r: r, pool: pool{start: start, opt: opt}}
+	return &measurer{r: r, pool: pool{self: o.Worker == nil, start: start, opt: opt}}
 }
 
 // client returns worker i, starting it (and any before it) when needed,
@@ -413,6 +425,9 @@ func (m *measurer) client(ctx context.Context, i int) (*worker.Client, error) {
 	}
 	c, err := worker.Start(ctx, cmd, m.pool.opt)
 	if err != nil {
+		if m.pool.self {
+			err = fmt.Errorf("%w (the worker is this program re-executed with %s=go: does its main, or TestMain, call engine.MainIfWorker?)", err, worker.EnvVar)
+		}
 		return nil, err
 	}
 	m.pool.clients[i] = c
@@ -500,7 +515,7 @@ func (m *measurer) measureOne(res *Result, runParts *[]Run, req worker.Request, 
 	}
 	cl, err := m.client(m.r.ctx, j%min(total, maxWorkers))
 	if err != nil {
-		if m.r.stop.Load() {
+		if m.r.stopping() {
 			return errStopped
 		}
 		return err
@@ -512,7 +527,7 @@ func (m *measurer) measureOne(res *Result, runParts *[]Run, req worker.Request, 
 	})
 	m.r.setActive(nil)
 	if err != nil {
-		if m.r.stop.Load() || errors.Is(err, worker.ErrStopped) {
+		if m.r.stopping() || errors.Is(err, worker.ErrStopped) {
 			return errStopped
 		}
 		return err

@@ -155,3 +155,13 @@ func TestBlockSize(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkerWithoutHook: a worker child that did not serve refuses to
+// start workers of its own (no fork bomb), and the parent's error says
+// what is missing.
+func TestWorkerWithoutHook(t *testing.T) {
+	t.Setenv(worker.EnvVar, "go")
+	if _, err := selfWorker(); err == nil || !strings.Contains(err.Error(), "MainIfWorker") {
+		t.Errorf("selfWorker as an unserved worker: %v", err)
+	}
+}

@@ -258,6 +258,10 @@ func (r *Runner) next(n int) ([]Config, Plan, bool) {
 	return block, clonePlan(r.plan), true
 }
 
+// stopping reports whether the sweep is being stopped: its context is done
+// (r.stop follows a moment later, set by an AfterFunc).
+func (r *Runner) stopping() bool { return r.stop.Load() || r.ctx.Err() != nil }
+
 // hold is called by the measurer before each epoch: it waits while the sweep
 // is paused and reports false when the sweep must stop.
 func (r *Runner) hold() bool {
@@ -301,7 +305,7 @@ func (r *Runner) loop() {
 		r.running = nil
 		r.mu.Unlock()
 		if err != nil {
-			if r.stop.Load() {
+			if r.stopping() {
 				break
 			}
 			r.end(err, Event{Kind: SweepFailed, Config: failed, Err: fmt.Errorf("config %s: %w", failed, err)})
@@ -320,7 +324,7 @@ func (r *Runner) loop() {
 		}
 		size = blockSize(time.Since(start), len(block))
 	}
-	if r.stop.Load() {
+	if r.stopping() {
 		r.end(r.ctx.Err(), Event{Kind: SweepCancelled})
 		return
 	}

@@ -289,12 +289,26 @@ const (
 // longer (--min-time) would not help: it narrows each measurement, not the
 // spread between them, which is what the interval is about.
 func NoiseWarning(r engine.Result) string {
+	why, advice := noise(r)
+	if why == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s is noisy (%s): %s", r.Config, why, advice)
+}
+
+// NoiseReason is NoiseWarning's reason alone ("95% CI ±7.3% over 6
+// measurements"), "" when the result is not noisy.
+func NoiseReason(r engine.Result) string {
+	why, _ := noise(r)
+	return why
+}
+
+func noise(r engine.Result) (why, advice string) {
 	h := Headline(r)
 	if !usable(h) || (len(r.Measurements) == 0 && len(r.Samples) == 0) {
-		return "" // nothing to judge (a record from another tool)
+		return "", "" // nothing to judge (a record from another tool)
 	}
 	var reasons []string
-	advice := ""
 	if len(r.Measurements) > 0 && len(r.Measurements) < 2 {
 		reasons = append(reasons, "one measurement, so no interval")
 		advice = "use --repeats 2 or more"
@@ -312,8 +326,5 @@ func NoiseWarning(r engine.Result) string {
 			}
 		}
 	}
-	if len(reasons) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%s is noisy (%s): %s", r.Config, strings.Join(reasons, "; "), advice)
+	return strings.Join(reasons, "; "), advice
 }

@@ -6,17 +6,14 @@ import (
 	"strings"
 
 	"github.com/hcbench/hcbench/engine"
-	"github.com/hcbench/hcbench/engine/stats"
 	"github.com/hcbench/hcbench/report"
 )
 
 // noiseOf says whether a result's timing is too uncertain to trust its
-// digits (statistics issue: wide CI or many outliers), and why.
+// digits, and why (report.NoiseReason, as the headless warnings).
 func noiseOf(r *engine.Result) (bool, string) {
-	if len(r.Samples) == 0 {
-		return false, ""
-	}
-	return stats.Summarize(r.Samples, stats.DefaultConfidence).Noisy()
+	why := report.NoiseReason(*r)
+	return why != "", why
 }
 
 // summaryLines are the summary pane's lines: the quick summary the reports
@@ -59,7 +56,7 @@ func (v *runView) fitLine(grid []*engine.Result) string {
 	n := len(grid)
 	bucket := n
 	if n >= 200 {
-		bucket = n - n%(n/50)
+		bucket = -int(math.Log(float64(n)) / math.Log(1.02)) // steps of 2%
 	}
 	key := fmt.Sprint(bucket, "/", v.sw.phase, "/", v.sw.runID, "/", len(v.sw.order))
 	if key == v.fitKey {

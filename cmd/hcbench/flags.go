@@ -49,6 +49,8 @@ type options struct {
 	maxMemory      int64 // --max-memory in bytes; 0 means the machine's available memory
 	maxMemoryGiven bool
 
+	workers engine.Options // --engine python: its workers (Prior unset)
+
 	baselinePath string
 	failOnRegr   bool    // --fail-on-regression given
 	failPct      float64 // its value, in percent
@@ -80,6 +82,7 @@ type rawFlags struct {
 	repeats, seed, minTime, policy  string
 	out, baseline, failOnRegr       string
 	maxMemory                       string
+	eng                             engineFlags
 	headless, run, resume           bool
 	help, version                   bool
 }
@@ -108,6 +111,7 @@ func newFlagSet(raw *rawFlags) *pflag.FlagSet {
 	once(&raw.minTime, flagMinTime, "", def.Timing.MinTime.String())
 	once(&raw.policy, flagPolicy, "", def.Policy)
 	once(&raw.maxMemory, flagMaxMemory, "", "")
+	raw.eng.declare(once)
 	fs.BoolVar(&raw.headless, flagHeadless, false, "")
 	fs.BoolVar(&raw.run, flagRun, false, "")
 	fs.BoolVar(&raw.resume, flagResume, false, "")
@@ -199,6 +203,9 @@ func parseArgs(args []string) (*options, error) {
 	if p.Policy, err = engine.ParsePolicy(raw.policy); err != nil {
 		return nil, flagError(flagPolicy, raw.policy, err)
 	}
+	if err := raw.eng.apply(fs, o); err != nil {
+		return nil, err
+	}
 	// Every field has been checked on its own; this catches whatever the
 	// engine adds to its rules later.
 	if err := p.Validate(); err != nil {
@@ -247,6 +254,7 @@ prints a summary on stdout.
 
 Usage:
   hcbench [flags]
+  hcbench compare OLD NEW [--fail-on-regression PCT]   (see hcbench compare --help)
 
 Grid and measurement:
   -D, --dims LIST               output dimensions D, each ≥ 1 (default %s)
@@ -255,9 +263,15 @@ Grid and measurement:
       --depths LIST             depth schedule of every run, each ≥ 1 (default %s)
       --repeats N               runs per config; repeat r uses seed+r (default %d)
       --seed N                  base random seed (default %d)
-      --min-time DURATION       measuring time per depth after the warm-up epoch,
-                                at least %d epochs (default %v)
+      --min-time DURATION       measuring time per depth and repeat after the
+                                warm-up, at least %d epochs (default %v)
       --policy NAME             branch projection: %s (default %s)
+      --engine NAME             go (the built-in port, default) or python (your
+                                own qml-hcs: see the README)
+      --qmlhc DIR               with --engine python: the qml-hcs checkout, with
+                                src/ and examples/ (default $QMLHC_PATH)
+      --python PATH             with --engine python: the interpreter, which
+                                needs numpy (default python3; e.g. /usr/bin/python3)
 
 Output and mode:
   -o, --out DIR                 directory for the results (default %s)
@@ -274,8 +288,8 @@ Output and mode:
 
 Comparing:
       --baseline FILE.jsonl     compare with an earlier run (its latest run)
-      --fail-on-regression PCT  exit 3 when a config is significantly (p < 0.05)
-                                slower than the baseline by more than PCT %%
+      --fail-on-regression PCT  exit 3 when a config is slower than the baseline
+                                by more than PCT %% with confidence (Holm-corrected)
 
   -h, --help                    show this help
       --version                 show the version

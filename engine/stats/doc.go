@@ -1,11 +1,22 @@
-// Package stats holds the statistics hcbench reports: distribution-free
-// summaries of timing samples, outlier counts, baseline comparisons and the
-// power-law scaling fit. It is pure computation with no I/O, so the engine,
-// the reports, the CLI and the TUI can all share it.
+// Package stats holds the statistics hcbench reports. It is pure
+// computation with no I/O, so the engine, the reports, the CLI and the TUI
+// can all share it.
 //
-// The methods follow benchstat (golang.org/x/perf/benchmath) because
-// benchmark timings are rarely normal: right-skewed, multimodal, with rare
-// slow epochs. Hence:
+// What hcbench reports rests on independent measurements of a config
+// (separate worker processes, different times), few of them (about 6):
+//
+//   - LogTInterval: their geometric mean (the headline) with a Student t
+//     interval on the logs — about what a rerun would measure.
+//   - WelchLogRatio: two runs compared by the ratio of those geometric
+//     means, with Welch's t interval and p-value for that same ratio, on the
+//     same log scale, so the ratio never falls outside its own interval.
+//   - Holm: p-values adjusted for comparing many configs at once.
+//
+// The distribution-free tools below describe many samples of one
+// measurement (rounds, which are correlated, so they are not used for
+// intervals about reruns) and are kept for such samples; they follow
+// benchstat (golang.org/x/perf/benchmath) because benchmark timings are
+// rarely normal: right-skewed, multimodal, with rare slow epochs:
 //
 //   - The centre is the median, with a confidence interval from order
 //     statistics (the binomial sign-test interval), which needs no assumption
