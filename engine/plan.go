@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -100,6 +101,35 @@ type Plan struct {
 	Seed    uint64 `json:"seed"` // repeat r uses Seed+r
 	Policy  string `json:"policy"`
 	Timing  Timing `json:"timing"`
+	// Engine is who measures: EngineGo ("" too) or EnginePython, whose
+	// worker the caller passes in Options.Worker (package pyworker).
+	Engine string `json:"engine,omitempty"`
+}
+
+// Engine names accepted by Plan.Engine, the default first.
+const (
+	EngineGo     = "go"     // the built-in port
+	EnginePython = "python" // the user's own qml-hcs, through its worker
+)
+
+// Engines lists the accepted engine names, the default first.
+var Engines = []string{EngineGo, EnginePython}
+
+// EngineName is the plan's engine, "" read as EngineGo.
+func (p Plan) EngineName() string {
+	if p.Engine == "" {
+		return EngineGo
+	}
+	return p.Engine
+}
+
+// ParseEngine checks an --engine value.
+func ParseEngine(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if !slices.Contains(Engines, s) {
+		return "", fmt.Errorf("unknown engine: allowed are %s", strings.Join(Engines, ", "))
+	}
+	return s, nil
 }
 
 // DefaultPlan is the reference's benchmark: its grid, depths 1,2,3, three
@@ -128,6 +158,9 @@ func (p Plan) Validate() error {
 	}
 	if !slices.Contains(Policies, p.Policy) {
 		return fmt.Errorf("policy %q is unknown: allowed are %v", p.Policy, Policies)
+	}
+	if !slices.Contains(Engines, p.EngineName()) {
+		return fmt.Errorf("engine %q is unknown: allowed are %v", p.Engine, Engines)
 	}
 	return p.Timing.Validate()
 }

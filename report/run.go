@@ -385,11 +385,11 @@ func runPlan(rs []Record) (engine.Plan, *engine.Grid, bool) {
 	first := rs[0]
 	p := engine.Plan{
 		Depths: first.Depths, Repeats: first.Repeats, Seed: first.Seed,
-		Policy: first.Policy, Timing: first.Timing,
+		Policy: first.Policy, Timing: first.Timing, Engine: first.Engine,
 	}
 	var grid *engine.Grid
 	for _, r := range rs {
-		q := engine.Plan{Depths: r.Depths, Repeats: r.Repeats, Seed: r.Seed, Policy: r.Policy, Timing: r.Timing}
+		q := engine.Plan{Depths: r.Depths, Repeats: r.Repeats, Seed: r.Seed, Policy: r.Policy, Timing: r.Timing, Engine: r.Engine}
 		if !sameSettings(p, q) {
 			return p, nil, false
 		}
@@ -409,7 +409,7 @@ func runPlan(rs []Record) (engine.Plan, *engine.Grid, bool) {
 // sameSettings reports whether two plans measure the same thing, grid aside.
 func sameSettings(p, q engine.Plan) bool {
 	return slices.Equal(p.Depths, q.Depths) && p.Repeats == q.Repeats && p.Seed == q.Seed &&
-		p.Policy == q.Policy && p.Timing == q.Timing
+		p.Policy == q.Policy && p.Timing == q.Timing && p.EngineName() == q.EngineName()
 }
 
 // sameGrid reports whether two grids have the same configs: each axis the
@@ -453,9 +453,13 @@ func inGrid(rs []Record, g engine.Grid) []engine.Result {
 
 // DescribePlan is the one-line form of what a resume matches on.
 func DescribePlan(p engine.Plan) string {
-	return fmt.Sprintf("-D %s -K %s -T %s --depths %s --repeats %d --seed %d --policy %s --min-time %v",
+	s := fmt.Sprintf("-D %s -K %s -T %s --depths %s --repeats %d --seed %d --policy %s --min-time %v",
 		engine.FormatList(p.Grid.Dims), engine.FormatList(p.Grid.Branches), engine.FormatList(p.Grid.SeqLens),
 		engine.FormatList(p.Depths), p.Repeats, p.Seed, p.Policy, p.Timing.MinTime)
+	if e := p.EngineName(); e != engine.EngineGo {
+		s += " --engine " + e
+	}
+	return s
 }
 
 // ReadResumable reads the JSONL in dir without locking or changing it and

@@ -16,9 +16,9 @@ type pt struct{ x, y float64 }
 
 // chartTitle names what the chart shows; with more configs than the chart
 // has dots across, each dot column is the median of the configs in it.
-func chartTitle(s *sweep, w int) string {
+func chartTitle(s *sweep, w int, logY bool) string {
 	t := "Median time/epoch vs config #"
-	if chartLogScale(s) {
+	if logY {
 		t += " · log y"
 	}
 	if len(s.order) > 2*max(1, w-10) {
@@ -35,8 +35,14 @@ func chartTitle(s *sweep, w int) string {
 // column shows the median of its configs, so a large sweep draws a curve
 // instead of a wall of zigzags.
 func renderChart(s *sweep, st styles, w, h int) string {
+	v, _ := drawChart(s, st, w, h)
+	return v
+}
+
+// drawChart is renderChart, also saying whether the y axis is logarithmic.
+func drawChart(s *sweep, st styles, w, h int) (string, bool) {
 	if w < 16 || h < 4 {
-		return ""
+		return "", false
 	}
 	pts := make([]pt, 0, len(s.order))
 	maxY := 0.0
@@ -55,7 +61,9 @@ func renderChart(s *sweep, st styles, w, h int) string {
 	minX, maxX := 1.0, float64(max(2, n))
 	yLabel := func(_ int, v float64) string { return report.FormatSeconds(v) }
 	loY, hiY := 0.0, maxY*1.1
+	logY := false
 	if minY := minPositive(pts); minY > 0 && maxY/minY > logSpan {
+		logY = true
 		// Times over more than a decade: a log axis keeps the small
 		// configs from lying flat on the floor.
 		for i := range pts {
@@ -78,7 +86,7 @@ func renderChart(s *sweep, st styles, w, h int) string {
 	lc.DrawXYAxisAndLabel()
 	gw := lc.GraphWidth()
 	if gw <= 0 || lc.GraphHeight() <= 0 {
-		return lc.View()
+		return lc.View(), logY
 	}
 	// Braille dot column of x (two per cell), as the grid below maps it.
 	dotCol := func(x float64) int {
@@ -123,23 +131,12 @@ func renderChart(s *sweep, st styles, w, h int) string {
 		}
 	}
 	graph.DrawBraillePatterns(&lc.Canvas, canvas.Point{X: lc.Origin().X + 1, Y: 0}, bg.BraillePatterns(), st.chartLine)
-	return lc.View()
+	return lc.View(), logY
 }
 
 // logSpan is the ratio of the largest to the smallest time above which the
 // chart's y axis is logarithmic.
 const logSpan = 10
-
-// chartLogScale says whether the chart of s draws a log y axis.
-func chartLogScale(s *sweep) bool {
-	lo, hi := math.Inf(1), 0.0
-	for _, r := range s.results {
-		if m := r.TimeEpochMedian; m > 0 && !math.IsInf(m, 0) && s.inGrid(r.Config) {
-			lo, hi = math.Min(lo, m), math.Max(hi, m)
-		}
-	}
-	return hi/lo > logSpan
-}
 
 func minPositive(pts []pt) float64 {
 	lo := math.Inf(1)

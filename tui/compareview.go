@@ -9,26 +9,69 @@ import (
 	"github.com/hcbench/hcbench/report"
 )
 
-// compareModel shows two recorded runs compared by report's comparison —
-// the one the baseline and `hcbench compare` use: per config the ratio
-// new/old with its interval, p-value and verdict, the geometric mean over
-// the configs, and a heatmap of the ratios.
+// compareModel shows two recorded runs compared exactly as `hcbench
+// compare OLD NEW` compares them — the runs loaded by report's
+// LoadRecordedRun, compared by report.CompareBaseline, summed up by
+// report.WriteComparison — with a per-config table that leads with the
+// ratio and verdict (so a narrow screen keeps them) and a heatmap of the
+// ratios.
 type compareModel struct {
 	old, cur pastRun
 	b        report.Baseline
+	summary  []string // WriteComparison's notes, geomean and count lines
+	err      error
 	s        *sweep // the newer run, holding the ratios the heatmap draws
 	axes     axes
 	sc       scroller
 }
 
-func newCompare(path string, old, cur pastRun) *compareModel {
-	label := fmt.Sprintf("%s@%d", path, old.id)
-	b := report.CompareBaseline(label, old.results, cur.results)
-	s := pastSweep(cur)
-	for _, e := range b.Entries {
-		s.ratios[e.Config] = e
+// newCompare compares run old with run cur of the JSONL at path, shown
+// as shown.
+func newCompare(path, shown string, old, cur pastRun) *compareModel {
+	c := &compareModel{old: old, cur: cur, s: pastSweep(cur)}
+	ro, err := report.LoadRecordedRun(fmt.Sprintf("%s@%d", path, old.id))
+	if err != nil {
+		c.err = err
+		return c
 	}
-	return &compareModel{old: old, cur: cur, b: b, s: s}
+	rn, err := report.LoadRecordedRun(fmt.Sprintf("%s@%d", path, cur.id))
+	if err != nil {
+		c.err = err
+		return c
+	}
+	ro.Path, rn.Path = shown, shown
+	c.b = report.CompareBaseline(ro.Label(), ro.Results, rn.Results)
+	var out strings.Builder
+	if err := report.WriteComparison(&out, ro.Label(), rn.Label(), c.b, report.RunDifferences(ro, rn)); err != nil {
+		c.err = err
+		return c
+	}
+	c.summary = comparisonSummary(out.String())
+	for _, e := range c.b.Entries {
+		c.s.ratios[e.Config] = e
+	}
+	return c
+}
+
+// comparisonSummary keeps the lines of hcbench compare's output that are
+// not its per-config table: the notes, the geomean and the counts. The
+// geomean line's column padding is closed up.
+func comparisonSummary(out string) []string {
+	var keep []string
+	inTable := false
+	for _, l := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		switch {
+		case strings.HasPrefix(l, "config "):
+			inTable = true
+		case strings.HasPrefix(l, "geomean "):
+			inTable = false
+			keep = append(keep, strings.Join(strings.Fields(l), " "))
+		case inTable, l == "", strings.HasPrefix(l, "old: "), strings.HasPrefix(l, "new: "):
+		default:
+			keep = append(keep, l)
+		}
+	}
+	return keep
 }
 
 // Update scrolls the table; a cycles the heatmap's axes.
@@ -40,43 +83,15 @@ func (c *compareModel) Update(msg tea.KeyMsg) {
 	c.sc.key(msg)
 }
 
-// verdict is an entry's verdict in words.
-func verdict(e report.BaselineEntry) string {
-	switch {
-	case e.Slower():
-		return "slower"
-	case e.Faster():
-		return "faster"
-	case math.IsNaN(e.Cmp.P):
-		return "?"
-	}
-	return "~"
-}
-
-// geomeanLine is the comparison's summary: the geometric mean of the
-// ratios with its interval and the verdict counts.
-func geomeanLine(b report.Baseline) string {
-	if len(b.Entries) == 0 {
-		return "no config is in both runs (same D, K, T and depths)"
-	}
-	var s strings.Builder
-	fmt.Fprintf(&s, "geomean ratio %s", report.FormatRatio(b.GeoMeanRatio))
-	if !math.IsNaN(b.GeoMeanCILow) {
-		fmt.Fprintf(&s, " (95%% CI %s–%s)", report.FormatRatio(b.GeoMeanCILow), report.FormatRatio(b.GeoMeanCIHigh))
-	}
-	fmt.Fprintf(&s, ", %d faster, %d slower, %d unchanged of %d matched", b.Faster, b.Slower, b.Unchanged, len(b.Entries))
-	if b.Unmatched > 0 {
-		fmt.Fprintf(&s, "; %d not in the older run", b.Unmatched)
-	}
-	return s.String()
-}
-
 // View draws the comparison in w×h: what is compared, the geomean line, the
 // ratio heatmap and the per-config table (scrolled).
 func (c *compareModel) View(st styles, w, h int) string {
-	head := []string{
-		st.paneTitle.Render(truncate(fmt.Sprintf("run %d (new) vs run %d (old, the baseline)", c.cur.id, c.old.id), w)),
-		truncate(st.value.Render(geomeanLine(c.b)), w),
+	head := []string{st.paneTitle.Render(truncate(fmt.Sprintf("run %d (new) vs run %d (old, the baseline)", c.cur.id, c.old.id), w))}
+	if c.err != nil {
+		return head[0] + "\n" + st.errText.Render(wrapWords("✗ "+c.err.Error(), w))
+	}
+	for _, l := range c.summary {
+		head = append(head, st.value.Render(wrapWords(l, w)))
 	}
 	heatH := 0
 	if len(c.b.Entries) > 0 {
@@ -101,32 +116,18 @@ func (c *compareModel) View(st styles, w, h int) string {
 
 // tableLines are the per-config comparison, in the newer run's order.
 func (c *compareModel) tableLines(st styles, w int) []string {
-	head := padRight("config", 16) + padRight("old", 10) + padRight("new", 10) + padRight("ratio", 9) +
-		padRight("95% CI", 18) + padRight("p", 9) + "verdict"
+	// What matters first (ratio and verdict), so a narrow screen keeps it.
+	head := padRight("config", 16) + padRight("ratio [95% CI]", 22) + padRight("verdict", 9) + padRight("p (Holm)", 10) +
+		padRight("old", 10) + "new"
 	out := []string{st.tableHeader.UnsetPadding().Render(truncate(head, w))}
 	for _, e := range c.b.Entries {
-		ci := "–"
-		if !math.IsNaN(e.Cmp.CILow) {
-			ci = report.FormatRatio(e.Cmp.CILow) + "–" + report.FormatRatio(e.Cmp.CIHigh)
-		}
 		p := "–"
-		if !math.IsNaN(e.Cmp.P) {
-			p = pText(e.Cmp.P)
+		if !math.IsNaN(e.PAdj) {
+			p = pText(e.PAdj)
 		}
-		oldR, newR := c.find(c.old, e), c.find(c.cur, e)
-		l := padRight(e.Config.String(), 16) + padRight(oldR, 10) + padRight(newR, 10) +
-			padRight(report.FormatRatio(e.Cmp.Ratio), 9) + padRight(ci, 18) + padRight(p, 9) + verdict(e)
+		l := padRight(e.Config.String(), 16) + padRight(report.FormatRatioCI(e.Cmp), 21) + " " + padRight(e.Verdict, 9) +
+			padRight(p, 10) + padRight(report.FormatSeconds(report.Headline(e.Old)), 10) + report.FormatSeconds(report.Headline(e.New))
 		out = append(out, truncate(l, w))
 	}
 	return out
-}
-
-// find is the headline of e's config in run r.
-func (c *compareModel) find(r pastRun, e report.BaselineEntry) string {
-	for i := range r.results {
-		if r.results[i].Config == e.Config {
-			return report.FormatSeconds(r.results[i].TimeEpochMedian)
-		}
-	}
-	return "–"
 }

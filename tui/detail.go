@@ -275,23 +275,17 @@ func perDepthLines(r *engine.Result, w int) []string {
 }
 
 // baselineDetail is one config's comparison with the baseline, in the
-// reports' terms.
+// reports' terms: the ratio of headlines with its interval, the verdict
+// after the correction over every config, and its adjusted p-value.
 func baselineDetail(e *report.BaselineEntry) string {
-	verdict := "~ no significant change"
-	switch {
-	case e.Slower():
-		verdict = "slower"
-	case e.Faster():
-		verdict = "faster"
+	s := "ratio new/old " + report.FormatRatioCI(e.Cmp) + " · " + e.Verdict
+	if !math.IsNaN(e.PAdj) {
+		s += " (" + pText(e.PAdj) + ", Holm-adjusted)"
 	}
-	s := fmt.Sprintf("ratio new/old %s", report.FormatRatio(e.Cmp.Ratio))
-	if !math.IsNaN(e.Cmp.CILow) {
-		s += fmt.Sprintf(" [%s, %s]", report.FormatRatio(e.Cmp.CILow), report.FormatRatio(e.Cmp.CIHigh))
+	if e.QualityDiffers {
+		s += " · quality differs: the same seeds gave other numbers"
 	}
-	if !math.IsNaN(e.Cmp.P) {
-		s += " " + pText(e.Cmp.P)
-	}
-	return s + " · " + verdict
+	return s + " · baseline " + report.FormatSeconds(report.Headline(e.Old))
 }
 
 // scroller is a window over lines that the arrow keys and the wheel move.

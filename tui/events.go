@@ -222,7 +222,9 @@ func (a *app) startRun(p engine.Plan, outDir string, resumeID int64) tea.Cmd {
 // startRunner starts an engine runner for the current run: at its start,
 // or to continue it after an edit that came when the sweep had ended.
 func (a *app) startRunner(p engine.Plan, prior []engine.Result) tea.Cmd {
-	r, err := a.start(a.ctx, p, engine.Options{Prior: prior})
+	eo := a.opt.Workers
+	eo.Prior = prior
+	r, err := a.start(a.ctx, p, eo)
 	if err != nil {
 		a.sw.stop(phaseFailed, err, a.now())
 		a.setStatus("✗ starting the sweep: "+err.Error(), true)

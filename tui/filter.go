@@ -12,15 +12,18 @@ import (
 // tableFilter keeps the table rows that match every term typed after "/":
 // "K=9" (also "D=3", "T=48"; "K=5..9" a range), "noisy", "slower" or
 // "faster" (against the baseline), or any text found in the row's config.
-type tableFilter struct{ terms []string }
+type tableFilter struct {
+	terms []string // lower-cased: matching ignores case
+	typed string   // as typed, for the title
+}
 
 func parseFilter(s string) tableFilter {
-	return tableFilter{terms: strings.Fields(strings.ToLower(s))}
+	return tableFilter{terms: strings.Fields(strings.ToLower(s)), typed: strings.Join(strings.Fields(s), " ")}
 }
 
 func (f tableFilter) empty() bool { return len(f.terms) == 0 }
 
-func (f tableFilter) String() string { return strings.Join(f.terms, " ") }
+func (f tableFilter) String() string { return f.typed }
 
 // match says whether result r of sweep s passes every term.
 func (f tableFilter) match(r *engine.Result, s *sweep) bool {

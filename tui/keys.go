@@ -186,13 +186,14 @@ var helpNotes = []string{
 	"s  writes CSV, Markdown and figures now (the JSONL gets each config as it finishes)",
 	"q  stops the sweep, saves the reports, prints the quick summary on the normal screen",
 	"heatmap glyphs  ' ' ░ ▒ ▓ █ low→high · pending  ~ partial (third axis not all done)",
+	"enter detail · h history · n new sweep · / filter · c command line · mouse: wheel scrolls; click selects, sorts, filters to a heatmap cell",
 }
 
 // fullHelpView renders the full help in a pane.
 func fullHelpView(h help.Model, km help.KeyMap, notes []string, st styles, width int) string {
 	h.ShowAll = true
-	h.Width = max(0, width-4)
-	parts := []string{st.paneTitle.Render("Keys") + st.subtle.Render("  (? or esc closes)"), h.View(km)}
+	h.Width = 0 // the columns are fitted here, not cut
+	parts := []string{st.paneTitle.Render("Keys") + st.subtle.Render("  (? or esc closes)"), fitHelpColumns(h, km.FullHelp(), width-4)}
 	if len(notes) > 0 {
 		parts = append(parts, "")
 		for _, n := range notes {
@@ -200,6 +201,29 @@ func fullHelpView(h help.Model, km help.KeyMap, notes []string, st styles, width
 		}
 	}
 	return st.pane.Width(max(0, width-2)).Render(lipgloss.JoinVertical(lipgloss.Left, parts...))
+}
+
+// fitHelpColumns lays the bindings out in as many columns as fit in width
+// (the keymap's own grouping when it fits), so a narrow screen gets more
+// rows instead of losing keys.
+func fitHelpColumns(h help.Model, groups [][]key.Binding, width int) string {
+	var all []key.Binding
+	for _, g := range groups {
+		all = append(all, g...)
+	}
+	if v := h.FullHelpView(groups); lipgloss.Width(v) <= width {
+		return v
+	}
+	for cols := len(groups) - 1; ; cols-- {
+		per := (len(all) + cols - 1) / max(1, cols)
+		var regrouped [][]key.Binding
+		for i := 0; i < len(all); i += per {
+			regrouped = append(regrouped, all[i:min(len(all), i+per)])
+		}
+		if v := h.FullHelpView(regrouped); lipgloss.Width(v) <= width || cols <= 1 {
+			return v
+		}
+	}
 }
 
 // shortHelp renders one line of key help in width cells. When all of it

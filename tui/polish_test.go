@@ -159,9 +159,9 @@ func TestItem11SetupFields(t *testing.T) {
 		t.Errorf("missing baseline not reported:\n%s", v)
 	}
 	m = update(m, keyMsg("ctrl+u"))
-	m = update(m, keyMsg("shift+tab")) // not a binding: stays
-	m.a.setup.form.move(-8)            // to D
-	m = update(m, keyMsg(",1000000000"))
+	m = update(m, keyMsg("shift+tab"))                        // not a binding: stays
+	m.a.setup.form.move(-8)                                   // to D
+	m = update(m, keyMsg(",1,2,3,4,5,6,7,8,9,10,11,12,13,x")) // long, and wrong
 	v = m.View()
 	checkFits(t, v, 50, 15)
 	line := ""
@@ -172,6 +172,9 @@ func TestItem11SetupFields(t *testing.T) {
 	}
 	if !strings.Contains(line, "✗") {
 		t.Errorf("✗ not visible on the D line at 50 columns: %q\n%s", line, v)
+	}
+	if !strings.Contains(v, "esc quit") {
+		t.Errorf("the key help gave way to the error at 50×15:\n%s", v)
 	}
 }
 
@@ -375,10 +378,17 @@ func TestItem12Smaller(t *testing.T) {
 	if _, cmd := m.Update(frameMsg{}); cmd != nil {
 		t.Error("a finished, unchanged screen still ticks")
 	}
-	m = update(m, keyMsg("?"))
-	for _, k := range []string{"pgup", "pgdn", "home", "end"} {
-		if !strings.Contains(m.View(), k) {
-			t.Errorf("help lacks %s:\n%s", k, m.View())
+	// The full help keeps every key at every size: narrow screens get
+	// more rows, not cut columns.
+	for _, sz := range sizes {
+		m, _ := startedModel(t, sz.w, sz.h, sweepEvents(p, 4, true)...)
+		m = update(m, keyMsg("?"))
+		v := m.View()
+		checkFits(t, v, sz.w, sz.h)
+		for _, k := range []string{"run/restart", "pgup", "pgdn", "home", "end", "reverse", "quit"} {
+			if !strings.Contains(v, k) {
+				t.Errorf("%s: help lacks %q:\n%s", sz.name, k, v)
+			}
 		}
 	}
 }

@@ -34,8 +34,11 @@ type Options struct {
 	// MaxMemory is the memory budget in bytes: a grid whose largest config
 	// needs more is refused when the sweep starts (0: no check).
 	MaxMemory int64
-	Input     io.Reader // nil: os.Stdin
-	Output    io.Writer // nil: os.Stdout
+	// Workers start the sweep's worker processes (--engine python); the
+	// zero value is the Go engine. Its Prior is ignored.
+	Workers engine.Options
+	Input   io.Reader // nil: os.Stdin
+	Output  io.Writer // nil: os.Stdout
 }
 
 // Outcome is what the caller prints on the normal screen after Run.

@@ -23,6 +23,7 @@ type runView struct {
 	painted  map[string]paneCache
 
 	fitKey, fitText string // the summary's scaling fit, refitted as results grow
+	chartLog        bool   // the chart drawn last has a log y axis
 
 	// shown is the sweep version the result panes draw. A large sweep's
 	// panes follow its results at most every largeRedraw while it runs:
@@ -183,15 +184,20 @@ func (v *runView) richBody(w, h int) string {
 	parts := []string{progress}
 	if band >= 5 {
 		heatTitle := "Heatmap: " + heatmapTitle(v.metric, v.axes)
-		if w >= sideBySide {
+		// The band changes only with the results shown and the choices
+		// made on it: drawn once for them, not every frame.
+		key := fmt.Sprintf("%d/%dx%d/%d/%d", v.shown, w, band, v.metric, v.axes)
+		parts = append(parts, v.cached("band", key, func() string {
+			if w < sideBySide {
+				return v.pane(heatTitle, v.heatView(w-4, band-2), w, band)
+			}
 			chartW := w * 11 / 20
 			heatW := w - chartW
-			chart := v.pane(v.cached("chartTitle", fmt.Sprint(v.shown, "/", chartW), func() string { return chartTitle(v.sw, chartW-4) }), v.chartView(chartW-4, band-2), chartW, band)
+			plot := v.chartView(chartW-4, band-2) // before the title, which says if it is log y
+			chart := v.pane(chartTitle(v.sw, chartW-4, v.chartLog), plot, chartW, band)
 			heat := v.pane(heatTitle, v.heatView(heatW-4, band-2), heatW, band)
-			parts = append(parts, lipgloss.JoinHorizontal(lipgloss.Top, chart, heat))
-		} else {
-			parts = append(parts, v.pane(heatTitle, v.heatView(w-4, band-2), w, band))
-		}
+			return lipgloss.JoinHorizontal(lipgloss.Top, chart, heat)
+		}))
 	}
 	if tableH > 0 {
 		table := v.tableView(w-4, tableH-2) // before the title, which counts its rows
@@ -239,7 +245,11 @@ func compactSummary(l string) string {
 
 func (v *runView) chartView(w, h int) string {
 	key := fmt.Sprintf("%d/%dx%d", v.shown, w, h)
-	return v.cached("chart", key, func() string { return renderChart(v.sw, v.st, w, h) })
+	return v.cached("chart", key, func() string {
+		d, logY := drawChart(v.sw, v.st, w, h)
+		v.chartLog = logY
+		return d
+	})
 }
 
 func (v *runView) heatView(w, h int) string {

@@ -134,7 +134,12 @@ func (m *setupModel) View(st styles, status string, hm help.Model, w, h int) str
 	count := planLine(m.form, m.base, st, w-4)
 	pane := st.pane.Width(max(0, w-2)).Render(lipgloss.JoinVertical(lipgloss.Left, body, "", count))
 	if need := lipgloss.Height(pane) + 2 + btoi(status != ""); need > h {
-		pane = lipgloss.JoinVertical(lipgloss.Left, m.form.view(st, w), planLine(m.form, m.base, st, w))
+		pane = m.form.view(st, w)
+		if _, err := m.form.firstError(); err == nil {
+			// With a field in error the ✗ lines say what the plan line
+			// would ("fix the marked field"): the key help keeps its line.
+			pane += "\n" + planLine(m.form, m.base, st, w)
+		}
 	}
 	parts := []string{title, pane}
 	if status != "" {

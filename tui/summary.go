@@ -56,7 +56,7 @@ func (v *runView) fitLine(grid []*engine.Result) string {
 	n := len(grid)
 	bucket := n
 	if n >= 200 {
-		bucket = n - n%(n/50)
+		bucket = -int(math.Log(float64(n)) / math.Log(1.02)) // steps of 2%
 	}
 	key := fmt.Sprint(bucket, "/", v.sw.phase, "/", v.sw.runID, "/", len(v.sw.order))
 	if key == v.fitKey {

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -22,12 +21,6 @@ type views struct {
 	history *historyModel
 	filter  *filterInput
 	cmdline *cmdlineModel
-}
-
-// viewOpen reports whether a workbench view owns the keyboard.
-func (a *app) viewOpen() bool {
-	v := a.views
-	return v.detail != nil || v.history != nil || v.filter != nil || v.cmdline != nil
 }
 
 // viewKey hands a key to the open workbench view, or opens one from the
@@ -78,6 +71,8 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 			v.filter = newFilterInput(a.focusTable().filter.String())
 		case actResume:
 			return a.continueRun(), true
+		case actCompare:
+			return v.history.compareCmd(), true
 		default:
 			return a.do(act), true
 		}
@@ -90,7 +85,9 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, keys.Open):
 		a.openDetail()
 	case key.Matches(msg, keys.History):
-		v.history = newHistory(a.jsonlPath(), report.PathsFor(a.opt.OutDir).JSONL, a.st)
+		h, cmd := newHistory(a.jsonlPath(), report.PathsFor(a.opt.OutDir).JSONL, a.st)
+		v.history = h
+		return cmd, true
 	case key.Matches(msg, keys.Filter):
 		v.filter = newFilterInput(a.runv.table.filter.String())
 	case key.Matches(msg, keys.Command):
@@ -104,6 +101,10 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	}
 	return nil, true
 }
+
+// applyMsg carries the result of a view's work done off the UI goroutine
+// (reading the history, comparing runs) as the change it makes.
+type applyMsg func(*app)
 
 // jsonlPath is the output directory's history on disk.
 func (a *app) jsonlPath() string { return report.PathsFor(a.resolve(a.opt.OutDir)).JSONL }
@@ -278,5 +279,5 @@ func filterTitle(t *resultsTable) string {
 	if t.filter.empty() {
 		return ""
 	}
-	return " · filter " + strings.Join(t.filter.terms, " ")
+	return " · filter " + t.filter.String()
 }

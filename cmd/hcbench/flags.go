@@ -49,6 +49,8 @@ type options struct {
 	maxMemory      int64 // --max-memory in bytes; 0 means the machine's available memory
 	maxMemoryGiven bool
 
+	workers engine.Options // --engine python: its workers (Prior unset)
+
 	baselinePath string
 	failOnRegr   bool    // --fail-on-regression given
 	failPct      float64 // its value, in percent
@@ -80,6 +82,7 @@ type rawFlags struct {
 	repeats, seed, minTime, policy  string
 	out, baseline, failOnRegr       string
 	maxMemory                       string
+	eng                             engineFlags
 	headless, run, resume           bool
 	help, version                   bool
 }
@@ -108,6 +111,7 @@ func newFlagSet(raw *rawFlags) *pflag.FlagSet {
 	once(&raw.minTime, flagMinTime, "", def.Timing.MinTime.String())
 	once(&raw.policy, flagPolicy, "", def.Policy)
 	once(&raw.maxMemory, flagMaxMemory, "", "")
+	raw.eng.declare(once)
 	fs.BoolVar(&raw.headless, flagHeadless, false, "")
 	fs.BoolVar(&raw.run, flagRun, false, "")
 	fs.BoolVar(&raw.resume, flagResume, false, "")
@@ -199,6 +203,9 @@ func parseArgs(args []string) (*options, error) {
 	if p.Policy, err = engine.ParsePolicy(raw.policy); err != nil {
 		return nil, flagError(flagPolicy, raw.policy, err)
 	}
+	if err := raw.eng.apply(fs, o); err != nil {
+		return nil, err
+	}
 	// Every field has been checked on its own; this catches whatever the
 	// engine adds to its rules later.
 	if err := p.Validate(); err != nil {
@@ -259,6 +266,12 @@ Grid and measurement:
       --min-time DURATION       measuring time per depth and repeat after the
                                 warm-up, at least %d epochs (default %v)
       --policy NAME             branch projection: %s (default %s)
+      --engine NAME             go (the built-in port, default) or python (your
+                                own qml-hcs: see the README)
+      --qmlhc DIR               with --engine python: the qml-hcs checkout, with
+                                src/ and examples/ (default $QMLHC_PATH)
+      --python PATH             with --engine python: the interpreter, which
+                                needs numpy (default python3; e.g. /usr/bin/python3)
 
 Output and mode:
   -o, --out DIR                 directory for the results (default %s)

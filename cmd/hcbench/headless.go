@@ -31,6 +31,9 @@ func runHeadless(ctx context.Context, o *options, base []engine.Result, stdout, 
 	for _, n := range run.Notes {
 		pr.say("%s", n)
 	}
+	if err := checkResumedEngine(run.Resumed, run.Plan, o); err != nil {
+		return fail(stderr, err)
+	}
 	if run.Resumed {
 		// A run resumed whatever its settings may need more memory than
 		// the flags' plan that was checked.
@@ -43,9 +46,38 @@ func runHeadless(ctx context.Context, o *options, base []engine.Result, stdout, 
 			pr.say("run %d in %s is already complete (%d configs): writing its reports again", run.ID, run.Paths().JSONL, total)
 		}
 	}
-	sweepErr := measure(ctx, run, pr, intr)
+	if note := slowNote(run.Plan, run.Prior); note != "" {
+		pr.say("%s", note)
+	}
+	sweepErr := measure(ctx, run, o.workers, pr, intr)
 	pr.clear()
 	return finishHeadless(run, o, base, sweepErr, pr, stdout, stderr, env, intr)
+}
+
+// slowThreshold is when a config counts as slow enough to be announced
+// before the sweep: a piped log would otherwise show nothing but
+// heartbeats for it.
+const slowThreshold = heartbeatInterval
+
+// slowNote estimates, before anything is measured, how long the largest
+// config and the whole grid take — said only when the largest config alone
+// takes more than slowThreshold.
+func slowNote(p engine.Plan, prior []engine.Result) string {
+	e, err := engine.NewEstimator(p)
+	if err != nil {
+		return ""
+	}
+	c := engine.LargestConfig(p.Grid)
+	least := e.Config(c)
+	if least < slowThreshold {
+		return ""
+	}
+	done := make(map[engine.Config]bool, len(prior))
+	for _, r := range prior {
+		done[r.Config] = true
+	}
+	return fmt.Sprintf("note: the largest config %s takes about %s per epoch here, so about %s to measure; the whole grid about %s (estimated from a short calibration, not measured)",
+		c, report.FormatDuration(e.Epoch(c)), report.FormatDuration(least), report.FormatDuration(e.Grid(done)))
 }
 
 // openRun opens the output directory for the run the flags ask for, with
@@ -67,8 +99,9 @@ func openRun(o *options) (*report.Run, error) {
 // measure measures what is left of run, recording each result as it
 // finishes, until the sweep ends or ctx is cancelled; it returns the
 // sweep's error (context.Canceled after a signal).
-func measure(ctx context.Context, run *report.Run, pr *progress, intr *interrupts) error {
-	r, err := engine.Start(ctx, run.Plan, engine.Options{Prior: run.Prior})
+func measure(ctx context.Context, run *report.Run, eo engine.Options, pr *progress, intr *interrupts) error {
+	eo.Prior = run.Prior
+	r, err := engine.Start(ctx, run.Plan, eo)
 	if err != nil {
 		return fmt.Errorf("cannot start the sweep: %w", err)
 	}

@@ -146,3 +146,23 @@ func TestSummaryOpensWithHowTheRunEnded(t *testing.T) {
 		t.Errorf("resumeCommand = %q", got)
 	}
 }
+
+// TestSignalDuringSetup: a signal that arrives before anything is measured
+// (here: already waiting when hcbench starts) stops it with 130 and a
+// message that nothing was measured, instead of being acknowledged and
+// ignored.
+func TestSignalDuringSetup(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "res")
+	sigs := make(chan os.Signal, 1)
+	sigs <- os.Interrupt
+	env := testEnvironment()
+	env.signals = sigs
+	var stdout, stderr bytes.Buffer
+	code := run(append([]string{"--headless", "-o", dir}, longSweep...), &stdout, &stderr, env)
+	if code != exitInterrupted || strings.Contains(stdout.String(), "Benchmark complete") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 130 and no claim of completion", code, stdout.String(), stderr.String())
+	}
+	if n := countLines(filepath.Join(dir, "qmlhc_benchmarks.jsonl")); n >= 100 {
+		t.Errorf("the whole sweep ran despite the signal (%d configs)", n)
+	}
+}

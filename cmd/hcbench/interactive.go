@@ -24,6 +24,7 @@ func runInteractive(ctx context.Context, o *options, base []engine.Result, stdou
 		BaselinePath: o.baselinePath,
 		Version:      versionString(),
 		MaxMemory:    budget,
+		Workers:      o.workers,
 	})
 	if err != nil {
 		return fail(stderr, fmt.Errorf("interactive mode: %w", err))

@@ -137,3 +137,19 @@ func TestHeartbeatOnPipe(t *testing.T) {
 		}
 	}
 }
+
+// TestSlowNote: a grid whose largest config is slow is announced with an
+// estimate before it runs; a quick one is not.
+func TestSlowNote(t *testing.T) {
+	p := engine.DefaultPlan()
+	if note := slowNote(p, nil); note != "" {
+		t.Errorf("the reference's grid gets a note: %q", note)
+	}
+	p.Grid = engine.Grid{Dims: []int{3, 512}, Branches: []int{256}, SeqLens: []int{16384}}
+	note := slowNote(p, nil)
+	for _, w := range []string{"D=512 K=256 T=16384", "per epoch", "whole grid about", "estimated"} {
+		if !strings.Contains(note, w) {
+			t.Errorf("note %q lacks %q", note, w)
+		}
+	}
+}

@@ -96,6 +96,16 @@ func run(args []string, stdout, stderr io.Writer, env environment) int {
 	if err := checkMemory(o.plan, o, env); err != nil {
 		return fail(stderr, err)
 	}
+	engineLine, err := checkEngine(ctx, o)
+	if ctx.Err() != nil {
+		return interruptedBeforeStart(stderr, intr)
+	}
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if engineLine != "" {
+		fmt.Fprintf(stderr, "hcbench: %s\n", engineLine)
+	}
 	base, err := loadBaseline(ctx, o.baselinePath)
 	if errors.Is(err, context.Canceled) {
 		return interruptedBeforeStart(stderr, intr)
@@ -146,7 +156,11 @@ func loadBaseline(ctx context.Context, path string) ([]engine.Result, error) {
 // interruptedBeforeStart is the exit for a signal that came before any
 // measuring started.
 func interruptedBeforeStart(stderr io.Writer, intr *interrupts) int {
-	fmt.Fprintf(stderr, "hcbench: interrupted by %s before the sweep started: nothing was measured or saved\n", signalName(intr.signal()))
+	by := ""
+	if sig := intr.signal(); sig != nil {
+		by = " by " + signalName(sig)
+	}
+	fmt.Fprintf(stderr, "hcbench: interrupted%s before the sweep started: nothing was measured or saved\n", by)
 	return exitInterrupted
 }
 

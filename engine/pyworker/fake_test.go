@@ -1,0 +1,205 @@
+package pyworker
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/worker"
+)
+
+// The protocol's failure paths against internal/fakepython, a worker
+// written in Go that stands in for python: these run everywhere, no Python
+// needed.
+
+var (
+	fakeOnce sync.Once
+	fakeDir  string
+	fakePath string
+	fakeErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if fakeDir != "" {
+		os.RemoveAll(fakeDir)
+	}
+	os.Exit(code)
+}
+
+// fakePython builds internal/fakepython once per test binary.
+func fakePython(t *testing.T) string {
+	t.Helper()
+	fakeOnce.Do(func() {
+		if fakeDir, fakeErr = os.MkdirTemp("", "hcbench-fakepython-"); fakeErr != nil {
+			return
+		}
+		fakePath = filepath.Join(fakeDir, "python3")
+		if runtime.GOOS == "windows" {
+			fakePath += ".exe"
+		}
+		var out []byte
+		out, fakeErr = exec.Command("go", "build", "-o", fakePath, "./internal/fakepython").CombinedOutput()
+		if fakeErr != nil {
+			fakeErr = fmt.Errorf("go build: %v: %s", fakeErr, out)
+		}
+	})
+	if fakeErr != nil {
+		t.Fatal(fakeErr)
+	}
+	return fakePath
+}
+
+// fakeSetup is a Setup whose interpreter is fakepython in mode; the pids of
+// its workers are written to the returned directory.
+func fakeSetup(t *testing.T, mode string) (Setup, string) {
+	t.Helper()
+	pids := t.TempDir()
+	t.Setenv("FAKE_PYTHON_MODE", mode)
+	t.Setenv("FAKE_PYTHON_PIDS", pids)
+	s, err := Resolve(fakePython(t), checkout(t, "src/qmlhc/__init__.py", "examples/ex_benchmark_performance_demo.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, pids
+}
+
+// workerPids are the pids the fake workers wrote.
+func workerPids(t *testing.T, dir string) []int {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pids []int
+	for _, e := range ents {
+		if pid, err := strconv.Atoi(e.Name()); err == nil {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// checkNoneLeft fails when a worker process is still running.
+func checkNoneLeft(t *testing.T, dir string) {
+	t.Helper()
+	pids := workerPids(t, dir)
+	if len(pids) == 0 {
+		t.Fatal("no worker wrote its pid: the fake never ran")
+	}
+	for _, pid := range pids {
+		if processAlive(pid) {
+			t.Errorf("worker pid %d is still running after the sweep ended", pid)
+		}
+	}
+}
+
+// sweep runs a two-config plan with the fake and returns the configs that
+// finished and the sweep's error.
+func sweep(t *testing.T, s Setup, timeout time.Duration) ([]engine.Config, error) {
+	t.Helper()
+	p := engine.DefaultPlan()
+	p.Grid = engine.Grid{Dims: []int{3}, Branches: []int{3}, SeqLens: []int{16, 24}}
+	p.Depths, p.Repeats, p.Engine = []int{1, 2}, 1, engine.EnginePython
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	r, err := engine.Start(ctx, p, engine.Options{
+		Worker:        func() (*exec.Cmd, error) { return s.Command(), nil },
+		WorkerOptions: worker.Options{Name: "python worker", Timeout: timeout},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var done []engine.Config
+	for ev := range r.Events() {
+		if ev.Kind == engine.ConfigFinished {
+			done = append(done, ev.Config)
+			if ev.Result.Engine != "python" || ev.Result.MemKind != "tracemalloc" || ev.Result.EngineDetails["numpy"] != "1.24.2" {
+				t.Errorf("result says engine %q mem_kind %q details %v: want the worker's hello", ev.Result.Engine, ev.Result.MemKind, ev.Result.EngineDetails)
+			}
+		}
+	}
+	// Wait returns once the sweep has ended its workers.
+	return done, r.Wait()
+}
+
+func TestFakeWorkerFailures(t *testing.T) {
+	first := engine.Config{D: 3, K: 3, T: 16}
+	tests := []struct {
+		mode    string
+		timeout time.Duration
+		done    int      // configs finished before the failure
+		want    []string // in the error
+	}{
+		{"ok", 0, 2, nil},
+		{"nonumpy", 0, 0, []string{"python worker cannot start", "numpy is not installed"}},
+		{"importerror", 0, 0, []string{"python worker cannot start", "importing qmlhc", "scipy"}},
+		{"crash", 0, 1, []string{"python worker", "D=3 K=3 T=24", "Segmentation fault"}},
+		{"hang", time.Second, 1, []string{"python worker", "D=3 K=3 T=24", "said nothing for 1s", "hung"}},
+		{"badjson", 0, 1, []string{"python worker", "D=3 K=3 T=24", "not JSON", "numpy warning printed on stdout"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.mode, func(t *testing.T) {
+			s, pids := fakeSetup(t, tt.mode)
+			done, err := sweep(t, s, tt.timeout)
+			if len(done) != tt.done || (tt.done > 0 && done[0] != first) {
+				t.Errorf("finished %v, want the first %d config(s) kept", done, tt.done)
+			}
+			if tt.want == nil {
+				if err != nil {
+					t.Fatalf("sweep failed: %v", err)
+				}
+			} else {
+				if err == nil {
+					t.Fatal("sweep succeeded, want a failure")
+				}
+				t.Logf("error: %v", err)
+				for _, w := range tt.want {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("error %q does not mention %q", err, w)
+					}
+				}
+			}
+			checkNoneLeft(t, pids)
+		})
+	}
+}
+
+// TestFakeWorkerCancel: cancelling a sweep (what SIGINT, SIGTERM and q do)
+// while a worker measures ends every worker.
+func TestFakeWorkerCancel(t *testing.T) {
+	s, pids := fakeSetup(t, "slow")
+	p := engine.DefaultPlan()
+	p.Grid = engine.Grid{Dims: []int{3}, Branches: []int{3}, SeqLens: []int{16}}
+	p.Depths, p.Repeats, p.Engine = []int{1}, 1, engine.EnginePython
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r, err := engine.Start(ctx, p, engine.Options{
+		Worker:        func() (*exec.Cmd, error) { return s.Command(), nil },
+		WorkerOptions: worker.Options{Name: "python worker"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last engine.EventKind
+	for ev := range r.Events() {
+		if ev.Kind == engine.Progress {
+			cancel()
+		}
+		last = ev.Kind
+	}
+	r.Wait()
+	if last != engine.SweepCancelled {
+		t.Errorf("last event %v, want SweepCancelled", last)
+	}
+	checkNoneLeft(t, pids)
+}
