@@ -167,6 +167,9 @@ func (m Model) Update(msg tea.Msg) (out tea.Model, cmd tea.Cmd) {
 		return m, a.onKey(msg)
 	case tea.MouseMsg:
 		return m, a.onMouse(msg)
+	case applyMsg:
+		msg(a)
+		return m, nil
 	case savedMsg:
 		return m, a.onSaved(msg)
 	case startMsg:
@@ -260,10 +263,11 @@ const (
 	actCancel // editor: closed without applying
 	actPause
 	actSave
-	actClose  // a workbench view closes
-	actDetail // history: open the selected row's detail
-	actFilter // history: type a filter
-	actResume // history: continue the selected run
+	actClose   // a workbench view closes
+	actDetail  // history: open the selected row's detail
+	actFilter  // history: type a filter
+	actResume  // history: continue the selected run
+	actCompare // history: compare the marked runs
 )
 
 // onKey hands a key to the sub-model that owns the keyboard now: a prompt,
