@@ -40,11 +40,22 @@ func TestTmuxWorkbench(t *testing.T) {
 		return string(out)
 	}
 	// -o out in tmp: a short path leaves the header room for the settings.
-	cmd := fmt.Sprintf("NO_COLOR=1 %s --run -o out --min-time 1ms; sleep 600", bin)
+	cmd := fmt.Sprintf("NO_COLOR=1 %s --run -o out --min-time 1ms; echo hcbench-exit=$?; sleep 600", bin)
 	tmux("new-session", "-d", "-s", "t", "-x", "120", "-y", "40", "-c", tmp, "sh", "-c", cmd)
-	t.Cleanup(func() { exec.Command("tmux", "-L", sock, "kill-server").Run() })
-
 	capture := func() string { return tmux("capture-pane", "-p", "-t", "t") }
+	t.Cleanup(func() {
+		// hcbench saves its reports when it stops: let it finish before
+		// the directory is removed, even when the test failed midway.
+		exec.Command("tmux", "-L", sock, "send-keys", "-t", "t", "C-c").Run()
+		for end := time.Now().Add(20 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+			out, err := exec.Command("tmux", "-L", sock, "capture-pane", "-p", "-t", "t").Output()
+			if err != nil || strings.Contains(string(out), "hcbench-exit=") {
+				break
+			}
+		}
+		exec.Command("tmux", "-L", sock, "kill-server").Run()
+	})
+
 	waitFor := func(what string, d time.Duration, subs ...string) string {
 		t.Helper()
 		deadline := time.Now().Add(d)
@@ -108,4 +119,5 @@ func TestTmuxWorkbench(t *testing.T) {
 	send("x", "j", "x", "c")
 	waitFor("the comparison", 30*time.Second, "(old, the baseline)", "geomean", "matched configs")
 	send("q")
+	waitFor("hcbench to exit", 30*time.Second, "hcbench-exit=0")
 }
