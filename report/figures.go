@@ -140,12 +140,6 @@ func timeUnitFor(vals ...float64) (name string, scale float64) {
 	return name, scale
 }
 
-// formatIn writes sec in the given unit with three significant digits.
-func formatIn(sec, scale float64) string {
-	v := round3(sec / scale)
-	return fmt.Sprintf("%.*f", decimals3(math.Abs(v)), v)
-}
-
 // sans is the figures' typeface, as matplotlib's default (gonum/plot's is
 // a serif).
 func sans(size float64) font.Font {
