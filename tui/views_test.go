@@ -668,3 +668,30 @@ func TestGoldenViews(t *testing.T) {
 		}
 	}
 }
+
+// TestViewsHelpAndKeysFit: ? over each view lists that view's keys, and
+// every view fits at every size, with any key pressed in it.
+func TestViewsHelpAndKeysFit(t *testing.T) {
+	runs := []fixtureRun{{id: idOld, scale: 1}, {id: idNew, scale: 1.1}}
+	for _, s := range sizes {
+		for _, tc := range []struct {
+			keys []string
+			want string
+		}{
+			{[]string{"enter", "?"}, "next config"},
+			{[]string{"h", "?"}, "compare marked"},
+			{[]string{"h", "enter", "?"}, "detail"},
+			{[]string{"h", "x", "j", "x", "c", "?"}, "next tab"},
+		} {
+			m := workbench(t, s.w, s.h, runs...)
+			m = press(m, tc.keys...)
+			v := m.View()
+			checkFits(t, v, s.w, s.h)
+			mustContain(t, v, "Keys", tc.want)
+			for _, k := range []string{"?", "down", "pgdown", "end", "a", "m", "o", "tab", "left", "right", "home", "up"} {
+				m = press(m, k)
+				checkFits(t, m.View(), s.w, s.h)
+			}
+		}
+	}
+}
