@@ -56,12 +56,19 @@ func (d *detailModel) View(st styles, w, h int) string {
 func (d *detailModel) content(st styles, w, h int) []string {
 	r := d.res
 	var out []string
-	add := func(s ...string) { out = append(out, s...) }
+	add := func(s ...string) {
+		for _, l := range s {
+			out = append(out, strings.Split(l, "\n")...) // a wrapped line is several
+		}
+	}
 	head := func(s string) { add("", st.paneTitle.Render(s)) }
 
 	add(st.value.Render("median time/epoch "+report.FormatSeconds(r.TimeEpochMedian)) + "  " + ciLine(&r))
 	add(st.subtle.Render(fmt.Sprintf("mean time/epoch (the reference's) %s ± %s std · %s",
 		report.FormatSeconds(r.TimeEpochMean), report.FormatSeconds(r.TimeEpochStd), engineLine(&r))))
+	if warn := report.NoiseWarning(r); warn != "" {
+		add(st.warn.Render(wrapWords("⚠ "+warn, w)))
+	}
 
 	head("What the interval is made of")
 	ms, kind := measurementsOf(&r)
