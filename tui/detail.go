@@ -169,7 +169,14 @@ func outlierLine(r *engine.Result) string {
 // chart) of at most bins rows between the fastest sample and twice the
 // median; slower rounds (stalls) get a last row of their own, so one stall
 // does not squash the rest into a single bar.
-func histogramLines(samples []float64, median float64, st styles, w, bins int) []string {
+func histogramLines(all []float64, median float64, st styles, w, bins int) []string {
+	// A record from another tool may hold anything: only real times count.
+	samples := make([]float64, 0, len(all))
+	for _, x := range all {
+		if x >= 0 && !math.IsInf(x, 1) {
+			samples = append(samples, x)
+		}
+	}
 	if len(samples) == 0 {
 		return []string{"no samples recorded"}
 	}

@@ -31,7 +31,7 @@ func (r pastRun) complete() bool { return r.gridKnown && r.done >= r.plan.Grid.S
 
 func (r pastRun) status() string {
 	if !r.gridKnown {
-		return fmt.Sprintf("%d configs", len(r.results))
+		return fmt.Sprintf("%d recorded", len(r.results)) // no grid on record: done of what is unknown
 	}
 	word := "partial"
 	if r.complete() {
