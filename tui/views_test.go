@@ -735,3 +735,39 @@ func TestSparseRecords(t *testing.T) {
 		t.Errorf("a missing history: %v %v", runs, err)
 	}
 }
+
+// FuzzTableFilter: whatever is typed after "/", matching never panics and
+// an empty filter keeps every row.
+func FuzzTableFilter(f *testing.F) {
+	for _, s := range []string{"K=9", "D=3..6 K=5", "noisy", "slower", "d=", "t=..", "K=9..", "=", "D=-1..x", "ü=3", "K=99999999999999999999"} {
+		f.Add(s)
+	}
+	p := engine.DefaultPlan()
+	s := newSweep(1, p, nil, testEpoch)
+	for _, c := range p.Grid.Configs() {
+		s.addResult(synthResult(c, p))
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		flt := parseFilter(in)
+		n := 0
+		for _, r := range s.gridResults() {
+			if flt.match(r, s) {
+				n++
+			}
+		}
+		if flt.empty() && n != 12 {
+			t.Errorf("empty filter %q keeps %d rows", in, n)
+		}
+	})
+}
+
+// FuzzHeaderLabelAt: reading a heatmap header off the screen never panics.
+func FuzzHeaderLabelAt(f *testing.F) {
+	f.Add("    K=3        K=5        K=9", 14)
+	f.Add("D\\K 2–11  13–23", 0)
+	f.Add("", -3)
+	f.Fuzz(func(t *testing.T, head string, x int) {
+		headerLabelAt([]rune(head), x)
+		rangeTerm(head)
+	})
+}
