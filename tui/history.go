@@ -75,6 +75,9 @@ func readPastRuns(path string) ([]pastRun, error) {
 			pr.engine = "go"
 		}
 		pr.plan = engine.Plan{Depths: f.Depths, Repeats: f.Repeats, Seed: f.Seed, Policy: f.Policy, Timing: f.Timing}
+		if f.Engine == engine.EnginePython {
+			pr.plan.Engine = engine.EnginePython // continued with the engine it was measured with
+		}
 		if g := grid[id]; g != nil {
 			pr.plan.Grid, pr.gridKnown = *g, true
 			for _, r := range pr.results {

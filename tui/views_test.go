@@ -367,6 +367,14 @@ func TestCommandLine(t *testing.T) {
 	if m.a.views.cmdline != nil {
 		t.Error("a key should close the command line")
 	}
+	py := engine.DefaultPlan()
+	py.Engine = engine.EnginePython
+	if got := commandLine(py, "o", ""); !strings.Contains(got, " --engine python") {
+		t.Errorf("a python run's command line lacks --engine python: %s", got)
+	}
+	if got := commandLine(engine.DefaultPlan(), "o", "old dir/q.jsonl"); strings.Contains(got, "--engine") || !strings.HasSuffix(got, "--baseline 'old dir/q.jsonl'") {
+		t.Errorf("command line: %s", got)
+	}
 	for in, out := range map[string]string{"out": "out", "my dir": "'my dir'", "it's": `'it'\''s'`, "": "''", "~/a/b": "~/a/b"} {
 		if got := shellQuote(in); got != out {
 			t.Errorf("shellQuote(%q) = %q, want %q", in, got, out)
