@@ -14,11 +14,11 @@ import (
 // least 75% of (config, pair) cases, with the median half-width at most 8%
 // of the headline. Honest 95% intervals cover a rerun's estimate about 83%
 // of the time. It measures real timings for a few seconds, so it runs only
-// when HCBENCH_COVERAGE=1 (and not under the race detector); the figures
+// when HCBENCH_TIMING=1 (and not under the race detector); the figures
 // are logged either way it ends.
 func TestRerunCoverage(t *testing.T) {
-	if os.Getenv("HCBENCH_COVERAGE") != "1" || raceEnabled {
-		t.Skip("set HCBENCH_COVERAGE=1 to rerun the reference grid three times (a few seconds)")
+	if os.Getenv("HCBENCH_TIMING") != "1" || raceEnabled {
+		t.Skip("set HCBENCH_TIMING=1 to rerun the reference grid three times (a few seconds)")
 	}
 	const sweeps = 3
 	var runs [][]Result

@@ -1,9 +1,11 @@
 package report
 
 import (
+	"encoding/csv"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hcbench/hcbench/engine"
@@ -159,5 +161,52 @@ func TestLoadBaseline(t *testing.T) {
 	}
 	if _, err := LoadBaseline(filepath.Join(dir, "missing.jsonl")); err == nil {
 		t.Error("LoadBaseline of a missing file succeeded")
+	}
+}
+
+// TestComparisonWrittenDown: with a baseline, the CSV gets the comparison
+// columns and the Markdown the comparison table, the same numbers as the
+// summary.
+func TestComparisonWrittenDown(t *testing.T) {
+	cur := synthetic(3, 1e-4)
+	base := scaleTimes(synthetic(2, 1e-4), 0.5) // the third config is new
+	b := CompareBaseline("old.jsonl", base, cur)
+	rep := runReport{RunID: 7, Results: cur, Baseline: &b}
+
+	var csvOut strings.Builder
+	if err := encodeCSV(&csvOut, rep); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(strings.NewReader(csvOut.String())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := rows[0]
+	if got := strings.Join(head[len(head)-4:], ","); got != "baseline_ratio,baseline_ci_low,baseline_ci_high,baseline_verdict" {
+		t.Fatalf("last columns %s", got)
+	}
+	e := b.Entries[0]
+	r1 := rows[1]
+	if r1[len(r1)-4] != pyFloat(e.Cmp.Ratio) || r1[len(r1)-3] != pyFloat(e.Cmp.CILow) || r1[len(r1)-1] != "slower" {
+		t.Errorf("row 1 comparison cells %v, entry %+v", r1[len(r1)-4:], e.Cmp)
+	}
+	if r3 := rows[3]; strings.Join(r3[len(r3)-4:], ",") != ",,," {
+		t.Errorf("a config without baseline has comparison cells %v", r3[len(r3)-4:])
+	}
+
+	md := markdown(rep)
+	for _, want := range []string{"## Compared with old.jsonl", "| Config | Old | New | Ratio [95% CI] | Holm p | Verdict |",
+		"| D=3 K=2 T=48 | 50.0µs | 100µs | 2.00× [", "| slower |", "0 faster, 2 slower, 0 unchanged of 2 matched", "1 not in the baseline"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q:\n%s", want, md)
+		}
+	}
+	// Without a baseline: no comparison columns, no table.
+	var plain strings.Builder
+	if err := encodeCSV(&plain, runReport{RunID: 7, Results: cur}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain.String(), "baseline_") || strings.Contains(markdown(runReport{RunID: 7, Results: cur}), "Compared with") {
+		t.Error("comparison written without a baseline")
 	}
 }

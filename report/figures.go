@@ -183,9 +183,16 @@ func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	if s := step / math.Pow(10, math.Floor(math.Log10(step)+1e-9)); s != math.Trunc(s) {
 		dec++ // 2.5×10^k needs one more
 	}
+	first, last := math.Ceil(lo/step-1e-9), math.Floor(hi/step+1e-9)
+	if !(last-first < 64) || math.Abs(first) > 1<<52 || math.Abs(last) > 1<<52 {
+		// A range a few ulps wide (every config took the same time): past
+		// 2^52 the index stops moving. The ends are all there is.
+		return []plot.Tick{{Value: lo, Label: strconv.FormatFloat(lo, 'g', 4, 64)},
+			{Value: hi, Label: strconv.FormatFloat(hi, 'g', 4, 64)}}
+	}
 	var ticks []plot.Tick
 	// Multiples of step by index, so no rounding error accumulates.
-	for i := math.Ceil(lo/step - 1e-9); i*step <= hi+step*1e-9; i++ {
+	for i := first; i <= last; i++ {
 		v := i*step + 0 // + 0 turns -0 into 0
 		ticks = append(ticks, plot.Tick{Value: v, Label: strconv.FormatFloat(v, 'f', dec, 64)})
 	}

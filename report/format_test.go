@@ -101,6 +101,8 @@ func TestNiceTicks(t *testing.T) {
 		{0.1, 0.3, []string{"0.10", "0.15", "0.20", "0.25", "0.30"}},
 		{1e-3, 1.5e-3, []string{"0.0010", "0.0011", "0.0012", "0.0013", "0.0014", "0.0015"}},
 		{5, 5, []string{"5"}},
+		// Every config took the same time: a range one ulp wide once hung here.
+		{5.5e-6, math.Nextafter(5.5e-6, 1), []string{"5.5e-06", "5.5e-06"}},
 	} {
 		var got []string
 		for _, tk := range (niceTicks{}).Ticks(tc.lo, tc.hi) {

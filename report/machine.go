@@ -70,9 +70,14 @@ func machineLine(m Machine) string {
 	return strings.Join(parts, ", ")
 }
 
+// shortRev shortens a VCS revision to 12 hex digits, keeping "+dirty".
 func shortRev(r string) string {
-	if len(r) > 12 && !strings.Contains(r[:12], "+") {
-		return r[:12] + strings.TrimPrefix(r[40:], r[min(40, len(r)):])
+	hash, dirty, _ := strings.Cut(r, "+")
+	if len(hash) > 12 {
+		hash = hash[:12]
 	}
-	return r
+	if dirty != "" {
+		return hash + "+" + dirty
+	}
+	return hash
 }

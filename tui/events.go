@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os/exec"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/pyworker"
+	"github.com/hcbench/hcbench/engine/worker"
 	"github.com/hcbench/hcbench/report"
 )
 
@@ -208,6 +211,9 @@ func (a *app) startRun(p engine.Plan, outDir string, resumeID int64) tea.Cmd {
 	}
 	run := rec.run
 	a.rec = rec
+	if a.haveBaseline() {
+		run.SetBaseline(a.opt.BaselinePath, a.baseline) // the CSV and Markdown compare, as headless
+	}
 	a.screen = screenRun
 	a.sw = newSweep(run.ID, run.Plan, run.Prior, a.now())
 	a.runv.reset()
@@ -215,6 +221,8 @@ func (a *app) startRun(p engine.Plan, outDir string, resumeID int64) tea.Cmd {
 	if len(run.Notes) > 0 {
 		note := run.Notes[len(run.Notes)-1]
 		a.setStatus(note, strings.HasPrefix(note, "warning: "))
+	} else if busy := a.busy(); busy != "" {
+		a.setStatus("warning: "+busy, true)
 	}
 	return a.startRunner(run.Plan, run.Prior)
 }
@@ -222,9 +230,12 @@ func (a *app) startRun(p engine.Plan, outDir string, resumeID int64) tea.Cmd {
 // startRunner starts an engine runner for the current run: at its start,
 // or to continue it after an edit that came when the sweep had ended.
 func (a *app) startRunner(p engine.Plan, prior []engine.Result) tea.Cmd {
-	eo := a.opt.Workers
-	eo.Prior = prior
-	r, err := a.start(a.ctx, p, eo)
+	eo, err := a.workers(p)
+	var r sweeper
+	if err == nil {
+		eo.Prior = prior
+		r, err = a.start(a.ctx, p, eo)
+	}
 	if err != nil {
 		a.sw.stop(phaseFailed, err, a.now())
 		a.setStatus("✗ starting the sweep: "+err.Error(), true)
@@ -235,4 +246,25 @@ func (a *app) startRunner(p engine.Plan, prior []engine.Result) tea.Cmd {
 	a.sw.phase, a.sw.err, a.sw.paused = phaseRunning, nil, false
 	a.valid = false
 	return a.drainCmd(a.run)
+}
+
+// workers are the sweep's workers for p's engine: the flags' (--engine
+// python) or, for a python run the flags did not ask for (continuing one
+// from the history), $QMLHC_PATH's checkout with python3 — never the Go
+// engine's, which would mix engines in one run.
+func (a *app) workers(p engine.Plan) (engine.Options, error) {
+	if p.EngineName() != engine.EnginePython {
+		return engine.Options{}, nil
+	}
+	if a.opt.Workers.Worker != nil {
+		return a.opt.Workers, nil
+	}
+	s, err := pyworker.Resolve("", "")
+	if err != nil {
+		return engine.Options{}, err
+	}
+	return engine.Options{
+		Worker:        func() (*exec.Cmd, error) { return s.Command(), nil },
+		WorkerOptions: worker.Options{Name: "python worker"},
+	}, nil
 }

@@ -31,7 +31,7 @@ func (r pastRun) complete() bool { return r.gridKnown && r.done >= r.plan.Grid.S
 
 func (r pastRun) status() string {
 	if !r.gridKnown {
-		return fmt.Sprintf("%d configs", len(r.results))
+		return fmt.Sprintf("%d recorded", len(r.results)) // no grid on record: done of what is unknown
 	}
 	word := "partial"
 	if r.complete() {
@@ -75,6 +75,9 @@ func readPastRuns(path string) ([]pastRun, error) {
 			pr.engine = "go"
 		}
 		pr.plan = engine.Plan{Depths: f.Depths, Repeats: f.Repeats, Seed: f.Seed, Policy: f.Policy, Timing: f.Timing}
+		if f.Engine == engine.EnginePython {
+			pr.plan.Engine = engine.EnginePython // continued with the engine it was measured with
+		}
 		if g := grid[id]; g != nil {
 			pr.plan.Grid, pr.gridKnown = *g, true
 			for _, r := range pr.results {
@@ -124,13 +127,14 @@ const (
 // opened read-only (its table, heatmap and summary), and the comparison of
 // two marked runs.
 type historyModel struct {
-	path   string // the JSONL on disk
-	shown  string // the JSONL as the user typed its directory
-	runs   []pastRun
-	err    error
-	cursor int
-	top    int // first list row shown
-	marked []int64
+	path    string // the JSONL on disk
+	shown   string // the JSONL as the user typed its directory
+	runs    []pastRun
+	err     error
+	loading bool // the JSONL is being read, off the UI goroutine
+	cursor  int
+	top     int // first list row shown
+	marked  []int64
 
 	tab     historyTab
 	open    *pastRun
@@ -140,10 +144,18 @@ type historyModel struct {
 	cmpNote string // why there is no comparison yet
 }
 
-func newHistory(path, shown string, st styles) *historyModel {
-	h := &historyModel{path: path, shown: shown, view: newRunView(st)}
-	h.runs, h.err = readPastRuns(path)
-	return h
+// newHistory opens the history of the JSONL at path and returns the
+// command that reads it: a long history never holds up the screen.
+func newHistory(path, shown string, st styles) (*historyModel, tea.Cmd) {
+	h := &historyModel{path: path, shown: shown, view: newRunView(st), loading: true}
+	return h, safeCmd(func() tea.Msg {
+		runs, err := readPastRuns(path)
+		return applyMsg(func(a *app) {
+			if a.views.history == h {
+				h.runs, h.err, h.loading = runs, err, false
+			}
+		})
+	})
 }
 
 // selected is the run under the cursor.
@@ -211,7 +223,7 @@ func (h *historyModel) Update(msg tea.KeyMsg, haveBaseline bool) action {
 	case key.Matches(msg, keys.Mark):
 		h.toggleMark()
 	case key.Matches(msg, keys.Compare):
-		h.compare()
+		return actCompare
 	case key.Matches(msg, keys.Resume):
 		return actResume
 	}
@@ -282,12 +294,13 @@ func (h *historyModel) find(id int64) (pastRun, bool) {
 	return pastRun{}, false
 }
 
-// compare compares the two marked runs, the older as the baseline.
-func (h *historyModel) compare() {
-	h.tab = tabCompare
+// compareCmd shows the compare tab and returns the command that compares
+// the two marked runs (the older as the baseline) off the UI goroutine.
+func (h *historyModel) compareCmd() tea.Cmd {
+	h.tab, h.cmp = tabCompare, nil
 	if len(h.marked) != 2 {
-		h.cmp, h.cmpNote = nil, "mark two runs in the list (space or x), then press c"
-		return
+		h.cmpNote = "mark two runs in the list (space or x), then press c"
+		return nil
 	}
 	a, _ := h.find(h.marked[0])
 	b, _ := h.find(h.marked[1])
@@ -295,7 +308,16 @@ func (h *historyModel) compare() {
 	if a.started.After(b.started) || (a.started.Equal(b.started) && a.id > b.id) {
 		old, cur = b, a
 	}
-	h.cmp, h.cmpNote = newCompare(h.path, h.shown, old, cur), ""
+	h.cmpNote = fmt.Sprintf("comparing run %d with run %d…", cur.id, old.id)
+	path, shown := h.path, h.shown
+	return safeCmd(func() tea.Msg {
+		c := newCompare(path, shown, old, cur)
+		return applyMsg(func(app *app) {
+			if app.views.history == h && h.cmpNote != "" {
+				h.cmp, h.cmpNote = c, ""
+			}
+		})
+	})
 }
 
 // View draws the history in w×h: the tabs, then the tab's view.
@@ -361,6 +383,9 @@ func (h *historyModel) listView(st styles, w, height int) string {
 	if h.err != nil {
 		// Named as the user typed the directory, like everything else here.
 		return st.errText.Render(wrapWords("✗ "+strings.ReplaceAll(h.err.Error(), h.path, h.shown), w))
+	}
+	if h.loading {
+		return st.subtle.Render("reading " + h.shown + "…")
 	}
 	if len(h.runs) == 0 {
 		return st.subtle.Render("no runs recorded in " + h.shown + " yet")

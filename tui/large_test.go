@@ -92,3 +92,17 @@ func BenchmarkFrameLarge(b *testing.B) { benchFrames(b, frameInterval) }
 // BenchmarkRedrawLarge is the cost of one full redraw of that sweep's
 // result panes (heatmap, chart, table, summary).
 func BenchmarkRedrawLarge(b *testing.B) { benchFrames(b, time.Second) }
+
+// A click on a heatmap cell under a label on the second (staggered) header
+// line filters to that label's bin, not its left neighbour's.
+func TestMouseStaggeredHeatmapCell(t *testing.T) {
+	m := largeModel(t, largePlan().Grid.Size())
+	v := m.View()
+	_, ly := find(t, v, "13–23") // on the second header line
+	lx, _ := find(t, strings.Split(v, "\n")[ly], "13–23")
+	_, dy := find(t, v, "D=126–150")
+	m = update(m, click(lx+1, dy))
+	if f := m.a.runv.table.filter.String(); !strings.EqualFold(f, "d=126..150 k=13..23") {
+		t.Errorf("filter after a click under 13–23: %q", f)
+	}
+}

@@ -36,6 +36,7 @@ type app struct {
 	ctx   context.Context
 	now   func() time.Time
 	start startFunc
+	busy  func() string // the busy-machine warning at a sweep's start ("" when quiet)
 	st    styles
 	help  help.Model
 
@@ -84,6 +85,7 @@ func NewModel(opt Options) Model {
 		ctx:      context.Background(),
 		now:      time.Now,
 		start:    newSweeper,
+		busy:     report.BusyWarning,
 		st:       st,
 		help:     newHelp(st),
 		width:    80,
@@ -167,6 +169,9 @@ func (m Model) Update(msg tea.Msg) (out tea.Model, cmd tea.Cmd) {
 		return m, a.onKey(msg)
 	case tea.MouseMsg:
 		return m, a.onMouse(msg)
+	case applyMsg:
+		msg(a)
+		return m, nil
 	case savedMsg:
 		return m, a.onSaved(msg)
 	case startMsg:
@@ -260,10 +265,11 @@ const (
 	actCancel // editor: closed without applying
 	actPause
 	actSave
-	actClose  // a workbench view closes
-	actDetail // history: open the selected row's detail
-	actFilter // history: type a filter
-	actResume // history: continue the selected run
+	actClose   // a workbench view closes
+	actDetail  // history: open the selected row's detail
+	actFilter  // history: type a filter
+	actResume  // history: continue the selected run
+	actCompare // history: compare the marked runs
 )
 
 // onKey hands a key to the sub-model that owns the keyboard now: a prompt,

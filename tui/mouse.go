@@ -196,7 +196,7 @@ func (a *app) clickHeat(lines []string, x, y int) bool {
 			return false // the header or a legend line
 		}
 		terms := []string{rangeTerm(rowLabel)}
-		if col, ok := headerLabelAt([]rune(head), x-x0); ok {
+		if col, ok := heatColumnAt(heat, rowName, x-x0); ok {
 			_, colName, _ := a.focusAxes().names()
 			if !strings.Contains(col, "=") {
 				col = colName + "=" + col
@@ -232,10 +232,25 @@ func firstField(s string) string {
 // rangeTerm turns a heatmap label into a filter term: "D=2–11" → "D=2..11".
 func rangeTerm(label string) string { return strings.Replace(label, "–", "..", 1) }
 
-// headerLabelAt is the column label of the heatmap header covering cell
-// column x: the last label starting at or before x, the corner excepted.
-func headerLabelAt(head []rune, x int) (string, bool) {
-	label, found := "", false
+// heatColumnAt is the column label over cell column x. The header is the
+// heatmap's first line, and its second when the labels are staggered over
+// two lines (a line that is not a row): of the labels starting at or before
+// x on either, the one starting last.
+func heatColumnAt(heat []string, rowName string, x int) (string, bool) {
+	label, at, ok := headerLabelAt([]rune(heat[0]), x)
+	if len(heat) > 1 && !strings.HasPrefix(strings.TrimSpace(heat[1]), rowName+"=") {
+		if l2, at2, ok2 := headerLabelAt([]rune(heat[1]), x); ok2 && (!ok || at2 > at) {
+			return l2, true
+		}
+	}
+	return label, ok
+}
+
+// headerLabelAt is the column label of a heatmap header line covering cell
+// column x: the last label starting at or before x, the corner excepted,
+// and where it starts.
+func headerLabelAt(head []rune, x int) (string, int, bool) {
+	label, found, start := "", false, 0
 	for i := 0; i < len(head); {
 		if head[i] == ' ' {
 			i++
@@ -246,12 +261,12 @@ func headerLabelAt(head []rune, x int) (string, bool) {
 			j++
 		}
 		if i > 0 && i <= x {
-			label, found = string(head[i:j]), true
+			label, found, start = string(head[i:j]), true, i
 		}
 		i = j
 	}
 	if !found || strings.Contains(label, "\\") {
-		return "", false
+		return "", 0, false
 	}
-	return label, true
+	return label, start, true
 }

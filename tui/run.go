@@ -34,8 +34,9 @@ type Options struct {
 	// MaxMemory is the memory budget in bytes: a grid whose largest config
 	// needs more is refused when the sweep starts (0: no check).
 	MaxMemory int64
-	// Workers start the sweep's worker processes (--engine python); the
-	// zero value is the Go engine. Its Prior is ignored.
+	// Workers start the python engine's worker processes (--engine
+	// python), used when the plan's engine is python; without them such a
+	// plan uses $QMLHC_PATH and python3. Prior is ignored.
 	Workers engine.Options
 	Input   io.Reader // nil: os.Stdin
 	Output  io.Writer // nil: os.Stdout

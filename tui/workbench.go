@@ -71,6 +71,8 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 			v.filter = newFilterInput(a.focusTable().filter.String())
 		case actResume:
 			return a.continueRun(), true
+		case actCompare:
+			return v.history.compareCmd(), true
 		default:
 			return a.do(act), true
 		}
@@ -83,7 +85,9 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, keys.Open):
 		a.openDetail()
 	case key.Matches(msg, keys.History):
-		v.history = newHistory(a.jsonlPath(), report.PathsFor(a.opt.OutDir).JSONL, a.st)
+		h, cmd := newHistory(a.jsonlPath(), report.PathsFor(a.opt.OutDir).JSONL, a.st)
+		v.history = h
+		return cmd, true
 	case key.Matches(msg, keys.Filter):
 		v.filter = newFilterInput(a.runv.table.filter.String())
 	case key.Matches(msg, keys.Command):
@@ -97,6 +101,10 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	}
 	return nil, true
 }
+
+// applyMsg carries the result of a view's work done off the UI goroutine
+// (reading the history, comparing runs) as the change it makes.
+type applyMsg func(*app)
 
 // jsonlPath is the output directory's history on disk.
 func (a *app) jsonlPath() string { return report.PathsFor(a.resolve(a.opt.OutDir)).JSONL }

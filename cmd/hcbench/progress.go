@@ -74,7 +74,7 @@ func (p *progress) event(ev engine.Event) {
 		}
 		line := fmt.Sprintf("hcbench: %s finished %s", p.counts(), ev.Config)
 		if ev.Result != nil {
-			line += "  time/epoch " + report.FormatSeconds(ev.Result.TimeEpochMean)
+			line += "  median time/epoch " + report.FormatSeconds(report.Headline(*ev.Result))
 		}
 		fmt.Fprintf(p.w, "%s  elapsed %s  ETA %s\n", line, report.FormatDuration(p.tr.Elapsed(now)), p.eta(now))
 		p.lastLine = now

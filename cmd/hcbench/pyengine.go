@@ -95,7 +95,10 @@ func describeEngine(h worker.Hello) string {
 		parts[0] += " at " + dir
 	}
 	if v := d["python"]; v != "" {
-		parts = append(parts, fmt.Sprintf("Python %s (%s)", v, d["python_executable"]))
+		if exe := d["python_executable"]; exe != "" {
+			v += " (" + exe + ")"
+		}
+		parts = append(parts, "Python "+v)
 	}
 	if v := d["numpy"]; v != "" {
 		parts = append(parts, "numpy "+v)

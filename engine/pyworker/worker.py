@@ -446,6 +446,10 @@ class Measurement:
         lib = self.lib
         quality = []
         peak_max = 0
+        if tracemalloc.is_tracing():
+            # PYTHONTRACEMALLOC or -X tracemalloc: its peak would count the
+            # imports, and the timed epochs must not be traced.
+            tracemalloc.stop()
         tracemalloc.start()
         try:
             for d in self.depths:

@@ -63,6 +63,9 @@ func main() {
 			ID     int64  `json:"id"`
 			Seed   uint64 `json:"seed"`
 			Depths []int  `json:"depths"`
+			Config struct {
+				T int `json:"T"`
+			} `json:"config"`
 		}
 		if err := json.Unmarshal(in.Bytes(), &req); err != nil {
 			os.Exit(1)
@@ -96,21 +99,23 @@ func main() {
 				time.Sleep(100 * time.Millisecond)
 			}
 		}
-		say(result(req.ID, req.Seed, req.Depths))
+		say(result(req.ID, req.Seed, req.Config.T, req.Depths))
 	}
 }
 
-// result is a plausible result: 5 rounds of one epoch at each depth, 1ms each.
-func result(id int64, seed uint64, depths []int) map[string]any {
+// result is a plausible result: 5 rounds of one epoch at each depth, about
+// 0.1ms per time step, a little different for each seed and round.
+func result(id int64, seed uint64, T int, depths []int) map[string]any {
+	t := 1e-4 * float64(max(T, 1)) * (1 + float64(seed%5)/100)
 	var drs []map[string]any
 	for _, d := range depths {
-		drs = append(drs, map[string]any{"depth": d, "epochs": 5, "time_epoch_mean": 1e-3, "total": 0.03,
+		drs = append(drs, map[string]any{"depth": d, "epochs": 5, "time_epoch_mean": t, "total": 0.03,
 			"task": 0.02, "consistency": 0.001, "coherence": 0.002, "rmse": 0.19, "overshoot": 0.0, "robustness": 0.96})
 	}
 	return map[string]any{"type": "result", "id": id, "batch": 1, "rounds": 5,
-		"samples": []float64{1e-3, 1e-3, 1e-3, 1e-3, 1e-3},
-		"run": map[string]any{"seed": seed, "depth_results": drs, "time_epoch_mean": 1e-3, "time_epoch_std": 0.0,
-			"time_forward_mean": 1e-3 / 24, "time_forward_std": 0.0, "mem_peak_bytes": 16000, "total_mean": 0.03,
+		"samples": []float64{t * 0.98, t, t * 1.02, t * 1.01, t * 0.99},
+		"run": map[string]any{"seed": seed, "depth_results": drs, "time_epoch_mean": t, "time_epoch_std": 0.0,
+			"time_forward_mean": t / float64(max(T, 1)), "time_forward_std": 0.0, "mem_peak_bytes": 16000, "total_mean": 0.03,
 			"total_std": 0.0, "rmse_mean": 0.19, "rmse_std": 0.0, "overshoot_mean": 0.0, "robustness_mean": 0.96},
 		"mem_kind": "tracemalloc"}
 }
