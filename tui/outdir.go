@@ -96,9 +96,17 @@ func checkMinTime(s string) error { _, err := engine.ParseMinTime(s); return err
 // (pyworker.CheckDir: the files only, nothing is run).
 func checkQMLHCIn(work string) func(string) error {
 	return func(s string) error {
-		_, err := pyworker.CheckDir(resolveIn(work, expandHome(s)))
+		_, err := pyworker.CheckDir(qmlhcIn(work, s))
 		return err
 	}
+}
+
+// qmlhcIn places the checkout typed in work ("" stays empty: none given).
+func qmlhcIn(work, s string) string {
+	if s == "" {
+		return ""
+	}
+	return resolveIn(work, expandHome(s))
 }
 
 // checkPythonIn checks the interpreter field as --python is checked

@@ -139,7 +139,7 @@ func newSetupModel(p engine.Plan, opt Options) *setupModel {
 // python is the Python engine setup the form's fields describe, checked
 // as --qmlhc and --python are (nothing is run).
 func (m *setupModel) python() (pyworker.Setup, error) {
-	dir, err := pyworker.CheckDir(resolveIn(m.work, expandHome(m.form.value("qmlhc"))))
+	dir, err := pyworker.CheckDir(qmlhcIn(m.work, m.form.value("qmlhc")))
 	if err != nil {
 		return pyworker.Setup{}, fmt.Errorf("qmlhc: %w", err)
 	}
