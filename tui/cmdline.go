@@ -29,6 +29,11 @@ func commandLine(p engine.Plan, outDir, baseline string) string {
 		"--policy", p.Policy,
 		"-o", shellQuote(outDir),
 	}
+	if p.EngineName() != engine.EngineGo {
+		// The checkout and interpreter come from $QMLHC_PATH and python3
+		// unless --qmlhc and --python are added.
+		args = append(args, "--engine", p.EngineName())
+	}
 	if baseline != "" {
 		args = append(args, "--baseline", shellQuote(baseline))
 	}

@@ -56,12 +56,19 @@ func (d *detailModel) View(st styles, w, h int) string {
 func (d *detailModel) content(st styles, w, h int) []string {
 	r := d.res
 	var out []string
-	add := func(s ...string) { out = append(out, s...) }
+	add := func(s ...string) {
+		for _, l := range s {
+			out = append(out, strings.Split(l, "\n")...) // a wrapped line is several
+		}
+	}
 	head := func(s string) { add("", st.paneTitle.Render(s)) }
 
 	add(st.value.Render("median time/epoch "+report.FormatSeconds(r.TimeEpochMedian)) + "  " + ciLine(&r))
 	add(st.subtle.Render(fmt.Sprintf("mean time/epoch (the reference's) %s ± %s std · %s",
 		report.FormatSeconds(r.TimeEpochMean), report.FormatSeconds(r.TimeEpochStd), engineLine(&r))))
+	if warn := report.NoiseWarning(r); warn != "" {
+		add(st.warn.Render(wrapWords("⚠ "+warn, w)))
+	}
 
 	head("What the interval is made of")
 	ms, kind := measurementsOf(&r)
@@ -162,7 +169,14 @@ func outlierLine(r *engine.Result) string {
 // chart) of at most bins rows between the fastest sample and twice the
 // median; slower rounds (stalls) get a last row of their own, so one stall
 // does not squash the rest into a single bar.
-func histogramLines(samples []float64, median float64, st styles, w, bins int) []string {
+func histogramLines(all []float64, median float64, st styles, w, bins int) []string {
+	// A record from another tool may hold anything: only real times count.
+	samples := make([]float64, 0, len(all))
+	for _, x := range all {
+		if x >= 0 && !math.IsInf(x, 1) {
+			samples = append(samples, x)
+		}
+	}
 	if len(samples) == 0 {
 		return []string{"no samples recorded"}
 	}

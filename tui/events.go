@@ -211,6 +211,9 @@ func (a *app) startRun(p engine.Plan, outDir string, resumeID int64) tea.Cmd {
 	}
 	run := rec.run
 	a.rec = rec
+	if a.haveBaseline() {
+		run.SetBaseline(a.opt.BaselinePath, a.baseline) // the CSV and Markdown compare, as headless
+	}
 	a.screen = screenRun
 	a.sw = newSweep(run.ID, run.Plan, run.Prior, a.now())
 	a.runv.reset()
@@ -218,6 +221,8 @@ func (a *app) startRun(p engine.Plan, outDir string, resumeID int64) tea.Cmd {
 	if len(run.Notes) > 0 {
 		note := run.Notes[len(run.Notes)-1]
 		a.setStatus(note, strings.HasPrefix(note, "warning: "))
+	} else if busy := a.busy(); busy != "" {
+		a.setStatus("warning: "+busy, true)
 	}
 	return a.startRunner(run.Plan, run.Prior)
 }

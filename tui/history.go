@@ -31,7 +31,7 @@ func (r pastRun) complete() bool { return r.gridKnown && r.done >= r.plan.Grid.S
 
 func (r pastRun) status() string {
 	if !r.gridKnown {
-		return fmt.Sprintf("%d configs", len(r.results))
+		return fmt.Sprintf("%d recorded", len(r.results)) // no grid on record: done of what is unknown
 	}
 	word := "partial"
 	if r.complete() {
@@ -75,6 +75,9 @@ func readPastRuns(path string) ([]pastRun, error) {
 			pr.engine = "go"
 		}
 		pr.plan = engine.Plan{Depths: f.Depths, Repeats: f.Repeats, Seed: f.Seed, Policy: f.Policy, Timing: f.Timing}
+		if f.Engine == engine.EnginePython {
+			pr.plan.Engine = engine.EnginePython // continued with the engine it was measured with
+		}
 		if g := grid[id]; g != nil {
 			pr.plan.Grid, pr.gridKnown = *g, true
 			for _, r := range pr.results {

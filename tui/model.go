@@ -36,6 +36,7 @@ type app struct {
 	ctx   context.Context
 	now   func() time.Time
 	start startFunc
+	busy  func() string // the busy-machine warning at a sweep's start ("" when quiet)
 	st    styles
 	help  help.Model
 
@@ -85,6 +86,7 @@ func NewModel(opt Options) Model {
 		ctx:      context.Background(),
 		now:      time.Now,
 		start:    newSweeper,
+		busy:     report.BusyWarning,
 		st:       st,
 		help:     newHelp(st),
 		width:    80,

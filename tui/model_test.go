@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -433,5 +434,28 @@ func TestBaselineRatioShown(t *testing.T) {
 	}
 	if v := m.View(); !strings.Contains(v, "Heatmap: ratio vs baseline · D×K") || !strings.Contains(v, "2.00×") {
 		t.Errorf("heatmap ratio:\n%s", v)
+	}
+	// The saved reports compare too, as headless runs' do.
+	if err := m.a.rec.Save(); err != nil {
+		t.Fatal(err)
+	}
+	csv, err := os.ReadFile(m.a.rec.run.Paths().CSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head, _, _ := strings.Cut(string(csv), "\n"); !strings.Contains(head, "baseline_ratio,baseline_ci_low,baseline_ci_high,baseline_verdict") {
+		t.Errorf("CSV header lacks the comparison columns: %s", head)
+	}
+}
+
+// TestBusyWarningShown: a sweep started on a busy machine says so once, on
+// screen, as headless runs do on stderr.
+func TestBusyWarningShown(t *testing.T) {
+	m, started := testModel(t, Options{StartNow: true})
+	m.a.busy = func() string { return "the machine is busy (1-minute load average 3.00 ≥ 2 CPUs)" }
+	m = update(m, size(120, 40), startMsg{})
+	<-started
+	if v := m.View(); !strings.Contains(v, "warning: the machine is busy (1-minute load average 3.00 ≥ 2 CPUs)") {
+		t.Errorf("no busy warning:\n%s", v)
 	}
 }

@@ -262,6 +262,12 @@ func TestHistogram(t *testing.T) {
 	if !strings.HasPrefix(lines[5], ">3.00µs") || !strings.HasSuffix(lines[5], " 1") {
 		t.Errorf("stall row: %q", lines[5])
 	}
+	if got := histogramLines([]float64{math.NaN(), math.Inf(1), -1}, 0, st, 60, 5); got[0] != "no samples recorded" {
+		t.Errorf("only unusable samples: %q", got)
+	}
+	if got := histogramLines(append([]float64{math.NaN()}, xs...), 1.5e-6, st, 60, 5); len(got) != 6 {
+		t.Errorf("a NaN among the samples: %q", got)
+	}
 	if got := histogramLines(nil, 0, st, 60, 5); got[0] != "no samples recorded" {
 		t.Errorf("no samples: %q", got)
 	}
@@ -360,6 +366,14 @@ func TestCommandLine(t *testing.T) {
 	m = press(m, "x")
 	if m.a.views.cmdline != nil {
 		t.Error("a key should close the command line")
+	}
+	py := engine.DefaultPlan()
+	py.Engine = engine.EnginePython
+	if got := commandLine(py, "o", ""); !strings.Contains(got, " --engine python") {
+		t.Errorf("a python run's command line lacks --engine python: %s", got)
+	}
+	if got := commandLine(engine.DefaultPlan(), "o", "old dir/q.jsonl"); strings.Contains(got, "--engine") || !strings.HasSuffix(got, "--baseline 'old dir/q.jsonl'") {
+		t.Errorf("command line: %s", got)
 	}
 	for in, out := range map[string]string{"out": "out", "my dir": "'my dir'", "it's": `'it'\''s'`, "": "''", "~/a/b": "~/a/b"} {
 		if got := shellQuote(in); got != out {
@@ -694,4 +708,74 @@ func TestViewsHelpAndKeysFit(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestSparseRecords: a record from an older hcbench or another tool (no
+// measurements, samples, runs or grid; NaN interval) still shows.
+func TestSparseRecords(t *testing.T) {
+	st := newStyles()
+	r := engine.Result{Config: engine.Config{D: 3, K: 5, T: 48}, TimeEpochMedian: 1e-5, TimeEpochMean: 1e-5,
+		TimeEpochCILow: math.NaN(), TimeEpochCIHigh: math.NaN(), Samples: []float64{math.NaN()}}
+	v := newDetail(r, nil, "run 1").View(st, 80, 24)
+	checkFits(t, v, 80, 24)
+	mustContain(t, v, "no confidence interval", "no samples recorded", "0 per-repeat means")
+	v = newDetail(r, nil, "run 1").View(st, 50, 15)
+	checkFits(t, v, 50, 15)
+
+	dir := t.TempDir()
+	rec := report.Record{RunID: 42, Result: *richResult(r.Config, engine.DefaultPlan())}
+	line, err := json.Marshal(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "h.jsonl")
+	if err := os.WriteFile(path, append(line, '\n'), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runs, err := readPastRuns(path)
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("%v %v", runs, err)
+	}
+	if got := runs[0].status(); got != "1 recorded" || runs[0].complete() {
+		t.Errorf("a run without a recorded grid: status %q", got)
+	}
+	if runs, err := readPastRuns(filepath.Join(dir, "missing.jsonl")); err != nil || len(runs) != 0 {
+		t.Errorf("a missing history: %v %v", runs, err)
+	}
+}
+
+// FuzzTableFilter: whatever is typed after "/", matching never panics and
+// an empty filter keeps every row.
+func FuzzTableFilter(f *testing.F) {
+	for _, s := range []string{"K=9", "D=3..6 K=5", "noisy", "slower", "d=", "t=..", "K=9..", "=", "D=-1..x", "ü=3", "K=99999999999999999999"} {
+		f.Add(s)
+	}
+	p := engine.DefaultPlan()
+	s := newSweep(1, p, nil, testEpoch)
+	for _, c := range p.Grid.Configs() {
+		s.addResult(synthResult(c, p))
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		flt := parseFilter(in)
+		n := 0
+		for _, r := range s.gridResults() {
+			if flt.match(r, s) {
+				n++
+			}
+		}
+		if flt.empty() && n != 12 {
+			t.Errorf("empty filter %q keeps %d rows", in, n)
+		}
+	})
+}
+
+// FuzzHeaderLabelAt: reading a heatmap header off the screen never panics.
+func FuzzHeaderLabelAt(f *testing.F) {
+	f.Add("    K=3        K=5        K=9", 14)
+	f.Add("D\\K 2–11  13–23", 0)
+	f.Add("", -3)
+	f.Fuzz(func(t *testing.T, head string, x int) {
+		headerLabelAt([]rune(head), x)
+		rangeTerm(head)
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -332,12 +333,15 @@ func TestServeProtocol(t *testing.T) {
 		t.Fatalf("paused → %v", m)
 	}
 	atPause := rounds.Load()
+	// Let the paused worker's other goroutines run: the measurement must
+	// stay in Hold until the resume below, which only this test sends.
+	runtime.Gosched()
+	if n := rounds.Load(); n != atPause {
+		t.Fatalf("%d rounds ran while paused", n-atPause)
+	}
 	send(`{"type":"resume"}`)
 	if m := until("resumed"); m["id"] != 9.0 {
 		t.Fatalf("resumed → %v", m)
-	}
-	if n := rounds.Load(); n != atPause {
-		t.Fatalf("%d rounds ran while paused", n-atPause)
 	}
 	send(`{"type":"stop"}`)
 	if m := until("stopped"); m["id"] != 9.0 {
