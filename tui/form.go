@@ -148,7 +148,7 @@ func (f *form) viewIn(st styles, width, height int) string {
 		if i == f.focus {
 			marker, ls = "› ", st.fieldFocused
 		}
-		in := fl.input.view(st, inputW)
+		in := f.fields[i].input.view(st, inputW) // not fl: the input keeps its width
 		if fl.choices != nil {
 			in = fl.input.text()
 			if i == f.focus {

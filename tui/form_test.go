@@ -10,9 +10,12 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/hcbench/hcbench/engine"
 	"github.com/hcbench/hcbench/engine/pyworker"
+	"github.com/muesli/termenv"
 )
 
 // The setup form's engine choice: go or python, the Python engine's
@@ -390,5 +393,26 @@ func TestGoldenSetupPython(t *testing.T) {
 			}
 			teatest.RequireEqualOutput(t, []byte(v))
 		})
+	}
+}
+
+// A focused value longer than its box scrolls inside it in colour too
+// (the cursor is a reversed cell there): the hints stay in their column.
+func TestFocusedLongValueStaysInItsBox(t *testing.T) {
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	long := strings.Repeat("x", 60)
+	m, _ := testModel(t, Options{})
+	m = update(m, size(120, 40))
+	m = setField(t, m, "seed", "1")
+	m = update(m, keyMsg(long), keyMsg("backspace")) // wrong, then still wrong
+	v := ansi.Strip(m.View())
+	seed, repeats := lineWith(v, "› seed"), lineWith(v, "repeats")
+	hint := strings.Index(repeats, "repeat r uses")
+	if mark := strings.Index(seed, "✗"); mark < 0 || mark > hint {
+		t.Errorf("focused long value pushes its ✗ past the hint column %d:\n%s\n%s", hint, repeats, seed)
+	}
+	if !strings.Contains(seed, "xxx") {
+		t.Errorf("the end of the value being typed is not shown: %q", seed)
 	}
 }
