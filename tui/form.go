@@ -19,6 +19,9 @@ type field struct {
 	// choices make the field a choice among fixed values: ←/→ cycle
 	// through them, typing does nothing.
 	choices []string
+	// shown, when set, hides the field (skipped, unchecked) while it says
+	// false: fields that only matter for one choice of another field.
+	shown func(*form) bool
 }
 
 // form is a column of fields with one focused; setup and the grid editor
@@ -26,6 +29,7 @@ type field struct {
 type form struct {
 	fields []field
 	focus  int
+	top    int // first field line drawn when the form scrolls
 }
 
 func newField(name, label, hint, value string, check func(string) error) field {
@@ -69,9 +73,24 @@ func (f *form) value(name string) string {
 	return ""
 }
 
+// visible says whether field i is on the form now.
+func (f *form) visible(i int) bool { return f.fields[i].shown == nil || f.fields[i].shown(f) }
+
+// move focuses the d-th visible field from the focused one, wrapping.
 func (f *form) move(d int) {
 	f.fields[f.focus].input.blur()
-	f.focus = (f.focus + d + len(f.fields)) % len(f.fields)
+	step := 1
+	if d < 0 {
+		step, d = -1, -d
+	}
+	for ; d > 0; d-- {
+		for {
+			f.focus = (f.focus + step + len(f.fields)) % len(f.fields)
+			if f.visible(f.focus) {
+				break
+			}
+		}
+	}
 	f.fields[f.focus].input.focus()
 }
 
@@ -105,19 +124,31 @@ func (f *form) update(msg tea.KeyMsg) {
 // hint when there is room. A field that fails its check is marked ✗ (so it
 // reads without colour) and its message is listed below the fields, wrapped
 // to the width, naming the field.
-func (f *form) view(st styles, width int) string {
+func (f *form) view(st styles, width int) string { return f.viewIn(st, width, 0) }
+
+// viewIn is view in at most height lines (0: no limit): when the fields
+// and their messages do not fit, the fields scroll, the focused one always
+// drawn, with "↑ more"/"↓ more" where fields are out of sight.
+func (f *form) viewIn(st styles, width, height int) string {
 	labelW := 0
 	for _, fl := range f.fields {
 		labelW = max(labelW, lipgloss.Width(fl.label))
 	}
 	inputW := max(8, min(24, width-labelW-8))
 	lines := make([]string, 0, len(f.fields)+2)
+	focusLine := 0
 	for i, fl := range f.fields {
+		if !f.visible(i) {
+			continue
+		}
+		if i == f.focus {
+			focusLine = len(lines)
+		}
 		marker, ls := "  ", st.fieldLabel
 		if i == f.focus {
 			marker, ls = "› ", st.fieldFocused
 		}
-		in := fl.input.view(st, inputW)
+		in := f.fields[i].input.view(st, inputW) // not fl: the input keeps its width
 		if fl.choices != nil {
 			in = fl.input.text()
 			if i == f.focus {
@@ -132,19 +163,60 @@ func (f *form) view(st styles, width int) string {
 		}
 		lines = append(lines, truncate(line, width))
 	}
-	for _, fl := range f.fields {
-		if fl.err != nil {
-			msg := st.errText.Width(max(1, width-2)).Render("✗ " + fl.name + ": " + fl.err.Error())
-			lines = append(lines, msg)
+	var msgs []string
+	for i, fl := range f.fields {
+		if fl.err != nil && f.visible(i) {
+			msgs = append(msgs, st.errText.Width(max(1, width-2)).Render("✗ "+fl.name+": "+fl.err.Error()))
 		}
 	}
-	return strings.Join(lines, "\n")
+	msgH := 0
+	for _, m := range msgs {
+		msgH += lipgloss.Height(m)
+	}
+	if height > 0 && len(lines)+msgH > height {
+		lines = f.scroll(st, lines, focusLine, height-msgH)
+	}
+	return strings.Join(append(lines, msgs...), "\n")
+}
+
+// scroll keeps the window of lines (at least one field between the two
+// markers) that shows the focused line, moving as little as it can from
+// the last window.
+func (f *form) scroll(st styles, lines []string, focus, avail int) []string {
+	n := len(lines)
+	avail = max(3, avail)
+	if n <= avail {
+		return lines
+	}
+	top := min(f.top, focus, n-(avail-1))
+	for {
+		up := top > 0
+		k := avail - btoi(up)
+		down := top+k < n
+		if down {
+			k--
+		}
+		if focus >= top+k {
+			top++
+			continue
+		}
+		f.top = top
+		out := make([]string, 0, avail)
+		if up {
+			out = append(out, st.subtle.Render("  ↑ more"))
+		}
+		out = append(out, lines[top:top+k]...)
+		if down {
+			out = append(out, st.subtle.Render("  ↓ more"))
+		}
+		return out
+	}
 }
 
 // firstError is the first field error, with its field's name.
 func (f *form) firstError() (string, error) {
-	for _, fl := range f.fields {
-		if fl.err != nil {
+	for i, fl := range f.fields {
+		if fl.err != nil && f.visible(i) {
 			return fl.name, fl.err
 		}
 	}

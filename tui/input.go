@@ -47,7 +47,12 @@ func (in *lineInput) update(msg tea.KeyMsg) bool {
 // Without colour the reversed cursor cell would vanish, so the cursor is
 // then marked with "▏".
 func (in *lineInput) view(_ styles, width int) string {
-	in.ti.Width = max(1, width-1)
+	if w := max(1, width-1); in.ti.Width != w {
+		// The visible window is worked out when the value or the cursor
+		// moves: place it for the new width now.
+		in.ti.Width = w
+		in.ti.SetCursor(in.ti.Position())
+	}
 	if !in.ti.Focused() && lipgloss.Width(in.ti.Value()) > width {
 		return truncate(in.ti.Value(), width) // the cut is marked, not hidden
 	}

@@ -50,6 +50,7 @@ type app struct {
 	prompt   *prompt      // a question that owns the keyboard while non-nil
 	helpView helpModel
 	runv     *runView
+	probe    *probe    // the setup form's check of a Python worker, while it runs
 	views    views     // detail, history, compare, filter, command line (workbench.go)
 	clip     io.Writer // where the clipboard's OSC 52 goes; nil: no copying
 
@@ -96,7 +97,7 @@ func NewModel(opt Options) Model {
 	if a.opt.OutDir == "" {
 		a.opt.OutDir = ".benchmarks"
 	}
-	a.setup = newSetupModel(opt.Plan, a.opt.OutDir, opt.BaselinePath, opt.WorkDir)
+	a.setup = newSetupModel(opt.Plan, a.opt)
 	a.prompt = resumeOffer(a.opt)
 	return Model{a: a}
 }
@@ -176,6 +177,8 @@ func (m Model) Update(msg tea.Msg) (out tea.Model, cmd tea.Cmd) {
 		return m, a.onSaved(msg)
 	case startMsg:
 		return m, a.startFromPlan(a.opt.Plan, a.opt.OutDir)
+	case probedMsg:
+		return m, a.onProbed(msg)
 	case interruptMsg:
 		a.interrupted = true
 		return m, a.quit()
@@ -316,22 +319,7 @@ func (a *app) do(act action) tea.Cmd {
 	case actHelp:
 		a.helpView.open = true
 	case actStart:
-		p, out, err := a.setup.plan()
-		if err != nil {
-			a.setStatus("✗ "+err.Error(), true)
-			return nil
-		}
-		if path := a.setup.baseline(); path != a.opt.BaselinePath || (path != "" && !a.haveBaseline()) {
-			base, err := loadBaseline(a.resolve(path))
-			if err != nil {
-				a.setStatus("✗ baseline: "+err.Error(), true)
-				return nil
-			}
-			a.baseline, a.opt.BaselinePath = base, path
-		}
-		a.opt.OutDir = out
-		a.setStatus("", false)
-		return a.startFromPlan(p, out)
+		return a.startFromSetup()
 	case actRerun:
 		return a.rerun()
 	case actEdit:

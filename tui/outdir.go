@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/pyworker"
 )
 
 // expandHome turns a leading "~" or "~/" into the home directory, as a
@@ -90,3 +91,40 @@ func checkBaselineIn(work string) func(string) error {
 
 // checkMinTime reads a Go duration as --min-time does (engine's parser).
 func checkMinTime(s string) error { _, err := engine.ParseMinTime(s); return err }
+
+// checkQMLHCIn checks the qml-hcs checkout field as --qmlhc is checked
+// (pyworker.CheckDir: the files only, nothing is run).
+func checkQMLHCIn(work string) func(string) error {
+	return func(s string) error {
+		_, err := pyworker.CheckDir(qmlhcIn(work, s))
+		return err
+	}
+}
+
+// qmlhcIn places the checkout typed in work ("" stays empty: none given).
+func qmlhcIn(work, s string) string {
+	if s == "" {
+		return ""
+	}
+	return resolveIn(work, expandHome(s))
+}
+
+// checkPythonIn checks the interpreter field as --python is checked
+// (looked up in PATH, or a path; not run: numpy is checked when the sweep
+// starts).
+func checkPythonIn(work string) func(string) error {
+	return func(s string) error {
+		_, err := pyworker.FindPython(pythonIn(work, s))
+		return err
+	}
+}
+
+// pythonIn places an interpreter typed as a path ("venv/bin/python",
+// "~/py/bin/python3") in work; a bare name is looked up in PATH.
+func pythonIn(work, s string) string {
+	s = expandHome(s)
+	if !strings.ContainsRune(s, '/') && !strings.ContainsRune(s, filepath.Separator) {
+		return s
+	}
+	return resolveIn(work, s)
+}

@@ -36,10 +36,15 @@ type Options struct {
 	MaxMemory int64
 	// Workers start the python engine's worker processes (--engine
 	// python), used when the plan's engine is python; without them such a
-	// plan uses $QMLHC_PATH and python3. Prior is ignored.
+	// plan uses $QMLHC_PATH and python3. Prior is ignored. A sweep the
+	// setup form starts with python uses the form's checkout and
+	// interpreter instead.
 	Workers engine.Options
-	Input   io.Reader // nil: os.Stdin
-	Output  io.Writer // nil: os.Stdout
+	// QMLHC and Python prefill the form's Python engine fields (--qmlhc,
+	// --python as typed); empty: $QMLHC_PATH and python3.
+	QMLHC, Python string
+	Input         io.Reader // nil: os.Stdin
+	Output        io.Writer // nil: os.Stdout
 }
 
 // Outcome is what the caller prints on the normal screen after Run.
@@ -115,6 +120,9 @@ func Run(ctx context.Context, opt Options) (out Outcome, err error) {
 func (a *app) finish() Outcome {
 	var out Outcome
 	a.guard(a.stopAll)
+	if a.probe != nil {
+		a.guard(a.probe.stop) // no worker outlives the program
+	}
 	for _, o := range a.orphans {
 		a.guard(func() { waitClosed(o.r) })
 		a.guard(func() { o.rec.Save(); o.rec.Close() })

@@ -171,7 +171,7 @@ func (a *app) newSweep() tea.Cmd {
 func (a *app) toSetup() tea.Cmd {
 	prev := a.sw.runID
 	cmd := a.retire()
-	a.setup = newSetupModel(a.sw.plan, a.opt.OutDir, a.opt.BaselinePath, a.opt.WorkDir)
+	a.setup = newSetupModel(a.sw.plan, a.opt)
 	a.screen = screenSetup
 	a.views = views{}
 	a.setStatus(fmt.Sprintf("run %d stays in the history (h); to compare with it, give %s as the baseline",

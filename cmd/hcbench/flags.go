@@ -50,6 +50,7 @@ type options struct {
 	maxMemoryGiven bool
 
 	workers engine.Options // --engine python: its workers (Prior unset)
+	python  engineFlags    // --engine python: the flags as typed, to prefill the TUI's form
 
 	baselinePath string
 	failOnRegr   bool    // --fail-on-regression given

@@ -25,6 +25,8 @@ func runInteractive(ctx context.Context, o *options, base []engine.Result, stdou
 		Version:      versionString(),
 		MaxMemory:    budget,
 		Workers:      o.workers,
+		QMLHC:        o.python.qmlhc,
+		Python:       o.python.python,
 	})
 	if err != nil {
 		return fail(stderr, fmt.Errorf("interactive mode: %w", err))

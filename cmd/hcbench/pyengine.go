@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os/exec"
-	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -54,10 +52,8 @@ func (e *engineFlags) apply(fs *pflag.FlagSet, o *options) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	o.workers = engine.Options{
-		Worker:        func() (*exec.Cmd, error) { return setup.Command(), nil },
-		WorkerOptions: worker.Options{Name: "python worker"},
-	}
+	o.workers = setup.Workers()
+	o.python = *e
 	return nil
 }
 
@@ -69,42 +65,15 @@ func checkEngine(ctx context.Context, o *options) (string, error) {
 	if o.workers.Worker == nil {
 		return "", nil
 	}
-	cmd, err := o.workers.Worker()
+	h, err := pyworker.Probe(ctx, o.workers)
 	if err != nil {
-		return "", err
-	}
-	c, err := worker.Start(ctx, cmd, o.workers.WorkerOptions)
-	if err != nil {
-		return "", fmt.Errorf("--%s %s: %w", flagEngine, o.plan.EngineName(), err)
-	}
-	h := c.Hello()
-	if err := c.Close(); err != nil {
 		return "", fmt.Errorf("--%s %s: %w", flagEngine, o.plan.EngineName(), err)
 	}
 	return describeEngine(h), nil
 }
 
 // describeEngine is one line saying what measures, from a worker's hello.
-func describeEngine(h worker.Hello) string {
-	d := h.Details
-	if h.Engine != engine.EnginePython {
-		return fmt.Sprintf("engine: %s %s", h.Engine, h.EngineVersion)
-	}
-	parts := []string{fmt.Sprintf("engine: python — qml-hcs %s", h.EngineVersion)}
-	if dir := d["qmlhc_dir"]; dir != "" {
-		parts[0] += " at " + dir
-	}
-	if v := d["python"]; v != "" {
-		if exe := d["python_executable"]; exe != "" {
-			v += " (" + exe + ")"
-		}
-		parts = append(parts, "Python "+v)
-	}
-	if v := d["numpy"]; v != "" {
-		parts = append(parts, "numpy "+v)
-	}
-	return strings.Join(parts, ", ")
-}
+func describeEngine(h worker.Hello) string { return pyworker.Describe(h) }
 
 // checkResumedEngine refuses to continue a run measured by another engine:
 // its results and the new ones would not be comparable.

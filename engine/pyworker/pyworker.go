@@ -3,11 +3,14 @@
 // checkout and measures its benchmark example's forward_epoch, speaking the
 // worker protocol of engine/worker/PROTOCOL.md on stdin/stdout.
 //
-// This package only validates the setup (--qmlhc DIR, --python PATH) and
-// builds the worker's command; talking to the worker is engine/worker's job.
+// This package validates the setup (--qmlhc DIR, --python PATH, or the
+// workbench form's fields), builds the worker's command and engine options,
+// and probes its handshake; talking to the worker during a sweep is
+// engine/worker's job.
 package pyworker
 
 import (
+	"context"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -15,6 +18,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+
+	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/worker"
 )
 
 //go:embed worker.py
@@ -70,7 +77,8 @@ type Setup struct {
 // Resolve validates the interpreter and the checkout before anything runs.
 // An empty dir falls back to $QMLHC_PATH, an empty python to DefaultPython.
 // Whether the interpreter has numpy and the checkout imports is only known
-// once the worker starts: it then reports a fatal error in its handshake.
+// once the worker starts: it then reports a fatal error in its handshake
+// (Probe asks for it).
 func Resolve(python, dir string) (Setup, error) {
 	var s Setup
 	fromEnv := false
@@ -80,26 +88,50 @@ func Resolve(python, dir string) (Setup, error) {
 	if dir == "" {
 		return s, &SetupError{Flag: FlagQMLHC, Err: fmt.Errorf("--engine python needs a qml-hcs checkout: give --qmlhc DIR or set %s", EnvQMLHC)}
 	}
-	bad := func(err error) error { return &SetupError{Flag: FlagQMLHC, Env: fromEnv, Value: dir, Err: err} }
+	abs, err := CheckDir(dir)
+	if err != nil {
+		return s, &SetupError{Flag: FlagQMLHC, Env: fromEnv, Value: dir, Err: err}
+	}
+	path, err := FindPython(python)
+	if err != nil {
+		if python == "" {
+			python = DefaultPython
+		}
+		return s, &SetupError{Flag: FlagPython, Value: python, Err: err}
+	}
+	return Setup{Python: path, Dir: abs}, nil
+}
+
+// CheckDir checks that dir is a qml-hcs checkout and returns its absolute
+// path. It only looks at the files: nothing is run or created. The error
+// does not name the setting, so that a form can show it under its field.
+func CheckDir(dir string) (string, error) {
+	if dir == "" {
+		return "", errors.New("give a qml-hcs checkout (the repository root, with src/ and examples/)")
+	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return s, bad(err)
+		return "", err
 	}
 	switch fi, err := os.Stat(abs); {
 	case errors.Is(err, fs.ErrNotExist):
-		return s, bad(errors.New("no such directory: want a qml-hcs checkout (the repository root, with src/ and examples/)"))
+		return "", errors.New("no such directory: want a qml-hcs checkout (the repository root, with src/ and examples/)")
 	case err != nil:
-		return s, bad(err)
+		return "", err
 	case !fi.IsDir():
-		return s, bad(errors.New("not a directory: want a qml-hcs checkout (the repository root, with src/ and examples/)"))
+		return "", errors.New("not a directory: want a qml-hcs checkout (the repository root, with src/ and examples/)")
 	}
 	for _, f := range checkoutFiles {
 		if fi, err := os.Stat(filepath.Join(abs, f)); err != nil || !fi.Mode().IsRegular() {
-			return s, bad(fmt.Errorf("not a qml-hcs checkout: it has no %s (want the repository root, with src/ and examples/)", filepath.ToSlash(f)))
+			return "", fmt.Errorf("not a qml-hcs checkout: it has no %s (want the repository root, with src/ and examples/)", filepath.ToSlash(f))
 		}
 	}
-	s.Dir = abs
+	return abs, nil
+}
 
+// FindPython looks the interpreter up as the shell would ("" is
+// DefaultPython) and returns its absolute path, without running it.
+func FindPython(python string) (string, error) {
 	if python == "" {
 		python = DefaultPython
 	}
@@ -109,16 +141,71 @@ func Resolve(python, dir string) (Setup, error) {
 		if inner := errors.Unwrap(err); inner != nil {
 			why = inner
 		}
-		return s, &SetupError{Flag: FlagPython, Value: python, Err: fmt.Errorf(
-			"no such interpreter (%v): install Python 3 with numpy, e.g. apt-get install python3-numpy and --python /usr/bin/python3", why)}
+		return "", fmt.Errorf(
+			"no such interpreter (%v): install Python 3 with numpy, e.g. apt-get install python3-numpy and --python /usr/bin/python3", why)
 	}
 	if !filepath.IsAbs(path) {
 		if path, err = filepath.Abs(path); err != nil {
-			return s, &SetupError{Flag: FlagPython, Value: python, Err: err}
+			return "", err
 		}
 	}
-	s.Python = path
-	return s, nil
+	return path, nil
+}
+
+// Workers are the engine options that measure with this setup's worker;
+// the command line and the workbench's setup form both start sweeps
+// through them.
+func (s Setup) Workers() engine.Options {
+	return engine.Options{
+		Worker:        func() (*exec.Cmd, error) { return s.Command(), nil },
+		WorkerOptions: worker.Options{Name: "python worker"},
+	}
+}
+
+// Probe starts one worker of eo and reads its handshake, so that a Python
+// without numpy, a checkout that does not import or an incompatible worker
+// is refused before a sweep creates anything. The worker is stopped before
+// Probe returns.
+func Probe(ctx context.Context, eo engine.Options) (worker.Hello, error) {
+	if eo.Worker == nil {
+		return worker.Hello{}, errors.New("no worker command")
+	}
+	cmd, err := eo.Worker()
+	if err != nil {
+		return worker.Hello{}, err
+	}
+	c, err := worker.Start(ctx, cmd, eo.WorkerOptions)
+	if err != nil {
+		return worker.Hello{}, err
+	}
+	h := c.Hello()
+	if err := c.Close(); err != nil {
+		return worker.Hello{}, err
+	}
+	return h, nil
+}
+
+// Describe is one line saying what measures, from a worker's hello: the
+// engine, and for python the checkout, the interpreter and numpy.
+func Describe(h worker.Hello) string {
+	d := h.Details
+	if h.Engine != engine.EnginePython {
+		return fmt.Sprintf("engine: %s %s", h.Engine, h.EngineVersion)
+	}
+	parts := []string{fmt.Sprintf("engine: python — qml-hcs %s", h.EngineVersion)}
+	if dir := d["qmlhc_dir"]; dir != "" {
+		parts[0] += " at " + dir
+	}
+	if v := d["python"]; v != "" {
+		if exe := d["python_executable"]; exe != "" {
+			v += " (" + exe + ")"
+		}
+		parts = append(parts, "Python "+v)
+	}
+	if v := d["numpy"]; v != "" {
+		parts = append(parts, "numpy "+v)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Args is the worker's command line: the interpreter, the embedded program

@@ -126,3 +126,25 @@ func TestCommand(t *testing.T) {
 		t.Errorf("worker.py is %d bytes: too long to pass with -c on Windows", n)
 	}
 }
+
+// CheckDir and FindPython are Resolve's parts for a form: their errors do
+// not name a flag, the field does.
+func TestCheckDirFindPython(t *testing.T) {
+	if _, err := CheckDir(""); err == nil || strings.Contains(err.Error(), "--") {
+		t.Errorf("CheckDir(\"\"): %v, want an error naming no flag", err)
+	}
+	good := checkout(t, "src/qmlhc/__init__.py", "examples/ex_benchmark_performance_demo.py")
+	if abs, err := CheckDir(good); err != nil || abs != good {
+		t.Errorf("CheckDir(checkout) = %q, %v", abs, err)
+	}
+	if _, err := CheckDir(t.TempDir()); err == nil || !strings.Contains(err.Error(), "not a qml-hcs checkout") || strings.Contains(err.Error(), "--qmlhc") {
+		t.Errorf("CheckDir(empty dir): %v", err)
+	}
+	py := fakeInterpreter(t)
+	if p, err := FindPython(py); err != nil || p != py {
+		t.Errorf("FindPython(%s) = %q, %v", py, p, err)
+	}
+	if _, err := FindPython(filepath.Join(t.TempDir(), "nope")); err == nil || !strings.Contains(err.Error(), "no such interpreter") || strings.Contains(err.Error(), "--python \"") {
+		t.Errorf("FindPython(missing): %v", err)
+	}
+}

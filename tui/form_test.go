@@ -1,0 +1,418 @@
+package tui
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/pyworker"
+	"github.com/muesli/termenv"
+)
+
+// The setup form's engine choice: go or python, the Python engine's
+// checkout and interpreter shown only while python is chosen, checked as
+// typed like --qmlhc and --python, and the form scrolling when it does not
+// fit.
+
+var (
+	keyRight = tea.KeyMsg{Type: tea.KeyRight}
+	keyLeft  = tea.KeyMsg{Type: tea.KeyLeft}
+	keyUp    = tea.KeyMsg{Type: tea.KeyUp}
+)
+
+// qmlhcDir makes a directory that passes --qmlhc's checks.
+func qmlhcDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range []string{"src/qmlhc/__init__.py", "examples/ex_benchmark_performance_demo.py"} {
+		p := filepath.Join(dir, filepath.FromSlash(f))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// toField tabs from the top of the form to the field named name.
+func toField(t *testing.T, m Model, name string) Model {
+	t.Helper()
+	f := m.a.setup.form
+	for range len(f.fields) {
+		if f.fields[f.focus].name == name {
+			return m
+		}
+		m = update(m, keyMsg("tab"))
+	}
+	t.Fatalf("no field %q on the form", name)
+	return m
+}
+
+// setField replaces the value of the field named name.
+func setField(t *testing.T, m Model, name, value string) Model {
+	t.Helper()
+	m = toField(t, m, name)
+	return update(m, keyMsg("ctrl+u"), keyMsg(value))
+}
+
+func lineWith(v, s string) string {
+	for _, l := range strings.Split(v, "\n") {
+		if strings.Contains(l, s) {
+			return l
+		}
+	}
+	return ""
+}
+
+func TestSetupEngineChoice(t *testing.T) {
+	t.Setenv(pyworker.EnvQMLHC, "")
+	m, _ := testModel(t, Options{})
+	m = update(m, size(120, 40))
+	if v := m.View(); !strings.Contains(v, "engine") || strings.Contains(v, "qml-hcs dir") {
+		t.Fatalf("go engine: want the engine choice and no python fields:\n%s", v)
+	}
+	m = toField(t, m, "engine")
+	if l := lineWith(m.View(), "engine"); !strings.Contains(l, "‹ go ›") {
+		t.Errorf("focused choice not marked ‹ go ›: %q", l)
+	}
+	m = update(m, keyMsg("x")) // typing does not change a choice
+	if got := m.a.setup.form.value("engine"); got != engine.EngineGo {
+		t.Errorf("typing changed the choice to %q", got)
+	}
+	m = update(m, keyRight)
+	v := m.View()
+	if got := m.a.setup.form.value("engine"); got != engine.EnginePython {
+		t.Fatalf("→ chose %q, want python", got)
+	}
+	for _, want := range []string{"qml-hcs dir", "python3", "✗ qmlhc: give a qml-hcs checkout"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("python chosen: %q missing:\n%s", want, v)
+		}
+	}
+	if _, _, err := m.a.setup.plan(); err == nil || !strings.Contains(err.Error(), "qmlhc") {
+		t.Errorf("python without a checkout: plan error %v, want one naming qmlhc", err)
+	}
+	// The hidden fields come back into the tab order and leave it again.
+	m = update(m, keyMsg("tab"))
+	if name := m.a.setup.form.fields[m.a.setup.form.focus].name; name != "qmlhc" {
+		t.Errorf("tab after engine (python) reached %q, want qmlhc", name)
+	}
+	m = update(m, keyUp, keyLeft) // back to go
+	if got := m.a.setup.form.value("engine"); got != engine.EngineGo {
+		t.Fatalf("← chose %q, want go", got)
+	}
+	if v := m.View(); strings.Contains(v, "qml-hcs dir") || strings.Contains(v, "✗") {
+		t.Errorf("go chosen again: python fields or their errors still shown:\n%s", v)
+	}
+	if _, _, err := m.a.setup.plan(); err != nil {
+		t.Errorf("go engine with an empty (hidden) checkout: %v", err)
+	}
+	m = update(m, keyMsg("tab"))
+	if name := m.a.setup.form.fields[m.a.setup.form.focus].name; name != "D" {
+		t.Errorf("tab after engine (go) reached %q, want D (wrapping past hidden fields)", name)
+	}
+}
+
+func TestSetupPythonFieldsPrefilledAndChecked(t *testing.T) {
+	good := qmlhcDir(t)
+	t.Setenv(pyworker.EnvQMLHC, good)
+	self, err := os.Executable() // any executable stands in for python here
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := engine.DefaultPlan()
+	p.Engine = engine.EnginePython
+
+	m, _ := testModel(t, Options{Plan: p})
+	if got := m.a.setup.form.value("qmlhc"); got != good {
+		t.Errorf("qmlhc prefilled %q, want $QMLHC_PATH %q", got, good)
+	}
+	if got := m.a.setup.form.value("python"); got != pyworker.DefaultPython {
+		t.Errorf("python prefilled %q, want %q", got, pyworker.DefaultPython)
+	}
+	m, _ = testModel(t, Options{Plan: p, QMLHC: "flagdir", Python: self})
+	if got, want := m.a.setup.form.value("qmlhc")+" "+m.a.setup.form.value("python"), "flagdir "+self; got != want {
+		t.Errorf("prefilled %q, want the flags' %q", got, want)
+	}
+
+	work := t.TempDir()
+	if err := os.WriteFile(filepath.Join(work, "afile"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(work, "empty"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		field, value string
+		want         string // "" means accepted
+	}{
+		{"qmlhc", good, ""},
+		{"qmlhc", "", "give a qml-hcs checkout"},
+		{"qmlhc", "nowhere", "no such directory"},
+		{"qmlhc", "afile", "not a directory"},
+		{"qmlhc", "empty", "not a qml-hcs checkout: it has no src/qmlhc/__init__.py"},
+		{"python", self, ""},
+		{"python", "no-such-python-here", "no such interpreter"},
+		{"python", "venv/bin/python", "no such interpreter"},
+	}
+	for _, tt := range tests {
+		m, _ := testModel(t, Options{Plan: p, WorkDir: work, Python: self})
+		m = update(m, size(120, 40))
+		m = setField(t, m, tt.field, tt.value)
+		v := m.View()
+		line := lineWith(v, map[string]string{"qmlhc": "› qml-hcs dir", "python": "› python"}[tt.field])
+		if tt.want == "" {
+			if strings.Contains(v, "✗") {
+				t.Errorf("%s %q refused:\n%s", tt.field, tt.value, v)
+			}
+			continue
+		}
+		if !strings.Contains(line, "✗") || !strings.Contains(v, "✗ "+tt.field+": ") || !strings.Contains(v, tt.want) {
+			t.Errorf("%s %q: want ✗ on its line and %q:\n%s", tt.field, tt.value, tt.want, v)
+		}
+	}
+	if ents, _ := os.ReadDir(work); len(ents) != 2 {
+		t.Errorf("checking the fields created files: %v", ents)
+	}
+}
+
+// At 50×15 the python form does not fit: it scrolls, the focused field
+// always shown with markers for what is out of sight, and the key help
+// keeps its line. At 80×24 it fits whole.
+func TestSetupFormScrolls(t *testing.T) {
+	good := qmlhcDir(t)
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := engine.DefaultPlan()
+	p.Engine = engine.EnginePython
+	m, _ := testModel(t, Options{Plan: p, QMLHC: good, Python: self})
+
+	m = update(m, size(80, 24))
+	v := m.View()
+	checkFits(t, v, 80, 24)
+	for _, want := range []string{"D  dims", "baseline", "qml-hcs dir", "python", "12 configs", "esc quit"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("80×24: %q missing:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "more") {
+		t.Errorf("80×24 scrolls, want the whole form:\n%s", v)
+	}
+
+	m = update(m, size(50, 15))
+	f := m.a.setup.form
+	for i := range f.fields {
+		v := m.View()
+		checkFits(t, v, 50, 15)
+		focused := f.fields[f.focus].label
+		if lineWith(v, "› "+focused) == "" {
+			t.Errorf("50×15, field %d: focused %q not shown:\n%s", i, focused, v)
+		}
+		if !strings.Contains(v, "esc quit") {
+			t.Errorf("50×15, field %d: key help lost:\n%s", i, v)
+		}
+		switch f.focus {
+		case 0:
+			if strings.Contains(v, "↑ more") || !strings.Contains(v, "↓ more") {
+				t.Errorf("at the top: want only ↓ more:\n%s", v)
+			}
+		case len(f.fields) - 1:
+			if !strings.Contains(v, "↑ more") || strings.Contains(v, "↓ more") {
+				t.Errorf("at the bottom: want only ↑ more:\n%s", v)
+			}
+		}
+		m = update(m, keyMsg("tab"))
+	}
+	// With errors listed the form still fits, the message shown in full.
+	m = setField(t, m, "seed", "x")
+	v = m.View()
+	checkFits(t, v, 50, 15)
+	if !strings.Contains(v, "✗ seed:") || lineWith(v, "seed") == "" || !strings.Contains(v, "esc quit") {
+		t.Errorf("50×15 with an error: want the seed line, its message and the key help:\n%s", v)
+	}
+}
+
+// fakePythonFor builds engine/pyworker/internal/fakepython, a Python
+// stand-in written in Go that speaks the worker protocol.
+func fakePythonFor(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "python3")
+	if runtime.GOOS == "windows" {
+		p += ".exe"
+	}
+	if out, err := exec.Command("go", "build", "-o", p, "../engine/pyworker/internal/fakepython").CombinedOutput(); err != nil {
+		t.Fatalf("go build fakepython: %v: %s", err, out)
+	}
+	return p
+}
+
+// Enter with python chosen checks a worker first (its handshake), then
+// starts the sweep with the form's Python workers; a worker that fails its
+// handshake is one line on screen, and nothing is created.
+func TestSetupStartsPythonSweep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the fake python")
+	}
+	fake := fakePythonFor(t)
+	good := qmlhcDir(t)
+	t.Setenv("FAKE_PYTHON_PIDS", "")
+
+	start := func(t *testing.T, mode, dir string) (Model, chan *fakeSweeper, *engine.Options, string) {
+		t.Helper()
+		t.Setenv("FAKE_PYTHON_MODE", mode)
+		work := t.TempDir()
+		m, _ := testModel(t, Options{OutDir: "out", WorkDir: work})
+		started := make(chan *fakeSweeper, 1)
+		var got engine.Options
+		m.a.start = func(_ context.Context, p engine.Plan, o engine.Options) (sweeper, error) {
+			got = o
+			f := newFakeSweeper(p)
+			started <- f
+			return f, nil
+		}
+		m = update(m, size(80, 24))
+		m = toField(t, m, "engine")
+		m = update(m, keyRight)
+		m = setField(t, m, "qmlhc", dir)
+		m = setField(t, m, "python", fake)
+		nm, cmd := m.Update(keyMsg("enter"))
+		m = nm.(Model)
+		if cmd != nil {
+			if !strings.Contains(m.View(), "checking the python engine") {
+				t.Errorf("no word while the worker is checked:\n%s", m.View())
+			}
+			if _, cmd2 := m.Update(keyMsg("enter")); cmd2 != nil {
+				t.Error("a second enter while checking started another check")
+			}
+			nm, _ = m.Update(cmd())
+			m = nm.(Model)
+		}
+		return m, started, &got, work
+	}
+
+	t.Run("ok", func(t *testing.T) {
+		m, started, eo, work := start(t, "ok", good)
+		select {
+		case f := <-started:
+			if f.Plan().EngineName() != engine.EnginePython {
+				t.Errorf("sweep plan engine %q, want python", f.Plan().EngineName())
+			}
+		default:
+			t.Fatalf("no sweep started:\n%s", m.View())
+		}
+		if eo.Worker == nil || eo.WorkerOptions.Name != "python worker" {
+			t.Fatalf("sweep started without python workers: %+v", eo.WorkerOptions)
+		}
+		cmd, err := eo.Worker()
+		if err != nil || cmd.Path != fake || cmd.Args[len(cmd.Args)-1] != good {
+			t.Errorf("worker command %v (%v), want %s … %s", cmd, err, fake, good)
+		}
+		h, err := pyworker.Probe(t.Context(), *eo)
+		if err != nil || h.Engine != engine.EnginePython || h.Details["qmlhc_dir"] != good {
+			t.Errorf("the sweep's worker: %+v %v, want the fake python on %s", h, err, good)
+		}
+		if v := m.View(); !strings.Contains(v, "engine: python") {
+			t.Errorf("no line saying what measures:\n%s", v)
+		}
+		if !fileExists(filepath.Join(work, "out")) {
+			t.Error("the started sweep has no output directory")
+		}
+	})
+
+	t.Run("import error", func(t *testing.T) {
+		m, started, _, work := start(t, "importerror", good)
+		if len(started) != 0 {
+			t.Fatal("a sweep started with a worker that failed its handshake")
+		}
+		v := m.View()
+		l := lineWith(v, "✗ python engine:")
+		if l == "" || !strings.Contains(v, "No module named 'scipy'") {
+			t.Errorf("handshake failure not shown as one ✗ message:\n%s", v)
+		}
+		if m.a.screen != screenSetup || m.a.setup.probing {
+			t.Error("the form should stay, ready for another enter")
+		}
+		if ents, _ := os.ReadDir(work); len(ents) != 0 {
+			t.Errorf("a refused start created %v", ents)
+		}
+	})
+
+	t.Run("bad checkout", func(t *testing.T) {
+		m, started, _, work := start(t, "ok", t.TempDir())
+		if len(started) != 0 {
+			t.Fatal("a sweep started on a directory that is not a checkout")
+		}
+		if v := m.View(); !strings.Contains(v, "not a qml-hcs checkout") {
+			t.Errorf("bad checkout not shown:\n%s", v)
+		}
+		if ents, _ := os.ReadDir(work); len(ents) != 0 {
+			t.Errorf("a refused start created %v", ents)
+		}
+	})
+}
+
+// TestGoldenSetupPython pins the setup form with the Python engine chosen
+// and the engine field focused, at every supported size (at 50×15 it
+// scrolls). Paths are relative to the work directory so the files are
+// stable. Run with -update to regenerate.
+func TestGoldenSetupPython(t *testing.T) {
+	work := t.TempDir()
+	for _, f := range []string{"qml-hcs/src/qmlhc/__init__.py", "qml-hcs/examples/ex_benchmark_performance_demo.py", "venv/bin/python3"} {
+		p := filepath.Join(work, filepath.FromSlash(f))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := engine.DefaultPlan()
+	p.Engine = engine.EnginePython
+	for _, s := range sizes {
+		t.Run(s.name, func(t *testing.T) {
+			m, _ := testModel(t, Options{Plan: p, OutDir: ".benchmarks", WorkDir: work, QMLHC: "qml-hcs", Python: "venv/bin/python3"})
+			m = update(m, size(s.w, s.h))
+			m = toField(t, m, "engine")
+			v := m.View()
+			checkFits(t, v, s.w, s.h)
+			if strings.Contains(v, "✗") {
+				t.Errorf("valid python setup shows an error:\n%s", v)
+			}
+			teatest.RequireEqualOutput(t, []byte(v))
+		})
+	}
+}
+
+// A focused value longer than its box scrolls inside it in colour too
+// (the cursor is a reversed cell there): the hints stay in their column.
+func TestFocusedLongValueStaysInItsBox(t *testing.T) {
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	long := strings.Repeat("x", 60)
+	m, _ := testModel(t, Options{})
+	m = update(m, size(120, 40))
+	m = setField(t, m, "seed", "1")
+	m = update(m, keyMsg(long), keyMsg("backspace")) // wrong, then still wrong
+	v := ansi.Strip(m.View())
+	seed, repeats := lineWith(v, "› seed"), lineWith(v, "repeats")
+	hint := strings.Index(repeats, "repeat r uses")
+	if mark := strings.Index(seed, "✗"); mark < 0 || mark > hint {
+		t.Errorf("focused long value pushes its ✗ past the hint column %d:\n%s\n%s", hint, repeats, seed)
+	}
+	if !strings.Contains(seed, "xxx") {
+		t.Errorf("the end of the value being typed is not shown: %q", seed)
+	}
+}
