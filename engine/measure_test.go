@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -163,5 +164,44 @@ func TestWorkerWithoutHook(t *testing.T) {
 	t.Setenv(worker.EnvVar, "go")
 	if _, err := selfWorker(); err == nil || !strings.Contains(err.Error(), "MainIfWorker") {
 		t.Errorf("selfWorker as an unserved worker: %v", err)
+	}
+}
+
+// TestPauseBetweenMeasurementsResumed: a pause that reaches a worker just
+// after its last round stays with that worker (the protocol keeps a pause
+// across measurements). Once the sweep resumes — its Resume having gone to
+// no worker — handing that worker the next measurement must resume it, or
+// the sweep holds for ever (the live-edit test hung this way under -race).
+func TestPauseBetweenMeasurementsResumed(t *testing.T) {
+	cmd, err := selfWorker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a hang fails, never blocks CI
+	defer cancel()
+	c, err := worker.Start(ctx, cmd, worker.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	r := &Runner{}
+	r.wake = sync.NewCond(&r.mu)
+	// The sweep pauses while c is still active but done measuring, then
+	// the measurement ends and the sweep resumes with no worker active.
+	r.setActive(c)
+	r.Pause()
+	r.setActive(nil)
+	r.Resume()
+	if !c.Paused() {
+		t.Fatal("the worker should still hold the pause the sweep sent it")
+	}
+	r.setActive(c) // the next measurement
+	if c.Paused() {
+		t.Fatal("setActive left the worker paused while the sweep runs")
+	}
+	req := worker.Request{Config: worker.Config{D: 3, K: 3, T: 8}, Seed: 1, Policy: PolicyMean, Depths: []int{1},
+		TimeMin: 0.001, MinEpochs: 2, MaxRounds: 10, Warmup: 1}
+	if _, err := c.Measure(ctx, req, nil); err != nil {
+		t.Fatalf("the next measurement: %v", err)
 	}
 }

@@ -159,11 +159,19 @@ func (r *Runner) Resume() {
 
 // setActive records the worker about to measure (nil when done). Under
 // r.mu, so that a Pause either reaches the worker or is seen by hold first.
+//
+// A worker keeps a pause across measurements: a Pause that reached it just
+// after its last round (before setActive(nil)) would otherwise hold its
+// next measurement for ever, the sweep's Resume having gone to no worker.
 func (r *Runner) setActive(c *worker.Client) {
 	r.mu.Lock()
 	r.active.Store(c)
-	if c != nil && r.paused.Load() {
+	switch {
+	case c == nil:
+	case r.paused.Load():
 		_ = c.Pause()
+	case c.Paused():
+		_ = c.Resume()
 	}
 	r.mu.Unlock()
 }

@@ -305,6 +305,15 @@ func (c *Client) Measure(ctx context.Context, req Request, progress func(Progres
 	}
 }
 
+// Paused reports whether a Pause was sent and no Resume since. The worker
+// keeps a pause across measurements, so a client paused between two of
+// them must be resumed before it measures again.
+func (c *Client) Paused() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.quiet
+}
+
 func (c *Client) setQuiet(q bool) {
 	c.mu.Lock()
 	c.quiet = q
