@@ -422,6 +422,7 @@ func (a *app) quit() tea.Cmd {
 	}
 	a.quitting = true
 	a.editor, a.prompt, a.helpView.open = nil, nil, false
+	a.views = views{} // the run view shows the sweep stopping and saving
 	if a.sw != nil && a.sw.active() {
 		a.interrupted = true
 	}

@@ -775,7 +775,11 @@ func FuzzHeaderLabelAt(f *testing.F) {
 	f.Add("D\\K 2–11  13–23", 0)
 	f.Add("", -3)
 	f.Fuzz(func(t *testing.T, head string, x int) {
-		headerLabelAt([]rune(head), x)
-		rangeTerm(head)
+		if l, _, ok := headerLabelAt([]rune(head), x); ok && (l == "" || !strings.Contains(string([]rune(head)), l)) {
+			t.Errorf("label %q is not in the header %q", l, head)
+		}
+		if head != "" && rangeTerm(head) == "" {
+			t.Errorf("rangeTerm(%q) is empty", head)
+		}
 	})
 }
