@@ -345,6 +345,14 @@ func TestSetupStartsPythonSweep(t *testing.T) {
 		if m.a.screen != screenSetup || m.a.setup.probing {
 			t.Error("the form should stay, ready for another enter")
 		}
+		// At 50×15 the message is shown whole, wrapped, and the form
+		// scrolls around it: the focused field and the key help stay.
+		m = update(m, size(50, 15))
+		v = m.View()
+		checkFits(t, v, 50, 15)
+		if lineWith(v, "› python") == "" || !strings.Contains(v, "esc quit") || !strings.Contains(v, "'scipy'") {
+			t.Errorf("50×15 after a refused start: want the python field, the whole message and the key help:\n%s", v)
+		}
 		if ents, _ := os.ReadDir(work); len(ents) != 0 {
 			t.Errorf("a refused start created %v", ents)
 		}
