@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -203,9 +204,10 @@ type SummaryOptions struct {
 	Header string
 }
 
-// maxWarnings caps the noisy-config lines; a sweep of thousands of configs
-// must not bury the summary.
-const maxWarnings = 10
+// maxWarnings is how many noisy configs get a line of their own; past it
+// the summary says how many there are, why, and names the worst, in a few
+// lines that fit 80 columns, so a sweep of thousands does not bury it.
+const maxWarnings = 3
 
 // WriteSummary prints the end-of-run block:
 //
@@ -251,26 +253,65 @@ func WriteSummary(w io.Writer, p Paths, results []engine.Result, opt SummaryOpti
 	return err
 }
 
-// noiseWarnings are a line per config whose headline is too uncertain
-// (Noisy), naming it and what to do about it.
+// noiseWarnings are a line per config whose headline is too uncertain,
+// naming it and what to do about it; with more than maxWarnings of them,
+// a short summary instead: the count, the count per kind of advice, and
+// the noisiest configs by name.
 func noiseWarnings(results []engine.Result) []string {
-	var lines []string
-	extra := 0
+	type noisy struct {
+		r      engine.Result
+		msg    string
+		advice string
+		width  float64
+	}
+	var ns []noisy
+	perAdvice := map[string]int{}
+	var advices []string
 	for _, r := range results {
 		msg := NoiseWarning(r)
 		if msg == "" {
 			continue
 		}
-		if len(lines) == maxWarnings {
-			extra++
-			continue
+		_, advice := noise(r)
+		if perAdvice[advice] == 0 {
+			advices = append(advices, advice)
 		}
-		lines = append(lines, summaryLabel("Warning")+msg)
+		perAdvice[advice]++
+		h := Headline(r)
+		ns = append(ns, noisy{r: r, msg: msg, advice: advice, width: math.Max(r.TimeEpochCIHigh-h, h-r.TimeEpochCILow) / h})
 	}
-	if extra > 0 {
-		lines = append(lines, summaryLabel("Warning")+fmt.Sprintf("%d more noisy configs", extra))
+	if len(ns) <= maxWarnings {
+		lines := make([]string, len(ns))
+		for i, n := range ns {
+			lines[i] = summaryLabel("Warning") + n.msg
+		}
+		return lines
 	}
+	lines := []string{summaryLabel("Warning") + fmt.Sprintf("%d of %d configs are noisy", len(ns), len(results))}
+	for _, a := range advices {
+		lines = append(lines, fmt.Sprintf("  %d %s", perAdvice[a], shortAdvice[a]))
+	}
+	sort.SliceStable(ns, func(i, j int) bool { return ns[i].width > ns[j].width })
+	names := make([]string, 0, maxWarnings)
+	for _, n := range ns[:maxWarnings] {
+		names = append(names, n.r.Config.String())
+	}
+	lines = append(lines, "  widest: "+strings.Join(names, ", ")+" (see the CSV)")
 	return lines
+}
+
+// Advice of noise, and its short form for the summary of many noisy
+// configs (a line of at most 80 columns with its count).
+const (
+	adviceOne    = "use --repeats 2 or more"
+	adviceSpread = "its speed varied between measurements; rerun on a quieter machine, or add --repeats for a narrower interval"
+	adviceStall  = "the machine was busy; the median resists it, the means do not"
+)
+
+var shortAdvice = map[string]string{
+	adviceOne:    "with one measurement: no interval; use --repeats 2 or more",
+	adviceSpread: "with a 95% CI over ±5%: rerun on a quieter machine, or add --repeats",
+	adviceStall:  "with over 10% of rounds stalled: the machine was busy",
 }
 
 // Thresholds of NoiseWarning.
@@ -311,18 +352,18 @@ func noise(r engine.Result) (why, advice string) {
 	var reasons []string
 	if len(r.Measurements) > 0 && len(r.Measurements) < 2 {
 		reasons = append(reasons, "one measurement, so no interval")
-		advice = "use --repeats 2 or more"
+		advice = adviceOne
 	} else if len(r.Measurements) >= 2 {
 		if w := math.Max(r.TimeEpochCIHigh-h, h-r.TimeEpochCILow) / h; !(w <= NoisyRelativeHalfWidth) {
 			reasons = append(reasons, fmt.Sprintf("95%% CI ±%.1f%% over %d measurements", 100*w, len(r.Measurements)))
-			advice = "its speed varied between measurements; rerun on a quieter machine, or add --repeats for a narrower interval"
+			advice = adviceSpread
 		}
 	}
 	if n := len(r.Samples); n > 0 {
 		if share := float64(r.Outliers) / float64(n); share > NoisySlowShare {
 			reasons = append(reasons, fmt.Sprintf("%.0f%% of rounds stalled (>2× the median)", 100*share))
 			if advice == "" {
-				advice = "the machine was busy; the median resists it, the means do not"
+				advice = adviceStall
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/hcbench/hcbench/engine"
 )
@@ -59,7 +60,7 @@ func TestSummaryListsOnlyWrittenFiles(t *testing.T) {
 
 func TestNoiseWarningsCapped(t *testing.T) {
 	var rs []engine.Result
-	for k := 2; k < 2+maxWarnings+3; k++ {
+	for k := 2; k < 2+maxWarnings; k++ {
 		r := engine.Result{Config: engine.Config{D: 3, K: k, T: 48}, TimeEpochMean: 1e-5,
 			Measurements: []float64{1e-5, 1.3e-5, 0.8e-5}}
 		engine.Headline(&r)
@@ -67,12 +68,42 @@ func TestNoiseWarningsCapped(t *testing.T) {
 	}
 	rs = append(rs, engine.Result{Config: engine.Config{D: 4, K: 2, T: 48}, TimeEpochMean: 1e-5}) // no measurements: no judgement
 	got := noiseWarnings(rs)
-	if len(got) != maxWarnings+1 || got[maxWarnings] != "- Warning        : 3 more noisy configs" {
-		t.Errorf("warnings:\n%s", strings.Join(got, "\n"))
+	if len(got) != maxWarnings {
+		t.Fatalf("%d noisy configs give %d lines, want one each:\n%s", maxWarnings, len(got), strings.Join(got, "\n"))
 	}
 	if !strings.Contains(got[0], "D=3 K=2 T=48 is noisy (95% CI ±") || !strings.Contains(got[0], "over 3 measurements") ||
 		strings.Contains(got[0], "--min-time") || !strings.Contains(got[0], "--repeats") {
 		t.Errorf("first warning %q should name the config and the interval, and suggest --repeats, not --min-time", got[0])
+	}
+
+	// 175 noisy configs of 200 (issue 14 #12): a few lines that fit 80
+	// columns, the count per reason, the widest intervals named.
+	defer func() {
+		for _, l := range got {
+			if n := utf8.RuneCountInString(l); n > 80 {
+				t.Errorf("%d columns: %q", n, l)
+			}
+		}
+	}()
+	rs = nil
+	for k := 0; k < 200; k++ {
+		spread := 1.0 + 0.001*float64(k) // configs 25.. have wide intervals, the widest last
+		if k < 25 {
+			spread = 1.0001
+		}
+		r := engine.Result{Config: engine.Config{D: 3, K: 2 + k, T: 48}, TimeEpochMean: 1e-5,
+			Measurements: []float64{1e-5, 1e-5 * spread * spread, 1e-5 / spread}}
+		engine.Headline(&r)
+		rs = append(rs, r)
+	}
+	got = noiseWarnings(rs)
+	want := []string{
+		"- Warning        : 175 of 200 configs are noisy",
+		"  175 with a 95% CI over ±5%: rerun on a quieter machine, or add --repeats",
+		"  widest: D=3 K=201 T=48, D=3 K=200 T=48, D=3 K=199 T=48 (see the CSV)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("summary of many noisy configs:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
 
