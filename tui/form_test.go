@@ -3,9 +3,7 @@ package tui
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -15,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/hcbench/hcbench/engine"
 	"github.com/hcbench/hcbench/engine/pyworker"
+	"github.com/hcbench/hcbench/engine/pyworker/pyworkertest"
 	"github.com/muesli/termenv"
 )
 
@@ -30,20 +29,7 @@ var (
 )
 
 // qmlhcDir makes a directory that passes --qmlhc's checks.
-func qmlhcDir(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	for _, f := range []string{"src/qmlhc/__init__.py", "examples/ex_benchmark_performance_demo.py"} {
-		p := filepath.Join(dir, filepath.FromSlash(f))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+var qmlhcDir = pyworkertest.Checkout
 
 // toField tabs from the top of the form to the field named name.
 func toField(t *testing.T, m Model, name string) Model {
@@ -247,17 +233,7 @@ func TestSetupFormScrolls(t *testing.T) {
 
 // fakePythonFor builds engine/pyworker/internal/fakepython, a Python
 // stand-in written in Go that speaks the worker protocol.
-func fakePythonFor(t *testing.T) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "python3")
-	if runtime.GOOS == "windows" {
-		p += ".exe"
-	}
-	if out, err := exec.Command("go", "build", "-o", p, "../engine/pyworker/internal/fakepython").CombinedOutput(); err != nil {
-		t.Fatalf("go build fakepython: %v: %s", err, out)
-	}
-	return p
-}
+var fakePythonFor = pyworkertest.FakePython
 
 // Enter with python chosen checks a worker first (its handshake), then
 // starts the sweep with the form's Python workers; a worker that fails its

@@ -8,24 +8,12 @@ import (
 	"testing"
 
 	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/pyworker/pyworkertest"
 	"github.com/hcbench/hcbench/engine/worker"
 )
 
 // qmlhcCheckout makes a directory that passes --qmlhc's checks.
-func qmlhcCheckout(t *testing.T) string {
-	t.Helper()
-	dir := t.TempDir()
-	for _, f := range []string{"src/qmlhc/__init__.py", "examples/ex_benchmark_performance_demo.py"} {
-		p := filepath.Join(dir, filepath.FromSlash(f))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+var qmlhcCheckout = pyworkertest.Checkout
 
 func TestEngineFlags(t *testing.T) {
 	good := qmlhcCheckout(t)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/pyworker/pyworkertest"
 )
 
 // --engine python through the binary, with a fake interpreter written in
@@ -24,14 +25,7 @@ import (
 // the real one when QMLHC_PATH names a qml-hcs checkout.
 
 // fakePython builds the fake interpreter into a test directory.
-func fakePython(t *testing.T) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "python3")
-	if out, err := exec.Command("go", "build", "-o", p, "../../engine/pyworker/internal/fakepython").CombinedOutput(); err != nil {
-		t.Fatalf("go build fakepython: %v: %s", err, out)
-	}
-	return p
-}
+var fakePython = pyworkertest.FakePython
 
 // fakeEnv sets the fake's mode and returns the directory its workers write
 // their pids to.

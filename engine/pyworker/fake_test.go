@@ -2,11 +2,8 @@ package pyworker
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/pyworker/pyworkertest"
 	"github.com/hcbench/hcbench/engine/worker"
 )
 
@@ -43,15 +41,7 @@ func fakePython(t *testing.T) string {
 		if fakeDir, fakeErr = os.MkdirTemp("", "hcbench-fakepython-"); fakeErr != nil {
 			return
 		}
-		fakePath = filepath.Join(fakeDir, "python3")
-		if runtime.GOOS == "windows" {
-			fakePath += ".exe"
-		}
-		var out []byte
-		out, fakeErr = exec.Command("go", "build", "-o", fakePath, "./internal/fakepython").CombinedOutput()
-		if fakeErr != nil {
-			fakeErr = fmt.Errorf("go build: %v: %s", fakeErr, out)
-		}
+		fakePath, fakeErr = pyworkertest.BuildFakePython(fakeDir)
 	})
 	if fakeErr != nil {
 		t.Fatal(fakeErr)
@@ -66,7 +56,7 @@ func fakeSetup(t *testing.T, mode string) (Setup, string) {
 	pids := t.TempDir()
 	t.Setenv("FAKE_PYTHON_MODE", mode)
 	t.Setenv("FAKE_PYTHON_PIDS", pids)
-	s, err := Resolve(fakePython(t), checkout(t, "src/qmlhc/__init__.py", "examples/ex_benchmark_performance_demo.py"))
+	s, err := Resolve(fakePython(t), checkout(t))
 	if err != nil {
 		t.Fatal(err)
 	}

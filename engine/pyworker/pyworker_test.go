@@ -7,22 +7,22 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/hcbench/hcbench/engine/pyworker/pyworkertest"
 )
 
-// checkout makes a directory with the files Resolve looks for.
-func checkout(t *testing.T, files ...string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for _, f := range files {
-		p := filepath.Join(dir, filepath.FromSlash(f))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, nil, 0o644); err != nil {
-			t.Fatal(err)
+// checkout makes a directory holding files (see pyworkertest.Checkout).
+var checkout = pyworkertest.Checkout
+
+func TestCheckoutFilesAgree(t *testing.T) {
+	if len(checkoutFiles) != len(pyworkertest.CheckoutFiles) {
+		t.Fatalf("pyworker checks %v, pyworkertest makes %v", checkoutFiles, pyworkertest.CheckoutFiles)
+	}
+	for i, f := range pyworkertest.CheckoutFiles {
+		if filepath.FromSlash(f) != checkoutFiles[i] {
+			t.Errorf("pyworker checks %v, pyworkertest makes %v", checkoutFiles, pyworkertest.CheckoutFiles)
 		}
 	}
-	return dir
 }
 
 // fakeInterpreter is an executable file standing in for python; Resolve
