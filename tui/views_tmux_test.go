@@ -2,9 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,62 +16,14 @@ import (
 // history, where marking both and pressing c compares them. A private tmux
 // server; skipped with -short or without tmux.
 func TestTmuxWorkbench(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed")
-	}
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "hcbench")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/hcbench").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	sock := fmt.Sprintf("hcbench-views-test-%d", os.Getpid())
-	tmux := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command("tmux", append([]string{"-L", sock}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return string(out)
-	}
-	// -o out in tmp: a short path leaves the header room for the settings.
-	cmd := fmt.Sprintf("NO_COLOR=1 %s --run -o out --min-time 1ms; echo hcbench-exit=$?; sleep 600", bin)
-	tmux("new-session", "-d", "-s", "t", "-x", "120", "-y", "40", "-c", tmp, "sh", "-c", cmd)
-	capture := func() string { return tmux("capture-pane", "-p", "-t", "t") }
-	t.Cleanup(func() {
-		// hcbench saves its reports when it stops: let it finish before
-		// the directory is removed, even when the test failed midway.
-		exec.Command("tmux", "-L", sock, "send-keys", "-t", "t", "C-c").Run()
-		for end := time.Now().Add(20 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
-			out, err := exec.Command("tmux", "-L", sock, "capture-pane", "-p", "-t", "t").Output()
-			if err != nil || strings.Contains(string(out), "hcbench-exit=") {
-				break
-			}
-		}
-		exec.Command("tmux", "-L", sock, "kill-server").Run()
-	})
-
+	// -o out in the test's directory: a short path leaves the header room
+	// for the settings.
+	p := startTmux(t, 120, 40, "--run -o out --min-time 1ms")
 	waitFor := func(what string, d time.Duration, subs ...string) string {
 		t.Helper()
-		deadline := time.Now().Add(d)
-		for {
-			s := capture()
-			ok := true
-			for _, sub := range subs {
-				ok = ok && strings.Contains(s, sub)
-			}
-			if ok {
-				return s
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("no %s after %v; screen:\n%s", what, d, s)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+		return p.waitFor(what, d, has(subs...))
 	}
-	send := func(keys ...string) { tmux(append([]string{"send-keys", "-t", "t"}, keys...)...) }
+	send, capture := p.send, p.capture
 
 	first := waitFor("a finished sweep", 3*time.Minute, "✓ finished", "12/12")
 	runID := regexp.MustCompile(`run \d+`).FindString(first)
