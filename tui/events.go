@@ -51,8 +51,8 @@ type activeRun struct {
 type eventsMsg struct {
 	run    *activeRun
 	events []engine.Event
-	plan   *engine.Plan // the runner's plan, when the batch has a PlanChanged
-	ratios map[engine.Config]report.BaselineEntry
+	plan   *engine.Plan                           // the runner's plan, when the batch has a PlanChanged
+	ratios map[engine.Config]report.BaselineEntry // the run's comparison with the baseline so far
 	// note is what recording said (a write failing, the JSONL lost or
 	// recreated), the latest of the batch.
 	note   string
@@ -91,6 +91,7 @@ func (a *app) drainCmd(run *activeRun) tea.Cmd {
 				break more
 			}
 		}
+		var finished []engine.Result
 		for _, ev := range msg.events {
 			switch ev.Kind {
 			case engine.ConfigFinished:
@@ -102,17 +103,24 @@ func (a *app) drainCmd(run *activeRun) tea.Cmd {
 						msg.note = note
 					}
 				}
-				if len(base) > 0 {
-					if c, ok := ratioFor(basePath, base, *ev.Result); ok {
-						if msg.ratios == nil {
-							msg.ratios = make(map[engine.Config]report.BaselineEntry)
-						}
-						msg.ratios[ev.Config] = c
-					}
-				}
+				finished = append(finished, *ev.Result)
 			case engine.PlanChanged:
 				p := run.r.Plan()
 				msg.plan = &p
+			}
+		}
+		if len(base) > 0 && len(finished) > 0 {
+			// The comparison headless runs and hcbench compare make: over
+			// every result of the run so far, since Holm's correction (and
+			// so each verdict) depends on how many configs are compared.
+			cur := finished
+			if run.rec != nil {
+				cur = run.rec.Results()
+			}
+			cmp := report.CompareBaseline(basePath, base, cur)
+			msg.ratios = make(map[engine.Config]report.BaselineEntry, len(cmp.Entries))
+			for _, e := range cmp.Entries {
+				msg.ratios[e.Config] = e
 			}
 		}
 		return msg
@@ -135,7 +143,7 @@ func (a *app) onEvents(msg eventsMsg) tea.Cmd {
 	}
 	now := a.now()
 	for c, cmp := range msg.ratios {
-		a.sw.ratios[c] = cmp
+		a.sw.ratios[c] = cmp // every compared config: its verdict is corrected anew
 	}
 	for _, ev := range msg.events {
 		if ev.Kind == engine.PlanChanged && msg.plan != nil {

@@ -494,9 +494,3 @@ func loadBaseline(path string) ([]engine.Result, error) {
 	}
 	return base, err
 }
-
-// ratioFor compares one result with the baseline (ratio of medians with CI
-// and Mann-Whitney p), as the reports do.
-func ratioFor(path string, base []engine.Result, r engine.Result) (report.BaselineEntry, bool) {
-	return report.CompareBaseline(path, base, []engine.Result{r}).Lookup(r.Config)
-}

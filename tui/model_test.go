@@ -459,3 +459,52 @@ func TestBusyWarningShown(t *testing.T) {
 		t.Errorf("no busy warning:\n%s", v)
 	}
 }
+
+// TestBaselineVerdictsCorrected: the workbench's verdicts are the run's
+// comparison with the baseline as headless runs and hcbench compare make
+// it — Holm-corrected over every config compared so far — not a test of
+// each config alone. A 1.2% slowdown that one config's test calls
+// significant is "~" once twelve configs share the correction.
+func TestBaselineVerdictsCorrected(t *testing.T) {
+	p := engine.DefaultPlan()
+	var base, cur []engine.Result
+	for _, c := range p.Grid.Configs() {
+		b := synthResult(c, p)
+		b.Measurements = []float64{1, 1.01, 0.99, 1, 1.01, 0.99}
+		for i := range b.Measurements {
+			b.Measurements[i] *= b.TimeEpochMedian
+		}
+		engine.Headline(b)
+		n := *b
+		n.Measurements = append([]float64(nil), b.Measurements...)
+		for i := range n.Measurements {
+			n.Measurements[i] *= 1.012
+		}
+		engine.Headline(&n)
+		base, cur = append(base, *b), append(cur, n)
+	}
+	if alone := report.CompareBaseline("base.jsonl", base, cur[:1]).Entries[0]; !alone.Slower() {
+		t.Fatalf("the data must make one config alone significant: %+v", alone.Cmp)
+	}
+	want := report.CompareBaseline("base.jsonl", base, cur)
+	if want.Slower != 0 {
+		t.Fatalf("the data must make the corrected comparison call no config slower: %d", want.Slower)
+	}
+	m, started := testModel(t, Options{StartNow: true, Baseline: base, BaselinePath: "base.jsonl"})
+	m = update(m, size(120, 40), startMsg{})
+	f := <-started
+	cs := p.Grid.Configs()
+	f.ch <- engine.Event{Kind: engine.SweepStarted, Total: len(cs)}
+	for i := range cs {
+		f.ch <- engine.Event{Kind: engine.ConfigFinished, Config: cs[i], Done: i + 1, Total: len(cs), Result: &cur[i]}
+	}
+	for len(m.a.sw.results) < len(cs) {
+		m = update(m, m.a.drainCmd(m.a.run)())
+	}
+	for _, e := range want.Entries {
+		got, ok := m.a.sw.ratios[e.Config]
+		if !ok || got.Verdict != e.Verdict || got.PAdj != e.PAdj {
+			t.Errorf("%s: workbench %q (p adj %v), compare %q (p adj %v)", e.Config, got.Verdict, got.PAdj, e.Verdict, e.PAdj)
+		}
+	}
+}

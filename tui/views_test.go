@@ -225,12 +225,15 @@ func TestDetailWithBaseline(t *testing.T) {
 	m = update(m, size(120, 40), startMsg{})
 	<-started
 	evs := richEvents(p)
-	ratios := map[engine.Config]report.BaselineEntry{}
+	var cur []engine.Result
 	for _, ev := range evs {
 		if ev.Result != nil {
-			e, _ := ratioFor("old.jsonl", base, *ev.Result)
-			ratios[ev.Config] = e
+			cur = append(cur, *ev.Result)
 		}
+	}
+	ratios := map[engine.Config]report.BaselineEntry{}
+	for _, e := range report.CompareBaseline("old.jsonl", base, cur).Entries {
+		ratios[e.Config] = e
 	}
 	m = update(m, eventsMsg{run: m.a.run, events: evs, ratios: ratios}, frameMsg{})
 	m.View()
