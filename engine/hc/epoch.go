@@ -66,9 +66,7 @@ func NewWorkspace(chain *Chain, T int, x, target []float64) (*Workspace, error) 
 	for i := range w.states {
 		w.states[i] = make([]float64, T*D)
 	}
-	// About 32 KiB of futures per block: big enough to pipeline, small
-	// enough to stay in the L1/L2 cache.
-	w.tb = min(T, max(1, 4096/(chain.K*D)))
+	w.tb = blockSteps(T, chain.K, D)
 	w.fut = make([]float64, chain.K*w.tb*D)
 	w.mu = make([]float64, w.tb*D)
 	for t := 0; t < T; t++ {
@@ -86,6 +84,17 @@ func (w *Workspace) Bytes() int64 {
 	}
 	structs := int64(unsafe.Sizeof(*w)) + int64(len(w.states))*int64(unsafe.Sizeof(w.x))
 	return 8*int64(n) + structs + w.Chain.Bytes()
+}
+
+// blockSteps is how many time steps' futures are computed together: about
+// 32 KiB of them (4096 floats, K·D a step), big enough to pipeline, small
+// enough to stay in the L1/L2 cache; at least 1, at most T. EstimateBytes
+// sizes the block by the same rule, without overflowing for any K and D.
+func blockSteps(T, K, D int) int {
+	if K <= 0 || D <= 0 || K > 4096/D {
+		return 1
+	}
+	return max(1, min(T, 4096/(K*D)))
 }
 
 // Epoch runs the chain over the whole sequence and returns the losses and

@@ -22,10 +22,7 @@ func EstimateBytes(nodes, D, K, T int, policy string) int64 {
 	s.add(s.mul(t, n))
 	s.add(max(d, t) + 2*t)
 	kd := s.mul(k, d)
-	tb := uint64(max(1, min(T, 4096/max(1, K*D))))
-	if kd > 4096 {
-		tb = 1
-	}
+	tb := uint64(blockSteps(T, K, D))
 	s.add(s.mul(kd, tb) + s.mul(tb, d))
 	// Chain: per node state, deltas, branches, mean, representative; the
 	// shared squares; one coherence per node.
