@@ -23,8 +23,9 @@ import (
 // process, one at a time. A measurement is one run of the reference's
 // benchmark_once (one seed): warm-up, then rounds of a fixed batch of epochs
 // at each depth. Its estimate is the median of its rounds. The headline
-// (time_epoch_median) is the geometric mean of the measurements' estimates
-// and its interval a Student t interval on their logarithms: what a rerun
+// (time_epoch_median) is the median of the measurements' estimates and its
+// interval the order-statistic interval for that median
+// (stats.MedianInterval), at the confidence it achieves: what a rerun
 // would see, because what varies between processes and over time varies
 // between the measurements. Rounds inside one measurement are correlated
 // and are never treated as independent samples.
@@ -46,7 +47,8 @@ const (
 	// first is cold (page faults, caches); the median of them calibrates
 	// the batch.
 	warmupEpochs = 3
-	// ciLevel is the confidence of the headline's interval.
+	// ciLevel is the least confidence of the headline's interval; the
+	// order-statistic interval achieves a bit more (Result.CILevel).
 	ciLevel = stats.DefaultConfidence
 	// slowFactor: a round slower than this many times the headline counts
 	// in Result.Outliers (a stall: the process was descheduled or the
@@ -359,7 +361,7 @@ func aggregate(res *Result) {
 // the slow-round count from res.Samples (see the measurement model above).
 // Exported so that reports can recompute it for records of other tools.
 func Headline(res *Result) {
-	e := stats.LogTInterval(res.Measurements, ciLevel)
+	e := stats.MedianInterval(res.Measurements, ciLevel)
 	res.TimeEpochMedian, res.TimeEpochCILow, res.TimeEpochCIHigh, res.CILevel = e.Centre, e.CILow, e.CIHigh, e.Level
 	res.Outliers = 0
 	for _, s := range res.Samples {

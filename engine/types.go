@@ -127,10 +127,11 @@ type Result struct {
 	// The headline and its interval (README "Timing"). The config is
 	// measured several times independently, each time in another worker
 	// process; Measurements holds each measurement's estimate (the median
-	// of its rounds). TimeEpochMedian is their geometric mean, and
-	// TimeEpochCILow..High a Student t interval on their logarithms at
-	// CILevel (0, with NaN bounds, when there are fewer than two
-	// measurements): about what a rerun would measure.
+	// of its rounds). TimeEpochMedian is their median, and
+	// TimeEpochCILow..High the order-statistic interval for it, whose
+	// coverage CILevel is the one it achieves, at least 95% from 6
+	// measurements (0, with NaN bounds, when there are fewer than two):
+	// about what a rerun would measure.
 	TimeEpochMedian float64   `json:"time_epoch_median"`
 	TimeEpochCILow  float64   `json:"time_epoch_ci_low"`
 	TimeEpochCIHigh float64   `json:"time_epoch_ci_high"`

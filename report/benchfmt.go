@@ -19,8 +19,9 @@ import (
 //
 // where the iteration count is the measurement's epochs per depth and the
 // time its median round (what time_measurements holds). benchstat's centre
-// is the median of those values, close to time_epoch_median (their
-// geometric mean), and its comparison is Mann–Whitney's test on them.
+// and interval are the median of those values and its order-statistic
+// interval: time_epoch_median and its CI, the same numbers. Its comparison
+// is Mann–Whitney's test on them, uncorrected for the number of configs.
 func WriteBench(path string, runID int64, results []engine.Result, m *Machine) error {
 	return writeBench(osFS{}, path, runReport{RunID: runID, Results: results, Machine: m})
 }

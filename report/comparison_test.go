@@ -113,7 +113,7 @@ func TestHolmCorrection(t *testing.T) {
 	cur := synthetic(8, 1e-4)
 	// Config 0 a little slower: p ≈ 0.02 on its own.
 	for j := range cur[0].Measurements {
-		cur[0].Measurements[j] *= 1.02
+		cur[0].Measurements[j] *= 1.03
 	}
 	b := CompareBaseline("old.jsonl", base, cur)
 	e := b.Entries[0]

@@ -40,6 +40,16 @@ func FormatDuration(d time.Duration) string {
 }
 
 // FormatSeconds writes a duration in seconds readably with three
+// FormatLevel writes a confidence level as a percentage with one decimal
+// when it has one ("96.9%", "95%"), "no" for 0 (no interval).
+func FormatLevel(l float64) string {
+	if !(l > 0) {
+		return "no"
+	}
+	v := strconv.FormatFloat(100*l, 'f', 1, 64)
+	return strings.TrimSuffix(v, ".0") + "%"
+}
+
 // significant digits: "850ns", "41.2µs", "3.05ms", "1.20s", "125s".
 func FormatSeconds(sec float64) string {
 	switch {
@@ -310,7 +320,7 @@ const (
 
 var shortAdvice = map[string]string{
 	adviceOne:    "with one measurement: no interval; use --repeats 2 or more",
-	adviceSpread: "with a 95% CI over ±5%: rerun on a quieter machine, or add --repeats",
+	adviceSpread: "with a CI over ±5%: rerun on a quieter machine, or add --repeats",
 	adviceStall:  "with over 10% of rounds stalled: the machine was busy",
 }
 
@@ -337,7 +347,7 @@ func NoiseWarning(r engine.Result) string {
 	return fmt.Sprintf("%s is noisy (%s): %s", r.Config, why, advice)
 }
 
-// NoiseReason is NoiseWarning's reason alone ("95% CI ±7.3% over 6
+// NoiseReason is NoiseWarning's reason alone ("96.1% CI ±7.3% over 9
 // measurements"), "" when the result is not noisy.
 func NoiseReason(r engine.Result) string {
 	why, _ := noise(r)
@@ -355,7 +365,7 @@ func noise(r engine.Result) (why, advice string) {
 		advice = adviceOne
 	} else if len(r.Measurements) >= 2 {
 		if w := math.Max(r.TimeEpochCIHigh-h, h-r.TimeEpochCILow) / h; !(w <= NoisyRelativeHalfWidth) {
-			reasons = append(reasons, fmt.Sprintf("95%% CI ±%.1f%% over %d measurements", 100*w, len(r.Measurements)))
+			reasons = append(reasons, fmt.Sprintf("%s CI ±%.1f%% over %d measurements", FormatLevel(r.CILevel), 100*w, len(r.Measurements)))
 			advice = adviceSpread
 		}
 	}

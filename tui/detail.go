@@ -111,7 +111,7 @@ func ciLine(r *engine.Result) string {
 	if !(level > 0) {
 		level = 0.95
 	}
-	return fmt.Sprintf("%.0f%% CI [%s, %s] (%s)", 100*level, report.FormatSeconds(r.TimeEpochCILow),
+	return fmt.Sprintf("%s CI [%s, %s] (%s)", report.FormatLevel(level), report.FormatSeconds(r.TimeEpochCILow),
 		report.FormatSeconds(r.TimeEpochCIHigh), ciText(r))
 }
 

@@ -3,14 +3,19 @@
 // can all share it.
 //
 // What hcbench reports rests on independent measurements of a config
-// (separate worker processes, different times), few of them (about 6):
+// (separate worker processes, different times), few of them (about 9):
 //
-//   - LogTInterval: their geometric mean (the headline) with a Student t
-//     interval on the logs — about what a rerun would measure.
-//   - WelchLogRatio: two runs compared by the ratio of those geometric
-//     means, with Welch's t interval and p-value for that same ratio, on the
-//     same log scale, so the ratio never falls outside its own interval.
+//   - MedianInterval: their median (the headline) with the order-statistic
+//     interval for it, at the confidence it achieves — about what a rerun
+//     would measure, with no assumption on the measurements' shape (on a
+//     shared machine they are often bimodal).
+//   - MedianRatio: two runs compared by the ratio of those medians, with
+//     the Bonett–Price interval and z-test for that same ratio on the log
+//     scale, so the ratio never falls outside its own interval.
 //   - Holm: p-values adjusted for comparing many configs at once.
+//   - LogTInterval: a geometric mean with a Student t interval on the logs,
+//     for quantities that are close to log-normal (the geomean of the
+//     configs' ratios).
 //
 // The distribution-free tools below describe many samples of one
 // measurement (rounds, which are correlated, so they are not used for

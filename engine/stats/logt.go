@@ -47,13 +47,13 @@ func LogTInterval(xs []float64, confidence float64) Estimate {
 // RatioTest compares two sets of independent measurements of a time.
 type RatioTest struct {
 	NOld, NNew int
-	// Ratio is new/old of the geometric means (the headlines); CILow and
-	// CIHigh its Welch t interval at Level, P the two-sided Welch t-test
-	// p-value of "no change", all on the same log scale, so the interval
-	// excludes 1 exactly when P < 1-Level. NaN (and Level 0) when either
-	// side has fewer than two measurements.
+	// Ratio is new/old of the headlines (MedianRatio: the medians); CILow
+	// and CIHigh its interval at Level, P the two-sided p-value of "no
+	// change", all from the same statistic on the log scale, so the
+	// interval excludes 1 exactly when P < 1-Level. NaN (and Level 0) when
+	// either side has too few measurements (TooFew).
 	Ratio, CILow, CIHigh, P float64
-	DF                      float64 // Welch–Satterthwaite degrees of freedom
+	DF                      float64 // degrees of freedom of the statistic; +Inf for a z statistic
 	SE                      float64 // standard error of the log ratio
 	Level                   float64
 }
@@ -72,48 +72,15 @@ func (r RatioTest) PAbove(th float64) float64 {
 		}
 		return 1
 	}
+	if math.IsInf(r.DF, 1) {
+		return distuv.UnitNormal.Survival(d / r.SE)
+	}
 	return distuv.StudentsT{Mu: 0, Sigma: 1, Nu: r.DF}.Survival(d / r.SE)
 }
 
-// TooFew reports whether either side had fewer than two measurements, so
-// nothing can be concluded.
-func (r RatioTest) TooFew() bool { return r.NOld < 2 || r.NNew < 2 }
-
-// WelchLogRatio compares new with old measurements: the ratio of geometric
-// means and Welch's unequal-variance t-test and interval on the difference
-// of mean logs (scipy.stats.ttest_ind(log new, log old, equal_var=False)).
-func WelchLogRatio(old, new []float64, confidence float64) RatioTest {
-	lo, ln := positiveLogs(old), positiveLogs(new)
-	nan := math.NaN()
-	r := RatioTest{NOld: len(lo), NNew: len(ln), Ratio: nan, CILow: nan, CIHigh: nan, P: nan, DF: nan, SE: nan}
-	if r.NOld == 0 || r.NNew == 0 {
-		return r
-	}
-	mo, mn := stat.Mean(lo, nil), stat.Mean(ln, nil)
-	d := mn - mo
-	r.Ratio = math.Exp(d)
-	if r.TooFew() || !(confidence > 0 && confidence < 1) {
-		return r
-	}
-	vo, vn := stat.Variance(lo, nil)/float64(r.NOld), stat.Variance(ln, nil)/float64(r.NNew)
-	se := math.Sqrt(vo + vn)
-	r.SE = se
-	if se == 0 {
-		// Identical measurements on each side: no spread to test against.
-		r.CILow, r.CIHigh, r.Level = r.Ratio, r.Ratio, confidence
-		r.P = 1
-		if d != 0 {
-			r.P = 0
-		}
-		return r
-	}
-	r.DF = (vo + vn) * (vo + vn) / (vo*vo/float64(r.NOld-1) + vn*vn/float64(r.NNew-1))
-	half := tQuantile(1-(1-confidence)/2, r.DF) * se
-	r.CILow, r.CIHigh, r.Level = math.Exp(d-half), math.Exp(d+half), confidence
-	t := math.Abs(d) / se
-	r.P = 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: r.DF}.Survival(t)
-	return r
-}
+// TooFew reports whether either side had fewer than MinToCompare
+// measurements, so nothing can be concluded.
+func (r RatioTest) TooFew() bool { return r.NOld < MinToCompare || r.NNew < MinToCompare }
 
 // Holm adjusts p-values for testing them together (Holm's step-down
 // method, which controls the family-wise error rate without assuming
