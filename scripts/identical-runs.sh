@@ -9,11 +9,22 @@
 # exit codes, and benchstat's verdicts on A vs B.
 #
 #   scripts/identical-runs.sh [hcbench flags...]     e.g. -D 3,6 -K 3,9 -T 48,96
+#   TRIES=5 scripts/identical-runs.sh                 five tries, then the totals
+#
+# One try says little: the machine's speed drifts between runs, so the
+# coverage of one triple swings by ±15 points. TRIES repeats the whole
+# measurement and sums the (config, pair) cases over the tries.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-go build -o "$work/hcbench" "$here/cmd/hcbench" || exit 1
+top=$(mktemp -d)
+trap 'rm -rf "$top"' EXIT
+go build -o "$top/hcbench" "$here/cmd/hcbench" || exit 1
+tries=${TRIES:-1}
+for try in $(seq "$tries"); do
+[ "$tries" -gt 1 ] && echo "== try $try of $tries"
+work="$top/try$try"
+mkdir -p "$work"
+cp "$top/hcbench" "$work/hcbench"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo n/a)"
 "$work/hcbench" --headless -o "$work/A" "$@" >"$work/A.out" 2>&1; echo "A: exit $?"
 "$work/hcbench" --headless -o "$work/B" "$@" --baseline "$work/A/qmlhc_benchmarks.jsonl" --fail-on-regression 5 >"$work/B.out" 2>&1; echo "B (baseline A, gate 5%): exit $?"
@@ -37,6 +48,7 @@ for a in "ABC":
                 cov += lo <= o <= hi
 hw.sort()
 print(f"rerun coverage: {cov} of {cases} (config, pair) cases = {100*cov/cases:.0f}%; median CI half-width {100*hw[len(hw)//2]:.1f}% of the headline")
+open(f"{work}/coverage", "w").write(f"{cov} {cases} {hw[len(hw)//2]}\n")
 for n in "BC":
     v = [r["baseline_verdict"] for r in runs[n]]
     print(f"{n}: verdicts {', '.join(f'{k} {v.count(k)}' for k in ('faster', 'slower', '~', '?'))}")
@@ -82,4 +94,8 @@ for line in out.splitlines():
         worst = max(worst, abs(float(f[1]) / rows[f[0]] - 1))
 print(f"benchstat centre vs time_epoch_median: at most {100*worst:.1f}% apart")
 PY
-
+done
+if [ "$tries" -gt 1 ]; then
+  echo "== totals over $tries tries"
+  cat "$top"/try*/coverage | awk '{c+=$1; n+=$2; h=h" "sprintf("%.1f%%", 100*$3)} END {printf "rerun coverage: %d of %d = %.0f%%; median half-widths per try:%s\n", c, n, 100*c/n, h}'
+fi
