@@ -15,7 +15,7 @@ import (
 
 func TestSplit(t *testing.T) {
 	for _, tc := range []struct{ repeats, parts, total int }{
-		{1, 6, 6}, {2, 3, 6}, {3, 2, 6}, {4, 2, 8}, {5, 2, 10}, {6, 1, 6}, {10, 1, 10},
+		{1, 9, 9}, {2, 5, 10}, {3, 3, 9}, {4, 3, 12}, {5, 2, 10}, {9, 1, 9}, {10, 1, 10},
 	} {
 		if p, n := Split(tc.repeats); p != tc.parts || n != tc.total {
 			t.Errorf("Split(%d) = %d, %d; want %d, %d", tc.repeats, p, n, tc.parts, tc.total)
@@ -57,7 +57,7 @@ func TestMergeParts(t *testing.T) {
 	}
 }
 
-// TestMeasuredInWorkers: a config is measured six times, each in its own
+// TestMeasuredInWorkers: a config is measured nine times, each in its own
 // worker process, with one batch for all, and the headline is within its
 // interval.
 func TestMeasuredInWorkers(t *testing.T) {
@@ -73,8 +73,8 @@ func TestMeasuredInWorkers(t *testing.T) {
 		t.Fatalf("sweep: %v, %d results", err, len(res))
 	}
 	x := res[0]
-	if len(x.Measurements) != 6 || len(x.Runs) != 3 {
-		t.Fatalf("%d measurements, %d runs; want 6 and 3", len(x.Measurements), len(x.Runs))
+	if len(x.Measurements) != 9 || len(x.Runs) != 3 {
+		t.Fatalf("%d measurements, %d runs; want 9 and 3", len(x.Measurements), len(x.Runs))
 	}
 	if x.Engine != "go" || x.MemKind != "buffers" || x.Batch < 1 || x.CILevel != 0.95 {
 		t.Errorf("engine %q, mem %q, batch %d, level %v", x.Engine, x.MemKind, x.Batch, x.CILevel)
@@ -136,24 +136,6 @@ func TestHeadlineSlowRounds(t *testing.T) {
 	Headline(&one)
 	if one.TimeEpochMedian != 2 || !math.IsNaN(one.TimeEpochCILow) || one.CILevel != 0 {
 		t.Errorf("one measurement: %+v", one)
-	}
-}
-
-func TestBlockSize(t *testing.T) {
-	for _, tc := range []struct {
-		took time.Duration
-		n    int
-		want int
-	}{
-		{100 * time.Millisecond, 1, 10}, // 100ms a config: a second holds 10
-		{time.Second, 4, 4},
-		{10 * time.Millisecond, 1, maxBlock}, // capped
-		{5 * time.Second, 1, 1},              // slow configs go one by one
-		{0, 3, maxBlock},
-	} {
-		if got := blockSize(tc.took, tc.n); got != tc.want {
-			t.Errorf("blockSize(%v, %d) = %d, want %d", tc.took, tc.n, got, tc.want)
-		}
 	}
 }
 
