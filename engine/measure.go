@@ -194,7 +194,7 @@ func BuildRevision() string {
 func measureRequest(req worker.Request, ctl *worker.Control) (worker.Result, error) {
 	res, held, err := measureRun(req, ctl)
 	if held > releaseAbove {
-		debug.FreeOSMemory() // the run's buffers are unreachable now
+		freeOSMemory() // the run's buffers are unreachable now
 	}
 	return res, err
 }
@@ -202,6 +202,9 @@ func measureRequest(req worker.Request, ctl *worker.Control) (worker.Result, err
 // releaseAbove is the size of a run's buffers above which the worker
 // returns memory to the OS after it (see measureRequest).
 const releaseAbove = 64 << 20
+
+// freeOSMemory is debug.FreeOSMemory (a variable for a test).
+var freeOSMemory = debug.FreeOSMemory
 
 // measureRun is measureRequest's measurement; held is the size of the
 // buffers it allocated (0 if none).

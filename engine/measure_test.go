@@ -1,12 +1,16 @@
 package engine
 
 import (
+	"bufio"
 	"context"
+	"fmt"
+	"io"
 	"math"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -185,5 +189,47 @@ func TestPauseBetweenMeasurementsResumed(t *testing.T) {
 		TimeMin: 0.001, MinEpochs: 2, MaxRounds: 10, Warmup: 1}
 	if _, err := c.Measure(ctx, req, nil); err != nil {
 		t.Fatalf("the next measurement: %v", err)
+	}
+}
+
+// TestWorkerReleasesBigHeaps: after a measurement whose buffers exceed
+// releaseAbove (82 MiB here), the worker returns its memory to the OS;
+// after a small one it does not.
+func TestWorkerReleasesBigHeaps(t *testing.T) {
+	var released atomic.Int32
+	old := freeOSMemory
+	freeOSMemory = func() { released.Add(1) }
+	defer func() { freeOSMemory = old }()
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	served := make(chan error, 1)
+	go func() {
+		served <- worker.Serve(inR, outW, worker.Hello{Engine: "go"}, measureRequest)
+		outW.Close()
+	}()
+	lines := bufio.NewScanner(outR)
+	lines.Buffer(nil, 64<<20)
+	lines.Scan() // hello
+	for i, tc := range []struct {
+		c    Config
+		want int32
+	}{{Config{D: 3, K: 3, T: 8}, 0}, {Config{D: 8, K: 2, T: 200000}, 1}} {
+		if b, _ := PeakBytes(DefaultPlan(), tc.c); (b > releaseAbove) != (tc.want == 1) {
+			t.Fatalf("%v holds %d bytes: not the case tested", tc.c, b)
+		}
+		fmt.Fprintf(inW, `{"type":"measure","id":%d,"config":{"D":%d,"K":%d,"T":%d},"seed":1,"policy":"mean","depths":[1],"time_min":0,"min_epochs":1,"max_rounds":1,"warmup":1}`+"\n",
+			i+1, tc.c.D, tc.c.K, tc.c.T)
+		for lines.Scan() && !strings.Contains(lines.Text(), `"type":"result"`) {
+			if strings.Contains(lines.Text(), `"type":"error"`) {
+				t.Fatalf("%v: %s", tc.c, lines.Text())
+			}
+		}
+		if got := released.Load(); got != tc.want {
+			t.Errorf("after %v: memory released %d times, want %d", tc.c, got, tc.want)
+		}
+	}
+	inW.Close()
+	if err := <-served; err != nil {
+		t.Error(err)
 	}
 }
