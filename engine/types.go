@@ -166,7 +166,8 @@ type Result struct {
 
 	// Policy is the projection policy used.
 	Policy string `json:"policy"`
-	// TimeElapsed is the wall time spent on the config in seconds, warm-up included.
+	// TimeElapsed is the wall time spent on the config in seconds: its
+	// measurements', warm-up included, pauses excluded.
 	TimeElapsed float64 `json:"time_elapsed"`
 }
 
