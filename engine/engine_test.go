@@ -116,10 +116,15 @@ func TestSeedGrid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := finished(collect(t, r))
+	if n := len(finished(collect(t, r))); n != len(ref) {
+		t.Fatalf("%d configs finished, want %d", n, len(ref))
+	}
 	if err := r.Wait(); err != nil {
 		t.Fatal(err)
 	}
+	// Configs in flight finish in the order their last measurements come;
+	// Results is in sweep order.
+	got := r.Results()
 	if len(got) != len(ref) {
 		t.Fatalf("%d results, want %d", len(got), len(ref))
 	}
@@ -214,8 +219,8 @@ func TestEventsInOrder(t *testing.T) {
 	if last := evs[len(evs)-1]; last.Kind != SweepFinished || last.Done != 4 {
 		t.Fatalf("last event %v done %d, want SweepFinished done 4", last.Kind, last.Done)
 	}
-	// Configs are measured in blocks whose measurements interleave: a
-	// config starts once, reports progress only between its start and its
+	// Configs in flight have their measurements interleaved: a config
+	// starts once, reports progress only between its start and its
 	// finish, and finishes once.
 	started := map[Config]bool{}
 	finishedCfg := map[Config]bool{}
@@ -254,7 +259,8 @@ func TestEventsInOrder(t *testing.T) {
 }
 
 // TestCancelStopsWithinAnEpoch cancels a sweep of slow configs and expects
-// it to stop promptly, keeping what finished.
+// it to stop promptly, keeping what finished and nothing of the configs in
+// flight.
 func TestCancelStopsWithinAnEpoch(t *testing.T) {
 	p := DefaultPlan()
 	p.Grid = Grid{Dims: []int{4}, Branches: []int{3}, SeqLens: []int{10, 20000, 30000}}
@@ -267,9 +273,13 @@ func TestCancelStopsWithinAnEpoch(t *testing.T) {
 	}
 	var evs []Event
 	var cancelledAt time.Time
+	reported := map[Config]bool{}
 	for ev := range r.Events() {
 		evs = append(evs, ev)
-		if ev.Kind == ConfigStarted && ev.Config.T == 20000 {
+		if ev.Kind == ConfigFinished {
+			reported[ev.Config] = true
+		}
+		if ev.Kind == ConfigStarted && ev.Config.T >= 20000 && cancelledAt.IsZero() {
 			time.Sleep(20 * time.Millisecond)
 			cancelledAt = time.Now()
 			cancel()
@@ -282,13 +292,20 @@ func TestCancelStopsWithinAnEpoch(t *testing.T) {
 	if last := evs[len(evs)-1]; last.Kind != SweepCancelled {
 		t.Fatalf("last event %v, want SweepCancelled", last.Kind)
 	}
-	// One epoch of T=20000 takes a few ms; allow generous slack for a loaded machine.
+	// One epoch of T=30000 takes a few ms; allow generous slack for a loaded machine.
 	if stopped > 500*time.Millisecond {
 		t.Errorf("stopped %v after cancel", stopped)
 	}
+	// The slow configs were in flight: dropped, as is T=10 unless it
+	// finished first.
 	res := r.Results()
-	if len(res) != 1 || res[0].T != 10 {
-		t.Errorf("results after cancel: %d, want only T=10", len(res))
+	if len(res) != len(reported) {
+		t.Errorf("%d results after cancel, %d reported", len(res), len(reported))
+	}
+	for _, x := range res {
+		if x.T != 10 || !reported[x.Config] || len(x.Measurements) != 9 {
+			t.Errorf("result after cancel: %v with %d measurements", x.Config, len(x.Measurements))
+		}
 	}
 }
 

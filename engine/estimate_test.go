@@ -19,11 +19,11 @@ func TestEstimatorGrowsWithTheConfig(t *testing.T) {
 	}
 	p.Repeats, p.Depths = 3, []int{1, 2, 3}
 	p.Timing = Timing{MinTime: 10 * time.Millisecond, MinEpochs: 5}
-	// 6 measurements × 3 depths × (3 warm-ups + max(10ms, 5 epochs)).
-	if got, want := MinConfigTime(p, time.Second), 6*3*8*time.Second; got != want {
+	// 9 measurements × 3 depths × (3 warm-ups + max(10ms, 5 epochs)).
+	if got, want := MinConfigTime(p, time.Second), 9*3*8*time.Second; got != want {
 		t.Errorf("MinConfigTime(1s epochs) = %v; want %v", got, want)
 	}
-	if got, want := MinConfigTime(p, time.Microsecond), 6*3*(3*time.Microsecond+10*time.Millisecond); got != want {
+	if got, want := MinConfigTime(p, time.Microsecond), 9*3*(3*time.Microsecond+10*time.Millisecond); got != want {
 		t.Errorf("MinConfigTime(1µs epochs) = %v; want %v", got, want)
 	}
 }

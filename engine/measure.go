@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"time"
 
 	"github.com/hcbench/hcbench/engine/hc"
@@ -20,24 +19,31 @@ import (
 
 // The measurement model (README "Timing"). A config is measured
 // independently several times, each measurement in a different worker
-// process, one at a time. A measurement is one run of the reference's
-// benchmark_once (one seed): warm-up, then rounds of a fixed batch of epochs
-// at each depth. Its estimate is the median of its rounds. The headline
-// (time_epoch_median) is the median of the measurements' estimates and its
-// interval the order-statistic interval for that median
-// (stats.MedianInterval), at the confidence it achieves: what a rerun
-// would see, because what varies between processes and over time varies
-// between the measurements. Rounds inside one measurement are correlated
-// and are never treated as independent samples.
+// process, one measurement at a time. A measurement is one run of the
+// reference's benchmark_once (one seed): warm-up, then rounds of a fixed
+// batch of epochs at each depth. Its estimate is the median of its rounds.
+// A config's measurements are spread over seconds: the sweep keeps a set of
+// configs in flight and measures them in cycles, each cycle making the next
+// measurement of every config in flight (schedule.go), so that what varies
+// over time on the machine varies between a config's measurements. A
+// config is final, and reported, after its last measurement. Headline
+// computes the headline from the measurements' estimates: their median,
+// with the order-statistic interval for it (stats.MedianInterval) at the
+// confidence it achieves — what a rerun would see. Rounds inside one measurement are correlated and
+// are never treated as independent samples.
 const (
 	// minMeasurements: each repeat is split into parts measured in
 	// different processes until a config has at least this many
-	// measurements, at the same total measuring time. Six gives the t
-	// interval 5 degrees of freedom (t = 2.57 at 95%, against 4.30 with 3).
-	minMeasurements = 6
-	// maxWorkers bounds the worker processes of a sweep. A config with more
-	// measurements than workers measures some in the same process.
-	maxWorkers = 8
+	// measurements, at the same total measuring time. Nine gives the t
+	// interval 8 degrees of freedom (t = 2.31 at 95%, against 4.30 with 3)
+	// and, in cycles of cycleTarget, spreads a config over ~3.6 s: the
+	// machine's contention comes and goes on 0.5–2 s scales.
+	minMeasurements = 9
+	// maxWorkers bounds the worker processes of a sweep: measurement j of
+	// a config is made by worker j % maxWorkers, so a config's
+	// measurements are each in a different process when there are at most
+	// this many (Split gives 9 or 10 unless repeats are more).
+	maxWorkers = 12
 	// maxRoundsPerRepeat bounds the rounds (samples) of a repeat; a part of
 	// a split repeat gets its share. When epochs are so fast that the
 	// minimum time would need more rounds, each round times a batch of
@@ -181,18 +187,42 @@ func BuildRevision() string {
 // the number of rounds are fixed (PROTOCOL.md), so a stall cannot shorten
 // the measurement; then rounds of one batch at each depth in turn.
 // Interleaving the depths spreads any drift of the machine over all of them.
+//
+// A sweep keeps up to maxWorkers workers, idle most of the time: after a
+// measurement whose buffers exceed releaseAbove, the worker returns its
+// heap to the OS, so idle workers do not each hold a big config's memory.
+// That happens before the result is sent, while the parent waits for it:
+// no other worker measures meanwhile, and no timed region is in it.
 func measureRequest(req worker.Request, ctl *worker.Control) (worker.Result, error) {
+	res, held, err := measureRun(req, ctl)
+	if held > releaseAbove {
+		freeOSMemory() // the run's buffers are unreachable now
+	}
+	return res, err
+}
+
+// releaseAbove is the size of a run's buffers above which the worker
+// returns memory to the OS after it (see measureRequest).
+const releaseAbove = 64 << 20
+
+// freeOSMemory is debug.FreeOSMemory (a variable for a test).
+var freeOSMemory = debug.FreeOSMemory
+
+// measureRun is measureRequest's measurement; held is the size of the
+// buffers it allocated (0 if none).
+func measureRun(req worker.Request, ctl *worker.Control) (_ worker.Result, held int64, _ error) {
 	c := Config{D: req.Config.D, K: req.Config.K, T: req.Config.T}
 	if err := (Grid{Dims: []int{c.D}, Branches: []int{c.K}, SeqLens: []int{c.T}}).Validate(); err != nil {
-		return worker.Result{}, err
+		return worker.Result{}, held, err
 	}
 	if err := checkAxis("depth", req.Depths, 1, MaxDepth); err != nil {
-		return worker.Result{}, err
+		return worker.Result{}, held, err
 	}
 	b, err := newRunBuffers(req.Policy, c)
 	if err != nil {
-		return worker.Result{}, err
+		return worker.Result{}, held, err
 	}
+	held = b.bytes()
 	FillSeries(b.x, c.T, c.D, req.Seed)
 	nd := len(req.Depths)
 	met := make([]hc.Metrics, nd)
@@ -201,7 +231,7 @@ func measureRequest(req worker.Request, ctl *worker.Control) (worker.Result, err
 	for i, d := range req.Depths {
 		for k := range w {
 			if !ctl.Hold() {
-				return worker.Result{}, worker.ErrStopped
+				return worker.Result{}, held, worker.ErrStopped
 			}
 			dt, m := b.timed(d, 1)
 			if k == 0 {
@@ -217,7 +247,7 @@ func measureRequest(req worker.Request, ctl *worker.Control) (worker.Result, err
 	samples := make([]float64, 0, rounds)
 	for r := 0; r < rounds; r++ {
 		if !ctl.Hold() {
-			return worker.Result{}, worker.ErrStopped
+			return worker.Result{}, held, worker.ErrStopped
 		}
 		var round time.Duration
 		for i, d := range req.Depths {
@@ -241,9 +271,9 @@ func measureRequest(req worker.Request, ctl *worker.Control) (worker.Result, err
 	}
 	raw, err := json.Marshal(run)
 	if err != nil {
-		return worker.Result{}, err
+		return worker.Result{}, held, err
 	}
-	return worker.Result{Batch: batch, Rounds: rounds, Samples: samples, Run: raw, MemKind: "buffers"}, nil
+	return worker.Result{Batch: batch, Rounds: rounds, Samples: samples, Run: raw, MemKind: "buffers"}, held, nil
 }
 
 // plan fixes a measurement's batch and number of rounds from the median
@@ -392,8 +422,10 @@ func selfWorker() (*exec.Cmd, error) {
 
 // measurer measures configs for a Runner in worker processes.
 type measurer struct {
-	r    *Runner
-	pool pool
+	r       *Runner
+	pool    pool
+	sched   schedule
+	flights []*flight // in flight, in admission order
 }
 
 func newMeasurer(r *Runner, o Options) *measurer {
@@ -405,7 +437,7 @@ func newMeasurer(r *Runner, o Options) *measurer {
 	if opt.Name == "" {
 		opt.Name = "worker"
 	}
-	return &measurer{r: r, pool: pool{self: o.Worker == nil, start: start, opt: opt}}
+	return &measurer{r: r, pool: pool{self: o.Worker == nil, start: start, opt: opt}, sched: o.sched.orDefaults()}
 }
 
 // client returns worker i, starting it (and any before it) when needed,
@@ -446,76 +478,15 @@ func (m *measurer) close() {
 	m.pool.clients = nil
 }
 
-// measureBlock measures a block of configs: every measurement of each
-// (Split), in passes — pass j makes measurement j of every config of the
-// block, in worker j, alternating the direction — so that a config's
-// measurements are spread over the block's time and a drift of the
-// machine lands between them rather than inside one. It returns the
-// results in block order; on an error, the config it happened on.
-func (m *measurer) measureBlock(p Plan, cs []Config) ([]*Result, Config, error) {
-	parts, total := Split(p.Repeats)
-	type state struct {
-		res   *Result
-		parts []Run // of the repeat being assembled
-		busy  time.Duration
-	}
-	states := make([]*state, len(cs))
-	for i, c := range cs {
-		states[i] = &state{res: &Result{Config: c, Depths: slices.Clone(p.Depths), Repeats: p.Repeats, Policy: p.Policy}}
-	}
-	// Each part gets its share of the repeat's time, epochs and rounds.
-	base := worker.Request{
-		Policy:    p.Policy,
-		Depths:    p.Depths,
-		TimeMin:   p.Timing.MinTime.Seconds() / float64(parts),
-		MinEpochs: (p.Timing.MinEpochs + parts - 1) / parts,
-		MaxRounds: max(1, maxRoundsPerRepeat/parts),
-		Warmup:    warmupEpochs,
-	}
-	order := make([]int, len(cs))
-	for j := 0; j < total; j++ {
-		for k := range order {
-			order[k] = k
-		}
-		if j%2 == 1 {
-			slices.Reverse(order)
-		}
-		rep := j / parts
-		for _, i := range order {
-			c, st := cs[i], states[i]
-			if j == 0 {
-				m.r.emit(Event{Kind: ConfigStarted, Config: c})
-			}
-			req := base
-			req.Config = worker.Config{D: c.D, K: c.K, T: c.T}
-			req.Seed = p.Seed + uint64(rep)
-			req.Batch = st.res.Batch // 0 at first: that measurement calibrates it
-			t0 := time.Now()
-			err := m.measureOne(st.res, &st.parts, req, j, total, parts)
-			st.busy += time.Since(t0)
-			if err != nil {
-				return nil, c, err
-			}
-		}
-	}
-	out := make([]*Result, len(cs))
-	for i, st := range states {
-		aggregate(st.res)
-		Headline(st.res)
-		st.res.TimeElapsed = st.busy.Seconds()
-		out[i] = st.res
-	}
-	return out, Config{}, nil
-}
-
-// measureOne makes measurement j of res's config and adds it to res;
-// runParts collects the parts of the repeat until it is complete.
-func (m *measurer) measureOne(res *Result, runParts *[]Run, req worker.Request, j, total, parts int) error {
+// measureOne makes the next measurement of f's config (f.done) with req
+// and adds it to f's result. base is the Event.InFlight before it.
+func (m *measurer) measureOne(f *flight, req worker.Request, base float64) error {
+	res, j := f.res, f.done
 	c := res.Config
 	if !m.r.hold() {
 		return errStopped
 	}
-	cl, err := m.client(m.r.ctx, j%min(total, maxWorkers))
+	cl, err := m.client(m.r.ctx, j%maxWorkers)
 	if err != nil {
 		if m.r.stopping() {
 			return errStopped
@@ -524,8 +495,8 @@ func (m *measurer) measureOne(res *Result, runParts *[]Run, req worker.Request, 
 	}
 	m.r.setActive(cl)
 	out, err := cl.Measure(m.r.ctx, req, func(pr worker.Progress) {
-		m.r.emit(Event{Kind: Progress, Config: c, Repeat: j / parts, Depth: pr.Depth,
-			Fraction: (float64(j) + pr.Fraction) / float64(total)})
+		m.r.emit(Event{Kind: Progress, Config: c, Repeat: j / f.parts, Depth: pr.Depth,
+			Fraction: (float64(j) + pr.Fraction) / float64(f.total), InFlight: base + pr.Fraction/float64(f.total)})
 	})
 	m.r.setActive(nil)
 	if err != nil {
@@ -553,31 +524,10 @@ func (m *measurer) measureOne(res *Result, runParts *[]Run, req worker.Request, 
 	for _, d := range run.Depths {
 		res.EpochsMeasured += d.Epochs
 	}
-	*runParts = append(*runParts, run)
-	if len(*runParts) == parts {
-		res.Runs = append(res.Runs, mergeParts(res.Depths, *runParts, c.T))
-		*runParts = nil
+	f.runParts = append(f.runParts, run)
+	if len(f.runParts) == f.parts {
+		res.Runs = append(res.Runs, mergeParts(res.Depths, f.runParts, c.T))
+		f.runParts = nil
 	}
 	return nil
-}
-
-// Blocks: a sweep measures its grid in blocks of configs whose
-// measurements are interleaved (measureBlock). A block aims at
-// blockWindow of measuring, so a drift of the machine over a second or so is seen
-// by every config's interval, while a config still finishes (and is saved)
-// within a second or two of starting; an interruption loses at most the
-// block in progress.
-const (
-	firstBlock  = 1 // the first config alone: it times the blocks after it
-	maxBlock    = 16
-	blockWindow = time.Second
-)
-
-// blockSize is the next block's size after n configs took took.
-func blockSize(took time.Duration, n int) int {
-	per := took / time.Duration(max(1, n))
-	if per <= 0 {
-		return maxBlock
-	}
-	return max(1, min(maxBlock, int(blockWindow/per)))
 }

@@ -1,12 +1,16 @@
 package engine
 
 import (
+	"bufio"
 	"context"
+	"fmt"
+	"io"
 	"math"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,7 +19,7 @@ import (
 
 func TestSplit(t *testing.T) {
 	for _, tc := range []struct{ repeats, parts, total int }{
-		{1, 6, 6}, {2, 3, 6}, {3, 2, 6}, {4, 2, 8}, {5, 2, 10}, {6, 1, 6}, {10, 1, 10},
+		{1, 9, 9}, {2, 5, 10}, {3, 3, 9}, {4, 3, 12}, {5, 2, 10}, {9, 1, 9}, {10, 1, 10},
 	} {
 		if p, n := Split(tc.repeats); p != tc.parts || n != tc.total {
 			t.Errorf("Split(%d) = %d, %d; want %d, %d", tc.repeats, p, n, tc.parts, tc.total)
@@ -57,7 +61,7 @@ func TestMergeParts(t *testing.T) {
 	}
 }
 
-// TestMeasuredInWorkers: a config is measured six times, each in its own
+// TestMeasuredInWorkers: a config is measured nine times, each in its own
 // worker process, with one batch for all, and the headline is within its
 // interval.
 func TestMeasuredInWorkers(t *testing.T) {
@@ -73,8 +77,8 @@ func TestMeasuredInWorkers(t *testing.T) {
 		t.Fatalf("sweep: %v, %d results", err, len(res))
 	}
 	x := res[0]
-	if len(x.Measurements) != 6 || len(x.Runs) != 3 {
-		t.Fatalf("%d measurements, %d runs; want 6 and 3", len(x.Measurements), len(x.Runs))
+	if len(x.Measurements) != 9 || len(x.Runs) != 3 {
+		t.Fatalf("%d measurements, %d runs; want 9 and 3", len(x.Measurements), len(x.Runs))
 	}
 	if x.Engine != "go" || x.MemKind != "buffers" || x.Batch < 1 || !(x.CILevel >= 0.95) {
 		t.Errorf("engine %q, mem %q, batch %d, level %v", x.Engine, x.MemKind, x.Batch, x.CILevel)
@@ -139,24 +143,6 @@ func TestHeadlineSlowRounds(t *testing.T) {
 	}
 }
 
-func TestBlockSize(t *testing.T) {
-	for _, tc := range []struct {
-		took time.Duration
-		n    int
-		want int
-	}{
-		{100 * time.Millisecond, 1, 10}, // 100ms a config: a second holds 10
-		{time.Second, 4, 4},
-		{10 * time.Millisecond, 1, maxBlock}, // capped
-		{5 * time.Second, 1, 1},              // slow configs go one by one
-		{0, 3, maxBlock},
-	} {
-		if got := blockSize(tc.took, tc.n); got != tc.want {
-			t.Errorf("blockSize(%v, %d) = %d, want %d", tc.took, tc.n, got, tc.want)
-		}
-	}
-}
-
 // TestWorkerWithoutHook: a worker child that did not serve refuses to
 // start workers of its own (no fork bomb), and the parent's error says
 // what is missing.
@@ -203,5 +189,47 @@ func TestPauseBetweenMeasurementsResumed(t *testing.T) {
 		TimeMin: 0.001, MinEpochs: 2, MaxRounds: 10, Warmup: 1}
 	if _, err := c.Measure(ctx, req, nil); err != nil {
 		t.Fatalf("the next measurement: %v", err)
+	}
+}
+
+// TestWorkerReleasesBigHeaps: after a measurement whose buffers exceed
+// releaseAbove (82 MiB here), the worker returns its memory to the OS;
+// after a small one it does not.
+func TestWorkerReleasesBigHeaps(t *testing.T) {
+	var released atomic.Int32
+	old := freeOSMemory
+	freeOSMemory = func() { released.Add(1) }
+	defer func() { freeOSMemory = old }()
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	served := make(chan error, 1)
+	go func() {
+		served <- worker.Serve(inR, outW, worker.Hello{Engine: "go"}, measureRequest)
+		outW.Close()
+	}()
+	lines := bufio.NewScanner(outR)
+	lines.Buffer(nil, 64<<20)
+	lines.Scan() // hello
+	for i, tc := range []struct {
+		c    Config
+		want int32
+	}{{Config{D: 3, K: 3, T: 8}, 0}, {Config{D: 8, K: 2, T: 200000}, 1}} {
+		if b, _ := PeakBytes(DefaultPlan(), tc.c); (b > releaseAbove) != (tc.want == 1) {
+			t.Fatalf("%v holds %d bytes: not the case tested", tc.c, b)
+		}
+		fmt.Fprintf(inW, `{"type":"measure","id":%d,"config":{"D":%d,"K":%d,"T":%d},"seed":1,"policy":"mean","depths":[1],"time_min":0,"min_epochs":1,"max_rounds":1,"warmup":1}`+"\n",
+			i+1, tc.c.D, tc.c.K, tc.c.T)
+		for lines.Scan() && !strings.Contains(lines.Text(), `"type":"result"`) {
+			if strings.Contains(lines.Text(), `"type":"error"`) {
+				t.Fatalf("%v: %s", tc.c, lines.Text())
+			}
+		}
+		if got := released.Load(); got != tc.want {
+			t.Errorf("after %v: memory released %d times, want %d", tc.c, got, tc.want)
+		}
+	}
+	inW.Close()
+	if err := <-served; err != nil {
+		t.Error(err)
 	}
 }

@@ -10,8 +10,9 @@ import "time"
 // Elapsed is wall time while the sweep runs, stopping when it ends, and
 // continues a resumed run's (the reused results' own time is carried
 // over). The ETA extrapolates the time actually spent measuring — pauses
-// and time with nothing running are left out — per config measured now to
-// the configs left.
+// and time with nothing running are left out — per config of work done
+// (finished configs and the measured share of those in flight) to the
+// work left.
 type Tracker struct {
 	Done, Total int
 	// Running is set while a config is measured: Config, Repeat (0-based),
@@ -21,6 +22,9 @@ type Tracker struct {
 	Repeat   int
 	Depth    int
 	Fraction float64
+	// InFlight is the measured share of the configs in flight, in configs
+	// (Event.InFlight; at least Fraction, for events that lack it).
+	InFlight float64
 	Paused   bool
 	// Ended is set by the sweep's final event.
 	Ended bool
@@ -60,17 +64,23 @@ func (t *Tracker) Apply(ev Event) {
 		t.end, t.Ended = time.Time{}, false
 	case ConfigStarted:
 		t.Running, t.Config, t.Repeat, t.Depth, t.Fraction = true, ev.Config, 0, 0, 0
+		t.InFlight = ev.InFlight
 		t.startBusy(now)
 	case Progress:
 		t.Running, t.Config, t.Repeat, t.Depth, t.Fraction = true, ev.Config, ev.Repeat, ev.Depth, ev.Fraction
+		t.InFlight = max(ev.InFlight, ev.Fraction)
 		t.startBusy(now)
 	case ConfigFinished:
 		if ev.Reused {
 			return
 		}
-		t.stopBusy(now)
 		t.measured++
-		t.Running, t.Fraction = false, 0
+		t.Fraction, t.InFlight = 0, ev.InFlight
+		if t.InFlight == 0 {
+			// Nothing else in flight: measuring stops until the next config.
+			t.stopBusy(now)
+			t.Running = false
+		}
 	case Paused:
 		t.Paused = true
 		t.stopBusy(now)
@@ -81,7 +91,7 @@ func (t *Tracker) Apply(ev Event) {
 		}
 	case SweepFinished, SweepCancelled, SweepFailed:
 		t.stopBusy(now)
-		t.Running, t.Paused, t.Fraction, t.Ended, t.end = false, false, 0, true, now
+		t.Running, t.Paused, t.Fraction, t.InFlight, t.Ended, t.end = false, false, 0, 0, true, now
 	}
 }
 
@@ -123,13 +133,13 @@ func (t *Tracker) Busy(now time.Time) time.Duration {
 func (t *Tracker) Measured() int { return t.measured }
 
 // ETA is the time left at now, and whether it is known: it needs a config
-// measured, or a fraction of one.
+// measured, or a share of one.
 func (t *Tracker) ETA(now time.Time) (time.Duration, bool) {
-	left := float64(t.Total-t.Done) - t.Fraction
+	left := float64(t.Total-t.Done) - t.InFlight
 	if left <= 0 || t.Ended {
 		return 0, true
 	}
-	work := float64(t.measured) + t.Fraction
+	work := float64(t.measured) + t.InFlight
 	if work <= 0 {
 		return 0, false
 	}
@@ -137,11 +147,11 @@ func (t *Tracker) ETA(now time.Time) (time.Duration, bool) {
 	return time.Duration(per * left), true
 }
 
-// Percent is the share of the grid done, the running config's fraction
-// included.
+// Percent is the share of the grid done, the measured share of the
+// configs in flight included.
 func (t *Tracker) Percent() float64 {
 	if t.Total <= 0 {
 		return 0
 	}
-	return 100 * min(1, (float64(t.Done)+t.Fraction)/float64(t.Total))
+	return 100 * min(1, (float64(t.Done)+t.InFlight)/float64(t.Total))
 }

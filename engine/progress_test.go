@@ -66,3 +66,39 @@ func TestTrackerCountsOnAfterANewRunner(t *testing.T) {
 		t.Errorf("Elapsed = %v; want 12s (10s, then 2s; the idle time between is not the run's)", got)
 	}
 }
+
+// TestTrackerCountsConfigsInFlight: with several configs in flight, the
+// work done is the finished configs plus the measured share of those in
+// flight (Event.InFlight), not just the fraction of the config measured
+// last; measuring goes on across a config's finish while others are in
+// flight.
+func TestTrackerCountsConfigsInFlight(t *testing.T) {
+	t0 := time.Unix(1_700_000_000, 0)
+	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
+	a, b := Config{D: 3, K: 3, T: 48}, Config{D: 3, K: 3, T: 96}
+	tr := NewTracker(nil)
+	for _, ev := range []Event{
+		{Kind: SweepStarted, Time: at(0), Total: 10},
+		{Kind: ConfigStarted, Time: at(0), Config: a, Total: 10},
+		{Kind: ConfigStarted, Time: at(1), Config: b, InFlight: 0.5, Total: 10},
+		// Four configs' worth measured in flight after 4 s, b's own share small.
+		{Kind: Progress, Time: at(4), Config: b, Fraction: 0.25, InFlight: 4, Total: 10},
+	} {
+		tr.Apply(ev)
+	}
+	// 4 s for 4 configs of work, 6 left: 6 s.
+	if eta, ok := tr.ETA(at(4)); !ok || eta != 6*time.Second {
+		t.Errorf("ETA = %v, %v; want 6s", eta, ok)
+	}
+	if tr.Percent() != 40 {
+		t.Errorf("Percent = %v; want 40", tr.Percent())
+	}
+	tr.Apply(Event{Kind: ConfigFinished, Time: at(5), Config: a, InFlight: 4, Done: 1, Total: 10})
+	if !tr.Running || tr.Busy(at(6)) != 6*time.Second {
+		t.Errorf("after a finish with others in flight: running %v, busy %v; want running, 6s", tr.Running, tr.Busy(at(6)))
+	}
+	// 6 s for 5 configs of work, 5 left.
+	if eta, _ := tr.ETA(at(6)); eta != 6*time.Second {
+		t.Errorf("ETA = %v; want 6s", eta)
+	}
+}

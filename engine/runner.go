@@ -36,6 +36,9 @@ type Options struct {
 	// WorkerOptions name the workers in errors and set their no-output
 	// timeout.
 	WorkerOptions worker.Options
+
+	// sched overrides the schedule's constants (tests).
+	sched schedule
 }
 
 // Runner runs one sweep in its own goroutine. Its methods are safe for
@@ -46,19 +49,21 @@ type Runner struct {
 	cancel context.CancelFunc
 	start  time.Time
 
-	mu       sync.Mutex
-	wake     *sync.Cond // signalled on resume, grid edit and cancel
-	plan     Plan
-	order    []Config           // current grid, sweep order
-	results  map[Config]*Result // finished, including ones dropped from the grid
-	finished []Config           // finish order
-	running  []Config           // the block of configs being measured, if any
-	over     bool               // the sweep goroutine has returned
-	err      error              // why it ended, nil when finished
-	paused   atomic.Bool
-	stop     atomic.Bool // set when ctx is done: checked once an epoch
-	pending  []Event     // events not yet taken by the forwarder
-	lastProg time.Time
+	mu        sync.Mutex
+	wake      *sync.Cond // signalled on resume, grid edit and cancel
+	plan      Plan
+	order     []Config           // current grid, sweep order
+	results   map[Config]*Result // finished, including ones dropped from the grid
+	finished  []Config           // finish order
+	inFlight  map[Config]bool    // admitted and not final yet (see admit)
+	over      bool               // the sweep goroutine has returned
+	err       error              // why it ended, nil when finished
+	paused    atomic.Bool
+	pausedAt  time.Time     // when the current pause began
+	pausedFor time.Duration // paused time before it
+	stop      atomic.Bool   // set when ctx is done: checked once an epoch
+	pending   []Event       // events not yet taken by the forwarder
+	lastProg  time.Time
 
 	opts   Options
 	active atomic.Pointer[worker.Client] // the worker measuring now, if any
@@ -76,16 +81,17 @@ func Start(ctx context.Context, p Plan, opts Options) (*Runner, error) {
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	r := &Runner{
-		ctx:     cctx,
-		cancel:  cancel,
-		start:   time.Now(),
-		plan:    clonePlan(p),
-		order:   p.Grid.Configs(),
-		results: make(map[Config]*Result),
-		notify:  make(chan struct{}, 1),
-		events:  make(chan Event, 64),
-		doneCh:  make(chan struct{}),
-		opts:    opts,
+		ctx:      cctx,
+		cancel:   cancel,
+		start:    time.Now(),
+		plan:     clonePlan(p),
+		order:    p.Grid.Configs(),
+		results:  make(map[Config]*Result),
+		inFlight: make(map[Config]bool),
+		notify:   make(chan struct{}, 1),
+		events:   make(chan Event, 64),
+		doneCh:   make(chan struct{}),
+		opts:     opts,
 	}
 	r.wake = sync.NewCond(&r.mu)
 	for i := range opts.Prior {
@@ -137,6 +143,7 @@ func (r *Runner) Pause() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if !r.paused.Swap(true) {
+		r.pausedAt = time.Now()
 		if c := r.active.Load(); c != nil {
 			_ = c.Pause() // a broken worker shows in its Measure
 		}
@@ -149,6 +156,7 @@ func (r *Runner) Resume() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.paused.Swap(false) {
+		r.pausedFor += time.Since(r.pausedAt)
 		if c := r.active.Load(); c != nil {
 			_ = c.Resume()
 		}
@@ -179,9 +187,23 @@ func (r *Runner) setActive(c *worker.Client) {
 // IsPaused reports whether Pause is in effect.
 func (r *Runner) IsPaused() bool { return r.paused.Load() }
 
+// pausedTime is the time the sweep has spent paused so far: the measurer
+// leaves it out of measurement durations.
+func (r *Runner) pausedTime() time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	d := r.pausedFor
+	if r.paused.Load() {
+		d += time.Since(r.pausedAt)
+	}
+	return d
+}
+
 // SetGrid changes the grid of a running sweep: configs new to the grid are
-// queued, configs dropped before they ran are skipped, finished results are
-// kept (and reused should they come back). The config now running finishes.
+// queued, configs dropped before they started are skipped, finished results
+// are kept (and reused should they come back). Configs in flight (started,
+// not final) finish, whether or not they are still in the grid: their
+// measurements so far are not thrown away.
 func (r *Runner) SetGrid(g Grid) error {
 	if err := g.Validate(); err != nil {
 		return err
@@ -238,10 +260,12 @@ func (r *Runner) countLocked() (done, total int) {
 	return done, len(r.order)
 }
 
-// next picks the next block: the first n configs of the grid without a
-// result, waiting while paused. It returns false when there is none left
-// or the sweep is stopped.
-func (r *Runner) next(n int) ([]Config, Plan, bool) {
+// admit takes up to n configs into flight: the first of the grid, in sweep
+// order, that have no result and are not in flight already. It waits while
+// the sweep is paused (so that edits made meanwhile count), and returns the
+// configs with the plan they are measured with; none when the grid has no
+// config left to start. It reports false when the sweep is stopped.
+func (r *Runner) admit(n int) ([]Config, Plan, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for r.paused.Load() && !r.stop.Load() {
@@ -250,27 +274,39 @@ func (r *Runner) next(n int) ([]Config, Plan, bool) {
 	if r.stop.Load() {
 		return nil, Plan{}, false
 	}
-	var block []Config
+	var cs []Config
 	for _, c := range r.order {
-		if _, ok := r.results[c]; !ok {
-			block = append(block, c)
-			if len(block) == n {
-				break
-			}
+		if len(cs) == n {
+			break
+		}
+		if _, ok := r.results[c]; !ok && !r.inFlight[c] {
+			cs = append(cs, c)
+			r.inFlight[c] = true
 		}
 	}
-	if len(block) == 0 {
-		return nil, Plan{}, false
+	return cs, clonePlan(r.plan), true
+}
+
+// finish records a config's final result and reports it; inFlight is the
+// Event.InFlight that goes with it.
+func (r *Runner) finish(res *Result, inFlight float64) {
+	c := res.Config
+	r.mu.Lock()
+	delete(r.inFlight, c)
+	if _, dup := r.results[c]; !dup {
+		r.finished = append(r.finished, c)
 	}
-	r.running = block
-	return block, clonePlan(r.plan), true
+	r.results[c] = res
+	r.mu.Unlock()
+	cp := *res
+	r.emit(Event{Kind: ConfigFinished, Config: c, Result: &cp, InFlight: inFlight})
 }
 
 // stopping reports whether the sweep is being stopped: its context is done
 // (r.stop follows a moment later, set by an AfterFunc).
 func (r *Runner) stopping() bool { return r.stop.Load() || r.ctx.Err() != nil }
 
-// hold is called by the measurer before each epoch: it waits while the sweep
+// hold is called by the measurer before each measurement: it waits while the sweep
 // is paused and reports false when the sweep must stop.
 func (r *Runner) hold() bool {
 	if r.stop.Load() {
@@ -301,36 +337,14 @@ func (r *Runner) loop() {
 	}
 	m := newMeasurer(r, r.opts)
 	defer m.close()
-	size := firstBlock
-	for {
-		block, plan, ok := r.next(size)
-		if !ok {
-			break
-		}
-		start := time.Now()
-		results, failed, err := m.measureBlock(plan, block)
-		r.mu.Lock()
-		r.running = nil
-		r.mu.Unlock()
-		if err != nil {
-			if r.stopping() {
-				break
-			}
-			r.end(err, Event{Kind: SweepFailed, Config: failed, Err: fmt.Errorf("config %s: %w", failed, err)})
-			return
-		}
-		for _, res := range results {
-			cfg := res.Config
-			r.mu.Lock()
-			if _, dup := r.results[cfg]; !dup {
-				r.finished = append(r.finished, cfg)
-			}
-			r.results[cfg] = res
-			r.mu.Unlock()
-			cp := *res
-			r.emit(Event{Kind: ConfigFinished, Config: cfg, Result: &cp})
-		}
-		size = blockSize(time.Since(start), len(block))
+	failed, err := m.sweep()
+	// Configs still in flight are dropped: incomplete, they have no result.
+	r.mu.Lock()
+	clear(r.inFlight)
+	r.mu.Unlock()
+	if err != nil && !r.stopping() {
+		r.end(err, Event{Kind: SweepFailed, Config: failed, Err: fmt.Errorf("config %s: %w", failed, err)})
+		return
 	}
 	if r.stopping() {
 		r.end(r.ctx.Err(), Event{Kind: SweepCancelled})

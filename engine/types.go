@@ -167,7 +167,8 @@ type Result struct {
 
 	// Policy is the projection policy used.
 	Policy string `json:"policy"`
-	// TimeElapsed is the wall time spent on the config in seconds, warm-up included.
+	// TimeElapsed is the wall time spent on the config in seconds: its
+	// measurements', warm-up included, pauses excluded.
 	TimeElapsed float64 `json:"time_elapsed"`
 }
 
@@ -177,9 +178,11 @@ type EventKind int
 const (
 	// SweepStarted: Total is the number of configs in the plan.
 	SweepStarted EventKind = iota
-	// ConfigStarted: Config is about to be measured.
+	// ConfigStarted: Config is about to get its first measurement; it is
+	// in flight until its ConfigFinished (several configs are at once).
 	ConfigStarted
-	// Progress within the running config: Config, Repeat, Depth, Fraction.
+	// Progress within the config being measured: Config, Repeat, Depth,
+	// Fraction, InFlight.
 	// Coalesced: at most about 30 a second.
 	Progress
 	// ConfigFinished: Result holds the finished config (also for results
@@ -220,6 +223,13 @@ type Event struct {
 	Repeat   int
 	Depth    int
 	Fraction float64
+	// InFlight is how much of the configs in flight (started, not yet
+	// finished) is measured, in configs: each counts its measurements made
+	// over its total, the current one's fraction included. Set on
+	// ConfigStarted, Progress and ConfigFinished of measured configs;
+	// Done + InFlight is the work done. Several configs are in flight at
+	// once (their measurements interleave), so Fraction alone undercounts.
+	InFlight float64
 	// Result is set on ConfigFinished.
 	Result *Result
 	// Reused is true when Result came from Options.Prior, not a measurement.

@@ -69,17 +69,17 @@ func (v *runView) timesText(now time.Time) string {
 	return t
 }
 
-// completed is the share of the sweep done, counting the running config's
-// own progress so the bar moves during long configs.
+// completed is the share of the sweep done, counting what is measured of
+// the configs in flight so the bar moves during long configs (the
+// tracker's reckoning: several configs are in flight at once).
 func (s *sweep) completed() float64 {
 	if s.total <= 0 {
 		return 0
 	}
-	done := float64(s.done)
-	if s.running != nil && s.active() {
-		done += min(1, max(0, s.fraction))
+	if !s.active() {
+		return min(1, float64(s.done)/float64(s.total))
 	}
-	return min(1, done/float64(s.total))
+	return s.tr.Percent() / 100
 }
 
 // progressView is the progress pane's content: the bar with done/total and

@@ -6,13 +6,18 @@
 //	ok           hello, then a plausible result for every measure
 //	nonumpy      a fatal "numpy is not installed" and exit 1
 //	importerror  a traceback on stderr, a fatal and exit 1
-//	crash        results for the first measure, then dies on the second
-//	hang         results for the first measure, then silence for ever
-//	badjson      results for the first measure, then a line that is not JSON
+//	crash        results until one config is complete, then dies on the next measure
+//	hang         results until one config is complete, then silence for ever
+//	badjson      results until one config is complete, then a line that is not JSON
 //	slow         hello, then measures that take 30s with a heartbeat
 //
 // With FAKE_PYTHON_PIDS set to a directory it writes its pid there, so that
-// a test can check that no worker outlives hcbench.
+// a test can check that no worker outlives hcbench. "Complete" is
+// complete measurements: a config measured 9 times (--repeats 1), counted
+// over all the sweep's workers in that directory; the sweep measures
+// several configs at once, so the failure hits another config's
+// measurement once the first is final. Without the directory, each worker
+// fails on its own second measure.
 package main
 
 import (
@@ -79,7 +84,7 @@ func main() {
 			os.Exit(1)
 		}
 		measured++
-		if measured > 1 {
+		if failNow(req.Config.T, measured) {
 			switch mode {
 			case "crash":
 				fmt.Fprintln(os.Stderr, "Fatal Python error: Segmentation fault")
@@ -118,4 +123,34 @@ func result(id int64, seed uint64, T int, depths []int) map[string]any {
 			"time_forward_mean": t / float64(max(T, 1)), "time_forward_std": 0.0, "mem_peak_bytes": 16000, "total_mean": 0.03,
 			"total_std": 0.0, "rmse_mean": 0.19, "rmse_std": 0.0, "overshoot_mean": 0.0, "robustness_mean": 0.96},
 		"mem_kind": "tracemalloc"}
+}
+
+// complete is the number of measurements that completes a config (9 with
+// --repeats 1; see engine.Split).
+const complete = 9
+
+// failNow reports whether a failing mode fails this measure of a config
+// with seq len T, the worker's measured-th: once some config had complete
+// measurements by the sweep's workers (counted in FAKE_PYTHON_PIDS, one
+// file per T; the parent sends one measure at a time), or on the worker's
+// second without that directory.
+func failNow(T, measured int) bool {
+	dir := os.Getenv("FAKE_PYTHON_PIDS")
+	if dir == "" {
+		return measured > 1
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), "measured-") {
+			if info, err := e.Info(); err == nil && info.Size() >= complete {
+				return true
+			}
+		}
+	}
+	f, err := os.OpenFile(filepath.Join(dir, fmt.Sprintf("measured-%d", T)), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err == nil {
+		_, _ = f.Write([]byte{'.'})
+		_ = f.Close()
+	}
+	return false
 }
