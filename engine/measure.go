@@ -29,15 +29,16 @@ import (
 // config is final, and reported, after its last measurement. Headline
 // computes the headline from the measurements' estimates: their median,
 // with the order-statistic interval for it (stats.MedianInterval) at the
-// confidence it achieves — what a rerun would see. Rounds inside one measurement are correlated and
-// are never treated as independent samples.
+// confidence it achieves — what a rerun would see. Rounds inside one
+// measurement are correlated and are never treated as independent samples.
 const (
 	// minMeasurements: each repeat is split into parts measured in
 	// different processes until a config has at least this many
-	// measurements, at the same total measuring time. Nine gives the t
-	// interval 8 degrees of freedom (t = 2.31 at 95%, against 4.30 with 3)
-	// and, in cycles of cycleTarget, spreads a config over ~3.6 s: the
-	// machine's contention comes and goes on 0.5–2 s scales.
+	// measurements, at the same total measuring time. With nine the
+	// median's interval is the 2nd to the 8th (96.1%), so one measurement
+	// caught in a slow (or fast) moment moves neither the median nor the
+	// interval, and in cycles of cycleTarget a config is spread over
+	// ~3.6 s: the machine's contention comes and goes on 0.5–2 s scales.
 	minMeasurements = 9
 	// maxWorkers bounds the worker processes of a sweep: measurement j of
 	// a config is made by worker j % maxWorkers, so a config's
