@@ -28,17 +28,16 @@ import (
 // over time on the machine varies between a config's measurements. A
 // config is final, and reported, after its last measurement. Headline
 // computes the headline from the measurements' estimates: their median,
-// with the order-statistic interval for it (stats.MedianInterval) at the
-// confidence it achieves — what a rerun would see. Rounds inside one
+// with an interval (stats.MedianInterval) about what a rerun would see. Rounds inside one
 // measurement are correlated and are never treated as independent samples.
 const (
 	// minMeasurements: each repeat is split into parts measured in
 	// different processes until a config has at least this many
-	// measurements, at the same total measuring time. With nine the
-	// median's interval is the 2nd to the 8th (96.1%), so one measurement
-	// caught in a slow (or fast) moment moves neither the median nor the
-	// interval, and in cycles of cycleTarget a config is spread over
-	// ~3.6 s: the machine's contention comes and goes on 0.5–2 s scales.
+	// measurements, at the same total measuring time. With nine, one
+	// measurement caught in a slow (or fast) moment barely moves the
+	// median, the t quantile is 2.31 (4.30 with 3), and in cycles of
+	// cycleTarget a config is spread over ~3.6 s: the machine's contention
+	// comes and goes on 0.5–2 s scales.
 	minMeasurements = 9
 	// maxWorkers bounds the worker processes of a sweep: measurement j of
 	// a config is made by worker j % maxWorkers, so a config's
@@ -54,8 +53,7 @@ const (
 	// first is cold (page faults, caches); the median of them calibrates
 	// the batch.
 	warmupEpochs = 3
-	// ciLevel is the least confidence of the headline's interval; the
-	// order-statistic interval achieves a bit more (Result.CILevel).
+	// ciLevel is the confidence of the headline's interval.
 	ciLevel = stats.DefaultConfidence
 	// slowFactor: a round slower than this many times the headline counts
 	// in Result.Outliers (a stall: the process was descheduled or the

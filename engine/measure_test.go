@@ -133,7 +133,7 @@ func TestWorkerCrashFailsSweep(t *testing.T) {
 func TestHeadlineSlowRounds(t *testing.T) {
 	res := Result{Measurements: []float64{1, 1, 1}, Samples: []float64{1, 1.9, 2.1, 5, 0.5}}
 	Headline(&res)
-	if res.TimeEpochMedian != 1 || res.Outliers != 2 || res.CILevel != 0.75 || res.TimeEpochCILow != 1 {
+	if res.TimeEpochMedian != 1 || res.Outliers != 2 || res.CILevel != 0.95 || res.TimeEpochCILow != 1 {
 		t.Errorf("%+v", res)
 	}
 	one := Result{Measurements: []float64{2}}

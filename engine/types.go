@@ -128,9 +128,8 @@ type Result struct {
 	// measured several times independently, each time in another worker
 	// process; Measurements holds each measurement's estimate (the median
 	// of its rounds). TimeEpochMedian is their median, and
-	// TimeEpochCILow..High the order-statistic interval for it, whose
-	// coverage CILevel is the one it achieves, at least 95% from 6
-	// measurements (0, with NaN bounds, when there are fewer than two):
+	// TimeEpochCILow..High its interval at CILevel (stats.MedianInterval;
+	// 0, with NaN bounds, when there are fewer than two measurements):
 	// about what a rerun would measure.
 	TimeEpochMedian float64   `json:"time_epoch_median"`
 	TimeEpochCILow  float64   `json:"time_epoch_ci_low"`

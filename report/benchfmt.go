@@ -19,9 +19,10 @@ import (
 //
 // where the iteration count is the measurement's epochs per depth and the
 // time its median round (what time_measurements holds). benchstat's centre
-// and interval are the median of those values and its order-statistic
-// interval: time_epoch_median and its CI, the same numbers. Its comparison
-// is Mann–Whitney's test on them, uncorrected for the number of configs.
+// is the median of those values: time_epoch_median, the same number. Its
+// interval is the order-statistic one (narrower than hcbench's when a few
+// measurements were slowed), and its comparison Mann–Whitney's test on
+// them, uncorrected for the number of configs.
 func WriteBench(path string, runID int64, results []engine.Result, m *Machine) error {
 	return writeBench(osFS{}, path, runReport{RunID: runID, Results: results, Machine: m})
 }

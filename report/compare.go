@@ -147,7 +147,7 @@ func WriteComparison(w io.Writer, oldLabel, newLabel string, b Baseline, notes [
 	if b.Few > 0 {
 		fmt.Fprintf(&s, ", %d with too few measurements to tell", b.Few)
 	}
-	fmt.Fprintf(&s, " of %d matched configs (ratio new/old of the medians; Bonett–Price z on the logs of the independent measurements, Holm-corrected over the configs, 5%%)\n", len(b.Entries))
+	fmt.Fprintf(&s, " of %d matched configs (ratio new/old of the medians; t on the log ratio over the independent measurements, Holm-corrected over the configs, 5%%)\n", len(b.Entries))
 	if b.Unmatched > 0 {
 		fmt.Fprintf(&s, "%d configs of the new run are not in the old one\n", b.Unmatched)
 	}

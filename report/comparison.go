@@ -12,8 +12,8 @@ import (
 
 // The comparison of two runs (README "Comparing runs"). Per config: the
 // ratio new/old of the headlines (medians of the independent
-// measurements), the Bonett–Price interval for that same ratio on the log
-// scale, and the p-value of the same z statistic (stats.MedianRatio);
+// measurements), a Bonett–Price-style interval for that same ratio on the
+// log scale, and the p-value of the same t statistic (stats.MedianRatio);
 // verdicts are corrected for testing every matched config
 // at once with Holm's method (family-wise error ≤ 5%, no independence
 // assumed). So identical code measured twice is called different in at
@@ -160,7 +160,7 @@ func qualityDiffers(a, b engine.Result) bool {
 }
 
 // Regressions are the entries slower than the baseline by more than pct
-// percent with confidence: the one-sided z-test of "ratio ≤ 1+pct/100"
+// percent with confidence: the one-sided t-test of "ratio ≤ 1+pct/100"
 // rejected after Holm's correction over the matched configs (so the
 // interval's lower bound lies above 1+pct/100). Entries with too few
 // measurements never count.
@@ -219,7 +219,7 @@ func (b Baseline) describe() string {
 	if !math.IsNaN(b.GeoMeanCILow) {
 		fmt.Fprintf(&s, " (95%% CI %s–%s)", FormatRatio(b.GeoMeanCILow), FormatRatio(b.GeoMeanCIHigh))
 	}
-	fmt.Fprintf(&s, ", %d faster, %d slower, %d unchanged of %d matched (medians, Bonett–Price z on logs, Holm-corrected, 5%%)",
+	fmt.Fprintf(&s, ", %d faster, %d slower, %d unchanged of %d matched (medians, t on log ratio, Holm-corrected, 5%%)",
 		b.Faster, b.Slower, b.Unchanged, matched)
 	if b.Few > 0 {
 		fmt.Fprintf(&s, "; %d with too few measurements to tell", b.Few)

@@ -45,10 +45,10 @@ func markdown(rep runReport) string {
 	}
 	b.WriteString(". Times are per epoch. The headline is the **median**: each config is measured several times " +
 		"independently, each in a different worker process; a measurement's time is the median of its rounds, " +
-		"and the headline is the median of those. Its confidence interval is the order-statistic interval for " +
-		"that median (what benchstat shows for the same measurements), at the coverage it achieves (96.1% " +
-		"for 9 measurements): about what a rerun would measure. The mean ± std columns are the reference's " +
-		"means over repeats, which stalls inflate.\n\n")
+		"and the headline is the median of those (benchstat's centre for the same measurements). Its 95% " +
+		"confidence interval is a t interval on the log scale whose standard error is the larger of the one " +
+		"the order statistics give and the one the whole spread implies: about what a rerun would measure. " +
+		"The mean ± std columns are the reference's means over repeats, which stalls inflate.\n\n")
 	if rep.Machine != nil {
 		fmt.Fprintf(&b, "**Machine:** %s\n\n", machineLine(*rep.Machine))
 	}
@@ -128,8 +128,8 @@ func writeComparisonTable(b *strings.Builder, c Baseline) {
 	if len(c.Entries) == 0 {
 		return
 	}
-	b.WriteString("Ratio is new/old of the medians; its 95% interval and the verdict come from one z statistic on the " +
-		"log ratio (Bonett–Price, each median's standard error from its order-statistic interval), Holm-corrected " +
+	b.WriteString("Ratio is new/old of the medians; its 95% interval and the verdict come from one t statistic on the " +
+		"log ratio (Bonett–Price, each median's standard error as for its interval), Holm-corrected " +
 		"over the configs (~: no significant change; ?: too few measurements, under 6 on a side).\n\n")
 	b.WriteString("| Config | Old | New | Ratio [95% CI] | Holm p | Verdict |\n|:---|---:|---:|---:|---:|:---|\n")
 	for _, e := range c.Entries {

@@ -71,7 +71,7 @@ func TestNoiseWarningsCapped(t *testing.T) {
 	if len(got) != maxWarnings {
 		t.Fatalf("%d noisy configs give %d lines, want one each:\n%s", maxWarnings, len(got), strings.Join(got, "\n"))
 	}
-	if !strings.Contains(got[0], "D=3 K=2 T=48 is noisy (75% CI ±") || !strings.Contains(got[0], "over 3 measurements") ||
+	if !strings.Contains(got[0], "D=3 K=2 T=48 is noisy (95% CI ±") || !strings.Contains(got[0], "over 3 measurements") ||
 		strings.Contains(got[0], "--min-time") || !strings.Contains(got[0], "--repeats") {
 		t.Errorf("first warning %q should name the config and the interval, and suggest --repeats, not --min-time", got[0])
 	}

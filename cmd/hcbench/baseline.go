@@ -21,7 +21,7 @@ func regressions(stderr io.Writer, b *report.Baseline, pct float64) int {
 	if len(regs) == 0 {
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "hcbench: %d of %d configs are slower than the baseline by more than %g%% (one-sided z on the log ratio of medians, Holm-corrected, 5%%): %s\n",
+	fmt.Fprintf(stderr, "hcbench: %d of %d configs are slower than the baseline by more than %g%% (one-sided t on the log ratio of medians, Holm-corrected, 5%%): %s\n",
 		len(regs), len(b.Entries), pct, report.DescribeEntries(regs))
 	return exitRegression
 }

@@ -5,13 +5,14 @@
 // What hcbench reports rests on independent measurements of a config
 // (separate worker processes, different times), few of them (about 9):
 //
-//   - MedianInterval: their median (the headline) with the order-statistic
-//     interval for it, at the confidence it achieves — about what a rerun
-//     would measure, with no assumption on the measurements' shape (on a
-//     shared machine they are often bimodal).
-//   - MedianRatio: two runs compared by the ratio of those medians, with
-//     the Bonett–Price interval and z-test for that same ratio on the log
-//     scale, so the ratio never falls outside its own interval.
+//   - MedianInterval: their median (the headline) with a t interval on the
+//     log scale whose standard error is the larger of the order-statistic
+//     one and the one the whole spread implies — about what a rerun would
+//     measure (on a shared machine measurements are often bimodal, and a
+//     rerun sees a different share of slow ones).
+//   - MedianRatio: two runs compared by the ratio of those medians, with a
+//     Bonett–Price-style interval and t-test for that same ratio on the
+//     log scale, so the ratio never falls outside its own interval.
 //   - Holm: p-values adjusted for comparing many configs at once.
 //   - LogTInterval: a geometric mean with a Student t interval on the logs,
 //     for quantities that are close to log-normal (the geomean of the

@@ -3,32 +3,33 @@ package stats
 import (
 	"math"
 
+	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // MinToCompare is the number of measurements each side needs before two
 // medians are compared: the fewest for which the order-statistic interval
-// of a median reaches 95% (the range of 6 covers 96.9%; of 5 only 93.8%).
+// of a median reaches 95% (the range of 6 covers 96.9%; of 5 only 93.8%),
+// which MedianLogSE reads the median's spread from.
 // With fewer, the spread of a median is not known well enough to conclude
 // anything, and a comparison says so instead of guessing.
 const MinToCompare = 6
 
 // MedianInterval estimates a time from independent measurements of it: their
-// median, with the distribution-free interval for the population median
-// from order statistics (MedianCI) — [X(k), X(n+1-k)] for the largest k whose
-// binomial coverage reaches confidence. Level is the coverage it achieves
-// (96.9% for 6 measurements, 96.1% for 9), which is never below confidence
-// unless even [min, max] cannot reach it (fewer than 6 at 95%): then the
-// bounds are min and max and Level says how little they cover. It assumes
-// only that the measurements are independent (separate processes,
-// different times), not their shape: measurements on a shared machine
-// are often bimodal (a contended CPU is ~1.5× slower), and a median
-// moves little when a minority of them land in the slow mode, where a
-// mean moves by a share of the gap. This is benchstat's centre and
-// interval (golang.org/x/perf/benchmath) for the same values, so hcbench
-// and benchstat print the same number. With fewer than two usable
-// (positive, finite) measurements there is no interval: NaN bounds,
-// Level 0.
+// median, with the interval median·exp(±t·SE) on the log scale, t the
+// Student quantile with n−1 degrees of freedom and SE the median's standard
+// error (MedianLogSE). Level is the confidence asked for.
+//
+// Why the median: on a shared machine measurements are often bimodal — a
+// contended CPU is about 1.5× slower for a second or two at a time — and
+// the median moves little when a minority of them land in the slow mode.
+// Why this SE: the order statistics alone ignore that minority, but a
+// rerun often sees a different share of slow measurements, and then its
+// median moves; the SE is therefore the larger of the order-statistic one
+// and the one the whole spread implies, and the interval is as wide as
+// either requires. benchstat's centre for the same values is the same
+// median. With fewer than two usable (positive, finite) measurements
+// there is no interval: NaN bounds, Level 0.
 func MedianInterval(xs []float64, confidence float64) Estimate {
 	s := positiveSorted(xs)
 	e := Estimate{N: len(s), Centre: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
@@ -39,34 +40,49 @@ func MedianInterval(xs []float64, confidence float64) Estimate {
 	if e.N < 2 || !(confidence > 0 && confidence < 1) {
 		return e
 	}
-	e.CILow, e.CIHigh, e.Level = medianCISorted(s, confidence)
+	half := tQuantile(1-(1-confidence)/2, float64(e.N-1)) * MedianLogSE(logSorted(s))
+	e.CILow, e.CIHigh, e.Level = e.Centre*math.Exp(-half), e.Centre*math.Exp(half), confidence
 	return e
 }
 
-// medianLogSE is the standard error of the median of logs l (sorted),
-// from its order-statistic interval (McKean & Schrader 1984): an
-// interval [L(k), L(n+1-k)] that covers the median with probability c is
-// about median ± z·SE with z the normal quantile of (1+c)/2, so
-// SE = (L(n+1-k) − L(k)) / (2z). Using the very interval MedianInterval
-// reports keeps the comparison consistent with the per-config intervals.
-func medianLogSE(l []float64, confidence float64) float64 {
-	lo, hi, c := medianCISorted(l, confidence)
-	if !(c > 0 && c < 1) {
+// MedianLogSE is the standard error of the median of logs l (sorted, at
+// least two): the larger of two estimates.
+//   - From the order statistics (McKean & Schrader 1984): the interval
+//     [L(k), L(n+1-k)] (MedianCI) covers the median with probability c, so
+//     it is about median ± z·SE with z the normal quantile of (1+c)/2, and
+//     SE = (L(n+1-k) − L(k)) / (2z). It ignores the tails.
+//   - From the whole spread: √(π/2)·s/√n, the median's standard error for
+//     normal data (s the sample standard deviation), which the tails
+//     widen.
+//
+// The first alone trusts that the share of slow measurements stays what it
+// was in this run; the second alone lets one slow measurement dominate.
+// Their maximum covers both.
+func MedianLogSE(l []float64) float64 {
+	n := len(l)
+	if n < 2 {
 		return math.NaN()
 	}
-	return (hi - lo) / (2 * normalQuantile((1+c)/2))
+	lo, hi, c := medianCISorted(l, DefaultConfidence)
+	byOrder := 0.0
+	if c > 0 && c < 1 {
+		byOrder = (hi - lo) / (2 * normalQuantile((1+c)/2))
+	}
+	bySpread := math.Sqrt(math.Pi/2) * stat.StdDev(l, nil) / math.Sqrt(float64(n))
+	return math.Max(byOrder, bySpread)
 }
 
 // MedianRatio compares new with old independent measurements: Ratio is the
-// ratio of their medians (the headlines), and CILow..CIHigh, P the
-// Bonett–Price interval and z-test for that same ratio (Bonett & Price
-// 2002, "Statistical inference for a linear function of medians"), on the
-// log scale: log ratio ± z·√(SE_old² + SE_new²), each SE from the side's
-// order-statistic interval (medianLogSE). The interval excludes 1 exactly
-// when P < 1-confidence, and its centre is the printed ratio, so a verdict
-// never contradicts the ratio shown. Like the median intervals it needs
-// no assumption about the measurements' shape; it needs MinToCompare
-// measurements on each side, otherwise only the ratio is set (TooFew).
+// ratio of their medians (the headlines), and CILow..CIHigh, P an interval
+// and a test for that same ratio on the log scale, in the manner of
+// Bonett & Price (2002, "Statistical inference for a linear function of
+// medians"): log ratio ± t·√(SE_old² + SE_new²), each SE from MedianLogSE,
+// and t Student's with Welch–Satterthwaite degrees of freedom (n−1 a side)
+// — the small-sample form, since there are about nine measurements a side.
+// The interval excludes 1 exactly when P < 1-confidence, and its centre is
+// the printed ratio, so a verdict never contradicts the ratio shown. It
+// needs MinToCompare measurements on each side, otherwise only the ratio
+// is set (TooFew).
 func MedianRatio(old, new []float64, confidence float64) RatioTest {
 	so, sn := positiveSorted(old), positiveSorted(new)
 	nan := math.NaN()
@@ -82,10 +98,9 @@ func MedianRatio(old, new []float64, confidence float64) RatioTest {
 	// median logs, which differs for an even count), so the interval is
 	// centred on the printed ratio.
 	d := math.Log(r.Ratio)
-	lo, ln := logSorted(so), logSorted(sn)
-	seO, seN := medianLogSE(lo, confidence), medianLogSE(ln, confidence)
-	se := math.Sqrt(seO*seO + seN*seN)
-	r.SE, r.DF = se, math.Inf(1)
+	vo, vn := math.Pow(MedianLogSE(logSorted(so)), 2), math.Pow(MedianLogSE(logSorted(sn)), 2)
+	se := math.Sqrt(vo + vn)
+	r.SE = se
 	if se == 0 {
 		// Identical measurements on each side: no spread to test against.
 		r.CILow, r.CIHigh, r.Level = r.Ratio, r.Ratio, confidence
@@ -95,9 +110,10 @@ func MedianRatio(old, new []float64, confidence float64) RatioTest {
 		}
 		return r
 	}
-	half := normalQuantile(1-(1-confidence)/2) * se
+	r.DF = (vo + vn) * (vo + vn) / (vo*vo/float64(r.NOld-1) + vn*vn/float64(r.NNew-1))
+	half := tQuantile(1-(1-confidence)/2, r.DF) * se
 	r.CILow, r.CIHigh, r.Level = math.Exp(d-half), math.Exp(d+half), confidence
-	r.P = 2 * distuv.UnitNormal.Survival(math.Abs(d)/se)
+	r.P = 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: r.DF}.Survival(math.Abs(d)/se)
 	return r
 }
 
