@@ -386,11 +386,31 @@ func aggregate(res *Result) {
 	}
 }
 
+// Contention: a measurement more than contentionSlack above the config's
+// fastest was slowed by contention and is left out of the headline, when
+// at least minUncontended measurements are near the fastest
+// (stats.Uncontended). 15% lies well above the 1–3% that measurements on a
+// free CPU differ by and well below the 1.3–1.6× a contended CPU costs on
+// this project's VM.
+const (
+	contentionSlack = 0.15
+	minUncontended  = 3
+)
+
+// HeadlineMeasurements are the measurements the headline of r is made of —
+// those not slowed by contention, sorted — and how many were left out.
+// Comparisons and the benchstat file use the same ones.
+func HeadlineMeasurements(r Result) (kept []float64, contended int) {
+	return stats.Uncontended(r.Measurements, contentionSlack, minUncontended)
+}
+
 // Headline sets the headline and its interval from res.Measurements, and
 // the slow-round count from res.Samples (see the measurement model above).
 // Exported so that reports can recompute it for records of other tools.
 func Headline(res *Result) {
-	e := stats.MedianInterval(res.Measurements, ciLevel)
+	kept, contended := HeadlineMeasurements(*res)
+	res.Contended = contended
+	e := stats.MedianInterval(kept, ciLevel)
 	res.TimeEpochMedian, res.TimeEpochCILow, res.TimeEpochCIHigh, res.CILevel = e.Centre, e.CILow, e.CIHigh, e.Level
 	res.Outliers = 0
 	for _, s := range res.Samples {

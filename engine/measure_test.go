@@ -233,3 +233,18 @@ func TestWorkerReleasesBigHeaps(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestHeadlineLeavesOutContention: measurements on a contended CPU (here
+// 1.34× slower, as on this project's VM) do not make the headline; they
+// are counted, and the headline's interval is about the free-CPU cluster.
+func TestHeadlineLeavesOutContention(t *testing.T) {
+	res := Result{Measurements: []float64{18.2, 18.3, 24.5, 18.3, 24.6, 18.4, 24.4, 18.3, 24.9}}
+	Headline(&res)
+	if res.TimeEpochMedian != 18.3 || res.Contended != 4 || !(res.TimeEpochCIHigh < 18.6) || !(res.TimeEpochCILow > 18.0) {
+		t.Errorf("headline %v [%v, %v], %d contended; want 18.3 within 18.0–18.6 and 4", res.TimeEpochMedian, res.TimeEpochCILow, res.TimeEpochCIHigh, res.Contended)
+	}
+	kept, n := HeadlineMeasurements(res)
+	if n != 4 || len(kept) != 5 {
+		t.Errorf("HeadlineMeasurements: %v, %d", kept, n)
+	}
+}

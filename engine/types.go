@@ -136,6 +136,9 @@ type Result struct {
 	TimeEpochCIHigh float64   `json:"time_epoch_ci_high"`
 	CILevel         float64   `json:"ci_level"`
 	Measurements    []float64 `json:"time_measurements,omitempty"`
+	// Contended counts the measurements left out of the headline as slowed
+	// by contention (more than 15% above the fastest; HeadlineMeasurements).
+	Contended int `json:"contended"`
 	// Batch is the epochs per depth and round, calibrated by the config's
 	// first measurement from its warm-up epochs and then fixed.
 	Batch          int `json:"batch,omitempty"`

@@ -13,7 +13,8 @@ import (
 // WriteBench replaces path (atomically) with the run in Go's benchmark
 // format (golang.org/x/perf/benchfmt), so benchstat can read and compare
 // runs: configuration lines for the machine and the settings, then one
-// line per independent measurement of a config,
+// line per independent measurement the config's headline is made of
+// (those not slowed by contention, engine.HeadlineMeasurements),
 //
 //	BenchmarkEpoch/D=3/K=3/T=48  1234  6620 ns/op  15352 peak-bytes
 //
@@ -75,8 +76,8 @@ func encodeBench(w io.Writer, rep runReport) error {
 		}
 		ms := measurements(r)
 		n := 1
-		if len(ms) > 0 && len(r.Depths) > 0 {
-			n = max(1, r.EpochsMeasured/len(ms)/len(r.Depths))
+		if all := max(len(ms), len(r.Measurements)); all > 0 && len(r.Depths) > 0 {
+			n = max(1, r.EpochsMeasured/all/len(r.Depths))
 		}
 		for _, v := range ms {
 			fmt.Fprintf(bw, "%s \t%d\t%.1f ns/op\t%d peak-bytes\n", name, n, v*1e9, r.MemPeakBytesMax)

@@ -80,12 +80,15 @@ func LoadBaseline(path string) ([]engine.Result, error) {
 	return res, nil
 }
 
-// measurements are a result's independent measurements: its
-// time_measurements, or for records written before they existed the
-// per-repeat means (one process, so they understate the spread).
+// measurements are the independent measurements a result's headline is
+// made of: its time_measurements not slowed by contention
+// (engine.HeadlineMeasurements), or for records written before they
+// existed the per-repeat means (one process, so they understate the
+// spread).
 func measurements(r engine.Result) []float64 {
 	if len(r.Measurements) > 0 {
-		return r.Measurements
+		kept, _ := engine.HeadlineMeasurements(r)
+		return kept
 	}
 	m := make([]float64, 0, len(r.Runs))
 	for _, run := range r.Runs {

@@ -255,12 +255,34 @@ func WriteSummary(w io.Writer, p Paths, results []engine.Result, opt SummaryOpti
 		b.WriteString(summaryLabel("Baseline") + opt.Baseline.describe() + "\n")
 	}
 	if opt.Warnings {
+		if l := ContentionLine(results); l != "" {
+			b.WriteString(summaryLabel("Contention") + l + "\n")
+		}
 		for _, l := range noiseWarnings(results) {
 			b.WriteString(l + "\n")
 		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// ContentionLine says how many measurements were left out of the
+// headlines as slowed by contention ("" when none were): a machine that
+// alternated between two speeds while measuring.
+func ContentionLine(results []engine.Result) string {
+	configs, left, total := 0, 0, 0
+	for _, r := range results {
+		total += len(r.Measurements)
+		if r.Contended > 0 {
+			configs++
+			left += r.Contended
+		}
+	}
+	if left == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d of %d measurements (%d of %d configs) ran >15%% slower than their config's fastest, "+
+		"on a contended CPU, and were left out of the medians", left, total, configs, len(results))
 }
 
 // noiseWarnings are a line per config whose headline is too uncertain,

@@ -138,3 +138,29 @@ func logSorted(s []float64) []float64 {
 	}
 	return l
 }
+
+// Uncontended returns the measurements that were not slowed by contention,
+// sorted, and how many were: those more than slack above the fastest
+// (slack 0.15: 15%). Delays only ever add time — another process on the
+// CPU, a contended core on a shared host — so on a shared machine a
+// config's measurements form a cluster near its fastest, and a second one
+// above it while the CPU was contended (on this project's VM about 1.3–1.6×
+// slower, for 0.5–2 s at a time, while measurements on a free CPU agree to
+// 1–3%). Which share of a run lands in the slow cluster changes from run to
+// run, so a median over both clusters jumps between them on a rerun; the
+// cluster near the fastest does not. When fewer than minKept measurements
+// are near the fastest, there is no cluster to speak of and all are kept.
+func Uncontended(xs []float64, slack float64, minKept int) (kept []float64, contended int) {
+	s := positiveSorted(xs)
+	if len(s) == 0 {
+		return s, 0
+	}
+	n := len(s)
+	for n > 0 && s[n-1] > s[0]*(1+slack) {
+		n--
+	}
+	if n < minKept {
+		return s, 0
+	}
+	return s[:n], len(s) - n
+}
