@@ -8,12 +8,11 @@ import (
 )
 
 // MinToCompare is the number of measurements each side needs before two
-// medians are compared: the fewest for which the order-statistic interval
-// of a median reaches 95% (the range of 6 covers 96.9%; of 5 only 93.8%),
-// which MedianLogSE reads the median's spread from.
-// With fewer, the spread of a median is not known well enough to conclude
-// anything, and a comparison says so instead of guessing.
-const MinToCompare = 6
+// medians are compared. With 3 against 3 the range of 3 is the only
+// interval of a median (75%) and a Welch t would have about 4 degrees of
+// freedom on spreads read off two values each: nothing can be concluded,
+// and a comparison says so instead of guessing.
+const MinToCompare = 4
 
 // MedianInterval estimates a time from independent measurements of it: their
 // median, with the interval median·exp(±t·SE) on the log scale, t the
