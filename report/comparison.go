@@ -40,8 +40,16 @@ type BaselineEntry struct {
 	// Cmp is old = baseline, new = current; Cmp.Ratio > 1 is slower.
 	Cmp stats.RatioTest
 	// PAdj is Cmp.P adjusted by Holm's method over the matched configs.
-	PAdj    float64
-	Verdict string
+	PAdj float64
+	// FastestRatio is new/old of the fastest measurements. Delays only
+	// ever add time, so a config that really got slower (or faster) is
+	// slower (or faster) in its fastest measurement too: a verdict needs
+	// FastestRatio on the same side of 1, and the gate needs it beyond
+	// 1+PCT/100 as well. This keeps a run measured while the CPU was
+	// contended most of the time from being called a regression when its
+	// fastest measurements show the code ran as fast as before.
+	FastestRatio float64
+	Verdict      string
 	// QualityDiffers: the same seeds gave different quality figures
 	// (total loss, RMSE, robustness): the numbers changed, not only the speed.
 	QualityDiffers bool
@@ -119,8 +127,10 @@ func CompareBaseline(path string, base, cur []engine.Result) Baseline {
 			b.Unmatched++
 			continue
 		}
+		mo, mn := measurements(old), measurements(r)
 		e := BaselineEntry{Config: r.Config, Depths: slices.Clone(r.Depths), Old: old, New: r,
-			Cmp:            stats.MedianRatio(measurements(old), measurements(r), confidence),
+			Cmp:            stats.MedianRatio(mo, mn, confidence),
+			FastestRatio:   fastest(mn) / fastest(mo),
 			QualityDiffers: qualityDiffers(old, r)}
 		b.Entries = append(b.Entries, e)
 		ps = append(ps, e.Cmp.P)
@@ -136,10 +146,10 @@ func CompareBaseline(path string, base, cur []engine.Result) Baseline {
 		case e.Cmp.TooFew() || math.IsNaN(e.PAdj):
 			e.Verdict = VerdictTooFew
 			b.Few++
-		case e.PAdj < alpha && e.Cmp.Ratio < 1:
+		case e.PAdj < alpha && e.Cmp.Ratio < 1 && e.FastestRatio < 1:
 			e.Verdict = VerdictFaster
 			b.Faster++
-		case e.PAdj < alpha && e.Cmp.Ratio > 1:
+		case e.PAdj < alpha && e.Cmp.Ratio > 1 && e.FastestRatio > 1:
 			e.Verdict = VerdictSlower
 			b.Slower++
 		default:
@@ -150,6 +160,17 @@ func CompareBaseline(path string, base, cur []engine.Result) Baseline {
 	g := stats.GeoMeanCI(ratios, confidence)
 	b.GeoMeanRatio, b.GeoMeanCILow, b.GeoMeanCIHigh = g.Centre, g.CILow, g.CIHigh
 	return b
+}
+
+// fastest is the smallest usable time (NaN when there is none).
+func fastest(xs []float64) float64 {
+	f := math.NaN()
+	for _, x := range xs {
+		if x > 0 && !(x >= f) {
+			f = x
+		}
+	}
+	return f
 }
 
 // qualityDiffers reports whether two results of the same seeds disagree on
@@ -165,8 +186,9 @@ func qualityDiffers(a, b engine.Result) bool {
 // Regressions are the entries slower than the baseline by more than pct
 // percent with confidence: the one-sided t-test of "ratio ≤ 1+pct/100"
 // rejected after Holm's correction over the matched configs (so the
-// interval's lower bound lies above 1+pct/100). Entries with too few
-// measurements never count.
+// interval's lower bound lies above 1+pct/100), with the fastest
+// measurement slower than 1+pct/100 too (FastestRatio). Entries with too
+// few measurements never count.
 func (b Baseline) Regressions(pct float64) []BaselineEntry {
 	th := 1 + pct/100
 	ps := make([]float64, len(b.Entries))
@@ -176,7 +198,7 @@ func (b Baseline) Regressions(pct float64) []BaselineEntry {
 	adj := stats.Holm(ps)
 	var out []BaselineEntry
 	for i, e := range b.Entries {
-		if adj[i] < alpha && e.Cmp.Ratio > th {
+		if adj[i] < alpha && e.Cmp.Ratio > th && e.FastestRatio > th {
 			out = append(out, e)
 		}
 	}

@@ -210,3 +210,32 @@ func TestComparisonWrittenDown(t *testing.T) {
 		t.Error("comparison written without a baseline")
 	}
 }
+
+// TestContendedRunNotARegression: the new run of a config mostly measured
+// while the CPU was contended (the slow cluster more than 15% above the
+// fastest is left out only when 3 or more are near the fastest; here only
+// 2 are, so its median is the contended one) is not a regression when its
+// fastest measurements show the code ran as fast as before; the same
+// config really 1.4× slower everywhere is.
+func TestContendedRunNotARegression(t *testing.T) {
+	old := synthetic(1, 1e-5)
+	cont := synthetic(1, 1e-5)
+	for j := range cont[0].Measurements {
+		if j >= 2 {
+			cont[0].Measurements[j] *= 1.4
+		}
+	}
+	engine.Headline(&cont[0])
+	b := CompareBaseline("old.jsonl", old, cont)
+	e := b.Entries[0]
+	if !(e.Cmp.Ratio > 1.3) || !(e.FastestRatio < 1.05) || !(e.PAdj < 0.05) {
+		t.Fatalf("the data must make the median 1.4× with significance but not the fastest: ratio %v (p %v), fastest %v", e.Cmp.Ratio, e.PAdj, e.FastestRatio)
+	}
+	if e.Verdict == VerdictSlower || len(b.Regressions(5)) != 0 {
+		t.Errorf("contention called a regression: verdict %q, fastest ratio %v, %d regressions", e.Verdict, e.FastestRatio, len(b.Regressions(5)))
+	}
+	slow := scaleTimes(synthetic(1, 1e-5), 1.4)
+	if r := CompareBaseline("old.jsonl", old, slow); len(r.Regressions(5)) != 1 || r.Entries[0].Verdict != VerdictSlower {
+		t.Errorf("a real 1.4× slowdown: verdict %q, %d regressions", r.Entries[0].Verdict, len(r.Regressions(5)))
+	}
+}
