@@ -29,7 +29,7 @@ import (
 // Figure titles: the reference's, saying which statistic is shown (the
 // reference plots means; hcbench leads with the median).
 const (
-	titleTimes   = "QMLHC Benchmark – Epoch Time (median, ≥95% CI)"
+	titleTimes   = "QMLHC Benchmark – Epoch Time (median, 95% CI)"
 	titleScaling = "QMLHC Benchmark – Scaling Map (median, avg over T)"
 )
 
@@ -322,7 +322,7 @@ func timesFigure(fin []engine.Result) figure {
 		if band {
 			sw, _ := plotter.NewPolygon(plotter.XYs{{}, {X: 1}, {X: 1, Y: 1}})
 			sw.Color, sw.LineStyle.Width = colorBand, 0
-			p.Legend.Add("median, ≥95% CI", sw, line, marks)
+			p.Legend.Add("median, 95% CI", sw, line, marks)
 		} else {
 			p.Legend.Add("median", line, marks)
 		}

@@ -85,7 +85,7 @@ func ciHalf(r *engine.Result) float64 {
 	return h / m
 }
 
-// ciText is the CI of the median (≥95%) as ± percent of the median, the way
+// ciText is the 95% CI of the median as ± percent of the median, the way
 // benchstat prints it; "?" when there is none.
 func ciText(r *engine.Result) string {
 	h := ciHalf(r)
