@@ -75,12 +75,14 @@ func markdown(rep runReport) string {
 			if !sameDepths {
 				fmt.Fprintf(&b, " %s |", FormatDepths(r.Depths))
 			}
-			fmt.Fprintf(&b, " %s | %d | %s ± %s | %d | %s | %.4f | %.4f | %.3f |\n",
-				formatHeadlineCI(r), len(r.Measurements),
+			fmt.Fprintf(&b, " %s | %s | %s ± %s | %d | %s | %.4f | %.4f | %.3f |\n",
+				formatHeadlineCI(r), measurementCount(r),
 				FormatSeconds(r.TimeEpochMean), FormatSeconds(r.TimeEpochStd),
 				r.EpochsMeasured, stalledShare(r), r.TotalMean, r.RMSEMean, r.RobustnessMean)
 		}
-		b.WriteString("\nStalled rounds: the share of rounds slower than twice the median (the process was descheduled or the machine busy).\n")
+		b.WriteString("\nn: the independent measurements, and how many of them ran on a contended CPU (more than 15% above " +
+			"the config's fastest) and were left out of the median. Stalled rounds: the share of rounds slower than twice " +
+			"the median (the process was descheduled or the machine busy).\n")
 	}
 
 	if rep.Baseline != nil {
@@ -112,6 +114,14 @@ func formatHeadlineCI(r engine.Result) string {
 		return FormatSeconds(h) + " [too few measurements]"
 	}
 	return fmt.Sprintf("%s [%s, %s]", FormatSeconds(h), FormatSeconds(r.TimeEpochCILow), FormatSeconds(r.TimeEpochCIHigh))
+}
+
+// measurementCount is "9", or "9 (2 contended)".
+func measurementCount(r engine.Result) string {
+	if r.Contended > 0 {
+		return fmt.Sprintf("%d (%d contended)", len(r.Measurements), r.Contended)
+	}
+	return fmt.Sprint(len(r.Measurements))
 }
 
 func stalledShare(r engine.Result) string {

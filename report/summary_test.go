@@ -137,3 +137,24 @@ func TestHeadlineLeads(t *testing.T) {
 		t.Errorf("fastest line %q should name %v at its median %s", lines[0], rs[0].Config, FormatSeconds(rs[0].TimeEpochMedian))
 	}
 }
+
+func TestContentionReported(t *testing.T) {
+	r := engine.Result{Config: engine.Config{D: 3, K: 5, T: 96},
+		Measurements: []float64{18.1, 24.2, 18.5, 24.5, 19.3, 24.6, 18.5, 24.8, 25.6}}
+	engine.Headline(&r)
+	clean := engine.Result{Config: engine.Config{D: 3, K: 3, T: 48}, Measurements: []float64{7.3, 7.4, 7.5, 7.4, 7.3, 7.4, 7.5, 7.4, 7.3}}
+	engine.Headline(&clean)
+	if got := measurementCount(r); got != "9 (5 contended)" {
+		t.Errorf("measurementCount = %q", got)
+	}
+	if got := measurementCount(clean); got != "9" {
+		t.Errorf("measurementCount(clean) = %q", got)
+	}
+	want := "5 of 18 measurements (1 of 2 configs) ran >15% slower than their config's fastest, on a contended CPU, and were left out of the medians"
+	if got := ContentionLine([]engine.Result{r, clean}); got != want {
+		t.Errorf("ContentionLine = %q\nwant %q", got, want)
+	}
+	if got := ContentionLine([]engine.Result{clean}); got != "" {
+		t.Errorf("ContentionLine with none = %q", got)
+	}
+}
