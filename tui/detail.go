@@ -74,6 +74,11 @@ func (d *detailModel) content(st styles, w, h int) []string {
 	ms, kind := measurementsOf(&r)
 	add(st.subtle.Render(kind))
 	add(wrapWords(joinSeconds(ms), w))
+	if r.Contended > 0 {
+		kept, _ := engine.HeadlineMeasurements(r)
+		add(st.subtle.Render(wrapWords(fmt.Sprintf("%d ran more than 15%% above the fastest, on a contended CPU, and are left out of the median; it is made of %s",
+			r.Contended, joinSeconds(kept)), w)))
+	}
 
 	head(fmt.Sprintf("Distribution of %d round samples", len(r.Samples)))
 	add(histogramLines(r.Samples, r.TimeEpochMedian, st, w, max(3, min(10, h/4, len(r.Samples)/4)))...)

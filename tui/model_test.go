@@ -508,3 +508,18 @@ func TestBaselineVerdictsCorrected(t *testing.T) {
 		}
 	}
 }
+
+// TestDetailNamesContendedMeasurements: the detail view says which
+// measurements were left out of the median as contended.
+func TestDetailNamesContendedMeasurements(t *testing.T) {
+	p := engine.DefaultPlan()
+	c := p.Grid.Configs()[0]
+	r := synthResult(c, p)
+	r.Measurements = []float64{18.1e-6, 24.2e-6, 18.5e-6, 24.5e-6, 19.3e-6, 24.6e-6, 18.5e-6, 24.8e-6, 25.6e-6}
+	engine.Headline(r)
+	d := newDetail(*r, nil, "run 1")
+	lines := strings.Join(d.content(newStyles(), 120, 40), "\n")
+	if !strings.Contains(lines, "5 ran more than 15% above the fastest") || !strings.Contains(lines, "it is made of 18.1µs") {
+		t.Errorf("detail does not name the contended measurements:\n%s", lines)
+	}
+}
