@@ -140,8 +140,15 @@ func CompareBaseline(path string, base, cur []engine.Result) Baseline {
 	}
 	adj := stats.Holm(ps)
 	for i := range b.Entries {
+		b.Entries[i].PAdj = adj[i]
+	}
+	// In grid order (D, then K, then T): results are written as they
+	// finish, which with configs in flight is not the grid's order.
+	slices.SortStableFunc(b.Entries, func(x, y BaselineEntry) int {
+		return cmpConfig(x.Config, y.Config)
+	})
+	for i := range b.Entries {
 		e := &b.Entries[i]
-		e.PAdj = adj[i]
 		switch {
 		case e.Cmp.TooFew() || math.IsNaN(e.PAdj):
 			e.Verdict = VerdictTooFew
@@ -160,6 +167,16 @@ func CompareBaseline(path string, base, cur []engine.Result) Baseline {
 	g := stats.GeoMeanCI(ratios, confidence)
 	b.GeoMeanRatio, b.GeoMeanCILow, b.GeoMeanCIHigh = g.Centre, g.CILow, g.CIHigh
 	return b
+}
+
+func cmpConfig(a, b engine.Config) int {
+	if a.D != b.D {
+		return a.D - b.D
+	}
+	if a.K != b.K {
+		return a.K - b.K
+	}
+	return a.T - b.T
 }
 
 // fastest is the smallest usable time (NaN when there is none).

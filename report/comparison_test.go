@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -237,5 +238,19 @@ func TestContendedRunNotARegression(t *testing.T) {
 	slow := scaleTimes(synthetic(1, 1e-5), 1.4)
 	if r := CompareBaseline("old.jsonl", old, slow); len(r.Regressions(5)) != 1 || r.Entries[0].Verdict != VerdictSlower {
 		t.Errorf("a real 1.4× slowdown: verdict %q, %d regressions", r.Entries[0].Verdict, len(r.Regressions(5)))
+	}
+}
+
+// TestCompareInGridOrder: results are written as configs finish, out of
+// grid order; the comparison lists them by D, K, T.
+func TestCompareInGridOrder(t *testing.T) {
+	base := synthetic(4, 1e-4)
+	cur := synthetic(4, 1e-4)
+	slices.Reverse(cur)
+	b := CompareBaseline("old.jsonl", base, cur)
+	for i := 1; i < len(b.Entries); i++ {
+		if b.Entries[i-1].Config.K > b.Entries[i].Config.K {
+			t.Fatalf("entries out of grid order: %v before %v", b.Entries[i-1].Config, b.Entries[i].Config)
+		}
 	}
 }

@@ -387,7 +387,11 @@ func noise(r engine.Result) (why, advice string) {
 		advice = adviceOne
 	} else if len(r.Measurements) >= 2 {
 		if w := math.Max(r.TimeEpochCIHigh-h, h-r.TimeEpochCILow) / h; !(w <= NoisyRelativeHalfWidth) {
-			reasons = append(reasons, fmt.Sprintf("%s CI ±%.1f%% over %d measurements", FormatLevel(r.CILevel), 100*w, len(r.Measurements)))
+			over := fmt.Sprintf("%d measurements", len(r.Measurements)-r.Contended)
+			if r.Contended > 0 {
+				over += fmt.Sprintf(", %d contended left out", r.Contended)
+			}
+			reasons = append(reasons, fmt.Sprintf("%s CI ±%.1f%% over %s", FormatLevel(r.CILevel), 100*w, over))
 			advice = adviceSpread
 		}
 	}

@@ -114,10 +114,10 @@ func (c *compareModel) View(st styles, w, h int) string {
 	return strings.Join(parts, "\n") + "\n" + c.sc.window(rows, h-used, st)
 }
 
-// tableLines are the per-config comparison, in the newer run's order.
+// tableLines are the per-config comparison, in grid order.
 func (c *compareModel) tableLines(st styles, w int) []string {
 	// What matters first (ratio and verdict), so a narrow screen keeps it.
-	head := padRight("config", 16) + padRight("ratio [95% CI]", 22) + padRight("verdict", 9) + padRight("p (Holm)", 10) +
+	head := padRight("config", 16) + padRight("ratio [95% CI]", 25) + padRight("verdict", 9) + padRight("p (Holm)", 10) +
 		padRight("old", 10) + "new"
 	out := []string{st.tableHeader.UnsetPadding().Render(truncate(head, w))}
 	for _, e := range c.b.Entries {
@@ -125,7 +125,7 @@ func (c *compareModel) tableLines(st styles, w int) []string {
 		if !math.IsNaN(e.PAdj) {
 			p = pText(e.PAdj)
 		}
-		l := padRight(e.Config.String(), 16) + padRight(report.FormatRatioCI(e.Cmp), 21) + " " + padRight(e.Verdict, 9) +
+		l := padRight(e.Config.String(), 16) + padRight(report.FormatRatioCI(e.Cmp), 24) + " " + padRight(e.Verdict, 9) +
 			padRight(p, 10) + padRight(report.FormatSeconds(report.Headline(e.Old)), 10) + report.FormatSeconds(report.Headline(e.New))
 		out = append(out, truncate(l, w))
 	}
