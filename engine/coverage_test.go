@@ -27,11 +27,11 @@ func TestRerunCoverage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res := finished(collect(t, r))
+		collect(t, r)
 		if err := r.Wait(); err != nil {
 			t.Fatal(err)
 		}
-		runs = append(runs, res)
+		runs = append(runs, r.Results()) // in grid order (they finish out of it)
 	}
 	covered, cases := 0, 0
 	var halfWidths []float64
@@ -44,7 +44,7 @@ func TestRerunCoverage(t *testing.T) {
 				}
 				b := runs[j][c]
 				if b.Config != a.Config {
-					t.Fatalf("sweeps disagree on the order: %v vs %v", a.Config, b.Config)
+					t.Fatalf("sweeps' results in different orders: %v vs %v", a.Config, b.Config)
 				}
 				cases++
 				if a.TimeEpochCILow <= b.TimeEpochMedian && b.TimeEpochMedian <= a.TimeEpochCIHigh {
