@@ -150,9 +150,12 @@ func TestContentionReported(t *testing.T) {
 	if got := measurementCount(clean); got != "9" {
 		t.Errorf("measurementCount(clean) = %q", got)
 	}
-	want := "5 of 18 measurements (1 of 2 configs) ran >15% slower than their config's fastest, on a contended CPU, and were left out of the medians"
+	want := "5 of 18 measurements >15% slower (contended): left out"
 	if got := ContentionLine([]engine.Result{r, clean}); got != want {
 		t.Errorf("ContentionLine = %q\nwant %q", got, want)
+	}
+	if l := len([]rune(summaryLabel("Contention") + "125 of 1080 " + want[len("5 of 18 "):])); l > 80 {
+		t.Errorf("the contention line takes %d columns, want ≤ 80", l)
 	}
 	if got := ContentionLine([]engine.Result{clean}); got != "" {
 		t.Errorf("ContentionLine with none = %q", got)
