@@ -410,7 +410,7 @@ func HeadlineMeasurements(r Result) (kept []float64, contended int) {
 func Headline(res *Result) {
 	kept, contended := HeadlineMeasurements(*res)
 	res.Contended = contended
-	e := stats.MedianInterval(kept, ciLevel)
+	e := stats.MedianIntervalShared(kept, ciLevel, res.SharedSpread)
 	res.TimeEpochMedian, res.TimeEpochCILow, res.TimeEpochCIHigh, res.CILevel = e.Centre, e.CILow, e.CIHigh, e.Level
 	res.Outliers = 0
 	for _, s := range res.Samples {
@@ -441,6 +441,7 @@ func selfWorker() (*exec.Cmd, error) {
 
 // measurer measures configs for a Runner in worker processes.
 type measurer struct {
+	common  commonMode
 	r       *Runner
 	pool    pool
 	sched   schedule

@@ -1,9 +1,13 @@
 package engine
 
 import (
+	"math"
 	"slices"
 	"time"
 
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/hcbench/hcbench/engine/stats"
 	"github.com/hcbench/hcbench/engine/worker"
 )
 
@@ -76,6 +80,7 @@ type flight struct {
 	runParts []Run          // of the repeat being assembled
 	busy     time.Duration  // measuring time, pauses excluded
 	last     time.Duration  // the last measurement's
+	cycles   []int          // the cycle of each measurement
 }
 
 func newFlight(p Plan, c Config) *flight {
@@ -138,10 +143,13 @@ func (m *measurer) sweep() (Config, error) {
 			if err := m.measureNext(f); err != nil {
 				return f.res.Config, err
 			}
+			f.cycles = append(f.cycles, cycle)
 			spent += f.last
 			n = max(n, f.total)
 			if f.done == f.total {
 				aggregate(f.res)
+				m.common.add(f)
+				f.res.SharedSpread = m.common.spread(cycle)
 				Headline(f.res)
 				f.res.TimeElapsed = f.busy.Seconds()
 				m.r.finish(f.res, m.inFlight())
@@ -154,6 +162,65 @@ func (m *measurer) sweep() (Config, error) {
 		}
 		admit = m.sched.admission(next, spent/time.Duration(len(order)), len(m.flights), n)
 	}
+}
+
+// commonMode follows what the configs measured in the same cycle share:
+// the machine's speed at that moment. Each finished config adds, for each
+// of its measurements in the headline, its deviation (log) from its
+// headline to that measurement's cycle; a cycle's median deviation is the
+// machine's offset then, and the spread of those offsets over the run's
+// cycles is how much the machine's common speed wanders (Result.SharedSpread).
+// Measured on this project's VM: configs' headlines shift between
+// back-to-back runs by 0.3–0.8% each beyond what they share, but whole runs
+// shift by up to 2%, all configs alike — which no config's own spread shows.
+type commonMode struct {
+	dev map[int][]float64 // cycle → deviations
+}
+
+// commonWindow: cycles older than this many are forgotten (a long sweep's
+// machine may change; the memory stays bounded).
+const commonWindow = 256
+
+// minPerCycle and minCycles: a cycle's offset needs this many configs,
+// and the spread this many cycles.
+const (
+	minPerCycle = 3
+	minCycles   = 3
+)
+
+func (c *commonMode) add(f *flight) {
+	if c.dev == nil {
+		c.dev = map[int][]float64{}
+	}
+	kept, _ := HeadlineMeasurements(*f.res)
+	if len(kept) == 0 || len(f.cycles) != len(f.res.Measurements) {
+		return
+	}
+	med := stats.Median(kept)
+	top := kept[len(kept)-1]
+	for j, v := range f.res.Measurements {
+		if v > 0 && v <= top {
+			c.dev[f.cycles[j]] = append(c.dev[f.cycles[j]], math.Log(v/med))
+		}
+	}
+}
+
+// spread is the standard deviation of the cycles' offsets, at cycle now.
+func (c *commonMode) spread(now int) float64 {
+	var offs []float64
+	for cy, d := range c.dev {
+		if cy < now-commonWindow {
+			delete(c.dev, cy)
+			continue
+		}
+		if len(d) >= minPerCycle {
+			offs = append(offs, stats.Median(d))
+		}
+	}
+	if len(offs) < minCycles {
+		return 0
+	}
+	return stat.StdDev(offs, nil)
 }
 
 // measureNext makes f's next measurement, timing it without the pauses.

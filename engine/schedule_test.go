@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"gonum.org/v1/gonum/stat"
 )
 
 func TestAdmission(t *testing.T) {
@@ -329,5 +332,41 @@ func TestSetGridMidWindow(t *testing.T) {
 		if res[i].Config != want {
 			t.Errorf("result %d is %v, want %v (the grid's first)", i, res[i].Config, want)
 		}
+	}
+}
+
+// TestCommonModeSpread: the spread of what configs measured in the same
+// cycle share. Three configs whose measurements in cycle 1 are all 2%
+// slow and in cycle 2 all 2% fast give offsets 0, +2%, −2% (roughly, about
+// each config's median): a spread near 2%; with fewer configs than
+// minPerCycle per cycle there is nothing to tell.
+func TestCommonModeSpread(t *testing.T) {
+	var c commonMode
+	for i := 0; i < 3; i++ {
+		f := &flight{res: &Result{Measurements: []float64{1, 1.02, 0.98, 1, 1.02, 0.98}}, cycles: []int{0, 1, 2, 3, 4, 5}}
+		c.add(f)
+		if i < minPerCycle-1 {
+			if s := c.spread(5); s != 0 {
+				t.Fatalf("with %d configs a cycle: spread %v, want 0", i+1, s)
+			}
+		}
+	}
+	s := c.spread(5)
+	want := stat.StdDev([]float64{0, math.Log(1.02), math.Log(0.98), 0, math.Log(1.02), math.Log(0.98)}, nil)
+	if math.Abs(s-want) > 1e-12 {
+		t.Errorf("spread %v, want %v", s, want)
+	}
+	// Cycles older than commonWindow are forgotten.
+	if s := c.spread(5 + commonWindow + 10); s != 0 {
+		t.Errorf("old cycles still count: %v", s)
+	}
+	// Contended measurements (more than 15% above the fastest) are not the
+	// machine's common speed and stay out.
+	var d commonMode
+	for i := 0; i < 3; i++ {
+		d.add(&flight{res: &Result{Measurements: []float64{1, 1, 1, 1.5}}, cycles: []int{0, 1, 2, 3}})
+	}
+	if s := d.spread(3); s != 0 {
+		t.Errorf("contended measurements counted: spread %v", s)
 	}
 }

@@ -139,6 +139,12 @@ type Result struct {
 	// Contended counts the measurements left out of the headline as slowed
 	// by contention (more than 15% above the fastest; HeadlineMeasurements).
 	Contended int `json:"contended"`
+	// SharedSpread is the standard deviation (log scale) of the machine's
+	// common speed between the cycles of the run that measured this config
+	// (what all configs measured at the same moment share), added to the
+	// interval's standard error: a rerun meets the machine at another
+	// point of it. 0 when the run had too few configs in flight to tell.
+	SharedSpread float64 `json:"shared_spread"`
 	// Batch is the epochs per depth and round, calibrated by the config's
 	// first measurement from its warm-up epochs and then fixed.
 	Batch          int `json:"batch,omitempty"`

@@ -129,7 +129,7 @@ func CompareBaseline(path string, base, cur []engine.Result) Baseline {
 		}
 		mo, mn := measurements(old), measurements(r)
 		e := BaselineEntry{Config: r.Config, Depths: slices.Clone(r.Depths), Old: old, New: r,
-			Cmp:            stats.MedianRatio(mo, mn, confidence),
+			Cmp:            stats.MedianRatioShared(mo, mn, confidence, old.SharedSpread, r.SharedSpread),
 			FastestRatio:   fastest(mn) / fastest(mo),
 			QualityDiffers: qualityDiffers(old, r)}
 		b.Entries = append(b.Entries, e)

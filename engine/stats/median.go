@@ -30,6 +30,17 @@ const MinToCompare = 4
 // median. With fewer than two usable (positive, finite) measurements
 // there is no interval: NaN bounds, Level 0.
 func MedianInterval(xs []float64, confidence float64) Estimate {
+	return MedianIntervalShared(xs, confidence, 0)
+}
+
+// MedianIntervalShared is MedianInterval with a shared spread: shared is
+// the standard deviation (log scale) of what all the configs measured at
+// the same moment have in common — the machine's speed, which wanders
+// between the cycles of a run — added in quadrature to the median's own
+// standard error. A rerun meets the machine at another point of that
+// wander, and a config's own measurements cannot show it, since every
+// config shares it.
+func MedianIntervalShared(xs []float64, confidence, shared float64) Estimate {
 	s := positiveSorted(xs)
 	e := Estimate{N: len(s), Centre: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
 	if e.N == 0 {
@@ -39,7 +50,11 @@ func MedianInterval(xs []float64, confidence float64) Estimate {
 	if e.N < 2 || !(confidence > 0 && confidence < 1) {
 		return e
 	}
-	half := tQuantile(1-(1-confidence)/2, float64(e.N-1)) * MedianLogSE(logSorted(s))
+	se := MedianLogSE(logSorted(s))
+	if shared > 0 {
+		se = math.Hypot(se, shared)
+	}
+	half := tQuantile(1-(1-confidence)/2, float64(e.N-1)) * se
 	e.CILow, e.CIHigh, e.Level = e.Centre*math.Exp(-half), e.Centre*math.Exp(half), confidence
 	return e
 }
@@ -83,6 +98,13 @@ func MedianLogSE(l []float64) float64 {
 // needs MinToCompare measurements on each side, otherwise only the ratio
 // is set (TooFew).
 func MedianRatio(old, new []float64, confidence float64) RatioTest {
+	return MedianRatioShared(old, new, confidence, 0, 0)
+}
+
+// MedianRatioShared is MedianRatio with each side's shared spread (see
+// MedianIntervalShared) added to its variance: two runs met the machine
+// at different points of its wander.
+func MedianRatioShared(old, new []float64, confidence, sharedOld, sharedNew float64) RatioTest {
 	so, sn := positiveSorted(old), positiveSorted(new)
 	nan := math.NaN()
 	r := RatioTest{NOld: len(so), NNew: len(sn), Ratio: nan, CILow: nan, CIHigh: nan, P: nan, DF: nan, SE: nan}
@@ -97,7 +119,8 @@ func MedianRatio(old, new []float64, confidence float64) RatioTest {
 	// median logs, which differs for an even count), so the interval is
 	// centred on the printed ratio.
 	d := math.Log(r.Ratio)
-	vo, vn := math.Pow(MedianLogSE(logSorted(so)), 2), math.Pow(MedianLogSE(logSorted(sn)), 2)
+	vo := math.Pow(MedianLogSE(logSorted(so)), 2) + math.Pow(max(0, sharedOld), 2)
+	vn := math.Pow(MedianLogSE(logSorted(sn)), 2) + math.Pow(max(0, sharedNew), 2)
 	se := math.Sqrt(vo + vn)
 	r.SE = se
 	if se == 0 {
