@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -56,6 +58,34 @@ func (g Grid) Configs() []Config {
 		}
 	}
 	return out
+}
+
+// SortInSweepOrder sorts results in the grid's sweep order (Configs'),
+// those outside the grid last in their order: results are reported as
+// configs finish, which with several in flight is not the sweep order,
+// and the reports list them as the reference does.
+func (g Grid) SortInSweepOrder(rs []Result) {
+	pos := func(vs []int) map[int]int {
+		m := make(map[int]int, len(vs))
+		for i, v := range vs {
+			if _, dup := m[v]; !dup {
+				m[v] = i
+			}
+		}
+		return m
+	}
+	pd, pk, pt := pos(g.Dims), pos(g.Branches), pos(g.SeqLens)
+	nk, nt := len(g.Branches), len(g.SeqLens)
+	index := func(c Config) int {
+		d, ok1 := pd[c.D]
+		k, ok2 := pk[c.K]
+		t, ok3 := pt[c.T]
+		if !ok1 || !ok2 || !ok3 {
+			return math.MaxInt
+		}
+		return (d*nk+k)*nt + t
+	}
+	slices.SortStableFunc(rs, func(a, b Result) int { return cmp.Compare(index(a.Config), index(b.Config)) })
 }
 
 // Contains reports whether c is a point of the grid.

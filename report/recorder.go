@@ -365,9 +365,10 @@ func (r *Recorder) flush() error {
 	return nil
 }
 
-// Results are the run's results in its grid, in the order added (prior
-// first). Results of configs a live edit dropped from the grid stay in the
-// JSONL history but not in the reports.
+// Results are the run's results in its grid, in the grid's sweep order
+// (they are added as configs finish, out of it). Results of configs a live
+// edit dropped from the grid stay in the JSONL history but not in the
+// reports.
 func (r *Recorder) Results() []engine.Result { return r.inGrid() }
 
 func (r *Recorder) inGrid() []engine.Result {
@@ -378,6 +379,7 @@ func (r *Recorder) inGrid() []engine.Result {
 			out = append(out, res)
 		}
 	}
+	g.SortInSweepOrder(out)
 	return out
 }
 

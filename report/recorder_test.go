@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -426,5 +427,29 @@ func TestCloseThenUse(t *testing.T) {
 	}
 	if m := rec.Meta(); m.RunID != fixtureRunID {
 		t.Errorf("Meta().RunID = %d", m.RunID)
+	}
+}
+
+// TestReportsInSweepOrder: results are added as configs finish, out of
+// the grid's order; the CSV lists them in the grid's order, as the
+// reference does.
+func TestReportsInSweepOrder(t *testing.T) {
+	dir := t.TempDir()
+	rec := newTestRecorder(t, osFS{}, dir, fixtureRunID, nil)
+	rs := fixtureResults()
+	slices.Reverse(rs)
+	addAll(t, rec, rs)
+	if err := rec.Save(); err != nil {
+		t.Fatal(err)
+	}
+	rows := readCSV(t, rec.Paths().CSV)
+	want := engine.DefaultPlan().Grid.Configs()
+	if len(rows) != len(want)+1 {
+		t.Fatalf("%d CSV rows, want %d", len(rows)-1, len(want))
+	}
+	for i, c := range want {
+		if got := rows[i+1][1] + "," + rows[i+1][2] + "," + rows[i+1][3]; got != fmt.Sprintf("%d,%d,%d", c.D, c.K, c.T) {
+			t.Errorf("row %d is %s, want %v", i+1, got, c)
+		}
 	}
 }
