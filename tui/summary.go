@@ -140,9 +140,10 @@ func (s *sweep) noisyInGrid() (int, engine.Config) {
 	return n, first
 }
 
-// noisyLine says how many configs are noisy, what to do (a longer
-// --min-time would only narrow the interval, not make it hold on a rerun),
-// then the first as an example.
+// noisyLine says how many configs are noisy, the first as an example with
+// why, then what to do (a longer --min-time would only narrow the
+// interval, not make it hold on a rerun) — the why before the advice, so
+// a narrow pane cuts the advice, which the help and README also give.
 func noisyLine(n int, first engine.Config, why string) string {
-	return fmt.Sprintf("⚠ %d noisy config(s): rerun on a quieter machine or add --repeats; e.g. %s: %s", n, first, why)
+	return fmt.Sprintf("⚠ %d noisy config(s), e.g. %s: %s · rerun on a quieter machine or add --repeats", n, first, why)
 }
