@@ -166,6 +166,16 @@ func CompareBaseline(path string, base, cur []engine.Result) Baseline {
 	}
 	g := stats.GeoMeanCI(ratios, confidence)
 	b.GeoMeanRatio, b.GeoMeanCILow, b.GeoMeanCIHigh = g.Centre, g.CILow, g.CIHigh
+	// The configs' ratios vary around what the two runs share — the
+	// machine's speed in each — so their spread cannot show it: widen the
+	// geomean's interval by both runs' shared spreads, as each config's.
+	var so, sn []float64
+	for _, e := range b.Entries {
+		so, sn = append(so, e.Old.SharedSpread), append(sn, e.New.SharedSpread)
+	}
+	if shared := math.Hypot(stats.Median(so), stats.Median(sn)); shared > 0 && g.Level > 0 {
+		b.GeoMeanCILow, b.GeoMeanCIHigh = stats.WidenLogInterval(g, shared)
+	}
 	return b
 }
 

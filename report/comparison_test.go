@@ -254,3 +254,25 @@ func TestCompareInGridOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestGeomeanIncludesSharedSpread: a whole run 2% slower, all configs
+// alike, on a machine whose common speed wanders by 1.5%: the configs'
+// ratios agree to the last digit, but the geomean's interval must still
+// hold 1, as the configs' own intervals do.
+func TestGeomeanIncludesSharedSpread(t *testing.T) {
+	base := synthetic(8, 1e-4)
+	cur := scaleTimes(synthetic(8, 1e-4), 1.02)
+	for i := range base {
+		base[i].SharedSpread, cur[i].SharedSpread = 0.015, 0.015
+	}
+	b := CompareBaseline("old.jsonl", base, cur)
+	if !(b.GeoMeanCILow < 1 && b.GeoMeanCIHigh > 1.02) || b.Slower != 0 {
+		t.Errorf("geomean %v [%v, %v], %d slower; want an interval holding 1, none slower", b.GeoMeanRatio, b.GeoMeanCILow, b.GeoMeanCIHigh, b.Slower)
+	}
+	for i := range base {
+		base[i].SharedSpread, cur[i].SharedSpread = 0, 0
+	}
+	if n := CompareBaseline("old.jsonl", base, cur); !(n.GeoMeanCILow > 1.01) {
+		t.Errorf("without a shared spread the geomean interval should exclude 1: [%v, %v]", n.GeoMeanCILow, n.GeoMeanCIHigh)
+	}
+}

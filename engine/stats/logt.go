@@ -113,6 +113,18 @@ func GeoMeanCI(ratios []float64, confidence float64) Estimate {
 	return LogTInterval(ratios, confidence)
 }
 
+// WidenLogInterval adds a standard error extra (log scale) in quadrature
+// to a LogTInterval's, keeping its centre, level and degrees of freedom.
+func WidenLogInterval(e Estimate, extra float64) (lo, hi float64) {
+	if e.N < 2 || !(e.Level > 0) || !(e.Centre > 0) {
+		return e.CILow, e.CIHigh
+	}
+	t := tQuantile(1-(1-e.Level)/2, float64(e.N-1))
+	m := math.Log(e.Centre)
+	half := math.Hypot(math.Log(e.CIHigh)-m, t*extra)
+	return math.Exp(m - half), math.Exp(m + half)
+}
+
 func firstPositive(xs []float64) float64 {
 	for _, x := range xs {
 		if x > 0 && !math.IsInf(x, 1) {
