@@ -11,7 +11,7 @@ import (
 // Estimate is a positive quantity estimated from independent measurements.
 type Estimate struct {
 	N             int
-	Centre        float64 // geometric mean of the measurements
+	Centre        float64 // the estimate: a median (MedianInterval) or a geometric mean (LogTInterval)
 	CILow, CIHigh float64 // NaN when N < 2
 	Level         float64 // the interval's confidence; 0 when there is none
 }
