@@ -404,6 +404,17 @@ func HeadlineMeasurements(r Result) (kept []float64, contended int) {
 	return stats.Uncontended(r.Measurements, contentionSlack, minUncontended)
 }
 
+// Unsettled reports whether r's measurements spread beyond contentionSlack
+// of its fastest without minUncontended of them near it: the config was
+// measured on a contended CPU nearly throughout (or its speed really varies
+// that much), so there is no steady cluster for its headline to rest on.
+// Its headline is then the median of all its measurements, which the share
+// of contended ones moves, and comparisons make no verdict on it.
+func Unsettled(r Result) bool {
+	kept, contended := HeadlineMeasurements(r)
+	return contended == 0 && len(kept) > 1 && kept[len(kept)-1] > kept[0]*(1+contentionSlack)
+}
+
 // Headline sets the headline and its interval from res.Measurements, and
 // the slow-round count from res.Samples (see the measurement model above).
 // Exported so that reports can recompute it for records of other tools.

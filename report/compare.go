@@ -145,7 +145,7 @@ func WriteComparison(w io.Writer, oldLabel, newLabel string, b Baseline, notes [
 	}
 	fmt.Fprintf(&s, "\n%d faster, %d slower, %d unchanged", b.Faster, b.Slower, b.Unchanged)
 	if b.Few > 0 {
-		fmt.Fprintf(&s, ", %d with too few measurements to tell", b.Few)
+		fmt.Fprintf(&s, ", %d with too few steady measurements to tell", b.Few)
 	}
 	fmt.Fprintf(&s, " of %d matched configs (ratio new/old of the medians; t on the log ratio over the independent measurements, Holm-corrected over the configs, 5%%)\n", len(b.Entries))
 	if b.Unmatched > 0 {

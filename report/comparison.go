@@ -30,7 +30,7 @@ const (
 	VerdictFaster    = "faster"
 	VerdictSlower    = "slower"
 	VerdictUnchanged = "~"
-	VerdictTooFew    = "?" // fewer than stats.MinToCompare measurements on a side
+	VerdictTooFew    = "?" // fewer than stats.MinToCompare measurements on a side, or no steady cluster (Unsettled)
 )
 
 // BaselineEntry compares one config with its baseline.
@@ -49,6 +49,10 @@ type BaselineEntry struct {
 	// contended most of the time from being called a regression when its
 	// fastest measurements show the code ran as fast as before.
 	FastestRatio float64
+	// Unsettled: a side has no steady cluster of measurements
+	// (engine.Unsettled): its median moves with the share of contended
+	// ones, so no verdict is made (VerdictTooFew) and the gate ignores it.
+	Unsettled bool
 	Verdict      string
 	// QualityDiffers: the same seeds gave different quality figures
 	// (total loss, RMSE, robustness): the numbers changed, not only the speed.
@@ -131,9 +135,14 @@ func CompareBaseline(path string, base, cur []engine.Result) Baseline {
 		e := BaselineEntry{Config: r.Config, Depths: slices.Clone(r.Depths), Old: old, New: r,
 			Cmp:            stats.MedianRatioShared(mo, mn, confidence, old.SharedSpread, r.SharedSpread),
 			FastestRatio:   fastest(mn) / fastest(mo),
+			Unsettled:      engine.Unsettled(old) || engine.Unsettled(r),
 			QualityDiffers: qualityDiffers(old, r)}
 		b.Entries = append(b.Entries, e)
-		ps = append(ps, e.Cmp.P)
+		if e.Unsettled {
+			ps = append(ps, math.NaN()) // not a test: not in Holm's family
+		} else {
+			ps = append(ps, e.Cmp.P)
+		}
 		if e.Cmp.Ratio > 0 && !math.IsInf(e.Cmp.Ratio, 1) {
 			ratios = append(ratios, e.Cmp.Ratio)
 		}
@@ -150,7 +159,7 @@ func CompareBaseline(path string, base, cur []engine.Result) Baseline {
 	for i := range b.Entries {
 		e := &b.Entries[i]
 		switch {
-		case e.Cmp.TooFew() || math.IsNaN(e.PAdj):
+		case e.Cmp.TooFew() || e.Unsettled || math.IsNaN(e.PAdj):
 			e.Verdict = VerdictTooFew
 			b.Few++
 		case e.PAdj < alpha && e.Cmp.Ratio < 1 && e.FastestRatio < 1:
@@ -215,12 +224,15 @@ func qualityDiffers(a, b engine.Result) bool {
 // rejected after Holm's correction over the matched configs (so the
 // interval's lower bound lies above 1+pct/100), with the fastest
 // measurement slower than 1+pct/100 too (FastestRatio). Entries with too
-// few measurements never count.
+// few measurements, or unsettled, never count.
 func (b Baseline) Regressions(pct float64) []BaselineEntry {
 	th := 1 + pct/100
 	ps := make([]float64, len(b.Entries))
 	for i, e := range b.Entries {
-		ps[i] = e.Cmp.PAbove(th)
+		ps[i] = math.NaN()
+		if !e.Unsettled {
+			ps[i] = e.Cmp.PAbove(th)
+		}
 	}
 	adj := stats.Holm(ps)
 	var out []BaselineEntry
@@ -274,7 +286,7 @@ func (b Baseline) describe() string {
 	fmt.Fprintf(&s, ", %d faster, %d slower, %d unchanged of %d matched (medians, t on log ratio, Holm-corrected, 5%%)",
 		b.Faster, b.Slower, b.Unchanged, matched)
 	if b.Few > 0 {
-		fmt.Fprintf(&s, "; %d with too few measurements to tell", b.Few)
+		fmt.Fprintf(&s, "; %d with too few steady measurements to tell", b.Few)
 	}
 	if b.Unmatched > 0 {
 		fmt.Fprintf(&s, "; %d not in the baseline", b.Unmatched)
