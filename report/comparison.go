@@ -53,7 +53,7 @@ type BaselineEntry struct {
 	// (engine.Unsettled): its median moves with the share of contended
 	// ones, so no verdict is made (VerdictTooFew) and the gate ignores it.
 	Unsettled bool
-	Verdict      string
+	Verdict   string
 	// QualityDiffers: the same seeds gave different quality figures
 	// (total loss, RMSE, robustness): the numbers changed, not only the speed.
 	QualityDiffers bool
