@@ -140,7 +140,7 @@ func writeComparisonTable(b *strings.Builder, c Baseline) {
 	}
 	b.WriteString("Ratio is new/old of the medians; its 95% interval and the verdict come from one t statistic on the " +
 		"log ratio (Bonett–Price, each median's standard error as for its interval), Holm-corrected " +
-		"over the configs (~: no significant change; ?: too few measurements, under 4 on a side).\n\n")
+		"over the configs (~: no significant change; ?: under 4 measurements on a side, or no steady cluster — contended nearly throughout).\n\n")
 	b.WriteString("| Config | Old | New | Ratio [95% CI] | Holm p | Verdict |\n|:---|---:|---:|---:|---:|:---|\n")
 	for _, e := range c.Entries {
 		p := "n/a"
