@@ -533,3 +533,21 @@ func TestNoisyLineWhyFirst(t *testing.T) {
 		t.Errorf("noisy line %q", l)
 	}
 }
+
+// TestProgressNamesContention: the progress pane says how many
+// measurements were left out as contended, as the headless summary does.
+func TestProgressNamesContention(t *testing.T) {
+	p := engine.DefaultPlan()
+	m, started := testModel(t, Options{Plan: p, StartNow: true})
+	m = update(m, size(120, 40), startMsg{})
+	f := <-started
+	cs := p.Grid.Configs()
+	f.ch <- engine.Event{Kind: engine.SweepStarted, Total: len(cs)}
+	r := synthResult(cs[0], p)
+	r.Measurements = []float64{18.1e-6, 24.2e-6, 18.5e-6, 24.5e-6, 19.3e-6, 24.6e-6, 18.5e-6, 24.8e-6, 25.6e-6}
+	engine.Headline(r)
+	m = feed(m, engine.Event{Kind: engine.ConfigFinished, Config: cs[0], Done: 1, Total: len(cs), Result: r})
+	if v := m.View(); !strings.Contains(v, "5 of 9 measurements contended, left out") {
+		t.Errorf("no contention in the progress pane:\n%s", v)
+	}
+}

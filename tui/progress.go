@@ -97,6 +97,9 @@ func (v *runView) progressView(w int) string {
 	if r := v.runningText(); r != "" {
 		parts = append(parts, r)
 	}
+	if c := s.contentionText(); c != "" {
+		parts = append(parts, v.st.subtle.Render(c))
+	}
 	line2 := strings.Join(parts, v.st.subtle.Render(" · "))
 	if s.err != nil {
 		line2 += "  " + v.st.errText.Render(s.err.Error())
@@ -119,4 +122,19 @@ func (v *runView) compactProgressView(w int) string {
 		lines = append(lines, truncate(r, w))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// contentionText says how many measurements of the results so far were
+// left out as contended (the headless summary's Contention line, short),
+// "" when none were.
+func (s *sweep) contentionText() string {
+	left, total := 0, 0
+	for _, r := range s.results {
+		left += r.Contended
+		total += len(r.Measurements)
+	}
+	if left == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d of %d measurements contended, left out", left, total)
 }
