@@ -45,9 +45,11 @@ func markdown(rep runReport) string {
 	}
 	b.WriteString(". Times are per epoch. The headline is the **median**: each config is measured several times " +
 		"independently, each in a different worker process; a measurement's time is the median of its rounds, " +
-		"and the headline is the median of those (benchstat's centre for the same measurements). Its 95% " +
+		"and the headline is the median of those (benchstat's centre for the same measurements), leaving out " +
+		"measurements more than 15% above the config's fastest, which ran on a contended CPU. Its 95% " +
 		"confidence interval is a t interval on the log scale whose standard error is the larger of the one " +
-		"the order statistics give and the one the whole spread implies: about what a rerun would measure. " +
+		"the order statistics give and the one the whole spread implies, plus the run's shared spread (how " +
+		"much the machine's speed, common to all configs, wandered): about what a rerun would measure. " +
 		"The mean ± std columns are the reference's means over repeats, which stalls inflate.\n\n")
 	if rep.Machine != nil {
 		fmt.Fprintf(&b, "**Machine:** %s\n\n", machineLine(*rep.Machine))
