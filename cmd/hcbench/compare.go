@@ -20,7 +20,7 @@ Compares two recorded runs without measuring. OLD and NEW are
 qmlhc_benchmarks.jsonl files, optionally FILE@RUN_ID (default: the file's
 latest run). Per config: the medians, the ratio new/old with its 95%
 interval and a verdict (faster, slower, ~ no significant change, ? too few
-measurements), Holm-corrected over the configs.
+steady measurements), Holm-corrected over the configs.
 
       --fail-on-regression PCT  exit 3 when a config is slower than OLD by
                                 more than PCT % with confidence
