@@ -51,7 +51,11 @@ type BaselineEntry struct {
 	FastestRatio float64
 	// Unsettled: a side has no steady cluster of measurements
 	// (engine.Unsettled): its median moves with the share of contended
-	// ones, so no verdict is made (VerdictTooFew) and the gate ignores it.
+	// ones, so the t statistic is not trusted. The verdict then rests on
+	// complete separation alone — every new measurement slower (or faster)
+	// than every old one — with the exact Mann–Whitney p-value, and Cmp's
+	// interval is the range of ratios the measurements allow,
+	// [fastest new / slowest old, slowest new / fastest old]; otherwise "?".
 	Unsettled bool
 	Verdict   string
 	// QualityDiffers: the same seeds gave different quality figures
@@ -139,10 +143,10 @@ func CompareBaseline(path string, base, cur []engine.Result) Baseline {
 			QualityDiffers: qualityDiffers(old, r)}
 		b.Entries = append(b.Entries, e)
 		if e.Unsettled {
-			ps = append(ps, math.NaN()) // not a test: not in Holm's family
-		} else {
-			ps = append(ps, e.Cmp.P)
+			e.Cmp = separationTest(e.Cmp, allMeasurements(old), allMeasurements(r))
+			b.Entries[len(b.Entries)-1] = e
 		}
+		ps = append(ps, e.Cmp.P)
 		if e.Cmp.Ratio > 0 && !math.IsInf(e.Cmp.Ratio, 1) {
 			ratios = append(ratios, e.Cmp.Ratio)
 		}
@@ -159,7 +163,7 @@ func CompareBaseline(path string, base, cur []engine.Result) Baseline {
 	for i := range b.Entries {
 		e := &b.Entries[i]
 		switch {
-		case e.Cmp.TooFew() || e.Unsettled || math.IsNaN(e.PAdj):
+		case e.Cmp.TooFew() || math.IsNaN(e.PAdj):
 			e.Verdict = VerdictTooFew
 			b.Few++
 		case e.PAdj < alpha && e.Cmp.Ratio < 1 && e.FastestRatio < 1:
@@ -198,6 +202,59 @@ func cmpConfig(a, b engine.Config) int {
 	return a.T - b.T
 }
 
+// allMeasurements are a result's measurements, contended ones included.
+func allMeasurements(r engine.Result) []float64 {
+	if len(r.Measurements) > 0 {
+		return r.Measurements
+	}
+	return measurements(r)
+}
+
+// separationTest is the comparison of an unsettled config (see
+// BaselineEntry.Unsettled): the ratio of medians kept, the interval the
+// range of ratios the measurements allow, and P the exact Mann–Whitney
+// p-value when the two sides are completely separated, NaN otherwise (no
+// verdict).
+func separationTest(c stats.RatioTest, old, new []float64) stats.RatioTest {
+	fo, so, fn, sn := fastest(old), slowest(old), fastest(new), slowest(new)
+	c.CILow, c.CIHigh = fn/so, sn/fo
+	c.P, c.SE, c.DF = math.NaN(), math.NaN(), math.NaN()
+	if c.TooFew() || !(fo > 0) || !(fn > 0) {
+		c.CILow, c.CIHigh, c.Level = math.NaN(), math.NaN(), 0
+		return c
+	}
+	if fn > so || sn < fo {
+		_, c.P = stats.MannWhitney(old, new)
+	}
+	return c
+}
+
+// separatedAbove is the one-sided exact Mann–Whitney p-value that new is
+// slower than th times old, when every new measurement is (NaN otherwise,
+// so an unsettled config fails the gate only by complete separation).
+func separatedAbove(old, new []float64, th float64) float64 {
+	if len(old) < stats.MinToCompare || len(new) < stats.MinToCompare || !(fastest(new) > th*slowest(old)) {
+		return math.NaN()
+	}
+	scaled := make([]float64, len(old))
+	for i, v := range old {
+		scaled[i] = v * th
+	}
+	_, p := stats.MannWhitney(scaled, new)
+	return p / 2
+}
+
+// slowest is the largest usable time (NaN when there is none).
+func slowest(xs []float64) float64 {
+	s := math.NaN()
+	for _, x := range xs {
+		if x > 0 && !math.IsInf(x, 1) && !(x <= s) {
+			s = x
+		}
+	}
+	return s
+}
+
 // fastest is the smallest usable time (NaN when there is none).
 func fastest(xs []float64) float64 {
 	f := math.NaN()
@@ -229,9 +286,9 @@ func (b Baseline) Regressions(pct float64) []BaselineEntry {
 	th := 1 + pct/100
 	ps := make([]float64, len(b.Entries))
 	for i, e := range b.Entries {
-		ps[i] = math.NaN()
-		if !e.Unsettled {
-			ps[i] = e.Cmp.PAbove(th)
+		ps[i] = e.Cmp.PAbove(th)
+		if e.Unsettled {
+			ps[i] = separatedAbove(allMeasurements(e.Old), allMeasurements(e.New), th)
 		}
 	}
 	adj := stats.Holm(ps)

@@ -281,8 +281,9 @@ func TestGeomeanIncludesSharedSpread(t *testing.T) {
 // TestUnsettledNoVerdict: a config measured on a contended CPU nearly
 // throughout — its measurements spread beyond 15% of the fastest with fewer
 // than 3 near it — has no steady cluster; its median moves with the share
-// of contended measurements, so it gets "?", is left out of Holm's family
-// and never fails the gate, while settled configs are judged as before.
+// of contended measurements, so unless the two sides are completely
+// separated it gets "?", is left out of Holm's family and does not fail
+// the gate, while settled configs are judged as before.
 func TestUnsettledNoVerdict(t *testing.T) {
 	base := synthetic(3, 1e-5)
 	cur := synthetic(3, 1e-5)
@@ -309,5 +310,37 @@ func TestUnsettledNoVerdict(t *testing.T) {
 	regs := b.Regressions(5)
 	if len(regs) != 1 || regs[0].Config != cur[1].Config || b.Entries[1].Verdict != VerdictSlower {
 		t.Errorf("regressions %v, verdict of the slow config %q; want only %v, slower", regs, b.Entries[1].Verdict, cur[1].Config)
+	}
+}
+
+// TestUnsettledSeparated: an unsettled config (no steady cluster) whose
+// measurements are all slower than every baseline measurement — a 10×
+// regression measured on a noisy machine — is still called slower and
+// fails the gate: the verdict rests on complete separation, with the range
+// of possible ratios as its interval.
+func TestUnsettledSeparated(t *testing.T) {
+	mk := func(scale float64, ms ...float64) []engine.Result {
+		r := engine.Result{Config: engine.Config{D: 3, K: 2, T: 16}, Depths: []int{1}}
+		for _, m := range ms {
+			r.Measurements = append(r.Measurements, m*scale)
+		}
+		engine.Headline(&r)
+		return []engine.Result{r}
+	}
+	noisy := []float64{1.0, 1.05, 1.2, 1.3, 1.25, 1.4, 1.22, 1.35, 1.5}
+	old, cur := mk(1e-6, noisy...), mk(1e-5, noisy...)
+	if !engine.Unsettled(cur[0]) {
+		t.Fatal("the data must be unsettled")
+	}
+	b := CompareBaseline("old.jsonl", old, cur)
+	e := b.Entries[0]
+	if e.Verdict != VerdictSlower || !(e.Cmp.CILow > 6) || !(e.Cmp.CIHigh < 16) || len(b.Regressions(20)) != 1 {
+		t.Errorf("10× slower, unsettled: verdict %q, interval [%v, %v], %d regressions; want slower, [10/1.5, 15], 1",
+			e.Verdict, e.Cmp.CILow, e.Cmp.CIHigh, len(b.Regressions(20)))
+	}
+	// Overlapping: no verdict, no regression.
+	same := CompareBaseline("old.jsonl", mk(1e-6, noisy...), mk(1.1e-6, noisy...))
+	if same.Entries[0].Verdict != VerdictTooFew || len(same.Regressions(5)) != 0 {
+		t.Errorf("overlapping unsettled: verdict %q, %d regressions", same.Entries[0].Verdict, len(same.Regressions(5)))
 	}
 }
