@@ -4,6 +4,7 @@
 package engine
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -21,6 +22,11 @@ type Config struct {
 func (c Config) String() string { return fmt.Sprintf("D=%d K=%d T=%d", c.D, c.K, c.T) }
 
 // Label is the compact form used on chart ticks: "D3-K5-T48".
+// Compare orders configs by D, then K, then T (-1, 0, +1).
+func (c Config) Compare(o Config) int {
+	return cmp.Or(cmp.Compare(c.D, o.D), cmp.Compare(c.K, o.K), cmp.Compare(c.T, o.T))
+}
+
 func (c Config) Label() string { return fmt.Sprintf("D%d-K%d-T%d", c.D, c.K, c.T) }
 
 // Policy names accepted by Plan.Policy.

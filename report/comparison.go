@@ -158,7 +158,7 @@ func CompareBaseline(path string, base, cur []engine.Result) Baseline {
 	// In grid order (D, then K, then T): results are written as they
 	// finish, which with configs in flight is not the grid's order.
 	slices.SortStableFunc(b.Entries, func(x, y BaselineEntry) int {
-		return cmpConfig(x.Config, y.Config)
+		return x.Config.Compare(y.Config)
 	})
 	for i := range b.Entries {
 		e := &b.Entries[i]
@@ -190,16 +190,6 @@ func CompareBaseline(path string, base, cur []engine.Result) Baseline {
 		b.GeoMeanCILow, b.GeoMeanCIHigh = stats.WidenLogInterval(g, shared)
 	}
 	return b
-}
-
-func cmpConfig(a, b engine.Config) int {
-	if a.D != b.D {
-		return a.D - b.D
-	}
-	if a.K != b.K {
-		return a.K - b.K
-	}
-	return a.T - b.T
 }
 
 // allMeasurements are a result's measurements, contended ones included.

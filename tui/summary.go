@@ -132,7 +132,7 @@ func (s *sweep) noisyInGrid() (int, engine.Config) {
 		if !s.inGrid(c) {
 			continue
 		}
-		if n == 0 || compareConfigs(c, first) < 0 {
+		if n == 0 || c.Compare(first) < 0 {
 			first = c
 		}
 		n++

@@ -244,7 +244,7 @@ func (rt *resultsTable) sync(s *sweep, version, width, height int, haveBaseline 
 	}
 	compare := func(a, b entry) int { return cmp.Compare(val(a), val(b)) }
 	if rt.by == sortConfig {
-		compare = func(a, b entry) int { return compareConfigs(a.r.Config, b.r.Config) }
+		compare = func(a, b entry) int { return a.r.Config.Compare(b.r.Config) }
 	}
 	slices.SortStableFunc(entries, func(a, b entry) int {
 		if rt.desc {
@@ -277,11 +277,6 @@ func (rt *resultsTable) sync(s *sweep, version, width, height int, haveBaseline 
 		// makes bubbles/table draw one row less than it has room for.
 		rt.t.SetCursor(0)
 	}
-}
-
-// compareConfigs orders configs by D, then K, then T.
-func compareConfigs(a, b engine.Config) int {
-	return cmp.Or(cmp.Compare(a.D, b.D), cmp.Compare(a.K, b.K), cmp.Compare(a.T, b.T))
 }
 
 func sortArrow(desc bool) string {
