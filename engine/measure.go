@@ -421,7 +421,7 @@ func Unsettled(r Result) bool {
 func Headline(res *Result) {
 	kept, contended := HeadlineMeasurements(*res)
 	res.Contended = contended
-	e := stats.MedianIntervalShared(kept, ciLevel, res.SharedSpread)
+	e := stats.MedianInterval(kept, ciLevel, res.SharedSpread)
 	res.TimeEpochMedian, res.TimeEpochCILow, res.TimeEpochCIHigh, res.CILevel = e.Centre, e.CILow, e.CIHigh, e.Level
 	res.Outliers = 0
 	for _, s := range res.Samples {

@@ -137,7 +137,7 @@ func CompareBaseline(path string, base, cur []engine.Result) Baseline {
 		}
 		mo, mn := measurements(old), measurements(r)
 		e := BaselineEntry{Config: r.Config, Depths: slices.Clone(r.Depths), Old: old, New: r,
-			Cmp:            stats.MedianRatioShared(mo, mn, confidence, old.SharedSpread, r.SharedSpread),
+			Cmp:            stats.MedianRatio(mo, mn, confidence, old.SharedSpread, r.SharedSpread),
 			FastestRatio:   fastest(mn) / fastest(mo),
 			Unsettled:      engine.Unsettled(old) || engine.Unsettled(r),
 			QualityDiffers: qualityDiffers(old, r)}
@@ -177,18 +177,15 @@ func CompareBaseline(path string, base, cur []engine.Result) Baseline {
 			b.Unchanged++
 		}
 	}
-	g := stats.GeoMeanCI(ratios, confidence)
-	b.GeoMeanRatio, b.GeoMeanCILow, b.GeoMeanCIHigh = g.Centre, g.CILow, g.CIHigh
 	// The configs' ratios vary around what the two runs share — the
-	// machine's speed in each — so their spread cannot show it: widen the
-	// geomean's interval by both runs' shared spreads, as each config's.
+	// machine's speed in each — so their spread cannot show it: the
+	// geomean's interval adds both runs' shared spreads, as each config's.
 	var so, sn []float64
 	for _, e := range b.Entries {
 		so, sn = append(so, e.Old.SharedSpread), append(sn, e.New.SharedSpread)
 	}
-	if shared := math.Hypot(stats.Median(so), stats.Median(sn)); shared > 0 && g.Level > 0 {
-		b.GeoMeanCILow, b.GeoMeanCIHigh = stats.WidenLogInterval(g, shared)
-	}
+	g := stats.GeoMeanCI(ratios, confidence, math.Hypot(stats.Median(so), stats.Median(sn)))
+	b.GeoMeanRatio, b.GeoMeanCILow, b.GeoMeanCIHigh = g.Centre, g.CILow, g.CIHigh
 	return b
 }
 

@@ -26,6 +26,12 @@ type Estimate struct {
 // measurement are not. With fewer than two usable (positive, finite)
 // measurements there is no interval: bounds NaN, Level 0.
 func LogTInterval(xs []float64, confidence float64) Estimate {
+	return logTInterval(xs, confidence, 0)
+}
+
+// logTInterval is LogTInterval with shared (log scale) added in quadrature
+// to the standard error.
+func logTInterval(xs []float64, confidence, shared float64) Estimate {
 	l := positiveLogs(xs)
 	e := Estimate{N: len(l), Centre: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
 	if e.N == 0 {
@@ -39,7 +45,11 @@ func LogTInterval(xs []float64, confidence float64) Estimate {
 	if e.N < 2 || !(confidence > 0 && confidence < 1) {
 		return e
 	}
-	half := tQuantile(1-(1-confidence)/2, float64(e.N-1)) * stat.StdDev(l, nil) / math.Sqrt(float64(e.N))
+	se := stat.StdDev(l, nil) / math.Sqrt(float64(e.N))
+	if shared > 0 {
+		se = math.Hypot(se, shared)
+	}
+	half := tQuantile(1-(1-confidence)/2, float64(e.N-1)) * se
 	e.CILow, e.CIHigh, e.Level = math.Exp(m-half), math.Exp(m+half), confidence
 	return e
 }
@@ -108,21 +118,11 @@ func Holm(p []float64) []float64 {
 }
 
 // GeoMeanCI is the geometric mean of positive ratios with a Student t
-// interval over their logs (NaN bounds with fewer than two).
-func GeoMeanCI(ratios []float64, confidence float64) Estimate {
-	return LogTInterval(ratios, confidence)
-}
-
-// WidenLogInterval adds a standard error extra (log scale) in quadrature
-// to a LogTInterval's, keeping its centre, level and degrees of freedom.
-func WidenLogInterval(e Estimate, extra float64) (lo, hi float64) {
-	if e.N < 2 || !(e.Level > 0) || !(e.Centre > 0) {
-		return e.CILow, e.CIHigh
-	}
-	t := tQuantile(1-(1-e.Level)/2, float64(e.N-1))
-	m := math.Log(e.Centre)
-	half := math.Hypot(math.Log(e.CIHigh)-m, t*extra)
-	return math.Exp(m - half), math.Exp(m + half)
+// interval over their logs (NaN bounds with fewer than two), shared (log
+// scale) added in quadrature to its standard error: what every ratio
+// shares — the two runs' machine speeds — their spread cannot show.
+func GeoMeanCI(ratios []float64, confidence, shared float64) Estimate {
+	return logTInterval(ratios, confidence, shared)
 }
 
 func firstPositive(xs []float64) float64 {

@@ -50,13 +50,14 @@ func TestHolm(t *testing.T) {
 	}
 }
 
-func TestWidenLogInterval(t *testing.T) {
+func TestGeoMeanCIShared(t *testing.T) {
 	e := LogTInterval(measOld, 0.95)
-	if lo, hi := WidenLogInterval(e, 0); !near(lo, e.CILow, 1e-12) || !near(hi, e.CIHigh, 1e-12) {
-		t.Errorf("widening by 0: [%v, %v], want [%v, %v]", lo, hi, e.CILow, e.CIHigh)
+	if g := GeoMeanCI(measOld, 0.95, 0); !near(g.CILow, e.CILow, 1e-12) || !near(g.CIHigh, e.CIHigh, 1e-12) {
+		t.Errorf("with no shared spread: [%v, %v], want [%v, %v]", g.CILow, g.CIHigh, e.CILow, e.CIHigh)
 	}
 	// half-width h on the log scale becomes √(h² + (t·0.01)²), t = t(0.975, 5) = 2.5706.
-	lo, hi := WidenLogInterval(e, 0.01)
+	g := GeoMeanCI(measOld, 0.95, 0.01)
+	lo, hi := g.CILow, g.CIHigh
 	h := math.Log(e.CIHigh / e.Centre)
 	want := math.Hypot(h, 2.5705818366147395*0.01)
 	if !near(math.Log(hi/e.Centre), want, 1e-9) || !near(math.Log(e.Centre/lo), want, 1e-9) {

@@ -17,7 +17,8 @@ const MinToCompare = 4
 // MedianInterval estimates a time from independent measurements of it: their
 // median, with the interval median·exp(±t·SE) on the log scale, t the
 // Student quantile with n−1 degrees of freedom and SE the median's standard
-// error (MedianLogSE). Level is the confidence asked for.
+// error (MedianLogSE) with shared added in quadrature. Level is the
+// confidence asked for.
 //
 // Why the median: on a shared machine measurements are often bimodal — a
 // contended CPU is about 1.5× slower for a second or two at a time — and
@@ -29,18 +30,13 @@ const MinToCompare = 4
 // either requires. benchstat's centre for the same values is the same
 // median. With fewer than two usable (positive, finite) measurements
 // there is no interval: NaN bounds, Level 0.
-func MedianInterval(xs []float64, confidence float64) Estimate {
-	return MedianIntervalShared(xs, confidence, 0)
-}
-
-// MedianIntervalShared is MedianInterval with a shared spread: shared is
-// the standard deviation (log scale) of what all the configs measured at
-// the same moment have in common — the machine's speed, which wanders
-// between the cycles of a run — added in quadrature to the median's own
-// standard error. A rerun meets the machine at another point of that
-// wander, and a config's own measurements cannot show it, since every
-// config shares it.
-func MedianIntervalShared(xs []float64, confidence, shared float64) Estimate {
+//
+// shared is the standard deviation (log scale) of what all the configs
+// measured at the same moment have in common — the machine's speed, which
+// wanders between the cycles of a run (0 for none). A rerun meets the
+// machine at another point of that wander, and a config's own
+// measurements cannot show it, since every config shares it.
+func MedianInterval(xs []float64, confidence, shared float64) Estimate {
 	s := positiveSorted(xs)
 	e := Estimate{N: len(s), Centre: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
 	if e.N == 0 {
@@ -97,14 +93,11 @@ func MedianLogSE(l []float64) float64 {
 // the printed ratio, so a verdict never contradicts the ratio shown. It
 // needs MinToCompare measurements on each side, otherwise only the ratio
 // is set (TooFew).
-func MedianRatio(old, new []float64, confidence float64) RatioTest {
-	return MedianRatioShared(old, new, confidence, 0, 0)
-}
-
-// MedianRatioShared is MedianRatio with each side's shared spread (see
-// MedianIntervalShared) added to its variance: two runs met the machine
-// at different points of its wander.
-func MedianRatioShared(old, new []float64, confidence, sharedOld, sharedNew float64) RatioTest {
+//
+// sharedOld and sharedNew are each side's shared spread (see
+// MedianInterval), added to its variance: two runs met the machine at
+// different points of its wander.
+func MedianRatio(old, new []float64, confidence, sharedOld, sharedNew float64) RatioTest {
 	so, sn := positiveSorted(old), positiveSorted(new)
 	nan := math.NaN()
 	r := RatioTest{NOld: len(so), NNew: len(sn), Ratio: nan, CILow: nan, CIHigh: nan, P: nan, DF: nan, SE: nan}

@@ -31,7 +31,7 @@ func TestMedianLogSE(t *testing.T) {
 }
 
 func TestMedianInterval(t *testing.T) {
-	e := MedianInterval(measOld, 0.95)
+	e := MedianInterval(measOld, 0.95, 0)
 	if e.N != 6 || e.Level != 0.95 || !near(e.Centre, 6.65e-6, 1e-15) ||
 		!near(e.CILow, 6.446601145307308e-06, 1e-9) || !near(e.CIHigh, 6.859816359538699e-06, 1e-9) {
 		t.Errorf("MedianInterval(old) = %+v", e)
@@ -39,16 +39,16 @@ func TestMedianInterval(t *testing.T) {
 	// The headline stays the median when a measurement lands in a slow
 	// moment; the interval widens to what a rerun with a different share
 	// of slow measurements could show.
-	nine := MedianInterval([]float64{10, 10.1, 9.9, 10.2, 9.8, 10, 10.1, 9.9, 15}, 0.95)
+	nine := MedianInterval([]float64{10, 10.1, 9.9, 10.2, 9.8, 10, 10.1, 9.9, 15}, 0.95, 0)
 	if nine.Centre != 10 || !near(nine.CILow, 8.774251537116442, 1e-9) || !near(nine.CIHigh, 11.396983500756107, 1e-9) {
 		t.Errorf("nine with one slow: %+v", nine)
 	}
 	// Unusable values are ignored.
-	if u := MedianInterval(append([]float64{math.NaN(), 0, -1, math.Inf(1)}, measOld...), 0.95); u != e {
+	if u := MedianInterval(append([]float64{math.NaN(), 0, -1, math.Inf(1)}, measOld...), 0.95, 0); u != e {
 		t.Errorf("with unusable values: %+v, want %+v", u, e)
 	}
 	for _, xs := range [][]float64{nil, {5e-6}, {5e-6, math.NaN(), 0, -1, math.Inf(1)}} {
-		e := MedianInterval(xs, 0.95)
+		e := MedianInterval(xs, 0.95, 0)
 		if !math.IsNaN(e.CILow) || !math.IsNaN(e.CIHigh) || e.Level != 0 {
 			t.Errorf("MedianInterval(%v) = %+v, want no interval", xs, e)
 		}
@@ -59,7 +59,7 @@ func TestMedianInterval(t *testing.T) {
 }
 
 func TestMedianRatioScipy(t *testing.T) {
-	r := MedianRatio(measOld, measNew6, 0.95)
+	r := MedianRatio(measOld, measNew6, 0.95, 0, 0)
 	if r.NOld != 6 || r.NNew != 6 || r.TooFew() || r.Level != 0.95 ||
 		!near(r.Ratio, 7.125/6.65, 1e-15) ||
 		!near(r.SE, 0.015947148242870714, 1e-12) ||
@@ -74,7 +74,7 @@ func TestMedianRatioScipy(t *testing.T) {
 		t.Errorf("PAbove(1.05) = %v", p)
 	}
 	// Swapping the sides inverts the ratio and its interval, same p.
-	s := MedianRatio(measNew6, measOld, 0.95)
+	s := MedianRatio(measNew6, measOld, 0.95, 0, 0)
 	if !near(s.Ratio, 1/r.Ratio, 1e-12) || !near(s.CILow, 1/r.CIHigh, 1e-12) || !near(s.P, r.P, 1e-12) {
 		t.Errorf("swapped = %+v", s)
 	}
@@ -95,7 +95,7 @@ func TestMedianRatioConsistent(t *testing.T) {
 			for i := range y {
 				y[i] = old[(i+1)%n] * shift * (1 + 0.005*float64(i%2))
 			}
-			r := MedianRatio(old, y, 0.95)
+			r := MedianRatio(old, y, 0.95, 0, 0)
 			if excl := r.CILow > 1 || r.CIHigh < 1; excl != (r.P < 0.05) {
 				t.Errorf("shift %v n %d: CI [%v, %v] but p = %v", shift, n, r.CILow, r.CIHigh, r.P)
 			}
@@ -114,14 +114,14 @@ func TestMedianRatioConsistent(t *testing.T) {
 func TestMedianRatioContention(t *testing.T) {
 	old := []float64{1.00, 1.01, 1.02, 1.01, 1.01, 1.00, 1.01, 1.02, 1.00}
 	mixed := []float64{1.10, 1.54, 1.61, 1.79, 1.01, 1.53, 1.02, 1.55, 1.52}
-	if r := MedianRatio(old, mixed, 0.95); r.P < 0.05/12 { // Holm's first step over 12 configs
+	if r := MedianRatio(old, mixed, 0.95, 0, 0); r.P < 0.05/12 { // Holm's first step over 12 configs
 		t.Errorf("contention called a change: %+v", r)
 	}
 	slow := make([]float64, len(old))
 	for i, v := range old {
 		slow[i] = 1.5 * v
 	}
-	if r := MedianRatio(old, slow, 0.95); !(r.P < 1e-6) || !(r.CILow > 1.4) {
+	if r := MedianRatio(old, slow, 0.95, 0, 0); !(r.P < 1e-6) || !(r.CILow > 1.4) {
 		t.Errorf("a real 1.5× slowdown: %+v", r)
 	}
 }
@@ -129,19 +129,19 @@ func TestMedianRatioContention(t *testing.T) {
 func TestMedianRatioTooFew(t *testing.T) {
 	// 3 against 3 (or 3 against 6): the ratio, but nothing concluded.
 	for _, c := range [][2][]float64{{{1, 2, 3}, {2, 3, 4}}, {{1, 2, 3}, measNew6}} {
-		r := MedianRatio(c[0], c[1], 0.95)
+		r := MedianRatio(c[0], c[1], 0.95, 0, 0)
 		if !r.TooFew() || !math.IsNaN(r.P) || !math.IsNaN(r.CILow) || r.Level != 0 || !math.IsNaN(r.PAbove(1)) {
 			t.Errorf("%v vs %v: %+v, want too few", c[0], c[1], r)
 		}
 	}
-	if r := MedianRatio([]float64{1, 2, 3}, []float64{2, 4, 6}, 0.95); r.Ratio != 2 {
+	if r := MedianRatio([]float64{1, 2, 3}, []float64{2, 4, 6}, 0.95, 0, 0); r.Ratio != 2 {
 		t.Errorf("ratio with too few = %v, want 2 (still shown)", r.Ratio)
 	}
-	same := MedianRatio([]float64{2, 2, 2, 2, 2, 2}, []float64{2, 2, 2, 2, 2, 2}, 0.95)
+	same := MedianRatio([]float64{2, 2, 2, 2, 2, 2}, []float64{2, 2, 2, 2, 2, 2}, 0.95, 0, 0)
 	if same.P != 1 || same.Ratio != 1 || same.CILow != 1 {
 		t.Errorf("identical constant sides: %+v", same)
 	}
-	if none := MedianRatio(nil, measOld, 0.95); !math.IsNaN(none.Ratio) {
+	if none := MedianRatio(nil, measOld, 0.95, 0, 0); !math.IsNaN(none.Ratio) {
 		t.Errorf("empty side: %+v", none)
 	}
 }
