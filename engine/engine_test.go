@@ -20,19 +20,7 @@ var fast = Timing{MinTime: 0, MinEpochs: 1}
 // collect drains a runner's events and returns them with the final error.
 func collect(t *testing.T, r *Runner) []Event {
 	t.Helper()
-	var evs []Event
-	timeout := time.After(2 * time.Minute)
-	for {
-		select {
-		case ev, ok := <-r.Events():
-			if !ok {
-				return evs
-			}
-			evs = append(evs, ev)
-		case <-timeout:
-			t.Fatal("sweep did not finish in 2 minutes")
-		}
-	}
+	return live(t, r, func(Event) {})
 }
 
 func finished(evs []Event) []Result {

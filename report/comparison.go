@@ -141,11 +141,10 @@ func CompareBaseline(path string, base, cur []engine.Result) Baseline {
 			FastestRatio:   fastest(mn) / fastest(mo),
 			Unsettled:      engine.Unsettled(old) || engine.Unsettled(r),
 			QualityDiffers: qualityDiffers(old, r)}
-		b.Entries = append(b.Entries, e)
 		if e.Unsettled {
 			e.Cmp = separationTest(e.Cmp, allMeasurements(old), allMeasurements(r))
-			b.Entries[len(b.Entries)-1] = e
 		}
+		b.Entries = append(b.Entries, e)
 		ps = append(ps, e.Cmp.P)
 		if e.Cmp.Ratio > 0 && !math.IsInf(e.Cmp.Ratio, 1) {
 			ratios = append(ratios, e.Cmp.Ratio)

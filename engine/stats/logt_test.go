@@ -25,14 +25,21 @@ func TestLogTIntervalScipy(t *testing.T) {
 	}
 }
 
-func TestLogTIntervalTooFew(t *testing.T) {
-	for _, xs := range [][]float64{nil, {5e-6}, {5e-6, math.NaN(), 0, -1, math.Inf(1)}} {
-		e := LogTInterval(xs, 0.95)
-		if !math.IsNaN(e.CILow) || !math.IsNaN(e.CIHigh) || e.Level != 0 {
-			t.Errorf("LogTInterval(%v) = %+v, want no interval", xs, e)
-		}
-		if len(xs) > 0 && e.Centre != 5e-6 {
-			t.Errorf("LogTInterval(%v).Centre = %v, want the one usable value", xs, e.Centre)
+// TestIntervalsTooFew: with fewer than two usable measurements neither
+// estimator gives an interval, and the centre is the one usable value.
+func TestIntervalsTooFew(t *testing.T) {
+	for name, f := range map[string]func([]float64) Estimate{
+		"LogTInterval":   func(xs []float64) Estimate { return LogTInterval(xs, 0.95) },
+		"MedianInterval": func(xs []float64) Estimate { return MedianInterval(xs, 0.95, 0.01) },
+	} {
+		for _, xs := range [][]float64{nil, {5e-6}, {5e-6, math.NaN(), 0, -1, math.Inf(1)}} {
+			e := f(xs)
+			if !math.IsNaN(e.CILow) || !math.IsNaN(e.CIHigh) || e.Level != 0 {
+				t.Errorf("%s(%v) = %+v, want no interval", name, xs, e)
+			}
+			if len(xs) > 0 && e.Centre != 5e-6 {
+				t.Errorf("%s(%v).Centre = %v, want the one usable value", name, xs, e.Centre)
+			}
 		}
 	}
 }
