@@ -128,13 +128,8 @@ func (v *runView) compactProgressView(w int) string {
 // left out as contended (the headless summary's Contention line, short),
 // "" when none were.
 func (s *sweep) contentionText() string {
-	left, total := 0, 0
-	for _, r := range s.results {
-		left += r.Contended
-		total += len(r.Measurements)
-	}
-	if left == 0 {
+	if s.contended == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%d of %d measurements contended, left out", left, total)
+	return fmt.Sprintf("%d of %d measurements contended, left out", s.contended, s.measured)
 }

@@ -25,10 +25,14 @@ type sweep struct {
 	order []engine.Config       // current grid, sweep order
 	index map[engine.Config]int // position in order
 
-	results  map[engine.Config]*engine.Result
-	finished []engine.Config // finish order, including configs later dropped from the grid
-	noisy    map[engine.Config]string
-	ratios   map[engine.Config]report.BaselineEntry // against the baseline, when there is one
+	results map[engine.Config]*engine.Result
+	// contended and measured count the results' measurements left out as
+	// contended and all of them (addResult keeps them; the progress pane
+	// shows them every frame).
+	contended, measured int
+	finished            []engine.Config // finish order, including configs later dropped from the grid
+	noisy               map[engine.Config]string
+	ratios              map[engine.Config]report.BaselineEntry // against the baseline, when there is one
 
 	// The progress fields mirror tr, engine's one progress reckoning.
 	tr       *engine.Tracker
@@ -95,6 +99,8 @@ func (s *sweep) addResult(r *engine.Result) bool {
 		return false
 	}
 	s.results[r.Config] = r
+	s.contended += r.Contended
+	s.measured += len(r.Measurements)
 	s.finished = append(s.finished, r.Config)
 	if noisy, why := noiseOf(r); noisy {
 		s.noisy[r.Config] = why
