@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // WriteBench replaces path (atomically) with the run in Go's benchmark
@@ -24,7 +24,7 @@ import (
 // interval is the order-statistic one (narrower than hcbench's when a few
 // measurements were slowed), and its comparison Mann–Whitney's test on
 // them, uncorrected for the number of configs.
-func WriteBench(path string, runID int64, results []engine.Result, m *Machine) error {
+func WriteBench(path string, runID int64, results []bench.Result, m *Machine) error {
 	return writeBench(osFS{}, path, runReport{RunID: runID, Results: results, Machine: m})
 }
 
@@ -86,7 +86,7 @@ func encodeBench(w io.Writer, rep runReport) error {
 	return bw.Flush()
 }
 
-func sameDepths(rs []engine.Result) bool {
+func sameDepths(rs []bench.Result) bool {
 	for _, r := range rs {
 		if !slices.Equal(r.Depths, rs[0].Depths) {
 			return false

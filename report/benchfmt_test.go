@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // benchstat runs the real benchstat (the go.mod tool) on files.
@@ -33,7 +33,7 @@ func benchstat(t *testing.T, args ...string) string {
 	return out.String()
 }
 
-func writeBenchFile(t *testing.T, dir string, results []engine.Result, m Machine) string {
+func writeBenchFile(t *testing.T, dir string, results []bench.Result, m Machine) string {
 	t.Helper()
 	path := filepath.Join(dir, FileBench)
 	if err := WriteBench(path, fixtureRunID, results, &m); err != nil {

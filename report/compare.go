@@ -9,14 +9,14 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // RecordedRun is one run read back from a JSONL, for `hcbench compare`.
 type RecordedRun struct {
 	Path    string
 	RunID   int64
-	Results []engine.Result
+	Results []bench.Result
 	First   Record // the run's first record: machine, timing, seed
 }
 

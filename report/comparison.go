@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/stats"
 )
 
@@ -35,7 +35,7 @@ const (
 
 // BaselineEntry compares one config with its baseline.
 type BaselineEntry struct {
-	Config engine.Config
+	Config bench.Config
 	Depths []int
 	// Cmp is old = baseline, new = current; Cmp.Ratio > 1 is slower.
 	Cmp stats.RatioTest
@@ -61,7 +61,7 @@ type BaselineEntry struct {
 	// QualityDiffers: the same seeds gave different quality figures
 	// (total loss, RMSE, robustness): the numbers changed, not only the speed.
 	QualityDiffers bool
-	Old, New       engine.Result
+	Old, New       bench.Result
 }
 
 // Faster and Slower report a significant change after the correction.
@@ -84,7 +84,7 @@ type Baseline struct {
 
 // LoadBaseline reads a JSONL (a whole history or a single run) and returns
 // its latest run. A torn last line, as a crash leaves, is ignored.
-func LoadBaseline(path string) ([]engine.Result, error) {
+func LoadBaseline(path string) ([]bench.Result, error) {
 	recs, _, err := ReadJSONLRepair(path)
 	if err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
@@ -101,9 +101,9 @@ func LoadBaseline(path string) ([]engine.Result, error) {
 // (engine.HeadlineMeasurements), or for records written before they
 // existed the per-repeat means (one process, so they understate the
 // spread).
-func measurements(r engine.Result) []float64 {
+func measurements(r bench.Result) []float64 {
 	if len(r.Measurements) > 0 {
-		kept, _ := engine.HeadlineMeasurements(r)
+		kept, _ := bench.HeadlineMeasurements(r)
 		return kept
 	}
 	m := make([]float64, 0, len(r.Runs))
@@ -118,12 +118,12 @@ func measurements(r engine.Result) []float64 {
 
 // CompareBaseline matches cur with base by (D, K, T, depths) and compares
 // each pair (see the top of this file).
-func CompareBaseline(path string, base, cur []engine.Result) Baseline {
+func CompareBaseline(path string, base, cur []bench.Result) Baseline {
 	type key struct {
-		c      engine.Config
+		c      bench.Config
 		depths string
 	}
-	byKey := map[key]engine.Result{}
+	byKey := map[key]bench.Result{}
 	for _, r := range base {
 		byKey[key{r.Config, FormatDepths(r.Depths)}] = r // the last of duplicates wins
 	}
@@ -139,7 +139,7 @@ func CompareBaseline(path string, base, cur []engine.Result) Baseline {
 		e := BaselineEntry{Config: r.Config, Depths: slices.Clone(r.Depths), Old: old, New: r,
 			Cmp:            stats.MedianRatio(mo, mn, confidence, old.SharedSpread, r.SharedSpread),
 			FastestRatio:   fastest(mn) / fastest(mo),
-			Unsettled:      engine.Unsettled(old) || engine.Unsettled(r),
+			Unsettled:      bench.Unsettled(old) || bench.Unsettled(r),
 			QualityDiffers: qualityDiffers(old, r)}
 		if e.Unsettled {
 			e.Cmp = separationTest(e.Cmp, allMeasurements(old), allMeasurements(r))
@@ -189,7 +189,7 @@ func CompareBaseline(path string, base, cur []engine.Result) Baseline {
 }
 
 // allMeasurements are a result's measurements, contended ones included.
-func allMeasurements(r engine.Result) []float64 {
+func allMeasurements(r bench.Result) []float64 {
 	if len(r.Measurements) > 0 {
 		return r.Measurements
 	}
@@ -254,7 +254,7 @@ func fastest(xs []float64) float64 {
 
 // qualityDiffers reports whether two results of the same seeds disagree on
 // their quality figures (beyond floating-point noise).
-func qualityDiffers(a, b engine.Result) bool {
+func qualityDiffers(a, b bench.Result) bool {
 	if a.Repeats != b.Repeats || len(a.Runs) == 0 || len(b.Runs) == 0 || a.Runs[0].Seed != b.Runs[0].Seed || a.Policy != b.Policy {
 		return false // different seeds or policy: different numbers are expected
 	}
@@ -288,7 +288,7 @@ func (b Baseline) Regressions(pct float64) []BaselineEntry {
 }
 
 // Lookup finds the entry of config c.
-func (b Baseline) Lookup(c engine.Config) (BaselineEntry, bool) {
+func (b Baseline) Lookup(c bench.Config) (BaselineEntry, bool) {
 	for _, e := range b.Entries {
 		if e.Config == c {
 			return e, true

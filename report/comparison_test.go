@@ -9,13 +9,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // synthetic is n results with 6 measurements each around mean, spread ±2%
 // (deterministic), and 20 round samples.
-func synthetic(n int, mean float64) []engine.Result {
-	var out []engine.Result
+func synthetic(n int, mean float64) []bench.Result {
+	var out []bench.Result
 	for i := range n {
 		m := mean * float64(1+i)
 		s := make([]float64, 20)
@@ -26,9 +26,9 @@ func synthetic(n int, mean float64) []engine.Result {
 		for j := range ms {
 			ms[j] = m * (0.98 + 0.008*float64((j*5+i)%6))
 		}
-		r := engine.Result{Config: engine.Config{D: 3, K: 2 + i, T: 48}, Depths: []int{1, 2, 3},
+		r := bench.Result{Config: bench.Config{D: 3, K: 2 + i, T: 48}, Depths: []int{1, 2, 3},
 			TimeEpochMean: m, Samples: s, Measurements: ms}
-		engine.Headline(&r)
+		bench.Headline(&r)
 		out = append(out, r)
 	}
 	return out
@@ -38,7 +38,7 @@ func TestCompareBaseline(t *testing.T) {
 	base := synthetic(6, 1e-4)
 	for _, tc := range []struct {
 		name                      string
-		cur                       []engine.Result
+		cur                       []bench.Result
 		regressions               int // Regressions(20)
 		faster, slower, unchanged int
 		geo                       float64
@@ -96,7 +96,7 @@ func TestCompareOldRecords(t *testing.T) {
 	cur := scaleTimes(synthetic(2, 1e-4), 10)
 	for i := range base {
 		base[i].Measurements = nil
-		base[i].Runs = []engine.Run{{TimeEpochMean: base[i].TimeEpochMean}}
+		base[i].Runs = []bench.Run{{TimeEpochMean: base[i].TimeEpochMean}}
 	}
 	b := CompareBaseline("old.jsonl", base, cur)
 	if len(b.Regressions(20)) != 0 || b.Few != 2 || b.Slower != 0 {
@@ -125,8 +125,8 @@ func TestHolmCorrection(t *testing.T) {
 
 func TestQualityDiffers(t *testing.T) {
 	base := synthetic(1, 1e-4)
-	base[0].Repeats, base[0].Runs, base[0].RMSEMean = 3, []engine.Run{{Seed: 123}}, 0.19
-	cur := []engine.Result{base[0]}
+	base[0].Repeats, base[0].Runs, base[0].RMSEMean = 3, []bench.Run{{Seed: 123}}, 0.19
+	cur := []bench.Result{base[0]}
 	if CompareBaseline("b", base, cur).Entries[0].QualityDiffers {
 		t.Error("same figures flagged")
 	}
@@ -218,13 +218,13 @@ func TestComparisonWrittenDown(t *testing.T) {
 // and its fastest measurements show the code ran as fast as before. The
 // same config really 1.4× slower everywhere is.
 func TestContendedRunNotARegression(t *testing.T) {
-	mk := func(ms ...float64) []engine.Result {
-		r := engine.Result{Config: engine.Config{D: 3, K: 3, T: 48}, Depths: []int{1, 2, 3}}
+	mk := func(ms ...float64) []bench.Result {
+		r := bench.Result{Config: bench.Config{D: 3, K: 3, T: 48}, Depths: []int{1, 2, 3}}
 		for _, m := range ms {
 			r.Measurements = append(r.Measurements, m*1e-5)
 		}
-		engine.Headline(&r)
-		return []engine.Result{r}
+		bench.Headline(&r)
+		return []bench.Result{r}
 	}
 	old := mk(1.00, 1.01, 1.00, 1.01, 1.00, 1.02, 1.01, 1.00, 1.01)
 	b := CompareBaseline("old.jsonl", old, mk(1.00, 1.01, 1.00, 1.14, 1.14, 1.14, 1.14, 1.14, 1.14))
@@ -294,15 +294,15 @@ func TestUnsettledNoVerdict(t *testing.T) {
 		}
 	}
 	cur[0].Measurements = append(cur[0].Measurements, 1.45e-5, 1.46e-5, 1.44e-5)
-	engine.Headline(&cur[0])
-	if !engine.Unsettled(cur[0]) || engine.Unsettled(base[0]) {
-		t.Fatalf("Unsettled(cur[0]) = %v, Unsettled(base[0]) = %v; want true, false", engine.Unsettled(cur[0]), engine.Unsettled(base[0]))
+	bench.Headline(&cur[0])
+	if !bench.Unsettled(cur[0]) || bench.Unsettled(base[0]) {
+		t.Fatalf("Unsettled(cur[0]) = %v, Unsettled(base[0]) = %v; want true, false", bench.Unsettled(cur[0]), bench.Unsettled(base[0]))
 	}
 	// Config 1 really 1.4× slower everywhere.
 	for j := range cur[1].Measurements {
 		cur[1].Measurements[j] *= 1.4
 	}
-	engine.Headline(&cur[1])
+	bench.Headline(&cur[1])
 	b := CompareBaseline("old.jsonl", base, cur)
 	if e := b.Entries[0]; e.Verdict != VerdictTooFew || !e.Unsettled || !math.IsNaN(e.PAdj) {
 		t.Errorf("unsettled config: verdict %q, unsettled %v, Holm p %v", e.Verdict, e.Unsettled, e.PAdj)
@@ -319,17 +319,17 @@ func TestUnsettledNoVerdict(t *testing.T) {
 // fails the gate: the verdict rests on complete separation, with the range
 // of possible ratios as its interval.
 func TestUnsettledSeparated(t *testing.T) {
-	mk := func(scale float64, ms ...float64) []engine.Result {
-		r := engine.Result{Config: engine.Config{D: 3, K: 2, T: 16}, Depths: []int{1}}
+	mk := func(scale float64, ms ...float64) []bench.Result {
+		r := bench.Result{Config: bench.Config{D: 3, K: 2, T: 16}, Depths: []int{1}}
 		for _, m := range ms {
 			r.Measurements = append(r.Measurements, m*scale)
 		}
-		engine.Headline(&r)
-		return []engine.Result{r}
+		bench.Headline(&r)
+		return []bench.Result{r}
 	}
 	noisy := []float64{1.0, 1.05, 1.2, 1.3, 1.25, 1.4, 1.22, 1.35, 1.5}
 	old, cur := mk(1e-6, noisy...), mk(1e-5, noisy...)
-	if !engine.Unsettled(cur[0]) {
+	if !bench.Unsettled(cur[0]) {
 		t.Fatal("the data must be unsettled")
 	}
 	b := CompareBaseline("old.jsonl", old, cur)

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // csvHeader is the reference's 16 columns in its order, then this
@@ -30,7 +30,7 @@ var baselineHeader = []string{"baseline_ratio", "baseline_ci_low", "baseline_ci_
 // WriteCSV replaces path with the results of one run, atomically: a reader
 // sees the previous complete file or the new one, never a part. Floats keep
 // full precision, integers stay integers, depths read "[1, 2, 3]".
-func WriteCSV(path string, runID int64, results []engine.Result) error {
+func WriteCSV(path string, runID int64, results []bench.Result) error {
 	return writeCSV(osFS{}, path, runReport{RunID: runID, Results: results})
 }
 

@@ -23,7 +23,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // Figure titles: the reference's, saying which statistic is shown (the
@@ -51,7 +51,7 @@ var (
 // WriteFigures writes the epoch-time curve and the scaling heatmap, each as
 // PNG and SVG, atomically. With no finished config the figures say so
 // rather than keep a previous run's pictures.
-func WriteFigures(p Paths, results []engine.Result) error {
+func WriteFigures(p Paths, results []bench.Result) error {
 	return writeFigures(osFS{}, p, results)
 }
 
@@ -61,7 +61,7 @@ type figure struct {
 	draw func(c draw.Canvas)
 }
 
-func writeFigures(fsys fileSystem, p Paths, results []engine.Result) error {
+func writeFigures(fsys fileSystem, p Paths, results []bench.Result) error {
 	fin := finished(results)
 	var errs []error
 	for _, f := range []struct {
@@ -220,7 +220,7 @@ func message(w, h vg.Length, title, msg string) figure {
 // with its 95% confidence interval shaded, and the reference's mean thin
 // and dashed. The time axis is logarithmic when the values span more
 // than logSpan.
-func timesFigure(fin []engine.Result) figure {
+func timesFigure(fin []bench.Result) figure {
 	const maxLabels = 48 // beyond that tick labels overlap; label every n-th
 	n := len(fin)
 	w := vg.Length(math.Min(20, math.Max(10, 2+0.25*float64(n)))) * vg.Inch
@@ -376,7 +376,7 @@ func (g cellGrid) X(c int) float64       { return float64(c) }
 func (g cellGrid) Y(r int) float64       { return float64(r) }
 func (g cellGrid) rowOf(row int) float64 { return float64(len(g.ds) - 1 - row) }
 
-func scalingGrid(fin []engine.Result) cellGrid {
+func scalingGrid(fin []bench.Result) cellGrid {
 	var g cellGrid
 	for _, r := range fin {
 		if !slices.Contains(g.ds, r.D) {
@@ -436,7 +436,7 @@ func heatColors() palette.ColorMap {
 // scalingFigure is the heatmap of the median time per epoch averaged over
 // T, rows D, columns K, with a colour bar, the value printed in each cell
 // (marked * where some T has not finished) and the fitted power law below.
-func scalingFigure(fin []engine.Result) figure {
+func scalingFigure(fin []bench.Result) figure {
 	g := scalingGrid(fin)
 	var notes []string // lines under the map
 	if fit, err := ScalingFit(fin); err == nil {

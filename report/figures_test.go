@@ -13,7 +13,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 func TestFigures(t *testing.T) {
@@ -22,10 +22,10 @@ func TestFigures(t *testing.T) {
 	for i := range noCI {
 		noCI[i].TimeEpochCILow, noCI[i].TimeEpochCIHigh = math.NaN(), math.NaN()
 	}
-	unfinished := append(fixtureResults()[:3], engine.Result{Config: engine.Config{D: 9, K: 2, T: 1}, TimeEpochMean: math.NaN()})
+	unfinished := append(fixtureResults()[:3], bench.Result{Config: bench.Config{D: 9, K: 2, T: 1}, TimeEpochMean: math.NaN()})
 	for _, tc := range []struct {
 		name                   string
-		results                []engine.Result
+		results                []bench.Result
 		timesW, timesH         int
 		scalingW, scalingH     int
 		minColours             int // distinct colours at least (the heatmap's palette shows many)
@@ -53,10 +53,10 @@ func TestFigures(t *testing.T) {
 // TestFigureSizeGrows checks that a large grid gets a larger picture rather
 // than overlapping labels.
 func TestFigureSizeGrows(t *testing.T) {
-	var rs []engine.Result
+	var rs []bench.Result
 	for d := 1; d <= 8; d++ {
 		for k := 2; k <= 17; k++ {
-			rs = append(rs, engine.Result{Config: engine.Config{D: d, K: k, T: 64}, TimeEpochMean: 1e-6 * float64(d*k)})
+			rs = append(rs, bench.Result{Config: bench.Config{D: d, K: k, T: 64}, TimeEpochMean: 1e-6 * float64(d*k)})
 		}
 	}
 	p := PathsFor(t.TempDir())
@@ -153,12 +153,12 @@ func TestRenderForInspection(t *testing.T) {
 	if dir == "" {
 		t.Skip("REPORT_FIGURES_DIR not set")
 	}
-	var big []engine.Result
+	var big []bench.Result
 	for d := 2; d <= 12; d += 2 {
 		for k := 2; k <= 20; k += 2 {
 			for _, tt := range []int{64, 128, 256} {
 				m := 1e-6 * math.Pow(float64(d), 0.3) * math.Sqrt(float64(k)) * float64(tt)
-				big = append(big, engine.Result{Config: engine.Config{D: d, K: k, T: tt},
+				big = append(big, bench.Result{Config: bench.Config{D: d, K: k, T: tt},
 					TimeEpochMean: m, TimeEpochCILow: 0.97 * m, TimeEpochCIHigh: 1.04 * m})
 			}
 		}
@@ -168,7 +168,7 @@ func TestRenderForInspection(t *testing.T) {
 		wide[i].TimeEpochMedian *= math.Pow(3, float64(i%4)) // spans 27×: a log axis
 		wide[i].TimeEpochCILow, wide[i].TimeEpochCIHigh = 0.95*wide[i].TimeEpochMedian, 1.05*wide[i].TimeEpochMedian
 	}
-	for name, rs := range map[string][]engine.Result{"fixture": fixtureResults(), "big": big, "empty": nil, "wide": wide} {
+	for name, rs := range map[string][]bench.Result{"fixture": fixtureResults(), "big": big, "empty": nil, "wide": wide} {
 		d := filepath.Join(dir, name)
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)

@@ -3,7 +3,7 @@ package report
 import (
 	"time"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // fixtureRunID is the run id of the hand-built results.
@@ -15,8 +15,8 @@ const fixtureRunID = 1700000000
 // timing samples each. Only products of constants are used (no math.Pow, no
 // a*b+c that a compiler may fuse), so the numbers are the same bits on
 // every platform and the golden files hold everywhere.
-func fixtureResults() []engine.Result {
-	var out []engine.Result
+func fixtureResults() []bench.Result {
+	var out []bench.Result
 	// Quality columns of the reference CSV, by T (they do not depend on K).
 	rmse := map[int][2]float64{48: {0.19384764767169807, 0.0038874352337795984}, 96: {0.19149577862754064, 0.002844420050806141}}
 	rob := map[int]float64{48: 0.9637715536027688, 96: 0.9646196854394145}
@@ -30,8 +30,8 @@ func fixtureResults() []engine.Result {
 				jitter := []float64{0.96, 0.98, 1, 1.02, 1.04}[(i*7)%5]
 				mean := 0.4e-6 * dPow * kPow * float64(t) * jitter
 				samples := []float64{mean * 0.99, mean * 1.01, mean * 0.995, mean * 1.005, mean, mean * 1.002, mean * 0.998}
-				out = append(out, engine.Result{
-					Config:          engine.Config{D: d, K: k, T: t},
+				out = append(out, bench.Result{
+					Config:          bench.Config{D: d, K: k, T: t},
 					Depths:          []int{1, 2, 3},
 					Repeats:         3,
 					TimeEpochMean:   mean,
@@ -56,15 +56,15 @@ func fixtureResults() []engine.Result {
 					EpochsMeasured:  21,
 					Outliers:        i % 2,
 					Samples:         samples,
-					Runs: []engine.Run{{
+					Runs: []bench.Run{{
 						Seed: 123,
-						Depths: []engine.DepthResult{{Depth: 1, Epochs: 7, TimeEpochMean: mean * 0.7, Total: 0.033,
+						Depths: []bench.DepthResult{{Depth: 1, Epochs: 7, TimeEpochMean: mean * 0.7, Total: 0.033,
 							Task: 0.02, Consistency: 0.01, Coherence: 0.005, RMSE: rmse[t][0], Robustness: rob[t]}},
 						TimeEpochMean: mean, TimeEpochStd: mean * 0.25, TimeForwardMean: mean / float64(t),
 						TimeForwardStd: mean * 0.25 / float64(t), MemPeakBytes: int64(1024 * (d + k)),
 						TotalMean: 0.034, TotalStd: 0.0017, RMSEMean: rmse[t][0], RMSEStd: rmse[t][1], RobustnessMean: rob[t],
 					}},
-					Policy:      engine.PolicyMean,
+					Policy:      bench.PolicyMean,
 					TimeElapsed: 0.05 + float64(0.001*float64(i)),
 				})
 				i++
@@ -76,8 +76,8 @@ func fixtureResults() []engine.Result {
 
 // fixtureMeta is the run description of the fixture.
 func fixtureMeta() Meta {
-	p := engine.DefaultPlan()
-	p.Timing = engine.Timing{MinTime: 10 * time.Millisecond, MinEpochs: 5}
+	p := bench.DefaultPlan()
+	p.Timing = bench.Timing{MinTime: 10 * time.Millisecond, MinEpochs: 5}
 	return Meta{RunID: fixtureRunID, Plan: p, Version: "v0.0.0-test"}
 }
 

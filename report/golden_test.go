@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -140,8 +140,8 @@ func TestGoldenSummary(t *testing.T) {
 }
 
 // scaleTimes is a deep copy of rs with every time multiplied by f.
-func scaleTimes(rs []engine.Result, f float64) []engine.Result {
-	out := make([]engine.Result, len(rs))
+func scaleTimes(rs []bench.Result, f float64) []bench.Result {
+	out := make([]bench.Result, len(rs))
 	for i, r := range rs {
 		r.TimeEpochMean *= f
 		r.TimeEpochMedian *= f

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // jsonlLines are three records of run 7, encoded as the Recorder writes them.
@@ -112,7 +112,7 @@ func TestRecordRoundTrip(t *testing.T) {
 	}
 }
 
-func sameResult(a, b engine.Result) bool {
+func sameResult(a, b bench.Result) bool {
 	ja, err1 := encodeRecord(Record{Result: a})
 	jb, err2 := encodeRecord(Record{Result: b})
 	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)
@@ -146,7 +146,7 @@ func TestNonFiniteWritten(t *testing.T) {
 
 func TestRunsAndLatestRun(t *testing.T) {
 	all := fixtureResults()
-	mk := func(id int64, r engine.Result) Record { return Record{RunID: id, Result: r} }
+	mk := func(id int64, r bench.Result) Record { return Record{RunID: id, Result: r} }
 	redo := all[0]
 	redo.TimeEpochMean = 42
 	recs := []Record{mk(5, all[0]), mk(5, all[1]), mk(9, all[2]), mk(5, redo), mk(3, all[3])}

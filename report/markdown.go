@@ -7,13 +7,13 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // WriteMarkdown replaces path (atomically) with the run as Markdown: the
 // quick summary, the results table and the scaling fit with its intervals,
 // ready to paste into a pull request.
-func WriteMarkdown(path string, runID int64, results []engine.Result) error {
+func WriteMarkdown(path string, runID int64, results []bench.Result) error {
 	return writeMarkdown(osFS{}, path, runReport{RunID: runID, Results: results})
 }
 
@@ -110,7 +110,7 @@ func markdown(rep runReport) string {
 
 // formatHeadlineCI is "41.2µs [40.1µs, 42.3µs]", saying so when there is
 // no interval.
-func formatHeadlineCI(r engine.Result) string {
+func formatHeadlineCI(r bench.Result) string {
 	h := Headline(r)
 	if math.IsNaN(r.TimeEpochCILow) || r.CILevel == 0 || !(r.TimeEpochCILow > 0) {
 		return FormatSeconds(h) + " [too few measurements]"
@@ -119,14 +119,14 @@ func formatHeadlineCI(r engine.Result) string {
 }
 
 // measurementCount is "9", or "9 (2 contended)".
-func measurementCount(r engine.Result) string {
+func measurementCount(r bench.Result) string {
 	if r.Contended > 0 {
 		return fmt.Sprintf("%d (%d contended)", len(r.Measurements), r.Contended)
 	}
 	return fmt.Sprint(len(r.Measurements))
 }
 
-func stalledShare(r engine.Result) string {
+func stalledShare(r bench.Result) string {
 	if len(r.Samples) == 0 {
 		return "n/a"
 	}

@@ -15,13 +15,14 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/measure"
 )
 
 // Meta describes one run.
 type Meta struct {
 	RunID   int64 // the run's start time, whole Unix seconds
-	Plan    engine.Plan
+	Plan    bench.Plan
 	Version string // hcbench's version
 }
 
@@ -46,16 +47,16 @@ type Machine struct {
 // circumstances of the measurement.
 type Record struct {
 	RunID int64 `json:"run_id"`
-	engine.Result
+	bench.Result
 	Machine
 	// Timing and Seed are the run's options (repeat r used Seed+r).
-	Timing engine.Timing `json:"timing"`
-	Seed   uint64        `json:"seed"`
+	Timing bench.Timing `json:"timing"`
+	Seed   uint64       `json:"seed"`
 	// Grid is the run's grid when the record was written, so that --resume
 	// can continue exactly the run that was asked for rather than any run
 	// whose finished configs happen to fit. Files written before it existed
 	// have none (nil).
-	Grid *engine.Grid `json:"grid,omitempty"`
+	Grid *bench.Grid `json:"grid,omitempty"`
 	// Started is when the recording of the run (or of its resumption)
 	// began, in UTC.
 	Started time.Time `json:"started,omitzero"`
@@ -70,7 +71,7 @@ func thisMachine(version string) Machine {
 		Arch:      runtime.GOARCH,
 		CPU:       cpuModel(),
 		NumCPU:    runtime.NumCPU(),
-		Revision:  engine.BuildRevision(),
+		Revision:  measure.BuildRevision(),
 		Host:      hostName(),
 		LoadAvg:   LoadAvg(),
 	}
@@ -123,13 +124,13 @@ func encodeRecord(rec Record) ([]byte, error) {
 
 // finiteCopy is a deep copy of r with every NaN and ±Inf replaced by
 // nullSentinel; r itself (shared with the caller's memory) is not touched.
-func finiteCopy(r engine.Result) engine.Result {
+func finiteCopy(r bench.Result) bench.Result {
 	r.Depths = append([]int(nil), r.Depths...)
 	r.Samples = append([]float64(nil), r.Samples...)
 	r.Measurements = append([]float64(nil), r.Measurements...)
-	runs := make([]engine.Run, len(r.Runs))
+	runs := make([]bench.Run, len(r.Runs))
 	for i, run := range r.Runs {
-		run.Depths = append([]engine.DepthResult(nil), run.Depths...)
+		run.Depths = append([]bench.DepthResult(nil), run.Depths...)
 		runs[i] = run
 	}
 	r.Runs = runs
@@ -248,16 +249,16 @@ func parseRecord(line []byte) (Record, error) {
 // Runs groups records by run id. Within a run a config recorded twice (a
 // retried append, a resumed run) keeps its last record, at the position of
 // its first.
-func Runs(recs []Record) map[int64][]engine.Result {
+func Runs(recs []Record) map[int64][]bench.Result {
 	type slot struct {
-		pos map[engine.Config]int
-		res []engine.Result
+		pos map[bench.Config]int
+		res []bench.Result
 	}
 	runs := map[int64]*slot{}
 	for _, r := range recs {
 		s := runs[r.RunID]
 		if s == nil {
-			s = &slot{pos: map[engine.Config]int{}}
+			s = &slot{pos: map[bench.Config]int{}}
 			runs[r.RunID] = s
 		}
 		if i, ok := s.pos[r.Config]; ok {
@@ -267,7 +268,7 @@ func Runs(recs []Record) map[int64][]engine.Result {
 		s.pos[r.Config] = len(s.res)
 		s.res = append(s.res, r.Result)
 	}
-	out := make(map[int64][]engine.Result, len(runs))
+	out := make(map[int64][]bench.Result, len(runs))
 	for id, s := range runs {
 		out[id] = s.res
 	}
@@ -277,7 +278,7 @@ func Runs(recs []Record) map[int64][]engine.Result {
 // LatestRun is the run written last: the run of the last record. (A resumed
 // run appends under its old id, so the largest id is not always the latest.)
 // It returns 0, nil for no records.
-func LatestRun(recs []Record) (runID int64, results []engine.Result) {
+func LatestRun(recs []Record) (runID int64, results []bench.Result) {
 	if len(recs) == 0 {
 		return 0, nil
 	}

@@ -11,7 +11,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // env is what a Recorder takes from its surroundings; tests replace it to
@@ -36,8 +36,8 @@ type Recorder struct {
 	machine Machine
 	started time.Time
 
-	results []engine.Result
-	pos     map[engine.Config]int
+	results []bench.Result
+	pos     map[bench.Config]int
 
 	jsonl   file     // nil until opened (again after Close)
 	pending [][]byte // encoded lines not yet safely in the JSONL
@@ -69,11 +69,11 @@ func (e *LostError) Error() string { return e.Path + ": " + e.Reason }
 // NewRecorder prepares dir and opens its JSONL for appending. prior are
 // results of this run already on disk (a resumed run): they are kept in
 // memory for the reports but not appended again.
-func NewRecorder(meta Meta, dir string, prior []engine.Result) (*Recorder, error) {
+func NewRecorder(meta Meta, dir string, prior []bench.Result) (*Recorder, error) {
 	return newRecorder(meta, dir, prior, defaultEnv())
 }
 
-func newRecorder(meta Meta, dir string, prior []engine.Result, e env) (*Recorder, error) {
+func newRecorder(meta Meta, dir string, prior []bench.Result, e env) (*Recorder, error) {
 	if err := prepareDir(e.fs, dir); err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func newRecorder(meta Meta, dir string, prior []engine.Result, e env) (*Recorder
 		env:     e,
 		machine: e.machine(meta.Version),
 		started: e.now().UTC().Truncate(time.Second),
-		pos:     map[engine.Config]int{},
+		pos:     map[bench.Config]int{},
 	}
 	for _, res := range prior {
 		r.keep(res)
@@ -166,7 +166,7 @@ func mendTail(f file) error {
 
 // keep puts res in memory: a config added again replaces its earlier
 // result in place, so the sweep order is kept.
-func (r *Recorder) keep(res engine.Result) {
+func (r *Recorder) keep(res bench.Result) {
 	if i, ok := r.pos[res.Config]; ok {
 		r.results[i] = res
 		return
@@ -182,7 +182,7 @@ func (r *Recorder) keep(res engine.Result) {
 // replaced since the last append, Add writes nothing and returns a
 // *LostError (so that the caller can tell the user now); the next Add or
 // Save writes the whole run to a new JSONL.
-func (r *Recorder) Add(res engine.Result) error {
+func (r *Recorder) Add(res bench.Result) error {
 	r.keep(res)
 	line, err := encodeRecord(r.record(res))
 	if err != nil {
@@ -197,7 +197,7 @@ func (r *Recorder) Add(res engine.Result) error {
 	return r.flush()
 }
 
-func (r *Recorder) record(res engine.Result) Record {
+func (r *Recorder) record(res bench.Result) Record {
 	grid := r.meta.Plan.Grid
 	return Record{
 		RunID:   r.meta.RunID,
@@ -213,8 +213,8 @@ func (r *Recorder) record(res engine.Result) Record {
 // SetGrid makes g the grid written with later records. A live edit of the
 // grid (the TUI's) turns the run into a run of the new grid, and --resume
 // must match what the run became, not what it started as.
-func (r *Recorder) SetGrid(g engine.Grid) {
-	r.meta.Plan.Grid = engine.Grid{
+func (r *Recorder) SetGrid(g bench.Grid) {
+	r.meta.Plan.Grid = bench.Grid{
 		Dims:     slices.Clone(g.Dims),
 		Branches: slices.Clone(g.Branches),
 		SeqLens:  slices.Clone(g.SeqLens),
@@ -299,12 +299,12 @@ func (r *Recorder) recreate() error {
 // configsOnFile are the configs of this run that the open JSONL holds.
 // Lines that are not records are skipped: the file is only searched, and
 // whatever it holds besides this run is not this Recorder's to judge.
-func (r *Recorder) configsOnFile() (map[engine.Config]bool, error) {
+func (r *Recorder) configsOnFile() (map[bench.Config]bool, error) {
 	st, err := r.jsonl.Stat()
 	if err != nil {
 		return nil, err
 	}
-	have := map[engine.Config]bool{}
+	have := map[bench.Config]bool{}
 	br := bufio.NewReaderSize(io.NewSectionReader(r.jsonl, 0, st.Size()), 64<<10)
 	for {
 		line, err := br.ReadBytes('\n')
@@ -369,11 +369,11 @@ func (r *Recorder) flush() error {
 // (they are added as configs finish, out of it). Results of configs a live
 // edit dropped from the grid stay in the JSONL history but not in the
 // reports.
-func (r *Recorder) Results() []engine.Result { return r.inGrid() }
+func (r *Recorder) Results() []bench.Result { return r.inGrid() }
 
-func (r *Recorder) inGrid() []engine.Result {
+func (r *Recorder) inGrid() []bench.Result {
 	g := r.meta.Plan.Grid
-	out := make([]engine.Result, 0, len(r.results))
+	out := make([]bench.Result, 0, len(r.results))
 	for _, res := range r.results {
 		if g.Contains(res.Config) {
 			out = append(out, res)

@@ -13,10 +13,10 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
-func newTestRecorder(t *testing.T, fsys fileSystem, dir string, runID int64, prior []engine.Result) *Recorder {
+func newTestRecorder(t *testing.T, fsys fileSystem, dir string, runID int64, prior []bench.Result) *Recorder {
 	t.Helper()
 	m := fixtureMeta()
 	m.RunID = runID
@@ -28,7 +28,7 @@ func newTestRecorder(t *testing.T, fsys fileSystem, dir string, runID int64, pri
 	return r
 }
 
-func addAll(t *testing.T, r *Recorder, rs []engine.Result) {
+func addAll(t *testing.T, r *Recorder, rs []bench.Result) {
 	t.Helper()
 	for _, res := range rs {
 		if err := r.Add(res); err != nil {
@@ -51,8 +51,8 @@ func readCSV(t *testing.T, path string) [][]string {
 	return rows
 }
 
-func configsOf(rs []engine.Result) []engine.Config {
-	var out []engine.Config
+func configsOf(rs []bench.Result) []bench.Config {
+	var out []bench.Config
 	for _, r := range rs {
 		out = append(out, r.Config)
 	}
@@ -304,7 +304,7 @@ func TestTwoRunsOneDir(t *testing.T) {
 	checkPNG(t, p.ScalingPNG, 900, 600, 50, 0.5)
 }
 
-func keys(m map[int64][]engine.Result) []int64 {
+func keys(m map[int64][]bench.Result) []int64 {
 	var out []int64
 	for k := range m {
 		out = append(out, k)
@@ -354,7 +354,7 @@ func TestAddTwiceKeepsLast(t *testing.T) {
 	addAll(t, rec, all[:3])
 	redo := all[1]
 	redo.TimeEpochMean = 1
-	addAll(t, rec, []engine.Result{redo})
+	addAll(t, rec, []bench.Result{redo})
 	got := rec.Results()
 	if !slices.Equal(configsOf(got), configsOf(all[:3])) || got[1].TimeEpochMean != 1 {
 		t.Errorf("Results = %v with time %g at [1], want the same order and the last result", configsOf(got), got[1].TimeEpochMean)
@@ -443,7 +443,7 @@ func TestReportsInSweepOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows := readCSV(t, rec.Paths().CSV)
-	want := engine.DefaultPlan().Grid.Configs()
+	want := bench.DefaultPlan().Grid.Configs()
 	if len(rows) != len(want)+1 {
 		t.Fatalf("%d CSV rows, want %d", len(rows)-1, len(want))
 	}

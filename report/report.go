@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // runReport is what the report files of one run are written from.
 type runReport struct {
 	RunID    int64
-	Results  []engine.Result
+	Results  []bench.Result
 	Total    int       // configs in the run's grid: more than Results in a partial run
 	Machine  *Machine  // nil: unknown (no Machine line)
 	Baseline *Baseline // nil without a baseline
@@ -19,19 +19,19 @@ type runReport struct {
 // baselineRun is a recorder's baseline: compared with the run at each Save.
 type baselineRun struct {
 	path    string
-	results []engine.Result
+	results []bench.Result
 }
 
 // SetBaseline makes every later Save compare the run with base (read from
 // path): the CSV gets the comparison columns and the Markdown the
 // comparison table.
-func (r *Recorder) SetBaseline(path string, base []engine.Result) {
+func (r *Recorder) SetBaseline(path string, base []bench.Result) {
 	r.base = &baselineRun{path: path, results: base}
 }
 
 // SetBaseline makes the run's reports compare it with base (see
 // Recorder.SetBaseline).
-func (r *Run) SetBaseline(path string, base []engine.Result) {
+func (r *Run) SetBaseline(path string, base []bench.Result) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.rec.SetBaseline(path, base)

@@ -11,7 +11,7 @@ import (
 
 	"github.com/gofrs/flock"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // FileLock is the lock file next to the JSONL. Locking a file of its own
@@ -51,8 +51,8 @@ type RunOptions struct {
 // every new result. A Run is safe for concurrent use.
 type Run struct {
 	ID    int64
-	Plan  engine.Plan     // what runs: plan, or the resumed run's settings and grid
-	Prior []engine.Result // results recorded before (a resumed run), in the grid
+	Plan  bench.Plan     // what runs: plan, or the resumed run's settings and grid
+	Prior []bench.Result // results recorded before (a resumed run), in the grid
 	// Resumed is set when a recorded run is continued.
 	Resumed bool
 	// Notes are what the user should hear about the opening: a damaged
@@ -74,7 +74,7 @@ type Run struct {
 // refusing worse damage), picks the run to resume or a new run id, and
 // opens the JSONL for appending. Nothing is measured yet; Close releases
 // everything. A locked directory gives a *LockedError.
-func OpenRun(dir string, plan engine.Plan, opts RunOptions) (*Run, error) {
+func OpenRun(dir string, plan bench.Plan, opts RunOptions) (*Run, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -189,7 +189,7 @@ func (r *Run) open(opts RunOptions) error {
 			r.paths.JSONL, h.tail.line, h.tail.bytes, h.tail.why, side))
 	}
 	if opts.Resume {
-		var want *engine.Plan
+		var want *bench.Plan
 		if !opts.AnyPlan && opts.ResumeID == 0 {
 			want = &r.Plan
 		}
@@ -212,7 +212,7 @@ func (r *Run) open(opts RunOptions) error {
 			note := fmt.Sprintf("nothing to resume in %s: no run has this grid and these settings (%s)", r.paths.JSONL, DescribePlan(r.Plan))
 			if res.OtherGrid != nil {
 				note += fmt.Sprintf("; the latest run with these settings has -D %s -K %s -T %s",
-					engine.FormatList(res.OtherGrid.Dims), engine.FormatList(res.OtherGrid.Branches), engine.FormatList(res.OtherGrid.SeqLens))
+					bench.FormatList(res.OtherGrid.Dims), bench.FormatList(res.OtherGrid.Branches), bench.FormatList(res.OtherGrid.SeqLens))
 			}
 			r.Notes = append(r.Notes, note+"; starting a new run")
 		}
@@ -232,7 +232,7 @@ func (r *Run) Paths() Paths { return r.paths }
 // now, or "": a write failing (said once until it works again; the result
 // is kept in memory and written by the next Add or Save), the JSONL
 // removed or replaced (said every time), the file written again.
-func (r *Run) Add(res engine.Result) string {
+func (r *Run) Add(res bench.Result) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.ended {
@@ -265,7 +265,7 @@ func (r *Run) Add(res engine.Result) string {
 // SetGrid records a live edit of the grid: later records carry it, and the
 // reports cover only its configs (results dropped by the edit stay in the
 // JSONL history).
-func (r *Run) SetGrid(g engine.Grid) {
+func (r *Run) SetGrid(g bench.Grid) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.Plan.Grid = g
@@ -273,7 +273,7 @@ func (r *Run) SetGrid(g engine.Grid) {
 }
 
 // Results are the run's results in its current grid, in the order added.
-func (r *Run) Results() []engine.Result {
+func (r *Run) Results() []bench.Result {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.rec.Results()
@@ -309,12 +309,12 @@ func (r *Run) Close() error {
 // Resumable is a recorded run that can be continued.
 type Resumable struct {
 	RunID   int64
-	Plan    engine.Plan     // its settings and its latest grid
-	Results []engine.Result // its results in that grid, the last of each config
+	Plan    bench.Plan     // its settings and its latest grid
+	Results []bench.Result // its results in that grid, the last of each config
 	// OtherGrid, when no run matched, is the grid of the latest run with
 	// the wanted settings but another grid: a mistyped list is the likely
 	// cause.
-	OtherGrid *engine.Grid
+	OtherGrid *bench.Grid
 }
 
 // Done is how many configs of the grid have a result.
@@ -329,7 +329,7 @@ func (r Resumable) Done() int { return len(r.Results) }
 // want's grid, finished or not (a finished one has its reports written
 // again); a legacy run without a recorded grid matches when every config
 // it finished is in want's grid.
-func FindResumable(recs []Record, want *engine.Plan) (Resumable, bool) {
+func FindResumable(recs []Record, want *bench.Plan) (Resumable, bool) {
 	var order []int64
 	last := map[int64]int{}
 	byRun := map[int64][]Record{}
@@ -381,15 +381,15 @@ func FindResumable(recs []Record, want *engine.Plan) (Resumable, bool) {
 // runPlan is the plan one run's records were measured with: the settings
 // of its records (which must agree) and its latest recorded grid (nil when
 // none was recorded).
-func runPlan(rs []Record) (engine.Plan, *engine.Grid, bool) {
+func runPlan(rs []Record) (bench.Plan, *bench.Grid, bool) {
 	first := rs[0]
-	p := engine.Plan{
+	p := bench.Plan{
 		Depths: first.Depths, Repeats: first.Repeats, Seed: first.Seed,
 		Policy: first.Policy, Timing: first.Timing, Engine: first.Engine,
 	}
-	var grid *engine.Grid
+	var grid *bench.Grid
 	for _, r := range rs {
-		q := engine.Plan{Depths: r.Depths, Repeats: r.Repeats, Seed: r.Seed, Policy: r.Policy, Timing: r.Timing, Engine: r.Engine}
+		q := bench.Plan{Depths: r.Depths, Repeats: r.Repeats, Seed: r.Seed, Policy: r.Policy, Timing: r.Timing, Engine: r.Engine}
 		if !sameSettings(p, q) {
 			return p, nil, false
 		}
@@ -407,14 +407,14 @@ func runPlan(rs []Record) (engine.Plan, *engine.Grid, bool) {
 }
 
 // sameSettings reports whether two plans measure the same thing, grid aside.
-func sameSettings(p, q engine.Plan) bool {
+func sameSettings(p, q bench.Plan) bool {
 	return slices.Equal(p.Depths, q.Depths) && p.Repeats == q.Repeats && p.Seed == q.Seed &&
 		p.Policy == q.Policy && p.Timing == q.Timing && p.EngineName() == q.EngineName()
 }
 
 // sameGrid reports whether two grids have the same configs: each axis the
 // same set of values, in whatever order it was given.
-func sameGrid(a, b engine.Grid) bool {
+func sameGrid(a, b bench.Grid) bool {
 	set := func(v []int) []int {
 		s := slices.Clone(v)
 		slices.Sort(s)
@@ -424,7 +424,7 @@ func sameGrid(a, b engine.Grid) bool {
 		slices.Equal(set(a.SeqLens), set(b.SeqLens))
 }
 
-func allIn(rs []Record, g engine.Grid) bool {
+func allIn(rs []Record, g bench.Grid) bool {
 	for _, r := range rs {
 		if !g.Contains(r.Config) {
 			return false
@@ -434,9 +434,9 @@ func allIn(rs []Record, g engine.Grid) bool {
 }
 
 // inGrid is the run's results in g, the last record of each config winning.
-func inGrid(rs []Record, g engine.Grid) []engine.Result {
-	pos := map[engine.Config]int{}
-	var out []engine.Result
+func inGrid(rs []Record, g bench.Grid) []bench.Result {
+	pos := map[bench.Config]int{}
+	var out []bench.Result
 	for _, r := range rs {
 		if !g.Contains(r.Config) {
 			continue
@@ -452,11 +452,11 @@ func inGrid(rs []Record, g engine.Grid) []engine.Result {
 }
 
 // DescribePlan is the one-line form of what a resume matches on.
-func DescribePlan(p engine.Plan) string {
+func DescribePlan(p bench.Plan) string {
 	s := fmt.Sprintf("-D %s -K %s -T %s --depths %s --repeats %d --seed %d --policy %s --min-time %v",
-		engine.FormatList(p.Grid.Dims), engine.FormatList(p.Grid.Branches), engine.FormatList(p.Grid.SeqLens),
-		engine.FormatList(p.Depths), p.Repeats, p.Seed, p.Policy, p.Timing.MinTime)
-	if e := p.EngineName(); e != engine.EngineGo {
+		bench.FormatList(p.Grid.Dims), bench.FormatList(p.Grid.Branches), bench.FormatList(p.Grid.SeqLens),
+		bench.FormatList(p.Depths), p.Repeats, p.Seed, p.Policy, p.Timing.MinTime)
+	if e := p.EngineName(); e != bench.EngineGo {
 		s += " --engine " + e
 	}
 	return s
@@ -465,7 +465,7 @@ func DescribePlan(p engine.Plan) string {
 // ReadResumable reads the JSONL in dir without locking or changing it and
 // returns the run a resume with want would continue (see FindResumable).
 // A missing, unreadable or damaged history has nothing to offer.
-func ReadResumable(dir string, want *engine.Plan) (Resumable, bool) {
+func ReadResumable(dir string, want *bench.Plan) (Resumable, bool) {
 	h, err := readHistory(PathsFor(dir).JSONL)
 	if err != nil {
 		return Resumable{}, false
@@ -475,7 +475,7 @@ func ReadResumable(dir string, want *engine.Plan) (Resumable, bool) {
 
 // LoadBaselineFile is LoadBaseline for a path given by the user: anything
 // but a regular file (a FIFO would block the read forever) is refused.
-func LoadBaselineFile(path string) ([]engine.Result, error) {
+func LoadBaselineFile(path string) ([]bench.Result, error) {
 	if err := checkRegular(path); err != nil {
 		return nil, fmt.Errorf("baseline: %w", unwrapPath(err))
 	}

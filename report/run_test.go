@@ -11,7 +11,7 @@ import (
 
 	"github.com/gofrs/flock"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // writeHistory writes recs as a JSONL (one line each) plus extra bytes.
@@ -32,7 +32,7 @@ func writeHistory(t *testing.T, path string, recs []Record, extra string) {
 }
 
 // fixtureRecords are the fixture's results as records of run id with grid g.
-func fixtureRecords(id int64, g engine.Grid, res []engine.Result) []Record {
+func fixtureRecords(id int64, g bench.Grid, res []bench.Result) []Record {
 	p := fixtureMeta().Plan
 	var out []Record
 	for _, r := range res {
@@ -42,7 +42,7 @@ func fixtureRecords(id int64, g engine.Grid, res []engine.Result) []Record {
 	return out
 }
 
-func fixturePlan() engine.Plan { return fixtureMeta().Plan }
+func fixturePlan() bench.Plan { return fixtureMeta().Plan }
 
 func TestOpenRunLocksTheDirectory(t *testing.T) {
 	dir := t.TempDir()
@@ -171,7 +171,7 @@ func TestOpenRunRefusesAFIFO(t *testing.T) {
 func TestFindResumable(t *testing.T) {
 	all := fixtureResults() // 12 configs of the default grid
 	g := fixturePlan().Grid
-	small := engine.Grid{Dims: []int{3}, Branches: []int{3, 5, 9}, SeqLens: []int{48, 96}}
+	small := bench.Grid{Dims: []int{3}, Branches: []int{3, 5, 9}, SeqLens: []int{48, 96}}
 	other := fixturePlan()
 	other.Seed = 7
 	var recs []Record
@@ -198,7 +198,7 @@ func TestFindResumable(t *testing.T) {
 	if res, ok := FindResumable(recs, &p); !ok || res.RunID != 2 || res.Done() != 6 {
 		t.Errorf("small grid: run %d with %d done, %v; want the finished run 2", res.RunID, res.Done(), ok)
 	}
-	p.Grid = engine.Grid{Dims: []int{3}, Branches: []int{3}, SeqLens: []int{48}}
+	p.Grid = bench.Grid{Dims: []int{3}, Branches: []int{3}, SeqLens: []int{48}}
 	res, ok = FindResumable(recs, &p)
 	if ok || res.OtherGrid == nil || !sameGrid(*res.OtherGrid, small) {
 		t.Errorf("unknown grid: %v, other grid %v; want no match naming run 2's grid", ok, res.OtherGrid)

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/stats"
 )
 
@@ -99,7 +99,7 @@ func decimals3(v float64) int {
 // Headline is the time a report leads with: time_epoch_median (see
 // engine.Result), or the mean for a record that has no median (written
 // by another tool). NaN when neither is usable.
-func Headline(r engine.Result) float64 {
+func Headline(r bench.Result) float64 {
 	if usable(r.TimeEpochMedian) {
 		return r.TimeEpochMedian
 	}
@@ -113,8 +113,8 @@ func usable(t float64) bool { return t > 0 && !math.IsInf(t, 1) }
 
 // finished are the results with a usable time: the ones the summary, the
 // fit and the figures can place.
-func finished(results []engine.Result) []engine.Result {
-	var out []engine.Result
+func finished(results []bench.Result) []bench.Result {
+	var out []bench.Result
 	for _, r := range results {
 		if usable(Headline(r)) {
 			out = append(out, r)
@@ -125,7 +125,7 @@ func finished(results []engine.Result) []engine.Result {
 
 // extremes are the fastest and slowest results by their headline (the
 // first of equals).
-func extremes(results []engine.Result) (fast, slow engine.Result, ok bool) {
+func extremes(results []bench.Result) (fast, slow bench.Result, ok bool) {
 	fin := finished(results)
 	if len(fin) == 0 {
 		return fast, slow, false
@@ -145,7 +145,7 @@ func extremes(results []engine.Result) (fast, slow engine.Result, ok bool) {
 // ScalingFit fits the headline time ∝ D^a K^b T^c by least squares on
 // logs over the finished configs (stats.FitPowerLaw). Axes with a single
 // value are left out and listed in Fit.Dropped.
-func ScalingFit(results []engine.Result) (stats.Fit, error) {
+func ScalingFit(results []bench.Result) (stats.Fit, error) {
 	fin := finished(results)
 	times := make([]float64, len(fin))
 	d := make([]float64, len(fin))
@@ -162,7 +162,7 @@ func summaryLabel(label string) string { return fmt.Sprintf("- %-15s: ", label) 
 
 // QuickSummaryLines are the summary's "- Fastest config", "- Slowest
 // config" and "- Scaling fit" lines.
-func QuickSummaryLines(results []engine.Result) []string {
+func QuickSummaryLines(results []bench.Result) []string {
 	fast, slow, ok := extremes(results)
 	if !ok {
 		return []string{summaryLabel("Fastest config") + "none (no config finished)",
@@ -176,13 +176,13 @@ func QuickSummaryLines(results []engine.Result) []string {
 	}
 }
 
-func describeExtreme(r engine.Result) string {
+func describeExtreme(r bench.Result) string {
 	return fmt.Sprintf("%s  time/epoch=%s  RMSE=%.4f  Robustness=%.3f",
 		r.Config, FormatSeconds(Headline(r)), r.RMSEMean, r.RobustnessMean)
 }
 
 // describeFit is the fit as one line, or why there is none.
-func describeFit(results []engine.Result) string {
+func describeFit(results []bench.Result) string {
 	fit, err := ScalingFit(results)
 	if err != nil {
 		return "none (" + fitProblem(err) + ")"
@@ -232,7 +232,7 @@ const maxWarnings = 3
 // then the baseline comparison and the noise warnings when asked for. Paths
 // are printed as given (relative stays relative); a file that is not on disk
 // (a failed save) is not listed.
-func WriteSummary(w io.Writer, p Paths, results []engine.Result, opt SummaryOptions) error {
+func WriteSummary(w io.Writer, p Paths, results []bench.Result, opt SummaryOptions) error {
 	var b strings.Builder
 	header := "Benchmark complete. Results saved to:"
 	if opt.Header != "" {
@@ -269,7 +269,7 @@ func WriteSummary(w io.Writer, p Paths, results []engine.Result, opt SummaryOpti
 // ContentionLine says how many measurements were left out of the
 // headlines as slowed by contention ("" when none were): a machine that
 // alternated between two speeds while measuring.
-func ContentionLine(results []engine.Result) string {
+func ContentionLine(results []bench.Result) string {
 	left, total := 0, 0
 	for _, r := range results {
 		total += len(r.Measurements)
@@ -287,9 +287,9 @@ func ContentionLine(results []engine.Result) string {
 // naming it and what to do about it; with more than maxWarnings of them,
 // a short summary instead: the count, the count per kind of advice, and
 // the noisiest configs by name.
-func noiseWarnings(results []engine.Result) []string {
+func noiseWarnings(results []bench.Result) []string {
 	type noisy struct {
-		r      engine.Result
+		r      bench.Result
 		msg    string
 		advice string
 		width  float64
@@ -359,7 +359,7 @@ const (
 // digits, and what would help, or "" when nothing is wrong. Measuring
 // longer (--min-time) would not help: it narrows each measurement, not the
 // spread between them, which is what the interval is about.
-func NoiseWarning(r engine.Result) string {
+func NoiseWarning(r bench.Result) string {
 	why, advice := noise(r)
 	if why == "" {
 		return ""
@@ -369,12 +369,12 @@ func NoiseWarning(r engine.Result) string {
 
 // NoiseReason is NoiseWarning's reason alone ("96.1% CI ±7.3% over 9
 // measurements"), "" when the result is not noisy.
-func NoiseReason(r engine.Result) string {
+func NoiseReason(r bench.Result) string {
 	why, _ := noise(r)
 	return why
 }
 
-func noise(r engine.Result) (why, advice string) {
+func noise(r bench.Result) (why, advice string) {
 	h := Headline(r)
 	if !usable(h) || (len(r.Measurements) == 0 && len(r.Samples) == 0) {
 		return "", "" // nothing to judge (a record from another tool)

@@ -6,14 +6,14 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 func TestQuickSummaryLines(t *testing.T) {
 	oneD := fixtureResults()[:6] // D=3 only
 	for _, tc := range []struct {
 		name    string
-		results []engine.Result
+		results []bench.Result
 		want    []string
 	}{
 		{"nothing finished", nil, []string{
@@ -59,14 +59,14 @@ func TestSummaryListsOnlyWrittenFiles(t *testing.T) {
 }
 
 func TestNoiseWarningsCapped(t *testing.T) {
-	var rs []engine.Result
+	var rs []bench.Result
 	for k := 2; k < 2+maxWarnings; k++ {
-		r := engine.Result{Config: engine.Config{D: 3, K: k, T: 48}, TimeEpochMean: 1e-5,
+		r := bench.Result{Config: bench.Config{D: 3, K: k, T: 48}, TimeEpochMean: 1e-5,
 			Measurements: []float64{1e-5, 1.3e-5, 0.8e-5}}
-		engine.Headline(&r)
+		bench.Headline(&r)
 		rs = append(rs, r)
 	}
-	rs = append(rs, engine.Result{Config: engine.Config{D: 4, K: 2, T: 48}, TimeEpochMean: 1e-5}) // no measurements: no judgement
+	rs = append(rs, bench.Result{Config: bench.Config{D: 4, K: 2, T: 48}, TimeEpochMean: 1e-5}) // no measurements: no judgement
 	got := noiseWarnings(rs)
 	if len(got) != maxWarnings {
 		t.Fatalf("%d noisy configs give %d lines, want one each:\n%s", maxWarnings, len(got), strings.Join(got, "\n"))
@@ -91,9 +91,9 @@ func TestNoiseWarningsCapped(t *testing.T) {
 		if k < 25 {
 			spread = 1.0001
 		}
-		r := engine.Result{Config: engine.Config{D: 3, K: 2 + k, T: 48}, TimeEpochMean: 1e-5,
+		r := bench.Result{Config: bench.Config{D: 3, K: 2 + k, T: 48}, TimeEpochMean: 1e-5,
 			Measurements: []float64{1e-5, 1e-5 * spread * spread, 1e-5 / spread}}
-		engine.Headline(&r)
+		bench.Headline(&r)
 		rs = append(rs, r)
 	}
 	got = noiseWarnings(rs)
@@ -108,20 +108,20 @@ func TestNoiseWarningsCapped(t *testing.T) {
 }
 
 func TestNoiseWarning(t *testing.T) {
-	quiet := engine.Result{Config: engine.Config{D: 3, K: 3, T: 48}, Measurements: []float64{1e-5, 1.01e-5, 0.99e-5},
+	quiet := bench.Result{Config: bench.Config{D: 3, K: 3, T: 48}, Measurements: []float64{1e-5, 1.01e-5, 0.99e-5},
 		Samples: []float64{1e-5, 1e-5, 1e-5, 1e-5}}
-	engine.Headline(&quiet)
+	bench.Headline(&quiet)
 	if msg := NoiseWarning(quiet); msg != "" {
 		t.Errorf("quiet config warned: %q", msg)
 	}
 	stalled := quiet
 	stalled.Samples = []float64{1e-5, 1e-5, 1e-5, 5e-5} // a quarter stalled
-	engine.Headline(&stalled)
+	bench.Headline(&stalled)
 	if msg := NoiseWarning(stalled); !strings.Contains(msg, "25% of rounds stalled") || !strings.Contains(msg, "busy") {
 		t.Errorf("stalled config: %q", msg)
 	}
-	one := engine.Result{Config: engine.Config{D: 3, K: 3, T: 48}, Measurements: []float64{1e-5}}
-	engine.Headline(&one)
+	one := bench.Result{Config: bench.Config{D: 3, K: 3, T: 48}, Measurements: []float64{1e-5}}
+	bench.Headline(&one)
 	if msg := NoiseWarning(one); !strings.Contains(msg, "one measurement, so no interval") {
 		t.Errorf("one measurement: %q", msg)
 	}
@@ -139,11 +139,11 @@ func TestHeadlineLeads(t *testing.T) {
 }
 
 func TestContentionReported(t *testing.T) {
-	r := engine.Result{Config: engine.Config{D: 3, K: 5, T: 96},
+	r := bench.Result{Config: bench.Config{D: 3, K: 5, T: 96},
 		Measurements: []float64{18.1, 24.2, 18.5, 24.5, 19.3, 24.6, 18.5, 24.8, 25.6}}
-	engine.Headline(&r)
-	clean := engine.Result{Config: engine.Config{D: 3, K: 3, T: 48}, Measurements: []float64{7.3, 7.4, 7.5, 7.4, 7.3, 7.4, 7.5, 7.4, 7.3}}
-	engine.Headline(&clean)
+	bench.Headline(&r)
+	clean := bench.Result{Config: bench.Config{D: 3, K: 3, T: 48}, Measurements: []float64{7.3, 7.4, 7.5, 7.4, 7.3, 7.4, 7.5, 7.4, 7.3}}
+	bench.Headline(&clean)
 	if got := measurementCount(r); got != "9 (5 contended)" {
 		t.Errorf("measurementCount = %q", got)
 	}
@@ -151,13 +151,13 @@ func TestContentionReported(t *testing.T) {
 		t.Errorf("measurementCount(clean) = %q", got)
 	}
 	want := "5 of 18 measurements >15% slower (contended): left out"
-	if got := ContentionLine([]engine.Result{r, clean}); got != want {
+	if got := ContentionLine([]bench.Result{r, clean}); got != want {
 		t.Errorf("ContentionLine = %q\nwant %q", got, want)
 	}
 	if l := len([]rune(summaryLabel("Contention") + "125 of 1080 " + want[len("5 of 18 "):])); l > 80 {
 		t.Errorf("the contention line takes %d columns, want ≤ 80", l)
 	}
-	if got := ContentionLine([]engine.Result{clean}); got != "" {
+	if got := ContentionLine([]bench.Result{clean}); got != "" {
 		t.Errorf("ContentionLine with none = %q", got)
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // These tests take the output away from a Recorder in the middle of a run
@@ -25,13 +25,13 @@ import (
 
 // checkRunOnDisk fails unless the JSONL holds run id's results for exactly
 // want, each once, and the CSV holds the same configs (header + one row each).
-func checkRunOnDisk(t *testing.T, p Paths, id int64, want []engine.Result) {
+func checkRunOnDisk(t *testing.T, p Paths, id int64, want []bench.Result) {
 	t.Helper()
 	recs, err := ReadJSONL(p.JSONL)
 	if err != nil {
 		t.Fatalf("JSONL: %v", err)
 	}
-	var got []engine.Config
+	var got []bench.Config
 	for _, r := range recs {
 		if r.RunID == id {
 			got = append(got, r.Config)
@@ -41,7 +41,7 @@ func checkRunOnDisk(t *testing.T, p Paths, id int64, want []engine.Result) {
 		t.Errorf("JSONL holds run %d's configs %v, want %v once each", id, got, configsOf(want))
 	}
 	rows := readCSV(t, p.CSV)
-	var csvGot []engine.Config
+	var csvGot []bench.Config
 	for _, row := range rows[1:] {
 		csvGot = append(csvGot, configOfRow(t, row))
 	}
@@ -51,11 +51,11 @@ func checkRunOnDisk(t *testing.T, p Paths, id int64, want []engine.Result) {
 }
 
 // sameSet reports whether a and b hold the same configs with no repeats.
-func sameSet(a, b []engine.Config) bool {
+func sameSet(a, b []bench.Config) bool {
 	if len(a) != len(b) {
 		return false
 	}
-	seen := map[engine.Config]bool{}
+	seen := map[bench.Config]bool{}
 	for _, c := range a {
 		if seen[c] {
 			return false
@@ -70,9 +70,9 @@ func sameSet(a, b []engine.Config) bool {
 	return true
 }
 
-func configOfRow(t *testing.T, row []string) engine.Config {
+func configOfRow(t *testing.T, row []string) bench.Config {
 	t.Helper()
-	var c engine.Config
+	var c bench.Config
 	for i, v := range []*int{&c.D, &c.K, &c.T} {
 		n, err := strconv.Atoi(row[1+i])
 		if err != nil {
@@ -325,7 +325,7 @@ func TestRecordCarriesGrid(t *testing.T) {
 	rec := newTestRecorder(t, osFS{}, t.TempDir(), fixtureRunID, nil)
 	all := fixtureResults()
 	addAll(t, rec, all[:2])
-	edited := engine.Grid{Dims: []int{3, 6, 12}, Branches: []int{3, 5, 9}, SeqLens: []int{48, 96}}
+	edited := bench.Grid{Dims: []int{3, 6, 12}, Branches: []int{3, 5, 9}, SeqLens: []int{48, 96}}
 	rec.SetGrid(edited)
 	edited.Dims[2] = 99 // the Recorder keeps its own copy
 	addAll(t, rec, all[2:3])
@@ -333,7 +333,7 @@ func TestRecordCarriesGrid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []engine.Grid{fixtureMeta().Plan.Grid, fixtureMeta().Plan.Grid,
+	want := []bench.Grid{fixtureMeta().Plan.Grid, fixtureMeta().Plan.Grid,
 		{Dims: []int{3, 6, 12}, Branches: []int{3, 5, 9}, SeqLens: []int{48, 96}}}
 	for i, r := range recs {
 		if r.Grid == nil || !slices.Equal(r.Grid.Dims, want[i].Dims) || !slices.Equal(r.Grid.Branches, want[i].Branches) ||

@@ -16,7 +16,7 @@ type pt struct{ x, y float64 }
 
 // chartTitle names what the chart shows; with more configs than the chart
 // has dots across, each dot column is the median of the configs in it.
-func chartTitle(s *sweep, w int, logY bool) string {
+func chartTitle(s *runState, w int, logY bool) string {
 	t := "Median time/epoch vs config #"
 	if logY {
 		t += " · log y"
@@ -34,13 +34,13 @@ func chartTitle(s *sweep, w int, logY bool) string {
 // a gap the line spans. When there are more configs than dot columns, each
 // column shows the median of its configs, so a large sweep draws a curve
 // instead of a wall of zigzags.
-func renderChart(s *sweep, st styles, w, h int) string {
+func renderChart(s *runState, st styles, w, h int) string {
 	v, _ := drawChart(s, st, w, h)
 	return v
 }
 
 // drawChart is renderChart, also saying whether the y axis is logarithmic.
-func drawChart(s *sweep, st styles, w, h int) (string, bool) {
+func drawChart(s *runState, st styles, w, h int) (string, bool) {
 	if w < 16 || h < 4 {
 		return "", false
 	}

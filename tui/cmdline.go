@@ -10,26 +10,26 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // commandLine is the hcbench invocation that measures plan p into outDir
 // again (headless, so it can go in a script or CI job), with the baseline
 // when there is one. Every setting is spelled out, defaults included, so
 // the line still means the same if the defaults change.
-func commandLine(p engine.Plan, outDir, baseline string) string {
+func commandLine(p bench.Plan, outDir, baseline string) string {
 	args := []string{"hcbench", "--headless",
-		"-D", engine.FormatList(p.Grid.Dims),
-		"-K", engine.FormatList(p.Grid.Branches),
-		"-T", engine.FormatList(p.Grid.SeqLens),
-		"--depths", engine.FormatList(p.Depths),
+		"-D", bench.FormatList(p.Grid.Dims),
+		"-K", bench.FormatList(p.Grid.Branches),
+		"-T", bench.FormatList(p.Grid.SeqLens),
+		"--depths", bench.FormatList(p.Depths),
 		"--repeats", strconv.Itoa(p.Repeats),
 		"--seed", strconv.FormatUint(p.Seed, 10),
 		"--min-time", p.Timing.MinTime.String(),
 		"--policy", p.Policy,
 		"-o", shellQuote(outDir),
 	}
-	if p.EngineName() != engine.EngineGo {
+	if p.EngineName() != bench.EngineGo {
 		// The checkout and interpreter come from $QMLHC_PATH and python3
 		// unless --qmlhc and --python are added.
 		args = append(args, "--engine", p.EngineName())

@@ -20,7 +20,7 @@ type compareModel struct {
 	b        report.Baseline
 	summary  []string // WriteComparison's notes, geomean and count lines
 	err      error
-	s        *sweep // the newer run, holding the ratios the heatmap draws
+	s        *runState // the newer run, holding the ratios the heatmap draws
 	axes     axes
 	sc       scroller
 }

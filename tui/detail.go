@@ -11,7 +11,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
 )
 
@@ -21,13 +21,13 @@ import (
 // opens over the view it came from (the live table, or a past run's), which
 // keeps its place, so esc returns to the same row.
 type detailModel struct {
-	res  engine.Result
+	res  bench.Result
 	base *report.BaselineEntry // nil without a baseline match
 	what string                // whose result: "run 1795642542"
 	sc   scroller
 }
 
-func newDetail(r engine.Result, base *report.BaselineEntry, what string) *detailModel {
+func newDetail(r bench.Result, base *report.BaselineEntry, what string) *detailModel {
 	return &detailModel{res: r, base: base, what: what}
 }
 
@@ -75,7 +75,7 @@ func (d *detailModel) content(st styles, w, h int) []string {
 	add(st.subtle.Render(kind))
 	add(wrapWords(joinSeconds(ms), w))
 	if r.Contended > 0 {
-		kept, _ := engine.HeadlineMeasurements(r)
+		kept, _ := bench.HeadlineMeasurements(r)
 		add(st.subtle.Render(wrapWords(fmt.Sprintf("%d ran more than 15%% above the fastest, on a contended CPU, and are left out of the median; it is made of %s",
 			r.Contended, joinSeconds(kept)), w)))
 	}
@@ -108,7 +108,7 @@ func (d *detailModel) content(st styles, w, h int) []string {
 }
 
 // ciLine is the interval with its level and relative half-width.
-func ciLine(r *engine.Result) string {
+func ciLine(r *bench.Result) string {
 	if math.IsNaN(ciHalf(r)) {
 		return "no confidence interval (fewer than two measurements)"
 	}
@@ -120,7 +120,7 @@ func ciLine(r *engine.Result) string {
 		report.FormatSeconds(r.TimeEpochCIHigh), ciText(r))
 }
 
-func engineLine(r *engine.Result) string {
+func engineLine(r *bench.Result) string {
 	e := r.Engine
 	if e == "" {
 		e = "go"
@@ -128,13 +128,13 @@ func engineLine(r *engine.Result) string {
 	if r.EngineVersion != "" {
 		e += " " + r.EngineVersion
 	}
-	return fmt.Sprintf("engine %s · policy %s · %d repeats · depths %s", e, r.Policy, r.Repeats, engine.FormatList(r.Depths))
+	return fmt.Sprintf("engine %s · policy %s · %d repeats · depths %s", e, r.Policy, r.Repeats, bench.FormatList(r.Depths))
 }
 
 // measurementsOf are the estimates the interval is computed over, and what
 // they are: the independent measurements, or for records written before
 // they existed the per-repeat means.
-func measurementsOf(r *engine.Result) ([]float64, string) {
+func measurementsOf(r *bench.Result) ([]float64, string) {
 	if len(r.Measurements) > 0 {
 		return r.Measurements, fmt.Sprintf("%d independent measurements (each in its own worker process; the median of its rounds):", len(r.Measurements))
 	}
@@ -162,7 +162,7 @@ func wrapWords(s string, w int) string {
 }
 
 // outlierLine is the share of stalled rounds (slower than twice the headline).
-func outlierLine(r *engine.Result) string {
+func outlierLine(r *bench.Result) string {
 	n := len(r.Samples)
 	if n == 0 {
 		return fmt.Sprintf("outliers: %d (no samples recorded)", r.Outliers)
@@ -256,7 +256,7 @@ func histogramLines(all []float64, median float64, st styles, w, bins int) []str
 
 // perDepthLines are a table of repeats × depths: each depth's mean epoch
 // time, the repeat's mean over the depths, and its seed.
-func perDepthLines(r *engine.Result, w int) []string {
+func perDepthLines(r *bench.Result, w int) []string {
 	if len(r.Runs) == 0 {
 		return []string{"no per-repeat figures recorded"}
 	}

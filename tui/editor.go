@@ -7,7 +7,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/sweep"
 )
 
 // The grid editor opens over the running sweep. Only the grid can change
@@ -17,7 +18,7 @@ import (
 // editorModel is the grid editor: a form of the three axes.
 type editorModel struct{ form *form }
 
-func newEditorModel(g engine.Grid) *editorModel { return &editorModel{form: newEditorForm(g)} }
+func newEditorModel(g bench.Grid) *editorModel { return &editorModel{form: newEditorForm(g)} }
 
 // Update edits the form; enter asks to apply, esc to cancel.
 func (e *editorModel) Update(msg tea.KeyMsg) action {
@@ -32,31 +33,31 @@ func (e *editorModel) Update(msg tea.KeyMsg) action {
 }
 
 // grid is the grid the form describes, or what is wrong with it.
-func (e *editorModel) grid() (engine.Grid, error) { return editorGrid(e.form) }
+func (e *editorModel) grid() (bench.Grid, error) { return editorGrid(e.form) }
 
-func newEditorForm(g engine.Grid) *form {
+func newEditorForm(g bench.Grid) *form {
 	return newForm(
-		newField("D", "D  dims", listHint, engine.FormatList(g.Dims), checkDims),
-		newField("K", "K  branches", listHint+" (≥ 2)", engine.FormatList(g.Branches), checkBranches),
-		newField("T", "T  seq len", listHint, engine.FormatList(g.SeqLens), checkSeqLens),
+		newField("D", "D  dims", listHint, bench.FormatList(g.Dims), checkDims),
+		newField("K", "K  branches", listHint+" (≥ 2)", bench.FormatList(g.Branches), checkBranches),
+		newField("T", "T  seq len", listHint, bench.FormatList(g.SeqLens), checkSeqLens),
 	)
 }
 
-func editorGrid(f *form) (engine.Grid, error) {
+func editorGrid(f *form) (bench.Grid, error) {
 	if name, err := f.firstError(); err != nil {
-		return engine.Grid{}, fmt.Errorf("%s: %w", name, err)
+		return bench.Grid{}, fmt.Errorf("%s: %w", name, err)
 	}
-	var g engine.Grid
-	g.Dims, _ = engine.ParseList(f.value("D"))
-	g.Branches, _ = engine.ParseList(f.value("K"))
-	g.SeqLens, _ = engine.ParseList(f.value("T"))
+	var g bench.Grid
+	g.Dims, _ = bench.ParseList(f.value("D"))
+	g.Branches, _ = bench.ParseList(f.value("K"))
+	g.SeqLens, _ = bench.ParseList(f.value("T"))
 	return g, g.Validate()
 }
 
 // editPreview says what applying would do: how many configs the new grid
 // has, how many are done already, how many would run and how many queued
 // ones would be dropped.
-func editPreview(s *sweep, g engine.Grid) string {
+func editPreview(s *runState, g bench.Grid) string {
 	configs := g.Configs()
 	done, toRun := 0, 0
 	for _, c := range configs {
@@ -78,7 +79,7 @@ func editPreview(s *sweep, g engine.Grid) string {
 // applyGrid hands the edited grid to the engine. A sweep that has ended
 // cannot take it, so a new runner continues the same run with every result
 // so far as Prior: they are reported as reused, not measured again.
-func (a *app) applyGrid(g engine.Grid) tea.Cmd {
+func (a *app) applyGrid(g bench.Grid) tea.Cmd {
 	if a.run != nil && !a.run.closed {
 		err := a.run.r.SetGrid(g)
 		if err == nil {
@@ -88,7 +89,7 @@ func (a *app) applyGrid(g engine.Grid) tea.Cmd {
 			a.setStatus("grid applied: "+editPreview(a.sw, g), false)
 			return nil
 		}
-		if !errors.Is(err, engine.ErrSweepOver) {
+		if !errors.Is(err, sweep.ErrSweepOver) {
 			a.setStatus("✗ "+err.Error(), true)
 			return nil
 		}
@@ -104,7 +105,7 @@ func (a *app) applyGrid(g engine.Grid) tea.Cmd {
 
 // View draws the editor in w cells, previewing what applying would do to
 // the sweep s.
-func (e *editorModel) View(st styles, s *sweep, w int) string {
+func (e *editorModel) View(st styles, s *runState, w int) string {
 	title := st.paneTitle.Render("Edit the grid") + st.subtle.Render("  (applies to the running sweep)")
 	preview := ""
 	if g, err := e.grid(); err == nil {

@@ -5,7 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/engine/worker"
 )
 
@@ -14,25 +15,25 @@ import (
 // from the history).
 func TestWorkersFollowThePlansEngine(t *testing.T) {
 	t.Setenv("QMLHC_PATH", "")
-	py := engine.DefaultPlan()
-	py.Engine = engine.EnginePython
+	py := bench.DefaultPlan()
+	py.Engine = bench.EnginePython
 
 	a := NewModel(Options{WorkDir: t.TempDir()}).a
-	if eo, err := a.workers(engine.DefaultPlan()); err != nil || eo.Worker != nil {
+	if eo, err := a.workers(bench.DefaultPlan()); err != nil || eo.Worker != nil {
 		t.Errorf("go plan: worker set %v, err %v; want the default (Go) workers", eo.Worker != nil, err)
 	}
 	if _, err := a.workers(py); err == nil || !strings.Contains(err.Error(), "QMLHC_PATH") {
 		t.Errorf("python plan without a checkout: %v, want an error naming QMLHC_PATH", err)
 	}
 
-	flags := engine.Options{Worker: func() (*exec.Cmd, error) { return exec.Command("python3"), nil },
+	flags := sweep.Options{Worker: func() (*exec.Cmd, error) { return exec.Command("python3"), nil },
 		WorkerOptions: worker.Options{Name: "python worker"}}
 	a = NewModel(Options{WorkDir: t.TempDir(), Workers: flags}).a
 	eo, err := a.workers(py)
 	if err != nil || eo.Worker == nil || eo.WorkerOptions.Name != "python worker" {
 		t.Errorf("python plan with --engine python: %+v %v, want the flags' workers", eo.WorkerOptions, err)
 	}
-	if eo, _ := a.workers(engine.DefaultPlan()); eo.Worker != nil {
+	if eo, _ := a.workers(bench.DefaultPlan()); eo.Worker != nil {
 		t.Error("go plan got the python workers")
 	}
 }

@@ -8,8 +8,9 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/pyworker"
+	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/engine/worker"
 	"github.com/hcbench/hcbench/report"
 )
@@ -17,23 +18,23 @@ import (
 // sweeper is what the TUI needs of an engine.Runner; tests put synthetic
 // event sources behind it.
 type sweeper interface {
-	Events() <-chan engine.Event
-	SetGrid(engine.Grid) error
+	Events() <-chan sweep.Event
+	SetGrid(bench.Grid) error
 	Pause()
 	Resume()
 	IsPaused() bool
 	Cancel()
-	Plan() engine.Plan
+	Plan() bench.Plan
 	Done() <-chan struct{}
 }
 
-type startFunc func(ctx context.Context, p engine.Plan, o engine.Options) (sweeper, error)
+type startFunc func(ctx context.Context, p bench.Plan, o sweep.Options) (sweeper, error)
 
 // newSweeper starts the engine; tests that go through Run replace it.
 var newSweeper startFunc = startEngine
 
-func startEngine(ctx context.Context, p engine.Plan, o engine.Options) (sweeper, error) {
-	r, err := engine.Start(ctx, p, o)
+func startEngine(ctx context.Context, p bench.Plan, o sweep.Options) (sweeper, error) {
+	r, err := sweep.Start(ctx, p, o)
 	if err != nil {
 		return nil, err
 	}
@@ -50,9 +51,9 @@ type activeRun struct {
 // eventsMsg is a batch of engine events, already recorded to the JSONL.
 type eventsMsg struct {
 	run    *activeRun
-	events []engine.Event
-	plan   *engine.Plan                           // the runner's plan, when the batch has a PlanChanged
-	ratios map[engine.Config]report.BaselineEntry // the run's comparison with the baseline so far
+	events []sweep.Event
+	plan   *bench.Plan                           // the runner's plan, when the batch has a PlanChanged
+	ratios map[bench.Config]report.BaselineEntry // the run's comparison with the baseline so far
 	// note is what recording said (a write failing, the JSONL lost or
 	// recreated), the latest of the batch.
 	note   string
@@ -91,10 +92,10 @@ func (a *app) drainCmd(run *activeRun) tea.Cmd {
 				break more
 			}
 		}
-		var finished []engine.Result
+		var finished []bench.Result
 		for _, ev := range msg.events {
 			switch ev.Kind {
-			case engine.ConfigFinished:
+			case sweep.ConfigFinished:
 				if ev.Result == nil {
 					continue
 				}
@@ -104,7 +105,7 @@ func (a *app) drainCmd(run *activeRun) tea.Cmd {
 					}
 				}
 				finished = append(finished, *ev.Result)
-			case engine.PlanChanged:
+			case sweep.PlanChanged:
 				p := run.r.Plan()
 				msg.plan = &p
 			}
@@ -118,7 +119,7 @@ func (a *app) drainCmd(run *activeRun) tea.Cmd {
 				cur = run.rec.Results()
 			}
 			cmp := report.CompareBaseline(basePath, base, cur)
-			msg.ratios = make(map[engine.Config]report.BaselineEntry, len(cmp.Entries))
+			msg.ratios = make(map[bench.Config]report.BaselineEntry, len(cmp.Entries))
 			for _, e := range cmp.Entries {
 				msg.ratios[e.Config] = e
 			}
@@ -146,12 +147,12 @@ func (a *app) onEvents(msg eventsMsg) tea.Cmd {
 		a.sw.ratios[c] = cmp // every compared config: its verdict is corrected anew
 	}
 	for _, ev := range msg.events {
-		if ev.Kind == engine.PlanChanged && msg.plan != nil {
+		if ev.Kind == sweep.PlanChanged && msg.plan != nil {
 			a.sw.setPlan(*msg.plan)
 		}
 		a.sw.apply(ev, now)
 		a.settle(ev)
-		if ev.Kind == engine.SweepFailed && ev.Err != nil {
+		if ev.Kind == sweep.SweepFailed && ev.Err != nil {
 			a.setStatus("✗ sweep failed: "+ev.Err.Error(), true)
 		}
 	}
@@ -189,7 +190,7 @@ func (a *app) dropOrphan(run *activeRun) {
 }
 
 // startFromPlan starts a new run of p, writing to outDir.
-func (a *app) startFromPlan(p engine.Plan, outDir string) tea.Cmd {
+func (a *app) startFromPlan(p bench.Plan, outDir string) tea.Cmd {
 	return a.startRun(p, outDir, 0)
 }
 
@@ -198,12 +199,12 @@ func (a *app) startFromPlan(p engine.Plan, outDir string) tea.Cmd {
 // starts the engine on what is left of it. With resume it continues the
 // With resumeID it continues that recorded run (the resume offer's). Nothing
 // is created on disk before this.
-func (a *app) startRun(p engine.Plan, outDir string, resumeID int64) tea.Cmd {
+func (a *app) startRun(p bench.Plan, outDir string, resumeID int64) tea.Cmd {
 	if err := p.Validate(); err != nil {
 		a.setStatus("✗ "+err.Error(), true)
 		return nil
 	}
-	if err := engine.CheckMemory(p, a.opt.MaxMemory); err != nil {
+	if err := bench.CheckMemory(p, a.opt.MaxMemory); err != nil {
 		a.setStatus("✗ "+err.Error(), true)
 		return nil
 	}
@@ -237,7 +238,7 @@ func (a *app) startRun(p engine.Plan, outDir string, resumeID int64) tea.Cmd {
 
 // startRunner starts an engine runner for the current run: at its start,
 // or to continue it after an edit that came when the sweep had ended.
-func (a *app) startRunner(p engine.Plan, prior []engine.Result) tea.Cmd {
+func (a *app) startRunner(p bench.Plan, prior []bench.Result) tea.Cmd {
 	eo, err := a.workers(p)
 	var r sweeper
 	if err == nil {
@@ -260,18 +261,18 @@ func (a *app) startRunner(p engine.Plan, prior []engine.Result) tea.Cmd {
 // python) or, for a python run the flags did not ask for (continuing one
 // from the history), $QMLHC_PATH's checkout with python3 — never the Go
 // engine's, which would mix engines in one run.
-func (a *app) workers(p engine.Plan) (engine.Options, error) {
-	if p.EngineName() != engine.EnginePython {
-		return engine.Options{}, nil
+func (a *app) workers(p bench.Plan) (sweep.Options, error) {
+	if p.EngineName() != bench.EnginePython {
+		return sweep.Options{}, nil
 	}
 	if a.opt.Workers.Worker != nil {
 		return a.opt.Workers, nil
 	}
 	s, err := pyworker.Resolve("", "")
 	if err != nil {
-		return engine.Options{}, err
+		return sweep.Options{}, err
 	}
-	return engine.Options{
+	return sweep.Options{
 		Worker:        func() (*exec.Cmd, error) { return s.Command(), nil },
 		WorkerOptions: worker.Options{Name: "python worker"},
 	}, nil

@@ -6,7 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // tableFilter keeps the table rows that match every term typed after "/":
@@ -26,7 +26,7 @@ func (f tableFilter) empty() bool { return len(f.terms) == 0 }
 func (f tableFilter) String() string { return f.typed }
 
 // match says whether result r of sweep s passes every term.
-func (f tableFilter) match(r *engine.Result, s *sweep) bool {
+func (f tableFilter) match(r *bench.Result, s *runState) bool {
 	for _, t := range f.terms {
 		if !matchTerm(t, r, s) {
 			return false
@@ -35,7 +35,7 @@ func (f tableFilter) match(r *engine.Result, s *sweep) bool {
 	return true
 }
 
-func matchTerm(t string, r *engine.Result, s *sweep) bool {
+func matchTerm(t string, r *bench.Result, s *runState) bool {
 	switch t {
 	case "noisy":
 		_, ok := s.noisy[r.Config]

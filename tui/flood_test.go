@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/sweep"
 )
 
 // bigPlan is a 1,000-config grid (10 × 10 × 10).
-func bigPlan() engine.Plan {
-	p := engine.DefaultPlan()
-	p.Grid = engine.Grid{
+func bigPlan() bench.Plan {
+	p := bench.DefaultPlan()
+	p.Grid = bench.Grid{
 		Dims:     []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10},
 		Branches: []int{2, 3, 4, 5, 6, 7, 8, 9, 10, 11},
 		SeqLens:  []int{16, 32, 48, 64, 80, 96, 112, 128, 144, 160},
@@ -23,13 +24,13 @@ func bigPlan() engine.Plan {
 
 // configEvents are the events one config produces: start, progress
 // (coalesced by the engine to ~30/s, so a handful), finish.
-func configEvents(p engine.Plan, i int, c engine.Config) []engine.Event {
+func configEvents(p bench.Plan, i int, c bench.Config) []sweep.Event {
 	total := p.Grid.Size()
-	evs := []engine.Event{{Kind: engine.ConfigStarted, Config: c, Done: i, Total: total}}
+	evs := []sweep.Event{{Kind: sweep.ConfigStarted, Config: c, Done: i, Total: total}}
 	for d := 1; d <= 3; d++ {
-		evs = append(evs, engine.Event{Kind: engine.Progress, Config: c, Depth: d, Fraction: float64(d) / 4, Done: i, Total: total})
+		evs = append(evs, sweep.Event{Kind: sweep.Progress, Config: c, Depth: d, Fraction: float64(d) / 4, Done: i, Total: total})
 	}
-	return append(evs, engine.Event{Kind: engine.ConfigFinished, Config: c, Result: synthResult(c, p), Done: i + 1, Total: total})
+	return append(evs, sweep.Event{Kind: sweep.ConfigFinished, Config: c, Result: synthResult(c, p), Done: i + 1, Total: total})
 }
 
 // BenchmarkFloodUpdateView measures one engine message (a config's worth of
@@ -38,7 +39,7 @@ func configEvents(p engine.Plan, i int, c engine.Config) []engine.Event {
 func BenchmarkFloodUpdateView(b *testing.B) {
 	p := bigPlan()
 	cs := p.Grid.Configs()
-	evs := make([][]engine.Event, len(cs))
+	evs := make([][]sweep.Event, len(cs))
 	for i, c := range cs {
 		evs[i] = configEvents(p, i, c)
 	}
@@ -76,7 +77,7 @@ func BenchmarkFrame1000(b *testing.B) {
 	m, started := testModel(b, Options{Plan: p, StartNow: true})
 	m = update(m, size(120, 40), startMsg{})
 	<-started
-	var all []engine.Event
+	var all []sweep.Event
 	for i, c := range cs {
 		all = append(all, configEvents(p, i, c)...)
 	}
@@ -153,7 +154,7 @@ func floodOnce(b *testing.B) time.Duration {
 	go func() {
 		n := 0
 		defer func() { streamed <- n }()
-		send := func(ev engine.Event) bool {
+		send := func(ev sweep.Event) bool {
 			select {
 			case f.ch <- ev:
 				n++
@@ -173,7 +174,7 @@ func floodOnce(b *testing.B) time.Duration {
 			}
 		}
 		last := cs[len(cs)-1]
-		for send(engine.Event{Kind: engine.Progress, Config: last, Fraction: 0.5, Done: len(cs), Total: len(cs)}) {
+		for send(sweep.Event{Kind: sweep.Progress, Config: last, Fraction: 0.5, Done: len(cs), Total: len(cs)}) {
 		}
 	}()
 	var screen bytes.Buffer

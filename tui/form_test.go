@@ -11,9 +11,10 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/pyworker"
 	"github.com/hcbench/hcbench/engine/pyworker/pyworkertest"
+	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/muesli/termenv"
 )
 
@@ -73,12 +74,12 @@ func TestSetupEngineChoice(t *testing.T) {
 		t.Errorf("focused choice not marked ‹ go ›: %q", l)
 	}
 	m = update(m, keyMsg("x")) // typing does not change a choice
-	if got := m.a.setup.form.value("engine"); got != engine.EngineGo {
+	if got := m.a.setup.form.value("engine"); got != bench.EngineGo {
 		t.Errorf("typing changed the choice to %q", got)
 	}
 	m = update(m, keyRight)
 	v := m.View()
-	if got := m.a.setup.form.value("engine"); got != engine.EnginePython {
+	if got := m.a.setup.form.value("engine"); got != bench.EnginePython {
 		t.Fatalf("→ chose %q, want python", got)
 	}
 	for _, want := range []string{"qml-hcs dir", "python3", "✗ qmlhc: give a qml-hcs checkout"} {
@@ -95,7 +96,7 @@ func TestSetupEngineChoice(t *testing.T) {
 		t.Errorf("tab after engine (python) reached %q, want qmlhc", name)
 	}
 	m = update(m, keyUp, keyLeft) // back to go
-	if got := m.a.setup.form.value("engine"); got != engine.EngineGo {
+	if got := m.a.setup.form.value("engine"); got != bench.EngineGo {
 		t.Fatalf("← chose %q, want go", got)
 	}
 	if v := m.View(); strings.Contains(v, "qml-hcs dir") || strings.Contains(v, "✗") {
@@ -117,8 +118,8 @@ func TestSetupPythonFieldsPrefilledAndChecked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := engine.DefaultPlan()
-	p.Engine = engine.EnginePython
+	p := bench.DefaultPlan()
+	p.Engine = bench.EnginePython
 
 	m, _ := testModel(t, Options{Plan: p})
 	if got := m.a.setup.form.value("qmlhc"); got != good {
@@ -182,8 +183,8 @@ func TestSetupFormScrolls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := engine.DefaultPlan()
-	p.Engine = engine.EnginePython
+	p := bench.DefaultPlan()
+	p.Engine = bench.EnginePython
 	m, _ := testModel(t, Options{Plan: p, QMLHC: good, Python: self})
 
 	m = update(m, size(80, 24))
@@ -246,14 +247,14 @@ func TestSetupStartsPythonSweep(t *testing.T) {
 	good := qmlhcDir(t)
 	t.Setenv("FAKE_PYTHON_PIDS", "")
 
-	start := func(t *testing.T, mode, dir string) (Model, chan *fakeSweeper, *engine.Options, string) {
+	start := func(t *testing.T, mode, dir string) (Model, chan *fakeSweeper, *sweep.Options, string) {
 		t.Helper()
 		t.Setenv("FAKE_PYTHON_MODE", mode)
 		work := t.TempDir()
 		m, _ := testModel(t, Options{OutDir: "out", WorkDir: work})
 		started := make(chan *fakeSweeper, 1)
-		var got engine.Options
-		m.a.start = func(_ context.Context, p engine.Plan, o engine.Options) (sweeper, error) {
+		var got sweep.Options
+		m.a.start = func(_ context.Context, p bench.Plan, o sweep.Options) (sweeper, error) {
 			got = o
 			f := newFakeSweeper(p)
 			started <- f
@@ -283,7 +284,7 @@ func TestSetupStartsPythonSweep(t *testing.T) {
 		m, started, eo, work := start(t, "ok", good)
 		select {
 		case f := <-started:
-			if f.Plan().EngineName() != engine.EnginePython {
+			if f.Plan().EngineName() != bench.EnginePython {
 				t.Errorf("sweep plan engine %q, want python", f.Plan().EngineName())
 			}
 		default:
@@ -297,7 +298,7 @@ func TestSetupStartsPythonSweep(t *testing.T) {
 			t.Errorf("worker command %v (%v), want %s … %s", cmd, err, fake, good)
 		}
 		h, err := pyworker.Probe(t.Context(), *eo)
-		if err != nil || h.Engine != engine.EnginePython || h.Details["qmlhc_dir"] != good {
+		if err != nil || h.Engine != bench.EnginePython || h.Details["qmlhc_dir"] != good {
 			t.Errorf("the sweep's worker: %+v %v, want the fake python on %s", h, err, good)
 		}
 		if v := m.View(); !strings.Contains(v, "engine: python") {
@@ -363,8 +364,8 @@ func TestGoldenSetupPython(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	p := engine.DefaultPlan()
-	p.Engine = engine.EnginePython
+	p := bench.DefaultPlan()
+	p.Engine = bench.EnginePython
 	for _, s := range sizes {
 		t.Run(s.name, func(t *testing.T) {
 			m, _ := testModel(t, Options{Plan: p, OutDir: ".benchmarks", WorkDir: work, QMLHC: "qml-hcs", Python: "venv/bin/python3"})

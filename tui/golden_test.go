@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // clock is a settable fixed clock, safe to move from the test while the
@@ -47,7 +47,7 @@ var waitLong = teatest.WithDuration(10 * time.Second)
 // a finished run — at the rich and the smallest supported size. Run with
 // -update to regenerate testdata/TestGolden/*.golden.
 func TestGolden(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	for _, s := range sizes {
 		t.Run("setup_"+s.name, func(t *testing.T) {
 			tm, _, _ := goldenModel(t, false, s.w, s.h)

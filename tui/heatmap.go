@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
 )
 
@@ -43,7 +43,7 @@ func (m metric) next(haveBaseline bool) metric {
 
 // value reads the metric of one result; ratios come from the baseline
 // comparisons the sweep holds.
-func (m metric) value(r *engine.Result, s *sweep) (float64, bool) {
+func (m metric) value(r *bench.Result, s *runState) (float64, bool) {
 	switch m {
 	case metricTime:
 		return r.TimeEpochMedian, true
@@ -131,7 +131,7 @@ func (a axes) String() string {
 	return r + "×" + c
 }
 
-func axisValues(g engine.Grid, name string) []int {
+func axisValues(g bench.Grid, name string) []int {
 	switch name {
 	case "D":
 		return g.Dims
@@ -141,7 +141,7 @@ func axisValues(g engine.Grid, name string) []int {
 	return g.SeqLens
 }
 
-func axisOf(c engine.Config, name string) int {
+func axisOf(c bench.Config, name string) int {
 	switch name {
 	case "D":
 		return c.D
@@ -271,7 +271,7 @@ func rowLayout(rowName, colName string, rows []int, n int) ([]int, int) {
 // a label column, one cell per column value (or per run of values when
 // they do not fit), and a legend. Cells without a result are drawn as
 // pending; cells with only part of their configs done are marked "~".
-func renderHeatmap(s *sweep, m metric, a axes, st styles, w, h int) string {
+func renderHeatmap(s *runState, m metric, a axes, st styles, w, h int) string {
 	if w < 8 || h < 3 {
 		return ""
 	}

@@ -10,7 +10,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/muesli/termenv"
 )
 
@@ -23,21 +24,21 @@ var testEpoch = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 // fakeSweeper is an engine stand-in whose events the test writes.
 type fakeSweeper struct {
 	mu     sync.Mutex
-	ch     chan engine.Event
-	plan   engine.Plan
+	ch     chan sweep.Event
+	plan   bench.Plan
 	paused bool
-	grids  []engine.Grid
+	grids  []bench.Grid
 	done   chan struct{}
 	once   sync.Once
-	prior  []engine.Result // Options.Prior it was started with
+	prior  []bench.Result // Options.Prior it was started with
 }
 
-func newFakeSweeper(p engine.Plan) *fakeSweeper {
-	return &fakeSweeper{ch: make(chan engine.Event, 1<<16), plan: p, done: make(chan struct{})}
+func newFakeSweeper(p bench.Plan) *fakeSweeper {
+	return &fakeSweeper{ch: make(chan sweep.Event, 1<<16), plan: p, done: make(chan struct{})}
 }
 
-func (f *fakeSweeper) Events() <-chan engine.Event { return f.ch }
-func (f *fakeSweeper) SetGrid(g engine.Grid) error {
+func (f *fakeSweeper) Events() <-chan sweep.Event { return f.ch }
+func (f *fakeSweeper) SetGrid(g bench.Grid) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.grids = append(f.grids, g)
@@ -49,18 +50,18 @@ func (f *fakeSweeper) Resume()        { f.mu.Lock(); f.paused = false; f.mu.Unlo
 func (f *fakeSweeper) IsPaused() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.paused }
 func (f *fakeSweeper) Cancel() {
 	f.once.Do(func() {
-		f.ch <- engine.Event{Kind: engine.SweepCancelled}
+		f.ch <- sweep.Event{Kind: sweep.SweepCancelled}
 		close(f.ch)
 		close(f.done)
 	})
 }
-func (f *fakeSweeper) Plan() engine.Plan     { f.mu.Lock(); defer f.mu.Unlock(); return f.plan }
+func (f *fakeSweeper) Plan() bench.Plan      { f.mu.Lock(); defer f.mu.Unlock(); return f.plan }
 func (f *fakeSweeper) Done() <-chan struct{} { return f.done }
 
 // finish ends the fake sweep as the engine does: final event, then close.
 func (f *fakeSweeper) finish(total int) {
 	f.once.Do(func() {
-		f.ch <- engine.Event{Kind: engine.SweepFinished, Done: total, Total: total}
+		f.ch <- sweep.Event{Kind: sweep.SweepFinished, Done: total, Total: total}
 		close(f.ch)
 		close(f.done)
 	})
@@ -68,9 +69,9 @@ func (f *fakeSweeper) finish(total int) {
 
 // synthResult makes a deterministic result with plausible numbers: time
 // grows like D^0.3 K^0.5 T.
-func synthResult(c engine.Config, p engine.Plan) *engine.Result {
+func synthResult(c bench.Config, p bench.Plan) *bench.Result {
 	t := 2e-7 * math.Pow(float64(c.D), 0.3) * math.Pow(float64(c.K), 0.5) * float64(c.T)
-	return &engine.Result{
+	return &bench.Result{
 		Config: c, Depths: p.Depths, Repeats: p.Repeats, Policy: p.Policy,
 		TimeEpochMean: t, TimeEpochStd: t * 0.03, TimeEpochMedian: t,
 		TimeEpochCILow: t * 0.98, TimeEpochCIHigh: t * 1.02,
@@ -79,25 +80,25 @@ func synthResult(c engine.Config, p engine.Plan) *engine.Result {
 		EpochsMeasured: 90, RMSEMean: 0.19 + 0.0007*float64(c.D) - 0.0002*float64(c.K),
 		RobustnessMean: 0.96 + 0.0005*float64(c.K), TotalMean: 0.03,
 		MemPeakBytesMax: int64(c.D * c.K * c.T * 48), TimeElapsed: 0.05 + t*400,
-		Runs: []engine.Run{{Seed: p.Seed}},
+		Runs: []bench.Run{{Seed: p.Seed}},
 	}
 }
 
 // sweepEvents are the events of a sweep over the first n configs of p's
 // grid, then, if running, the start of the next one mid-way.
-func sweepEvents(p engine.Plan, n int, running bool) []engine.Event {
+func sweepEvents(p bench.Plan, n int, running bool) []sweep.Event {
 	cs := p.Grid.Configs()
 	total := len(cs)
-	evs := []engine.Event{{Kind: engine.SweepStarted, Total: total}}
+	evs := []sweep.Event{{Kind: sweep.SweepStarted, Total: total}}
 	for i := 0; i < n; i++ {
 		evs = append(evs,
-			engine.Event{Kind: engine.ConfigStarted, Config: cs[i], Done: i, Total: total},
-			engine.Event{Kind: engine.ConfigFinished, Config: cs[i], Done: i + 1, Total: total, Result: synthResult(cs[i], p)})
+			sweep.Event{Kind: sweep.ConfigStarted, Config: cs[i], Done: i, Total: total},
+			sweep.Event{Kind: sweep.ConfigFinished, Config: cs[i], Done: i + 1, Total: total, Result: synthResult(cs[i], p)})
 	}
 	if running && n < total {
 		evs = append(evs,
-			engine.Event{Kind: engine.ConfigStarted, Config: cs[n], Done: n, Total: total},
-			engine.Event{Kind: engine.Progress, Config: cs[n], Repeat: 1, Depth: 2, Fraction: 0.45, Done: n, Total: total})
+			sweep.Event{Kind: sweep.ConfigStarted, Config: cs[n], Done: n, Total: total},
+			sweep.Event{Kind: sweep.Progress, Config: cs[n], Repeat: 1, Depth: 2, Fraction: 0.45, Done: n, Total: total})
 	}
 	return evs
 }
@@ -113,13 +114,13 @@ func testModel(t testing.TB, opt Options) (Model, chan *fakeSweeper) {
 		opt.WorkDir = t.TempDir() // a relative OutDir never lands in the package directory
 	}
 	if opt.Plan.Repeats == 0 {
-		opt.Plan = engine.DefaultPlan()
+		opt.Plan = bench.DefaultPlan()
 	}
 	m := NewModel(opt)
 	m.a.now = func() time.Time { return testEpoch }
 	m.a.busy = func() string { return "" } // views must not depend on the machine's load
 	started := make(chan *fakeSweeper, 16)
-	m.a.start = func(_ context.Context, p engine.Plan, o engine.Options) (sweeper, error) {
+	m.a.start = func(_ context.Context, p bench.Plan, o sweep.Options) (sweeper, error) {
 		f := newFakeSweeper(p)
 		f.prior = o.Prior
 		started <- f
@@ -140,7 +141,7 @@ func update(m Model, msgs ...tea.Msg) Model {
 
 // feed hands events to the model as one drained batch, then lets a frame
 // pass so the view is redrawn.
-func feed(m Model, evs ...engine.Event) Model {
+func feed(m Model, evs ...sweep.Event) Model {
 	return update(m, eventsMsg{run: m.a.run, events: evs}, frameMsg{})
 }
 

@@ -11,7 +11,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
 )
 
@@ -19,10 +19,10 @@ import (
 type pastRun struct {
 	id        int64
 	started   time.Time // the run id's second: when the run started
-	plan      engine.Plan
-	gridKnown bool            // the records carry the grid (older files do not)
-	results   []engine.Result // the last record of each config, in first-record order
-	done      int             // configs of the grid with a result
+	plan      bench.Plan
+	gridKnown bool           // the records carry the grid (older files do not)
+	results   []bench.Result // the last record of each config, in first-record order
+	done      int            // configs of the grid with a result
 	machine   report.Machine
 	engine    string
 }
@@ -54,7 +54,7 @@ func readPastRuns(path string) ([]pastRun, error) {
 	byRun := report.Runs(recs)
 	last := map[int64]int{}
 	first := map[int64]report.Record{}
-	grid := map[int64]*engine.Grid{}
+	grid := map[int64]*bench.Grid{}
 	var order []int64
 	for i, r := range recs {
 		if _, ok := last[r.RunID]; !ok {
@@ -74,9 +74,9 @@ func readPastRuns(path string) ([]pastRun, error) {
 		if pr.engine == "" {
 			pr.engine = "go"
 		}
-		pr.plan = engine.Plan{Depths: f.Depths, Repeats: f.Repeats, Seed: f.Seed, Policy: f.Policy, Timing: f.Timing}
-		if f.Engine == engine.EnginePython {
-			pr.plan.Engine = engine.EnginePython // continued with the engine it was measured with
+		pr.plan = bench.Plan{Depths: f.Depths, Repeats: f.Repeats, Seed: f.Seed, Policy: f.Policy, Timing: f.Timing}
+		if f.Engine == bench.EnginePython {
+			pr.plan.Engine = bench.EnginePython // continued with the engine it was measured with
 		}
 		if g := grid[id]; g != nil {
 			pr.plan.Grid, pr.gridKnown = *g, true
@@ -95,8 +95,8 @@ func readPastRuns(path string) ([]pastRun, error) {
 }
 
 // gridOf is the smallest grid holding every result's config.
-func gridOf(rs []engine.Result) engine.Grid {
-	var g engine.Grid
+func gridOf(rs []bench.Result) bench.Grid {
+	var g bench.Grid
 	add := func(v *[]int, x int) {
 		if !slices.Contains(*v, x) {
 			*v = append(*v, x)
@@ -138,7 +138,7 @@ type historyModel struct {
 
 	tab     historyTab
 	open    *pastRun
-	openS   *sweep // the opened run as the run view draws it
+	openS   *runState // the opened run as the run view draws it
 	view    *runView
 	cmp     *compareModel
 	cmpNote string // why there is no comparison yet
@@ -261,7 +261,7 @@ func (h *historyModel) openSelected() {
 
 // pastSweep is a recorded run as the run view draws it: finished, or
 // stopped when part of its grid has no result.
-func pastSweep(r pastRun) *sweep {
+func pastSweep(r pastRun) *runState {
 	s := newSweep(r.id, r.plan, r.results, r.started)
 	s.phase = phaseCancelled
 	if r.complete() || !r.gridKnown {
@@ -412,13 +412,13 @@ func (h *historyModel) listView(st styles, w, height int) string {
 		}
 		mark += " "
 		g := r.plan.Grid
-		grid := fmt.Sprintf("D=%s K=%s T=%s", engine.FormatList(g.Dims), engine.FormatList(g.Branches), engine.FormatList(g.SeqLens))
+		grid := fmt.Sprintf("D=%s K=%s T=%s", bench.FormatList(g.Dims), bench.FormatList(g.Branches), bench.FormatList(g.SeqLens))
 		cpu := r.machine.CPU
 		if cpu == "" {
 			cpu = r.machine.OS + "/" + r.machine.Arch
 		}
 		settings := fmt.Sprintf("%s · %s · depths %s · %d rep · seed %d · %s · %v", r.engine, cpu,
-			engine.FormatList(r.plan.Depths), r.plan.Repeats, r.plan.Seed, r.plan.Policy, r.plan.Timing.MinTime)
+			bench.FormatList(r.plan.Depths), r.plan.Repeats, r.plan.Seed, r.plan.Policy, r.plan.Timing.MinTime)
 		line := mark + padRight(fmt.Sprint(r.id), 12) + padRight(r.status(), 16) + padRight(truncate(grid, 23), 24) +
 			padRight(r.started.UTC().Format("2006-01-02 15:04"), 18) + settings
 		line = truncate(line, w)

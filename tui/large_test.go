@@ -7,14 +7,15 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/sweep"
 )
 
 // largePlan is issue 14's 10,000-config grid: -D 3..300:3 -K 2..101 -T 8.
-func largePlan() engine.Plan {
-	p := engine.DefaultPlan()
-	p.Grid.Dims, _ = engine.ParseList("3..300:3")
-	p.Grid.Branches, _ = engine.ParseList("2..101")
+func largePlan() bench.Plan {
+	p := bench.DefaultPlan()
+	p.Grid.Dims, _ = bench.ParseList("3..300:3")
+	p.Grid.Branches, _ = bench.ParseList("2..101")
 	p.Grid.SeqLens = []int{8}
 	p.Depths, p.Repeats = []int{1}, 1
 	return p
@@ -29,7 +30,7 @@ func largeModel(t testing.TB, n int) Model {
 	<-started
 	evs := sweepEvents(p, n, n < p.Grid.Size())
 	if n == p.Grid.Size() {
-		evs = append(evs, engine.Event{Kind: engine.SweepFinished, Done: n, Total: n})
+		evs = append(evs, sweep.Event{Kind: sweep.SweepFinished, Done: n, Total: n})
 	}
 	for len(evs) > 0 {
 		k := min(len(evs), maxBatch)
@@ -78,7 +79,7 @@ func benchFrames(b *testing.B, step time.Duration) {
 	for i := 0; i < b.N; i++ {
 		c := cs[next+i%n]
 		clk.set(time.Duration(i+1) * step)
-		m = update(m, eventsMsg{run: m.a.run, events: []engine.Event{{Kind: engine.ConfigFinished, Config: c,
+		m = update(m, eventsMsg{run: m.a.run, events: []sweep.Event{{Kind: sweep.ConfigFinished, Config: c,
 			Done: next + i%n + 1, Total: len(cs), Result: synthResult(c, p)}}}, frameMsg{})
 		_ = m.View()
 	}

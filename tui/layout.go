@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // Layout thresholds: below either, the run view drops borders, the chart
@@ -58,8 +58,8 @@ func (a *app) header(w int) string {
 	p := a.sw.plan
 	parts := []string{
 		fmt.Sprintf("run %d", a.sw.runID),
-		fmt.Sprintf("D=%s K=%s T=%s", engine.FormatList(p.Grid.Dims), engine.FormatList(p.Grid.Branches), engine.FormatList(p.Grid.SeqLens)),
-		"depths " + engine.FormatList(p.Depths),
+		fmt.Sprintf("D=%s K=%s T=%s", bench.FormatList(p.Grid.Dims), bench.FormatList(p.Grid.Branches), bench.FormatList(p.Grid.SeqLens)),
+		"depths " + bench.FormatList(p.Depths),
 		fmt.Sprintf("%d repeats", p.Repeats),
 		fmt.Sprintf("seed %d", p.Seed),
 		p.Policy,

@@ -8,7 +8,7 @@ import (
 
 	"github.com/gofrs/flock"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
 )
 
@@ -76,7 +76,7 @@ func TestNothingCreatedBeforeTheSweep(t *testing.T) {
 // TestQuitMidRunOutcome: q while the sweep runs gives an interrupted
 // outcome with done of total, so the caller prints "interrupted: N of M".
 func TestQuitMidRunOutcome(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	m, started := testModel(t, Options{Plan: p, StartNow: true})
 	m = update(m, size(120, 40), startMsg{})
 	f := <-started

@@ -10,7 +10,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report"
 )
 
@@ -19,37 +20,37 @@ import (
 // Result each ConfigFinished carried.
 type countingSweeper struct {
 	sweeper
-	out chan engine.Event
+	out chan sweep.Event
 	log *eventLog
 }
 
 type eventLog struct {
 	mu     sync.Mutex
-	starts map[engine.Config]int
-	reused map[engine.Config]int
-	first  map[engine.Config]*engine.Result
+	starts map[bench.Config]int
+	reused map[bench.Config]int
+	first  map[bench.Config]*bench.Result
 }
 
 func newEventLog() *eventLog {
-	return &eventLog{starts: map[engine.Config]int{}, reused: map[engine.Config]int{}, first: map[engine.Config]*engine.Result{}}
+	return &eventLog{starts: map[bench.Config]int{}, reused: map[bench.Config]int{}, first: map[bench.Config]*bench.Result{}}
 }
 
-func (l *eventLog) countingStart(ctx context.Context, p engine.Plan, o engine.Options) (sweeper, error) {
+func (l *eventLog) countingStart(ctx context.Context, p bench.Plan, o sweep.Options) (sweeper, error) {
 	r, err := startEngine(ctx, p, o)
 	if err != nil {
 		return nil, err
 	}
-	c := &countingSweeper{sweeper: r, out: make(chan engine.Event, 1024), log: l}
+	c := &countingSweeper{sweeper: r, out: make(chan sweep.Event, 1024), log: l}
 	go func() {
 		defer close(c.out)
 		for ev := range r.Events() {
 			l.mu.Lock()
 			switch {
-			case ev.Kind == engine.ConfigStarted:
+			case ev.Kind == sweep.ConfigStarted:
 				l.starts[ev.Config]++
-			case ev.Kind == engine.ConfigFinished && ev.Reused:
+			case ev.Kind == sweep.ConfigFinished && ev.Reused:
 				l.reused[ev.Config]++
-			case ev.Kind == engine.ConfigFinished:
+			case ev.Kind == sweep.ConfigFinished:
 				if _, ok := l.first[ev.Config]; !ok {
 					l.first[ev.Config] = ev.Result
 				}
@@ -61,7 +62,7 @@ func (l *eventLog) countingStart(ctx context.Context, p engine.Plan, o engine.Op
 	return c, nil
 }
 
-func (c *countingSweeper) Events() <-chan engine.Event { return c.out }
+func (c *countingSweeper) Events() <-chan sweep.Event { return c.out }
 
 // output accumulates a test program's output so several waits can look at
 // all of it.
@@ -117,7 +118,7 @@ func editToT144(tm *teatest.TestModel) {
 // liveEditModel runs the reference grid on the real engine with a short
 // min-time, through the Model in a test program.
 func liveEditModel(t *testing.T, minTime time.Duration) (*teatest.TestModel, *output, *eventLog, string) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	p.Timing.MinTime = minTime
 	dir := t.TempDir()
 	m := NewModel(Options{Plan: p, OutDir: dir, StartNow: true, Version: "test"})

@@ -10,7 +10,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report"
 )
 
@@ -54,11 +55,11 @@ type app struct {
 	views    views     // detail, history, compare, filter, command line (workbench.go)
 	clip     io.Writer // where the clipboard's OSC 52 goes; nil: no copying
 
-	sw       *sweep
+	sw       *runState
 	run      *activeRun   // the runner the screen follows
 	orphans  []*activeRun // runners replaced by a restart, still winding down
 	rec      *recorder
-	baseline []engine.Result
+	baseline []bench.Result
 
 	status    string
 	statusErr bool
@@ -354,10 +355,10 @@ const (
 )
 
 // settle clears a status the event ev has made stale.
-func (a *app) settle(ev engine.Event) {
+func (a *app) settle(ev sweep.Event) {
 	switch {
-	case ev.Kind == engine.Paused && a.status == statusPausing,
-		ev.Kind == engine.Resumed && a.status == statusResuming:
+	case ev.Kind == sweep.Paused && a.status == statusPausing,
+		ev.Kind == sweep.Resumed && a.status == statusResuming:
 		a.setStatus("", false)
 	}
 }
@@ -484,7 +485,7 @@ func safeCmd(f func() tea.Msg) tea.Cmd {
 }
 
 // loadBaseline reads the baseline file typed in the form ("" for none).
-func loadBaseline(path string) ([]engine.Result, error) {
+func loadBaseline(path string) ([]bench.Result, error) {
 	if path == "" {
 		return nil, nil
 	}

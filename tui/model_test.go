@@ -9,7 +9,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report"
 )
 
@@ -36,7 +37,7 @@ func checkFits(t *testing.T, v string, w, h int) {
 
 // startedModel is a model at size w×h running the default plan on a fake
 // engine, with the given events already folded in.
-func startedModel(t *testing.T, w, h int, evs ...engine.Event) (Model, *fakeSweeper) {
+func startedModel(t *testing.T, w, h int, evs ...sweep.Event) (Model, *fakeSweeper) {
 	t.Helper()
 	m, started := testModel(t, Options{StartNow: true})
 	m = update(m, size(w, h), startMsg{})
@@ -45,12 +46,12 @@ func startedModel(t *testing.T, w, h int, evs ...engine.Event) (Model, *fakeSwee
 }
 
 func TestSetupPrefilledFromPlan(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	p.Grid.Dims = []int{2, 4, 8}
 	p.Depths = []int{1, 2}
 	p.Repeats = 5
 	p.Seed = 7
-	p.Policy = engine.PolicyMedian
+	p.Policy = bench.PolicyMedian
 	m, _ := testModel(t, Options{Plan: p, OutDir: "out-here"})
 	for _, s := range sizes {
 		m = update(m, size(s.w, s.h))
@@ -111,7 +112,7 @@ func TestSetupRepeatsSeedPolicyChecked(t *testing.T) {
 	m = update(m, keyMsg("ctrl+u"), keyMsg("2"), keyMsg("tab"), keyMsg("tab"), keyMsg("tab")) // to policy
 	// Policy is a choice: typing does nothing, → and ← cycle.
 	m = update(m, keyMsg("best"))
-	if got := m.a.setup.form.value("policy"); got != engine.PolicyMean {
+	if got := m.a.setup.form.value("policy"); got != bench.PolicyMean {
 		t.Errorf("typing changed the policy to %q", got)
 	}
 	m = update(m, tea.KeyMsg{Type: tea.KeyRight})
@@ -119,7 +120,7 @@ func TestSetupRepeatsSeedPolicyChecked(t *testing.T) {
 		t.Errorf("→ should choose median:\n%s", v)
 	}
 	m = update(m, tea.KeyMsg{Type: tea.KeyLeft}, tea.KeyMsg{Type: tea.KeyLeft})
-	if got := m.a.setup.form.value("policy"); got != engine.PolicyMinRisk {
+	if got := m.a.setup.form.value("policy"); got != bench.PolicyMinRisk {
 		t.Errorf("← ← from median: policy %q, want minrisk", got)
 	}
 }
@@ -127,7 +128,7 @@ func TestSetupRepeatsSeedPolicyChecked(t *testing.T) {
 func TestRunViewInProgress(t *testing.T) {
 	for _, s := range sizes {
 		t.Run(s.name, func(t *testing.T) {
-			p := engine.DefaultPlan()
+			p := bench.DefaultPlan()
 			m, _ := startedModel(t, s.w, s.h, sweepEvents(p, 7, true)...)
 			v := m.View()
 			checkFits(t, v, s.w, s.h)
@@ -148,7 +149,7 @@ func TestRunViewInProgress(t *testing.T) {
 }
 
 func TestRunViewEveryPaneAt120x40(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
 	v := m.View()
 	for _, want := range []string{"Progress", "Median time/epoch vs config #", "Heatmap: median time/epoch · D×K · avg over T", "Results (12)", "Summary",
@@ -166,7 +167,7 @@ func TestRunViewEveryPaneAt120x40(t *testing.T) {
 }
 
 func TestReflowsAtAnySize(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 5, true)...)
 	for _, sz := range [][2]int{{50, 15}, {60, 20}, {80, 24}, {100, 30}, {200, 60}, {20, 5}, {1, 1}, {120, 40}} {
 		m = update(m, size(sz[0], sz[1]))
@@ -175,7 +176,7 @@ func TestReflowsAtAnySize(t *testing.T) {
 }
 
 func TestMetricCycles(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
 	want := []string{"RMSE", "robustness", "memory", "median time/epoch"}
 	for _, w := range want {
@@ -185,7 +186,7 @@ func TestMetricCycles(t *testing.T) {
 		}
 	}
 	// A baseline adds the ratio.
-	mb, started := testModel(t, Options{StartNow: true, Baseline: []engine.Result{*synthResult(engine.Config{D: 3, K: 3, T: 48}, p)}})
+	mb, started := testModel(t, Options{StartNow: true, Baseline: []bench.Result{*synthResult(bench.Config{D: 3, K: 3, T: 48}, p)}})
 	mb = update(mb, size(120, 40), startMsg{})
 	<-started
 	for range 4 {
@@ -197,7 +198,7 @@ func TestMetricCycles(t *testing.T) {
 }
 
 func TestAxesCycle(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
 	m = update(m, keyMsg("a"))
 	v := m.View()
@@ -216,7 +217,7 @@ func TestAxesCycle(t *testing.T) {
 }
 
 func TestHeatmapAverageAndLevels(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	s := newSweep(1, p, nil, testEpoch)
 	for _, c := range p.Grid.Configs()[:12] {
 		s.addResult(synthResult(c, p))
@@ -234,13 +235,13 @@ func TestHeatmapAverageAndLevels(t *testing.T) {
 }
 
 func TestPauseKey(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	m, f := startedModel(t, 120, 40, sweepEvents(p, 3, true)...)
 	m = update(m, keyMsg("p"))
 	if !f.IsPaused() {
 		t.Fatal("p did not pause the engine")
 	}
-	m = feed(m, engine.Event{Kind: engine.Paused})
+	m = feed(m, sweep.Event{Kind: sweep.Paused})
 	if v := m.View(); !strings.Contains(v, "⏸ paused") {
 		t.Errorf("no paused state:\n%s", v)
 	}
@@ -248,14 +249,14 @@ func TestPauseKey(t *testing.T) {
 	if f.IsPaused() {
 		t.Fatal("second p did not resume")
 	}
-	m = feed(m, engine.Event{Kind: engine.Resumed})
+	m = feed(m, sweep.Event{Kind: sweep.Resumed})
 	if v := m.View(); !strings.Contains(v, "▶ running") {
 		t.Errorf("not running after resume:\n%s", v)
 	}
 }
 
 func TestTableSorts(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
 	m = update(m, keyMsg("o"), keyMsg("o")) // # → config → median time
 	v := m.View()
@@ -278,7 +279,7 @@ func TestTableSorts(t *testing.T) {
 }
 
 func TestHelpKey(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 2, true)...)
 	m = update(m, keyMsg("?"))
 	v := m.View()
@@ -294,7 +295,7 @@ func TestHelpKey(t *testing.T) {
 }
 
 func TestShortHelpKeepsQuitWhenNarrow(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	m, _ := startedModel(t, 50, 15, sweepEvents(p, 2, true)...)
 	lines := strings.Split(m.View(), "\n")
 	last := lines[len(lines)-1]
@@ -306,7 +307,7 @@ func TestShortHelpKeepsQuitWhenNarrow(t *testing.T) {
 }
 
 func TestEditorAppliesLive(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	m, f := startedModel(t, 120, 40, sweepEvents(p, 7, true)...)
 	m = update(m, keyMsg("e"))
 	if m.a.editor == nil {
@@ -326,7 +327,7 @@ func TestEditorAppliesLive(t *testing.T) {
 		t.Fatalf("SetGrid got %v", f.grids)
 	}
 	// The engine confirms; the panes re-layout on the new grid.
-	m = update(m, eventsMsg{run: m.a.run, events: []engine.Event{{Kind: engine.PlanChanged, Done: 7, Total: 18}}, plan: ptr(f.Plan())}, frameMsg{})
+	m = update(m, eventsMsg{run: m.a.run, events: []sweep.Event{{Kind: sweep.PlanChanged, Done: 7, Total: 18}}, plan: ptr(f.Plan())}, frameMsg{})
 	v = m.View()
 	if !strings.Contains(v, "7/18") {
 		t.Errorf("no 7/18 after the edit:\n%s", v)
@@ -338,7 +339,7 @@ func TestEditorAppliesLive(t *testing.T) {
 }
 
 func TestEditorRejectsBadGrid(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	m, f := startedModel(t, 120, 40, sweepEvents(p, 2, true)...)
 	m = update(m, keyMsg("e"), keyMsg("tab"), keyMsg("ctrl+u"), keyMsg("1"), keyMsg("enter"))
 	if len(f.grids) != 0 {
@@ -358,7 +359,7 @@ func ptr[T any](v T) *T { return &v }
 // Keys typed faster than the terminal is read come as one message; each is
 // still a command.
 func TestFastKeysSplit(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
 	m = update(m, keyMsg("am"))
 	if v := m.View(); !strings.Contains(v, "Heatmap: RMSE · D×T") {
@@ -371,7 +372,7 @@ func TestFastKeysSplit(t *testing.T) {
 }
 
 func TestHeatmapSingleValueLegend(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	s := newSweep(1, p, nil, testEpoch)
 	s.addResult(synthResult(p.Grid.Configs()[0], p))
 	v := renderHeatmap(s, metricTime, axesDK, newStyles(), 60, 6)
@@ -382,7 +383,7 @@ func TestHeatmapSingleValueLegend(t *testing.T) {
 
 // Overlays (editor, help, prompt) fit the smallest and the rich screen.
 func TestOverlaysFit(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	for _, s := range sizes {
 		for _, keys := range [][]string{{"e"}, {"?"}, {"r"}} {
 			m, _ := startedModel(t, s.w, s.h, sweepEvents(p, 4, true)...)
@@ -399,8 +400,8 @@ func TestOverlaysFit(t *testing.T) {
 // The baseline comparison is computed where events are drained (off the
 // UI goroutine) and shown in the table, the summary and the heatmap.
 func TestBaselineRatioShown(t *testing.T) {
-	p := engine.DefaultPlan()
-	var base []engine.Result
+	p := bench.DefaultPlan()
+	var base []bench.Result
 	for _, c := range p.Grid.Configs() {
 		r := synthResult(c, p)
 		for i := range r.Samples {
@@ -466,21 +467,21 @@ func TestBusyWarningShown(t *testing.T) {
 // each config alone. A 1.6% slowdown that one config's test calls
 // significant is "~" once twelve configs share the correction.
 func TestBaselineVerdictsCorrected(t *testing.T) {
-	p := engine.DefaultPlan()
-	var base, cur []engine.Result
+	p := bench.DefaultPlan()
+	var base, cur []bench.Result
 	for _, c := range p.Grid.Configs() {
 		b := synthResult(c, p)
 		b.Measurements = []float64{1, 1.01, 0.99, 1, 1.01, 0.99}
 		for i := range b.Measurements {
 			b.Measurements[i] *= b.TimeEpochMedian
 		}
-		engine.Headline(b)
+		bench.Headline(b)
 		n := *b
 		n.Measurements = append([]float64(nil), b.Measurements...)
 		for i := range n.Measurements {
 			n.Measurements[i] *= 1.016
 		}
-		engine.Headline(&n)
+		bench.Headline(&n)
 		base, cur = append(base, *b), append(cur, n)
 	}
 	if alone := report.CompareBaseline("base.jsonl", base, cur[:1]).Entries[0]; !alone.Slower() {
@@ -494,9 +495,9 @@ func TestBaselineVerdictsCorrected(t *testing.T) {
 	m = update(m, size(120, 40), startMsg{})
 	f := <-started
 	cs := p.Grid.Configs()
-	f.ch <- engine.Event{Kind: engine.SweepStarted, Total: len(cs)}
+	f.ch <- sweep.Event{Kind: sweep.SweepStarted, Total: len(cs)}
 	for i := range cs {
-		f.ch <- engine.Event{Kind: engine.ConfigFinished, Config: cs[i], Done: i + 1, Total: len(cs), Result: &cur[i]}
+		f.ch <- sweep.Event{Kind: sweep.ConfigFinished, Config: cs[i], Done: i + 1, Total: len(cs), Result: &cur[i]}
 	}
 	for len(m.a.sw.results) < len(cs) {
 		m = update(m, m.a.drainCmd(m.a.run)())
@@ -512,11 +513,11 @@ func TestBaselineVerdictsCorrected(t *testing.T) {
 // TestDetailNamesContendedMeasurements: the detail view says which
 // measurements were left out of the median as contended.
 func TestDetailNamesContendedMeasurements(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	c := p.Grid.Configs()[0]
 	r := synthResult(c, p)
 	r.Measurements = []float64{18.1e-6, 24.2e-6, 18.5e-6, 24.5e-6, 19.3e-6, 24.6e-6, 18.5e-6, 24.8e-6, 25.6e-6}
-	engine.Headline(r)
+	bench.Headline(r)
 	d := newDetail(*r, nil, "run 1")
 	lines := strings.Join(d.content(newStyles(), 120, 40), "\n")
 	if !strings.Contains(lines, "5 ran more than 15% above the fastest") || !strings.Contains(lines, "it is made of 18.1µs") {
@@ -527,7 +528,7 @@ func TestDetailNamesContendedMeasurements(t *testing.T) {
 // TestNoisyLineWhyFirst: the noisy line gives the example and its reason
 // before the advice, so a narrow pane cuts the advice, not the reason.
 func TestNoisyLineWhyFirst(t *testing.T) {
-	l := noisyLine(2, engine.Config{D: 3, K: 5, T: 96}, "95% CI ±5.1% over 8 measurements, 1 contended left out")
+	l := noisyLine(2, bench.Config{D: 3, K: 5, T: 96}, "95% CI ±5.1% over 8 measurements, 1 contended left out")
 	if !strings.HasPrefix(l, "⚠ 2 noisy config(s), e.g. D=3 K=5 T=96: 95% CI ±5.1% over 8 measurements, 1 contended left out · ") ||
 		!strings.Contains(l, "--repeats") {
 		t.Errorf("noisy line %q", l)
@@ -537,16 +538,16 @@ func TestNoisyLineWhyFirst(t *testing.T) {
 // TestProgressNamesContention: the progress pane says how many
 // measurements were left out as contended, as the headless summary does.
 func TestProgressNamesContention(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	m, started := testModel(t, Options{Plan: p, StartNow: true})
 	m = update(m, size(120, 40), startMsg{})
 	f := <-started
 	cs := p.Grid.Configs()
-	f.ch <- engine.Event{Kind: engine.SweepStarted, Total: len(cs)}
+	f.ch <- sweep.Event{Kind: sweep.SweepStarted, Total: len(cs)}
 	r := synthResult(cs[0], p)
 	r.Measurements = []float64{18.1e-6, 24.2e-6, 18.5e-6, 24.5e-6, 19.3e-6, 24.6e-6, 18.5e-6, 24.8e-6, 25.6e-6}
-	engine.Headline(r)
-	m = feed(m, engine.Event{Kind: engine.ConfigFinished, Config: cs[0], Done: 1, Total: len(cs), Result: r})
+	bench.Headline(r)
+	m = feed(m, sweep.Event{Kind: sweep.ConfigFinished, Config: cs[0], Done: 1, Total: len(cs), Result: r})
 	if v := m.View(); !strings.Contains(v, "5 of 9 measurements contended, left out") {
 		t.Errorf("no contention in the progress pane:\n%s", v)
 	}

@@ -7,7 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // The mouse: the wheel scrolls the table and the lists, a click selects a
@@ -122,7 +122,7 @@ func (a *app) clickScreen(x, y int) {
 	for _, m := range configRe.FindAllStringSubmatchIndex(line, -1) {
 		// The config nearest the click on the line (the chart and heatmap
 		// never write one, the table and summary do).
-		c := engine.Config{D: cellInt(line[m[2]:m[3]]), K: cellInt(line[m[4]:m[5]]), T: cellInt(line[m[6]:m[7]])}
+		c := bench.Config{D: cellInt(line[m[2]:m[3]]), K: cellInt(line[m[4]:m[5]]), T: cellInt(line[m[6]:m[7]])}
 		for i, rc := range t.configs {
 			if rc != c {
 				continue

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/pyworker"
 )
 
@@ -90,7 +90,7 @@ func checkBaselineIn(work string) func(string) error {
 }
 
 // checkMinTime reads a Go duration as --min-time does (engine's parser).
-func checkMinTime(s string) error { _, err := engine.ParseMinTime(s); return err }
+func checkMinTime(s string) error { _, err := bench.ParseMinTime(s); return err }
 
 // checkQMLHCIn checks the qml-hcs checkout field as --qmlhc is checked
 // (pyworker.CheckDir: the files only, nothing is run).

@@ -9,7 +9,8 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/sweep"
 )
 
 // Tests for issue 14's items, numbered as there.
@@ -24,17 +25,17 @@ func tableRows(v string) int {
 // 1: at 80×24 a finished sweep keeps at least three table rows, also for a
 // 192-config grid; the footer keeps r and o; a cut line ends in "…".
 func TestItem1TableAt80x24(t *testing.T) {
-	ref := engine.DefaultPlan()
-	big := engine.DefaultPlan()
-	big.Grid.Dims, _ = engine.ParseList("2..8:2")
-	big.Grid.Branches, _ = engine.ParseList("2..9")
-	big.Grid.SeqLens, _ = engine.ParseList("16..96:16")
-	for _, p := range []engine.Plan{ref, big} {
+	ref := bench.DefaultPlan()
+	big := bench.DefaultPlan()
+	big.Grid.Dims, _ = bench.ParseList("2..8:2")
+	big.Grid.Branches, _ = bench.ParseList("2..9")
+	big.Grid.SeqLens, _ = bench.ParseList("16..96:16")
+	for _, p := range []bench.Plan{ref, big} {
 		n := p.Grid.Size()
 		m, started := testModel(t, Options{Plan: p, StartNow: true})
 		m = update(m, size(80, 24), startMsg{})
 		<-started
-		m = feed(m, append(sweepEvents(p, n, false), engine.Event{Kind: engine.SweepFinished, Done: n, Total: n})...)
+		m = feed(m, append(sweepEvents(p, n, false), sweep.Event{Kind: sweep.SweepFinished, Done: n, Total: n})...)
 		m.a.setStatus("✓ reports saved to .benchmarks (JSONL, CSV, Markdown, PNG/SVG figures)", false)
 		v := m.View()
 		checkFits(t, v, 80, 24)
@@ -58,14 +59,14 @@ func TestItem1TableAt80x24(t *testing.T) {
 // 2: results an edit drops from the grid leave the table, the summary and
 // the heatmap (they stay in the JSONL, which the recorder owns).
 func TestItem2DroppedResultsExcluded(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	m, f := startedModel(t, 120, 40, sweepEvents(p, 6, false)...) // all of D=3
 	m = update(m, keyMsg("e"), keyMsg("ctrl+u"), keyMsg("6,9"), keyMsg("enter"))
 	if len(f.grids) != 1 {
 		t.Fatalf("edit not applied: %v", f.grids)
 	}
 	np := f.Plan()
-	m = update(m, eventsMsg{run: m.a.run, events: []engine.Event{{Kind: engine.PlanChanged, Done: 0, Total: 12}}, plan: &np}, frameMsg{})
+	m = update(m, eventsMsg{run: m.a.run, events: []sweep.Event{{Kind: sweep.PlanChanged, Done: 0, Total: 12}}, plan: &np}, frameMsg{})
 	v := m.View()
 	if strings.Contains(v, "D=3 K=") || strings.Contains(v, "D=3 ") {
 		t.Errorf("dropped D=3 results still shown:\n%s", v)
@@ -180,10 +181,10 @@ func TestItem11SetupFields(t *testing.T) {
 
 // 5: a partial cell shows "~" also where the heatmap has no room for values.
 func TestItem5PartialInCompactHeatmap(t *testing.T) {
-	p := engine.DefaultPlan()
-	p.Grid.Branches, _ = engine.ParseList("2..11")
+	p := bench.DefaultPlan()
+	p.Grid.Branches, _ = bench.ParseList("2..11")
 	s := newSweep(1, p, nil, testEpoch)
-	s.addResult(synthResult(engine.Config{D: 3, K: 2, T: 48}, p)) // T=96 not yet
+	s.addResult(synthResult(bench.Config{D: 3, K: 2, T: 48}, p)) // T=96 not yet
 	v := renderHeatmap(s, metricTime, axesDK, newStyles(), 40, 6)
 	if !strings.Contains(strings.Split(v, "\n")[1], "~") {
 		t.Errorf("partial cell without ~:\n%s", v)
@@ -193,8 +194,8 @@ func TestItem5PartialInCompactHeatmap(t *testing.T) {
 // 6 and 14: column labels are never cut into another number; axes that
 // do not fit are binned into labelled ranges.
 func TestItem6LabelsWholeOrBinned(t *testing.T) {
-	p := engine.DefaultPlan()
-	p.Grid.Branches, _ = engine.ParseList("2..11")
+	p := bench.DefaultPlan()
+	p.Grid.Branches, _ = bench.ParseList("2..11")
 	s := newSweep(1, p, nil, testEpoch)
 	for _, c := range p.Grid.Configs() {
 		s.addResult(synthResult(c, p))
@@ -222,7 +223,7 @@ func TestItem6LabelsWholeOrBinned(t *testing.T) {
 			}
 			seen[l] = true
 			for _, part := range strings.Split(l, "–") {
-				if !s.plan.Grid.Contains(engine.Config{D: 3, K: atoi(part), T: 48}) {
+				if !s.plan.Grid.Contains(bench.Config{D: 3, K: atoi(part), T: 48}) {
 					t.Errorf("w=%d: label %q names K=%s, not in the grid", w, l, part)
 				}
 			}
@@ -253,7 +254,7 @@ func atoi(s string) int {
 
 // 7: o reaches every column, and the sort arrow follows the whole title.
 func TestItem7SortEveryColumn(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
 	seen := map[string]bool{}
 	for range int(numSortKeys) {
@@ -277,9 +278,9 @@ func TestItem7SortEveryColumn(t *testing.T) {
 
 // 8: no ETA while paused; elapsed stops when the sweep has ended.
 func TestItem8TimesWhilePausedAndDone(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	m, f := startedModel(t, 120, 40, sweepEvents(p, 3, true)...)
-	m = feed(m, engine.Event{Kind: engine.Paused})
+	m = feed(m, sweep.Event{Kind: sweep.Paused})
 	if v := m.View(); !strings.Contains(v, "ETA on hold while paused") {
 		t.Errorf("paused view:\n%s", v)
 	}
@@ -300,19 +301,19 @@ func TestItem8TimesWhilePausedAndDone(t *testing.T) {
 // never 0.00; the chart's ticks are evenly spaced whole numbers up to the
 // last config.
 func TestItem10NoStaleText(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 3, true)...)
 	m = update(m, keyMsg("p"))
 	if !strings.Contains(m.View(), statusPausing) {
 		t.Fatal("no pausing status")
 	}
-	m = feed(m, engine.Event{Kind: engine.Paused})
+	m = feed(m, sweep.Event{Kind: sweep.Paused})
 	v := m.View()
 	if strings.Contains(v, statusPausing) || !strings.Contains(v, "p resume") {
 		t.Errorf("paused: stale status or footer:\n%s", v)
 	}
 	m = update(m, keyMsg("p"))
-	m = feed(m, engine.Event{Kind: engine.Resumed})
+	m = feed(m, sweep.Event{Kind: sweep.Resumed})
 	if v := m.View(); strings.Contains(v, statusResuming) || !strings.Contains(v, "p pause") {
 		t.Errorf("resumed: stale status or footer:\n%s", v)
 	}
@@ -361,7 +362,7 @@ func TestItem10NoStaleText(t *testing.T) {
 // 12: the selected row is marked without colour; an idle screen stops
 // ticking; the help lists the table's paging keys.
 func TestItem12Smaller(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	m, f := startedModel(t, 120, 40, sweepEvents(p, 4, false)...)
 	if !regexp.MustCompile(`(?m)^│ ›1\s+D=3 K=3 T=48`).MatchString(m.View()) {
 		t.Errorf("selected row not marked:\n%s", m.View())

@@ -72,7 +72,7 @@ func (v *runView) timesText(now time.Time) string {
 // completed is the share of the sweep done, counting what is measured of
 // the configs in flight so the bar moves during long configs (the
 // tracker's reckoning: several configs are in flight at once).
-func (s *sweep) completed() float64 {
+func (s *runState) completed() float64 {
 	if s.total <= 0 {
 		return 0
 	}
@@ -127,7 +127,7 @@ func (v *runView) compactProgressView(w int) string {
 // contentionText says how many measurements of the results so far were
 // left out as contended (the headless summary's Contention line, short),
 // "" when none were.
-func (s *sweep) contentionText() string {
+func (s *runState) contentionText() string {
 	if s.contended == 0 {
 		return ""
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
 )
 
@@ -76,8 +76,8 @@ func resumeOffer(opt Options) *prompt {
 	g, total := res.Plan.Grid, res.Plan.Grid.Size()
 	return &prompt{
 		text: fmt.Sprintf("continue run %d (%d/%d done: -D %s -K %s -T %s, depths %s, %d repeats, seed %d, %s)? y/n",
-			res.RunID, res.Done(), total, engine.FormatList(g.Dims), engine.FormatList(g.Branches), engine.FormatList(g.SeqLens),
-			engine.FormatList(res.Plan.Depths), res.Plan.Repeats, res.Plan.Seed, res.Plan.Policy),
+			res.RunID, res.Done(), total, bench.FormatList(g.Dims), bench.FormatList(g.Branches), bench.FormatList(g.SeqLens),
+			bench.FormatList(res.Plan.Depths), res.Plan.Repeats, res.Plan.Seed, res.Plan.Policy),
 		onYes: func(a *app) tea.Cmd {
 			a.setStatus(fmt.Sprintf("continuing run %d: %d configs left", res.RunID, total-res.Done()), false)
 			return a.startRun(res.Plan, a.opt.OutDir, res.RunID)

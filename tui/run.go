@@ -15,20 +15,21 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report"
 )
 
 // Options configure Run and NewModel.
 type Options struct {
-	Plan   engine.Plan // prefills the setup form; the plan run with StartNow
-	OutDir string      // report directory (default .benchmarks)
+	Plan   bench.Plan // prefills the setup form; the plan run with StartNow
+	OutDir string     // report directory (default .benchmarks)
 	// WorkDir resolves a relative OutDir (default: the process's working
 	// directory). Tests set it so that no test changes the process's
 	// directory or writes into the package's.
 	WorkDir      string
-	StartNow     bool            // --run: start the sweep at launch
-	Baseline     []engine.Result // --baseline results, if any
+	StartNow     bool           // --run: start the sweep at launch
+	Baseline     []bench.Result // --baseline results, if any
 	BaselinePath string
 	Version      string
 	// MaxMemory is the memory budget in bytes: a grid whose largest config
@@ -39,7 +40,7 @@ type Options struct {
 	// plan uses $QMLHC_PATH and python3. Prior is ignored. A sweep the
 	// setup form starts with python uses the form's checkout and
 	// interpreter instead.
-	Workers engine.Options
+	Workers sweep.Options
 	// QMLHC and Python prefill the form's Python engine fields (--qmlhc,
 	// --python as typed); empty: $QMLHC_PATH and python3.
 	QMLHC, Python string
@@ -49,7 +50,7 @@ type Options struct {
 
 // Outcome is what the caller prints on the normal screen after Run.
 type Outcome struct {
-	Results     []engine.Result // the run's, in its final grid
+	Results     []bench.Result // the run's, in its final grid
 	Paths       report.Paths
 	SaveErr     error
 	Started     bool // a sweep was started (false: quit in the setup form)
@@ -131,7 +132,7 @@ func (a *app) finish() Outcome {
 		// Events still queued are results not yet on disk: record them.
 		a.guard(func() {
 			for ev := range drainAll(a.run.r) {
-				if ev.Kind == engine.ConfigFinished && ev.Result != nil && !ev.Reused {
+				if ev.Kind == sweep.ConfigFinished && ev.Result != nil && !ev.Reused {
 					a.rec.Add(*ev.Result) // nothing left to show a note on
 				}
 			}
@@ -172,8 +173,8 @@ func (a *app) guard(f func()) {
 
 // drainAll yields the runner's remaining events until its channel closes
 // or shutdownWait passes.
-func drainAll(r sweeper) func(func(engine.Event) bool) {
-	return func(yield func(engine.Event) bool) {
+func drainAll(r sweeper) func(func(sweep.Event) bool) {
+	return func(yield func(sweep.Event) bool) {
 		deadline := time.After(shutdownWait)
 		for {
 			select {

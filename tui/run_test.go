@@ -8,7 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report"
 )
 
@@ -24,7 +25,7 @@ func TestRunInterruptedByContext(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the real engine")
 	}
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	p.Timing.MinTime = 5 * time.Millisecond
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -58,11 +59,11 @@ func TestRunInterruptedByContext(t *testing.T) {
 func TestRunRecoversPanic(t *testing.T) {
 	orig := newSweeper
 	defer func() { newSweeper = orig }()
-	newSweeper = func(context.Context, engine.Plan, engine.Options) (sweeper, error) { panic("boom") }
+	newSweeper = func(context.Context, bench.Plan, sweep.Options) (sweeper, error) { panic("boom") }
 
 	dir := t.TempDir()
 	var screen bytes.Buffer
-	out, err := Run(context.Background(), Options{Plan: engine.DefaultPlan(), OutDir: dir, StartNow: true,
+	out, err := Run(context.Background(), Options{Plan: bench.DefaultPlan(), OutDir: dir, StartNow: true,
 		Input: strings.NewReader(""), Output: &screen})
 	if err == nil || !strings.Contains(err.Error(), "panic: boom") {
 		t.Fatalf("err = %v, want the panic", err)
@@ -81,11 +82,11 @@ func TestRunRecoversPanic(t *testing.T) {
 func TestRunPanicInCommand(t *testing.T) {
 	orig := newSweeper
 	defer func() { newSweeper = orig }()
-	newSweeper = func(_ context.Context, p engine.Plan, _ engine.Options) (sweeper, error) {
+	newSweeper = func(_ context.Context, p bench.Plan, _ sweep.Options) (sweeper, error) {
 		return panicSweeper{newFakeSweeper(p)}, nil
 	}
 	var screen bytes.Buffer
-	out, err := Run(context.Background(), Options{Plan: engine.DefaultPlan(), OutDir: t.TempDir(), StartNow: true,
+	out, err := Run(context.Background(), Options{Plan: bench.DefaultPlan(), OutDir: t.TempDir(), StartNow: true,
 		Input: strings.NewReader(""), Output: &screen})
 	if err == nil || !strings.Contains(err.Error(), "panic: events") {
 		t.Fatalf("err = %v, want the panic", err)
@@ -102,10 +103,10 @@ func nonEmpty(path string) bool {
 
 type panicSweeper struct{ *fakeSweeper }
 
-func (panicSweeper) Events() <-chan engine.Event { panic("events") }
+func (panicSweeper) Events() <-chan sweep.Event { panic("events") }
 
 func TestResumeOffer(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	cs := p.Grid.Configs()
 	record := func(t *testing.T, dir string, id int64, n int) {
 		rec, err := report.NewRecorder(report.Meta{RunID: id, Plan: p, Version: "test"}, dir, nil)
@@ -151,11 +152,11 @@ func TestResumeOffer(t *testing.T) {
 	t.Run("whatever the flags", func(t *testing.T) {
 		other := p
 		other.Seed = 124
-		other.Grid = engine.Grid{Dims: []int{9}, Branches: []int{2}, SeqLens: []int{8}}
+		other.Grid = bench.Grid{Dims: []int{9}, Branches: []int{2}, SeqLens: []int{8}}
 		for name, opt := range map[string]Options{
 			"finished run":   {Plan: p},
 			"other seed":     {Plan: other},
-			"other min-time": {Plan: engine.Plan{Grid: p.Grid, Depths: p.Depths, Repeats: p.Repeats, Seed: p.Seed, Policy: p.Policy, Timing: engine.Timing{MinTime: time.Second, MinEpochs: 5}}},
+			"other min-time": {Plan: bench.Plan{Grid: p.Grid, Depths: p.Depths, Repeats: p.Repeats, Seed: p.Seed, Policy: p.Policy, Timing: bench.Timing{MinTime: time.Second, MinEpochs: 5}}},
 		} {
 			dir := t.TempDir()
 			finished := name == "finished run"

@@ -33,7 +33,7 @@ type runView struct {
 	shownAt time.Time
 
 	// What to draw, set by View.
-	sw       *sweep
+	sw       *runState
 	now      time.Time
 	quitting bool
 	baseline bool
@@ -93,7 +93,7 @@ func (v *runView) Update(msg tea.KeyMsg, haveBaseline bool) action {
 }
 
 // View draws sweep s as it stands at now in bodyH lines of a w×h terminal.
-func (v *runView) View(s *sweep, now time.Time, quitting, haveBaseline bool, w, h, bodyH int) string {
+func (v *runView) View(s *runState, now time.Time, quitting, haveBaseline bool, w, h, bodyH int) string {
 	v.sw, v.now, v.quitting, v.baseline = s, now, quitting, haveBaseline
 	if s.version != v.shown && (len(s.order) <= largeSweep || !s.active() || now.Sub(v.shownAt) >= largeRedraw) {
 		v.shown, v.shownAt = s.version, now

@@ -12,7 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/pyworker"
 	"github.com/hcbench/hcbench/engine/worker"
 	"github.com/hcbench/hcbench/report"
@@ -24,7 +24,7 @@ const listHint = "LIST: 3,6 · 3..12 · 3..12:3"
 // is judged and explained the same way in the form as on the command line.
 
 func checkAxis(axis string) func(string) error {
-	return func(s string) error { _, err := engine.ParseAxis(axis, s); return err }
+	return func(s string) error { _, err := bench.ParseAxis(axis, s); return err }
 }
 
 var (
@@ -34,23 +34,23 @@ var (
 	checkDepths   = checkAxis("depths")
 )
 
-func checkRepeats(s string) error { _, err := engine.ParseRepeats(s); return err }
+func checkRepeats(s string) error { _, err := bench.ParseRepeats(s); return err }
 
-func checkSeed(s string) error { _, err := engine.ParseSeed(s); return err }
+func checkSeed(s string) error { _, err := bench.ParseSeed(s); return err }
 
-func checkPolicy(s string) error { _, err := engine.ParsePolicy(s); return err }
+func checkPolicy(s string) error { _, err := bench.ParsePolicy(s); return err }
 
-func checkEngine(s string) error { _, err := engine.ParseEngine(s); return err }
+func checkEngine(s string) error { _, err := bench.ParseEngine(s); return err }
 
 // pythonChosen shows the Python engine's fields only while it is chosen:
 // the Go engine needs neither, and the form stays short.
-func pythonChosen(f *form) bool { return f.value("engine") == engine.EnginePython }
+func pythonChosen(f *form) bool { return f.value("engine") == bench.EnginePython }
 
 // newSetupForm prefills every field from the plan and the options the flags
 // gave; paths typed relative are checked in opt.WorkDir.
-func newSetupForm(p engine.Plan, opt Options) *form {
+func newSetupForm(p bench.Plan, opt Options) *form {
 	work := opt.WorkDir
-	eng := newChoice("engine", "engine", p.EngineName(), engine.Engines, checkEngine)
+	eng := newChoice("engine", "engine", p.EngineName(), bench.Engines, checkEngine)
 	eng.hint = "←/→ go: built-in · python: yours"
 	dir := opt.QMLHC
 	if dir == "" {
@@ -65,14 +65,14 @@ func newSetupForm(p engine.Plan, opt Options) *form {
 	python := newField("python", "python", "interpreter with numpy", py, checkPythonIn(work))
 	python.shown = pythonChosen
 	return newForm(
-		newField("D", "D  dims", listHint, engine.FormatList(p.Grid.Dims), checkDims),
-		newField("K", "K  branches", listHint+" (≥ 2)", engine.FormatList(p.Grid.Branches), checkBranches),
-		newField("T", "T  seq len", listHint, engine.FormatList(p.Grid.SeqLens), checkSeqLens),
-		newField("depths", "depths", listHint, engine.FormatList(p.Depths), checkDepths),
+		newField("D", "D  dims", listHint, bench.FormatList(p.Grid.Dims), checkDims),
+		newField("K", "K  branches", listHint+" (≥ 2)", bench.FormatList(p.Grid.Branches), checkBranches),
+		newField("T", "T  seq len", listHint, bench.FormatList(p.Grid.SeqLens), checkSeqLens),
+		newField("depths", "depths", listHint, bench.FormatList(p.Depths), checkDepths),
 		newField("repeats", "repeats", "repeat r uses seed+r", strconv.Itoa(p.Repeats), checkRepeats),
 		newField("seed", "seed", "integer", strconv.FormatUint(p.Seed, 10), checkSeed),
 		newField("min-time", "min-time", "per depth, e.g. 10ms, 1.5s", p.Timing.MinTime.String(), checkMinTime),
-		newChoice("policy", "policy", p.Policy, engine.Policies, checkPolicy),
+		newChoice("policy", "policy", p.Policy, bench.Policies, checkPolicy),
 		newField("out", "output dir", "reports go here (~ is home)", opt.OutDir, checkOutDirIn(work)),
 		newField("baseline", "baseline", "optional: earlier run's JSONL", opt.BaselinePath, checkBaselineIn(work)),
 		eng, qmlhc, python,
@@ -82,15 +82,15 @@ func newSetupForm(p engine.Plan, opt Options) *form {
 // setupPlan builds the plan from the form over base (which keeps what the
 // form has no field for). The output directory comes back with "~"
 // expanded. The error names the field.
-func setupPlan(f *form, base engine.Plan) (engine.Plan, string, error) {
+func setupPlan(f *form, base bench.Plan) (bench.Plan, string, error) {
 	if name, err := f.firstError(); err != nil {
 		return base, "", fmt.Errorf("%s: %w", name, err)
 	}
 	p := base
-	p.Grid.Dims, _ = engine.ParseList(f.value("D"))
-	p.Grid.Branches, _ = engine.ParseList(f.value("K"))
-	p.Grid.SeqLens, _ = engine.ParseList(f.value("T"))
-	p.Depths, _ = engine.ParseList(f.value("depths"))
+	p.Grid.Dims, _ = bench.ParseList(f.value("D"))
+	p.Grid.Branches, _ = bench.ParseList(f.value("K"))
+	p.Grid.SeqLens, _ = bench.ParseList(f.value("T"))
+	p.Depths, _ = bench.ParseList(f.value("depths"))
 	p.Repeats, _ = strconv.Atoi(f.value("repeats"))
 	p.Seed, _ = strconv.ParseUint(f.value("seed"), 10, 64)
 	p.Timing.MinTime, _ = time.ParseDuration(f.value("min-time"))
@@ -102,7 +102,7 @@ func setupPlan(f *form, base engine.Plan) (engine.Plan, string, error) {
 // planLine is the live count under a form: configs and the lower bound on
 // the measuring time (with how it is reckoned when there is room), or what
 // is wrong.
-func planLine(f *form, base engine.Plan, st styles, width int) string {
+func planLine(f *form, base bench.Plan, st styles, width int) string {
 	p, _, err := setupPlan(f, base)
 	if err != nil {
 		if _, ferr := f.firstError(); ferr != nil {
@@ -125,14 +125,14 @@ func planLine(f *form, base engine.Plan, st styles, width int) string {
 // flags, over the plan that keeps what the form has no field for.
 type setupModel struct {
 	form *form
-	base engine.Plan
+	base bench.Plan
 	work string
 	// probing: Enter started a Python worker to check it; the sweep starts
 	// when it answers, and Enter waits until then.
 	probing bool
 }
 
-func newSetupModel(p engine.Plan, opt Options) *setupModel {
+func newSetupModel(p bench.Plan, opt Options) *setupModel {
 	return &setupModel{form: newSetupForm(p, opt), base: p, work: opt.WorkDir}
 }
 
@@ -172,7 +172,7 @@ func (m *setupModel) Update(msg tea.KeyMsg) action {
 
 // plan is the plan and output directory the form describes, or what is
 // wrong with them.
-func (m *setupModel) plan() (engine.Plan, string, error) { return setupPlan(m.form, m.base) }
+func (m *setupModel) plan() (bench.Plan, string, error) { return setupPlan(m.form, m.base) }
 
 // View draws the setup screen in w×h, with the status line and the key
 // help below the form. A short terminal loses the form's border and blank
@@ -235,7 +235,7 @@ func (pr *probe) stop() {
 
 // probedMsg is the checked worker's answer, with the sweep to start.
 type probedMsg struct {
-	plan   engine.Plan
+	plan   bench.Plan
 	out    string
 	setup  pyworker.Setup
 	qmlhc  string // the fields as typed, to prefill the next form
@@ -261,7 +261,7 @@ func (a *app) startFromSetup() tea.Cmd {
 		}
 		a.baseline, a.opt.BaselinePath = base, path
 	}
-	if p.EngineName() != engine.EnginePython {
+	if p.EngineName() != bench.EnginePython {
 		a.opt.OutDir = out
 		a.setStatus("", false)
 		return a.startFromPlan(p, out)

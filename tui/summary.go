@@ -5,13 +5,13 @@ import (
 	"math"
 	"strings"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
 )
 
 // noiseOf says whether a result's timing is too uncertain to trust its
 // digits, and why (report.NoiseReason, as the headless warnings).
-func noiseOf(r *engine.Result) (bool, string) {
+func noiseOf(r *bench.Result) (bool, string) {
 	why := report.NoiseReason(*r)
 	return why != "", why
 }
@@ -52,7 +52,7 @@ func (v *runView) buildSummary() []string {
 // fitLine is the reports' scaling-fit line. The fit copies and fits every
 // result, so on a large sweep it is refitted each time the results grow by
 // 2% (and when the sweep ends), not for every result.
-func (v *runView) fitLine(grid []*engine.Result) string {
+func (v *runView) fitLine(grid []*bench.Result) string {
 	n := len(grid)
 	bucket := n
 	if n >= 200 {
@@ -62,7 +62,7 @@ func (v *runView) fitLine(grid []*engine.Result) string {
 	if key == v.fitKey {
 		return v.fitText
 	}
-	res := make([]engine.Result, n)
+	res := make([]bench.Result, n)
 	for i, r := range grid {
 		res[i] = *r
 	}
@@ -75,7 +75,7 @@ func (v *runView) fitLine(grid []*engine.Result) string {
 
 // extremes are the results with the lowest and highest median time per
 // epoch (the headline; a few stalls move a mean but not the median).
-func extremes(rs []*engine.Result) (fast, slow *engine.Result) {
+func extremes(rs []*bench.Result) (fast, slow *bench.Result) {
 	for _, r := range rs {
 		m := r.TimeEpochMedian
 		if math.IsNaN(m) || math.IsInf(m, 0) {
@@ -94,14 +94,14 @@ func extremes(rs []*engine.Result) (fast, slow *engine.Result) {
 	return fast, slow
 }
 
-func describeExtreme(r *engine.Result) string {
+func describeExtreme(r *bench.Result) string {
 	return fmt.Sprintf("%s  median time/epoch=%s  RMSE=%.4f  Robustness=%.3f",
 		r.Config, report.FormatSeconds(r.TimeEpochMedian), r.RMSEMean, r.RobustnessMean)
 }
 
 // baselineLine is the geometric-mean ratio over the matched configs of the
 // grid and how many are significantly slower or faster (p < 0.05).
-func baselineLine(s *sweep) string {
+func baselineLine(s *runState) string {
 	var logSum float64
 	n, slower, faster := 0, 0, 0
 	for c, e := range s.ratios {
@@ -125,9 +125,9 @@ func baselineLine(s *sweep) string {
 
 // noisyInGrid counts the noisy configs of the current grid and names the
 // first in D, K, T order as the example.
-func (s *sweep) noisyInGrid() (int, engine.Config) {
+func (s *runState) noisyInGrid() (int, bench.Config) {
 	n := 0
-	var first engine.Config
+	var first bench.Config
 	for c := range s.noisy {
 		if !s.inGrid(c) {
 			continue
@@ -144,6 +144,6 @@ func (s *sweep) noisyInGrid() (int, engine.Config) {
 // why, then what to do (a longer --min-time would only narrow the
 // interval, not make it hold on a rerun) — the why before the advice, so
 // a narrow pane cuts the advice, which the help and README also give.
-func noisyLine(n int, first engine.Config, why string) string {
+func noisyLine(n int, first bench.Config, why string) string {
 	return fmt.Sprintf("⚠ %d noisy config(s), e.g. %s: %s · rerun on a quieter machine or add --repeats", n, first, why)
 }

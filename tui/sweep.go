@@ -3,7 +3,8 @@ package tui
 import (
 	"time"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report"
 )
 
@@ -19,26 +20,26 @@ const (
 
 // sweep is the TUI's picture of one run, built only from engine events so
 // that the screen never asks the engine anything on the draw path.
-type sweep struct {
+type runState struct {
 	runID int64
-	plan  engine.Plan
-	order []engine.Config       // current grid, sweep order
-	index map[engine.Config]int // position in order
+	plan  bench.Plan
+	order []bench.Config       // current grid, sweep order
+	index map[bench.Config]int // position in order
 
-	results map[engine.Config]*engine.Result
+	results map[bench.Config]*bench.Result
 	// contended and measured count the results' measurements left out as
 	// contended and all of them (addResult keeps them; the progress pane
 	// shows them every frame).
 	contended, measured int
-	finished            []engine.Config // finish order, including configs later dropped from the grid
-	noisy               map[engine.Config]string
-	ratios              map[engine.Config]report.BaselineEntry // against the baseline, when there is one
+	finished            []bench.Config // finish order, including configs later dropped from the grid
+	noisy               map[bench.Config]string
+	ratios              map[bench.Config]report.BaselineEntry // against the baseline, when there is one
 
 	// The progress fields mirror tr, engine's one progress reckoning.
-	tr       *engine.Tracker
+	tr       *sweep.Tracker
 	started  time.Time // when the model started the sweep
 	clock    time.Time // the latest event's time: tr's clock
-	running  *engine.Config
+	running  *bench.Config
 	repeat   int
 	depth    int
 	fraction float64
@@ -53,13 +54,13 @@ type sweep struct {
 	version int
 }
 
-func newSweep(runID int64, plan engine.Plan, prior []engine.Result, started time.Time) *sweep {
-	s := &sweep{
+func newSweep(runID int64, plan bench.Plan, prior []bench.Result, started time.Time) *runState {
+	s := &runState{
 		runID:   runID,
-		results: make(map[engine.Config]*engine.Result),
-		noisy:   make(map[engine.Config]string),
-		ratios:  make(map[engine.Config]report.BaselineEntry),
-		tr:      engine.NewTracker(prior),
+		results: make(map[bench.Config]*bench.Result),
+		noisy:   make(map[bench.Config]string),
+		ratios:  make(map[bench.Config]report.BaselineEntry),
+		tr:      sweep.NewTracker(prior),
 		started: started,
 		clock:   started,
 	}
@@ -72,17 +73,17 @@ func newSweep(runID int64, plan engine.Plan, prior []engine.Result, started time
 	return s
 }
 
-func (s *sweep) setPlan(p engine.Plan) {
+func (s *runState) setPlan(p bench.Plan) {
 	s.plan = p
 	s.order = p.Grid.Configs()
-	s.index = make(map[engine.Config]int, len(s.order))
+	s.index = make(map[bench.Config]int, len(s.order))
 	for i, c := range s.order {
 		s.index[c] = i
 	}
 	s.version++
 }
 
-func (s *sweep) countDone() int {
+func (s *runState) countDone() int {
 	n := 0
 	for _, c := range s.order {
 		if _, ok := s.results[c]; ok {
@@ -94,7 +95,7 @@ func (s *sweep) countDone() int {
 
 // addResult keeps the first result of a config: a result the engine reports
 // again as reused is the same measurement, so the one already held stays.
-func (s *sweep) addResult(r *engine.Result) bool {
+func (s *runState) addResult(r *bench.Result) bool {
 	if _, ok := s.results[r.Config]; ok {
 		return false
 	}
@@ -112,10 +113,10 @@ func (s *sweep) addResult(r *engine.Result) bool {
 // apply folds one engine event, received at now, into the picture. The
 // progress is the tracker's. An event without a time (a test's synthetic
 // one) counts as happening now, and its sweep as started with the sweep.
-func (s *sweep) apply(ev engine.Event, now time.Time) {
+func (s *runState) apply(ev sweep.Event, now time.Time) {
 	if ev.Time.IsZero() {
 		ev.Time = now
-		if ev.Kind == engine.SweepStarted {
+		if ev.Kind == sweep.SweepStarted {
 			ev.Time = s.started
 		}
 	}
@@ -129,34 +130,34 @@ func (s *sweep) apply(ev engine.Event, now time.Time) {
 	}
 	s.repeat, s.depth, s.fraction = s.tr.Repeat, s.tr.Depth, s.tr.Fraction
 	switch ev.Kind {
-	case engine.ConfigFinished:
+	case sweep.ConfigFinished:
 		if ev.Result != nil {
 			s.addResult(ev.Result)
 		}
-	case engine.SweepFinished:
+	case sweep.SweepFinished:
 		s.phase = phaseFinished
-	case engine.SweepCancelled:
+	case sweep.SweepCancelled:
 		s.phase = phaseCancelled
-	case engine.SweepFailed:
+	case sweep.SweepFailed:
 		s.phase, s.err = phaseFailed, ev.Err
 	}
 }
 
 // stop ends the sweep without an engine event (its channel closed early,
 // or it could not start).
-func (s *sweep) stop(phase runPhase, err error, now time.Time) {
-	s.apply(engine.Event{Kind: engine.SweepCancelled, Time: now, Done: s.done, Total: s.total}, now)
+func (s *runState) stop(phase runPhase, err error, now time.Time) {
+	s.apply(sweep.Event{Kind: sweep.SweepCancelled, Time: now, Done: s.done, Total: s.total}, now)
 	s.phase, s.err = phase, err
 }
 
 // elapsedAt is the run's wall time so far (a resumed run's earlier time
 // included), stopped when the sweep ended.
-func (s *sweep) elapsedAt(now time.Time) time.Duration { return s.tr.Elapsed(now) }
+func (s *runState) elapsedAt(now time.Time) time.Duration { return s.tr.Elapsed(now) }
 
 // resultList returns the finished results: the grid's in sweep order, then
 // those no longer in the grid in finish order (as engine.Runner.Results).
-func (s *sweep) resultList() []engine.Result {
-	out := make([]engine.Result, 0, len(s.results))
+func (s *runState) resultList() []bench.Result {
+	out := make([]bench.Result, 0, len(s.results))
 	for _, c := range s.order {
 		if r, ok := s.results[c]; ok {
 			out = append(out, *r)
@@ -172,8 +173,8 @@ func (s *sweep) resultList() []engine.Result {
 
 // gridResults returns pointers to the finished results of the current grid,
 // in sweep order.
-func (s *sweep) gridResults() []*engine.Result {
-	out := make([]*engine.Result, 0, len(s.results))
+func (s *runState) gridResults() []*bench.Result {
+	out := make([]*bench.Result, 0, len(s.results))
 	for _, c := range s.order {
 		if r, ok := s.results[c]; ok {
 			out = append(out, r)
@@ -184,16 +185,16 @@ func (s *sweep) gridResults() []*engine.Result {
 
 // inGrid reports whether c is in the current grid: results of configs an
 // edit dropped stay in the JSONL but not in the run's picture.
-func (s *sweep) inGrid(c engine.Config) bool {
+func (s *runState) inGrid(c bench.Config) bool {
 	_, ok := s.index[c]
 	return ok
 }
 
-func (s *sweep) active() bool { return s.phase == phaseRunning }
+func (s *runState) active() bool { return s.phase == phaseRunning }
 
 // eta is the tracker's estimate of the time left; before anything was
 // measured it falls back on the plan's lower bound (false).
-func (s *sweep) eta() (time.Duration, bool) {
+func (s *runState) eta() (time.Duration, bool) {
 	if d, ok := s.tr.ETA(s.clock); ok {
 		return d, true
 	}
@@ -202,6 +203,6 @@ func (s *sweep) eta() (time.Duration, bool) {
 
 // estimateDuration is the lower bound on the measuring time of n configs:
 // every depth of every repeat is timed for at least Timing.MinTime.
-func estimateDuration(p engine.Plan, n int) time.Duration {
+func estimateDuration(p bench.Plan, n int) time.Duration {
 	return time.Duration(n) * time.Duration(p.Repeats) * time.Duration(len(p.Depths)) * p.Timing.MinTime
 }

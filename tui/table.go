@@ -9,7 +9,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/table"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
 )
 
@@ -49,34 +49,34 @@ type column struct {
 	title string
 	width int
 	sort  sortKey
-	cell  func(i int, r *engine.Result, s *sweep) string
+	cell  func(i int, r *bench.Result, s *runState) string
 }
 
 // tableColumns are the columns for a grid whose positions take numW cells
 // and whose config names cfgW.
 func tableColumns(haveBaseline bool, numW, cfgW int) []column {
 	cols := []column{
-		{"#", numW, sortSweep, func(i int, _ *engine.Result, _ *sweep) string { return strconv.Itoa(i) }},
-		{"config", cfgW, sortConfig, func(_ int, r *engine.Result, _ *sweep) string { return r.Config.String() }},
-		{"median", 9, sortTime, func(_ int, r *engine.Result, _ *sweep) string { return report.FormatSeconds(r.TimeEpochMedian) }},
-		{"±CI", 7, sortCI, func(_ int, r *engine.Result, _ *sweep) string { return ciText(r) }},
+		{"#", numW, sortSweep, func(i int, _ *bench.Result, _ *runState) string { return strconv.Itoa(i) }},
+		{"config", cfgW, sortConfig, func(_ int, r *bench.Result, _ *runState) string { return r.Config.String() }},
+		{"median", 9, sortTime, func(_ int, r *bench.Result, _ *runState) string { return report.FormatSeconds(r.TimeEpochMedian) }},
+		{"±CI", 7, sortCI, func(_ int, r *bench.Result, _ *runState) string { return ciText(r) }},
 	}
 	if haveBaseline {
-		cols = append(cols, column{"vs base", 13, sortRatio, func(_ int, r *engine.Result, s *sweep) string { return ratioText(s, r.Config) }})
+		cols = append(cols, column{"vs base", 13, sortRatio, func(_ int, r *bench.Result, s *runState) string { return ratioText(s, r.Config) }})
 	}
 	cols = append(cols,
-		column{"RMSE", 7, sortRMSE, func(_ int, r *engine.Result, _ *sweep) string { return fmt.Sprintf("%.4f", r.RMSEMean) }},
-		column{"robust", 7, sortRobustness, func(_ int, r *engine.Result, _ *sweep) string { return fmt.Sprintf("%.3f", r.RobustnessMean) }},
-		column{"memory", 9, sortMemory, func(_ int, r *engine.Result, _ *sweep) string { return fmtBytes(r.MemPeakBytesMax) }},
-		column{"outl", 5, sortOutliers, func(_ int, r *engine.Result, _ *sweep) string { return strconv.Itoa(r.Outliers) }},
-		column{"epochs", 7, sortEpochs, func(_ int, r *engine.Result, _ *sweep) string { return strconv.Itoa(r.EpochsMeasured) }},
+		column{"RMSE", 7, sortRMSE, func(_ int, r *bench.Result, _ *runState) string { return fmt.Sprintf("%.4f", r.RMSEMean) }},
+		column{"robust", 7, sortRobustness, func(_ int, r *bench.Result, _ *runState) string { return fmt.Sprintf("%.3f", r.RobustnessMean) }},
+		column{"memory", 9, sortMemory, func(_ int, r *bench.Result, _ *runState) string { return fmtBytes(r.MemPeakBytesMax) }},
+		column{"outl", 5, sortOutliers, func(_ int, r *bench.Result, _ *runState) string { return strconv.Itoa(r.Outliers) }},
+		column{"epochs", 7, sortEpochs, func(_ int, r *bench.Result, _ *runState) string { return strconv.Itoa(r.EpochsMeasured) }},
 	)
 	return cols
 }
 
 // ciHalf is the CI's larger half-width relative to the median (NaN when
 // there is none).
-func ciHalf(r *engine.Result) float64 {
+func ciHalf(r *bench.Result) float64 {
 	m := r.TimeEpochMedian
 	h := math.Max(r.TimeEpochCIHigh-m, m-r.TimeEpochCILow)
 	if !(m > 0) || math.IsNaN(h) || math.IsInf(h, 0) {
@@ -87,7 +87,7 @@ func ciHalf(r *engine.Result) float64 {
 
 // ciText is the 95% CI of the median as ± percent of the median, the way
 // benchstat prints it; "?" when there is none.
-func ciText(r *engine.Result) string {
+func ciText(r *bench.Result) string {
 	h := ciHalf(r)
 	if math.IsNaN(h) {
 		return "?"
@@ -97,7 +97,7 @@ func ciText(r *engine.Result) string {
 
 // ratioText is the ratio to the baseline with its p-value, "–" for a
 // config the baseline lacks.
-func ratioText(s *sweep, c engine.Config) string {
+func ratioText(s *runState, c bench.Config) string {
 	e, ok := s.ratios[c]
 	if !ok {
 		return "–"
@@ -127,23 +127,23 @@ type resultsTable struct {
 	by       sortKey
 	desc     bool
 	version  int // sweep version the rows were built from; -1 forces a rebuild
-	rowCache map[*engine.Result]table.Row
+	rowCache map[*bench.Result]table.Row
 	width    int
 	height   int
 	baseline bool
 	cols     []column
 	numW     int // the # and config columns' widths, from the grid
 	cfgW     int
-	filter   tableFilter     // rows shown: those matching (filter.go)
-	configs  []engine.Config // the rows' configs, in the order shown
+	filter   tableFilter    // rows shown: those matching (filter.go)
+	configs  []bench.Config // the rows' configs, in the order shown
 }
 
 // cellWidths are the widths the # and config columns need for s's grid
 // (at least their titles and the sort arrow).
-func cellWidths(s *sweep) (numW, cfgW int) {
+func cellWidths(s *runState) (numW, cfgW int) {
 	g := s.plan.Grid
 	numW = max(4, len(strconv.Itoa(len(s.order)))+1)
-	widest := engine.Config{D: slices.Max(append([]int{0}, g.Dims...)), K: slices.Max(append([]int{0}, g.Branches...)), T: slices.Max(append([]int{0}, g.SeqLens...))}
+	widest := bench.Config{D: slices.Max(append([]int{0}, g.Dims...)), K: slices.Max(append([]int{0}, g.Branches...)), T: slices.Max(append([]int{0}, g.SeqLens...))}
 	return numW, max(15, len(widest.String()))
 }
 
@@ -174,7 +174,7 @@ func (rt *resultsTable) reverse() {
 
 // sync rebuilds columns and rows when the size, the data or the order
 // changed.
-func (rt *resultsTable) sync(s *sweep, version, width, height int, haveBaseline bool) {
+func (rt *resultsTable) sync(s *runState, version, width, height int, haveBaseline bool) {
 	numW, cfgW := cellWidths(s)
 	if width != rt.width || haveBaseline != rt.baseline || rt.cols == nil || numW != rt.numW || cfgW != rt.cfgW {
 		rt.width, rt.baseline, rt.numW, rt.cfgW = width, haveBaseline, numW, cfgW
@@ -207,7 +207,7 @@ func (rt *resultsTable) sync(s *sweep, version, width, height int, haveBaseline 
 
 	type entry struct {
 		i int
-		r *engine.Result
+		r *bench.Result
 	}
 	entries := make([]entry, 0, len(s.results))
 	for i, c := range s.order {
@@ -255,7 +255,7 @@ func (rt *resultsTable) sync(s *sweep, version, width, height int, haveBaseline 
 	// A result's cells only change with its position in the grid or its
 	// baseline comparison, so each row is formatted once and kept.
 	if rt.rowCache == nil || len(rt.rowCache) > 2*len(entries)+64 {
-		rt.rowCache = make(map[*engine.Result]table.Row, len(entries))
+		rt.rowCache = make(map[*bench.Result]table.Row, len(entries))
 	}
 	rows := make([]table.Row, len(entries))
 	rt.configs = rt.configs[:0]

@@ -15,14 +15,15 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report"
 )
 
 // richResult is synthResult with what the detail view shows: independent
 // measurements, per-repeat and per-depth figures, and 60 round samples
 // with two stalls.
-func richResult(c engine.Config, p engine.Plan) *engine.Result {
+func richResult(c bench.Config, p bench.Plan) *bench.Result {
 	r := synthResult(c, p)
 	t := r.TimeEpochMedian
 	r.Measurements = []float64{t * 0.99, t * 1.01, t, t * 1.02, t * 0.98, t}
@@ -36,9 +37,9 @@ func richResult(c engine.Config, p engine.Plan) *engine.Result {
 	r.Batch = 4
 	r.Runs = nil
 	for k := 0; k < p.Repeats; k++ {
-		run := engine.Run{Seed: p.Seed + uint64(k), TimeEpochMean: t * (1 + 0.01*float64(k)), RMSEMean: r.RMSEMean}
+		run := bench.Run{Seed: p.Seed + uint64(k), TimeEpochMean: t * (1 + 0.01*float64(k)), RMSEMean: r.RMSEMean}
 		for _, d := range p.Depths {
-			run.Depths = append(run.Depths, engine.DepthResult{Depth: d, Epochs: 30,
+			run.Depths = append(run.Depths, bench.DepthResult{Depth: d, Epochs: 30,
 				TimeEpochMean: t * (0.9 + 0.1*float64(d)) * (1 + 0.01*float64(k))})
 		}
 		r.Runs = append(r.Runs, run)
@@ -48,7 +49,7 @@ func richResult(c engine.Config, p engine.Plan) *engine.Result {
 
 // richEvents are the events of a whole sweep of p with richResult's
 // results, ending finished.
-func richEvents(p engine.Plan) []engine.Event {
+func richEvents(p bench.Plan) []sweep.Event {
 	evs := sweepEvents(p, p.Grid.Size(), false)
 	for i := range evs {
 		if evs[i].Result != nil {
@@ -56,10 +57,10 @@ func richEvents(p engine.Plan) []engine.Event {
 		}
 	}
 	n := p.Grid.Size()
-	return append(evs, engine.Event{Kind: engine.SweepFinished, Done: n, Total: n})
+	return append(evs, sweep.Event{Kind: sweep.SweepFinished, Done: n, Total: n})
 }
 
-func scaleResult(r *engine.Result, sc float64) {
+func scaleResult(r *bench.Result, sc float64) {
 	r.TimeEpochMedian *= sc
 	r.TimeEpochMean *= sc
 	r.TimeEpochCILow *= sc
@@ -81,7 +82,7 @@ type fixtureRun struct {
 
 // writeHistory writes runs of p into dir's JSONL as the recorder writes
 // records, with a fixed machine, so the history reads the same everywhere.
-func writeHistory(t *testing.T, dir string, p engine.Plan, runs ...fixtureRun) string {
+func writeHistory(t *testing.T, dir string, p bench.Plan, runs ...fixtureRun) string {
 	t.Helper()
 	var b bytes.Buffer
 	for _, fr := range runs {
@@ -125,7 +126,7 @@ var (
 // finished on screen (a fake engine: it is not recorded).
 func workbench(t *testing.T, w, h int, runs ...fixtureRun) Model {
 	t.Helper()
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	work := t.TempDir()
 	if len(runs) > 0 {
 		writeHistory(t, filepath.Join(work, ".benchmarks"), p, runs...)
@@ -214,8 +215,8 @@ func TestDetailOnRow3(t *testing.T) {
 }
 
 func TestDetailWithBaseline(t *testing.T) {
-	p := engine.DefaultPlan()
-	base := make([]engine.Result, 0, 12)
+	p := bench.DefaultPlan()
+	base := make([]bench.Result, 0, 12)
 	for _, c := range p.Grid.Configs() {
 		r := richResult(c, p)
 		scaleResult(r, 0.8)
@@ -225,13 +226,13 @@ func TestDetailWithBaseline(t *testing.T) {
 	m = update(m, size(120, 40), startMsg{})
 	<-started
 	evs := richEvents(p)
-	var cur []engine.Result
+	var cur []bench.Result
 	for _, ev := range evs {
 		if ev.Result != nil {
 			cur = append(cur, *ev.Result)
 		}
 	}
-	ratios := map[engine.Config]report.BaselineEntry{}
+	ratios := map[bench.Config]report.BaselineEntry{}
 	for _, e := range report.CompareBaseline("old.jsonl", base, cur).Entries {
 		ratios[e.Config] = e
 	}
@@ -281,9 +282,9 @@ func TestHistogram(t *testing.T) {
 }
 
 func TestFilterTerms(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	s := newSweep(1, p, nil, testEpoch)
-	noisy := engine.Config{D: 6, K: 9, T: 96}
+	noisy := bench.Config{D: 6, K: 9, T: 96}
 	s.noisy[noisy] = "wide CI"
 	for _, c := range p.Grid.Configs() {
 		s.addResult(synthResult(c, p))
@@ -370,12 +371,12 @@ func TestCommandLine(t *testing.T) {
 	if m.a.views.cmdline != nil {
 		t.Error("a key should close the command line")
 	}
-	py := engine.DefaultPlan()
-	py.Engine = engine.EnginePython
+	py := bench.DefaultPlan()
+	py.Engine = bench.EnginePython
 	if got := commandLine(py, "o", ""); !strings.Contains(got, " --engine python") {
 		t.Errorf("a python run's command line lacks --engine python: %s", got)
 	}
-	if got := commandLine(engine.DefaultPlan(), "o", "old dir/q.jsonl"); strings.Contains(got, "--engine") || !strings.HasSuffix(got, "--baseline 'old dir/q.jsonl'") {
+	if got := commandLine(bench.DefaultPlan(), "o", "old dir/q.jsonl"); strings.Contains(got, "--engine") || !strings.HasSuffix(got, "--baseline 'old dir/q.jsonl'") {
 		t.Errorf("command line: %s", got)
 	}
 	for in, out := range map[string]string{"out": "out", "my dir": "'my dir'", "it's": `'it'\''s'`, "": "''", "~/a/b": "~/a/b"} {
@@ -415,7 +416,7 @@ func TestNewSweepFromFinished(t *testing.T) {
 }
 
 func TestNewSweepWhileRunningAsks(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 3, true)...)
 	m = press(m, "n")
 	if m.a.prompt == nil {
@@ -508,7 +509,7 @@ func TestHistoryOpenAndDetail(t *testing.T) {
 func TestHistoryContinue(t *testing.T) {
 	m := workbench(t, 120, 40, fixtureRun{id: idOld, scale: 1}, fixtureRun{id: idPart, scale: 1, done: 5})
 	started := make(chan *fakeSweeper, 1)
-	m.a.start = func(_ context.Context, p engine.Plan, o engine.Options) (sweeper, error) {
+	m.a.start = func(_ context.Context, p bench.Plan, o sweep.Options) (sweeper, error) {
 		f := newFakeSweeper(p)
 		f.prior = o.Prior
 		started <- f
@@ -581,7 +582,7 @@ func TestMouseTable(t *testing.T) {
 		}
 		m.View()
 		m = update(m, click(x+2, y))
-		if m.a.views.detail == nil || m.a.views.detail.res.Config != (engine.Config{D: 3, K: 5, T: 48}) {
+		if m.a.views.detail == nil || m.a.views.detail.res.Config != (bench.Config{D: 3, K: 5, T: 48}) {
 			t.Fatalf("%s: a second click should open row 3's detail", s.name)
 		}
 		m = update(m, wheel(true), wheel(true))
@@ -717,7 +718,7 @@ func TestViewsHelpAndKeysFit(t *testing.T) {
 // measurements, samples, runs or grid; NaN interval) still shows.
 func TestSparseRecords(t *testing.T) {
 	st := newStyles()
-	r := engine.Result{Config: engine.Config{D: 3, K: 5, T: 48}, TimeEpochMedian: 1e-5, TimeEpochMean: 1e-5,
+	r := bench.Result{Config: bench.Config{D: 3, K: 5, T: 48}, TimeEpochMedian: 1e-5, TimeEpochMean: 1e-5,
 		TimeEpochCILow: math.NaN(), TimeEpochCIHigh: math.NaN(), Samples: []float64{math.NaN()}}
 	v := newDetail(r, nil, "run 1").View(st, 80, 24)
 	checkFits(t, v, 80, 24)
@@ -726,7 +727,7 @@ func TestSparseRecords(t *testing.T) {
 	checkFits(t, v, 50, 15)
 
 	dir := t.TempDir()
-	rec := report.Record{RunID: 42, Result: *richResult(r.Config, engine.DefaultPlan())}
+	rec := report.Record{RunID: 42, Result: *richResult(r.Config, bench.DefaultPlan())}
 	line, err := json.Marshal(rec)
 	if err != nil {
 		t.Fatal(err)
@@ -753,7 +754,7 @@ func FuzzTableFilter(f *testing.F) {
 	for _, s := range []string{"K=9", "D=3..6 K=5", "noisy", "slower", "d=", "t=..", "K=9..", "=", "D=-1..x", "ü=3", "K=99999999999999999999"} {
 		f.Add(s)
 	}
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	s := newSweep(1, p, nil, testEpoch)
 	for _, c := range p.Grid.Configs() {
 		s.addResult(synthResult(c, p))

@@ -119,7 +119,7 @@ func (a *app) focusTable() *resultsTable {
 }
 
 // focusSweep is the sweep drawn in the focused table.
-func (a *app) focusSweep() (*sweep, string) {
+func (a *app) focusSweep() (*runState, string) {
 	if h := a.views.history; h != nil && h.tab == tabRun && h.openS != nil {
 		return h.openS, fmt.Sprintf("run %d (history, read-only)", h.open.id)
 	}

@@ -8,37 +8,37 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
 )
 
 // compareResults are four configs with six measurements each (±1%,
 // deterministic), every time scaled by f.
-func compareResults(f float64, configs ...engine.Config) []engine.Result {
+func compareResults(f float64, configs ...bench.Config) []bench.Result {
 	if len(configs) == 0 {
-		configs = []engine.Config{{D: 3, K: 3, T: 48}, {D: 3, K: 5, T: 48}, {D: 6, K: 3, T: 48}, {D: 6, K: 5, T: 48}}
+		configs = []bench.Config{{D: 3, K: 3, T: 48}, {D: 3, K: 5, T: 48}, {D: 6, K: 3, T: 48}, {D: 6, K: 5, T: 48}}
 	}
-	var out []engine.Result
+	var out []bench.Result
 	for i, c := range configs {
 		t := f * 1e-5 * float64(1+i)
 		ms := []float64{t * 0.99, t * 1.01, t, t * 1.005, t * 0.995, t}
-		r := engine.Result{Config: c, Depths: []int{1, 2, 3}, Repeats: 3, Policy: "mean", TimeEpochMean: t,
+		r := bench.Result{Config: c, Depths: []int{1, 2, 3}, Repeats: 3, Policy: "mean", TimeEpochMean: t,
 			Measurements: ms, Samples: ms, RMSEMean: 0.19, RobustnessMean: 0.96, TotalMean: 0.03,
-			Runs: []engine.Run{{Seed: 123}}, Engine: "go"}
-		engine.Headline(&r)
+			Runs: []bench.Run{{Seed: 123}}, Engine: "go"}
+		bench.Headline(&r)
 		out = append(out, r)
 	}
 	return out
 }
 
 // writeRuns writes a JSONL with one run per element of runs (run ids 1, 2, …).
-func writeRuns(t *testing.T, runs ...[]engine.Result) string {
+func writeRuns(t *testing.T, runs ...[]bench.Result) string {
 	t.Helper()
 	var b bytes.Buffer
 	for i, rs := range runs {
 		for _, r := range rs {
 			line, err := json.Marshal(report.Record{RunID: int64(i + 1), Result: r,
-				Machine: report.Machine{OS: "linux", Arch: "amd64", NumCPU: 2}, Timing: engine.DefaultTiming, Seed: 123})
+				Machine: report.Machine{OS: "linux", Arch: "amd64", NumCPU: 2}, Timing: bench.DefaultTiming, Seed: 123})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,7 +104,7 @@ func TestCompareRunID(t *testing.T) {
 
 func TestCompareBadInput(t *testing.T) {
 	good := writeRuns(t, compareResults(1))
-	other := writeRuns(t, compareResults(1, engine.Config{D: 9, K: 9, T: 9}))
+	other := writeRuns(t, compareResults(1, bench.Config{D: 9, K: 9, T: 9}))
 	notJSONL := filepath.Join(t.TempDir(), "notes.txt")
 	if err := os.WriteFile(notJSONL, []byte("hello\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -146,7 +146,7 @@ func TestCompareNotes(t *testing.T) {
 // error, never a pass.
 func TestGateComparedNothing(t *testing.T) {
 	var errs bytes.Buffer
-	b := report.CompareBaseline("old.jsonl", compareResults(1, engine.Config{D: 9, K: 9, T: 9}), compareResults(1))
+	b := report.CompareBaseline("old.jsonl", compareResults(1, bench.Config{D: 9, K: 9, T: 9}), compareResults(1))
 	if code := regressions(&errs, &b, 0); code != exitUsage || !strings.Contains(errs.String(), "nothing was compared") {
 		t.Errorf("exit %d, stderr %q", code, errs.String())
 	}

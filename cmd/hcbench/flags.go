@@ -8,7 +8,8 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/sweep"
 )
 
 // Flag names, as in DESIGN.md's command-line contract.
@@ -35,7 +36,7 @@ const defaultOut = ".benchmarks"
 
 // options is a validated command line.
 type options struct {
-	plan engine.Plan
+	plan bench.Plan
 	out  string
 
 	headless bool // --headless given
@@ -49,8 +50,8 @@ type options struct {
 	maxMemory      int64 // --max-memory in bytes; 0 means the machine's available memory
 	maxMemoryGiven bool
 
-	workers engine.Options // --engine python: its workers (Prior unset)
-	python  engineFlags    // --engine python: the flags as typed, to prefill the TUI's form
+	workers sweep.Options // --engine python: its workers (Prior unset)
+	python  engineFlags   // --engine python: the flags as typed, to prefill the TUI's form
 
 	baselinePath string
 	failOnRegr   bool    // --fail-on-regression given
@@ -90,7 +91,7 @@ type rawFlags struct {
 
 // newFlagSet declares the flags on a fresh set bound to raw.
 func newFlagSet(raw *rawFlags) *pflag.FlagSet {
-	def := engine.DefaultPlan()
+	def := bench.DefaultPlan()
 	fs := pflag.NewFlagSet("hcbench", pflag.ContinueOnError)
 	// pflag would print its own error and usage; run prints one line instead.
 	fs.SetOutput(discard{})
@@ -102,10 +103,10 @@ func newFlagSet(raw *rawFlags) *pflag.FlagSet {
 		*p = value
 		fs.VarP(&onceValue{p: p}, name, short, "")
 	}
-	once(&raw.dims, flagDims, "D", engine.FormatList(def.Grid.Dims))
-	once(&raw.branches, flagBranches, "K", engine.FormatList(def.Grid.Branches))
-	once(&raw.seqLens, flagSeqLen, "T", engine.FormatList(def.Grid.SeqLens))
-	once(&raw.depths, flagDepths, "", engine.FormatList(def.Depths))
+	once(&raw.dims, flagDims, "D", bench.FormatList(def.Grid.Dims))
+	once(&raw.branches, flagBranches, "K", bench.FormatList(def.Grid.Branches))
+	once(&raw.seqLens, flagSeqLen, "T", bench.FormatList(def.Grid.SeqLens))
+	once(&raw.depths, flagDepths, "", bench.FormatList(def.Depths))
 	once(&raw.repeats, flagRepeats, "", strconv.Itoa(def.Repeats))
 	once(&raw.seed, flagSeed, "", strconv.FormatUint(def.Seed, 10))
 	fs.StringVarP(&raw.out, flagOut, "o", defaultOut, "")
@@ -161,7 +162,7 @@ func parseArgs(args []string) (*options, error) {
 	}
 
 	o := &options{
-		plan:         engine.DefaultPlan(),
+		plan:         bench.DefaultPlan(),
 		out:          raw.out,
 		headless:     raw.headless,
 		startNow:     raw.run,
@@ -182,26 +183,26 @@ func parseArgs(args []string) (*options, error) {
 		{flagSeqLen, "T", raw.seqLens, &p.Grid.SeqLens},
 		{flagDepths, "depths", raw.depths, &p.Depths},
 	} {
-		if *ax.dst, err = engine.ParseAxis(ax.axis, ax.raw); err != nil {
+		if *ax.dst, err = bench.ParseAxis(ax.axis, ax.raw); err != nil {
 			return nil, flagError(ax.flag, ax.raw, err)
 		}
 	}
-	if n := p.Grid.Size(); n > engine.MaxConfigs {
+	if n := p.Grid.Size(); n > bench.MaxConfigs {
 		g := p.Grid
 		return nil, usagef("--%s %q × --%s %q × --%s %q: the grid has %d×%d×%d = %d configs: at most %d allowed",
 			flagDims, raw.dims, flagBranches, raw.branches, flagSeqLen, raw.seqLens,
-			len(g.Dims), len(g.Branches), len(g.SeqLens), len(g.Dims)*len(g.Branches)*len(g.SeqLens), engine.MaxConfigs)
+			len(g.Dims), len(g.Branches), len(g.SeqLens), len(g.Dims)*len(g.Branches)*len(g.SeqLens), bench.MaxConfigs)
 	}
-	if p.Repeats, err = engine.ParseRepeats(raw.repeats); err != nil {
+	if p.Repeats, err = bench.ParseRepeats(raw.repeats); err != nil {
 		return nil, flagError(flagRepeats, raw.repeats, err)
 	}
-	if p.Seed, err = engine.ParseSeed(raw.seed); err != nil {
+	if p.Seed, err = bench.ParseSeed(raw.seed); err != nil {
 		return nil, flagError(flagSeed, raw.seed, err)
 	}
-	if p.Timing.MinTime, err = engine.ParseMinTime(raw.minTime); err != nil {
+	if p.Timing.MinTime, err = bench.ParseMinTime(raw.minTime); err != nil {
 		return nil, flagError(flagMinTime, raw.minTime, err)
 	}
-	if p.Policy, err = engine.ParsePolicy(raw.policy); err != nil {
+	if p.Policy, err = bench.ParsePolicy(raw.policy); err != nil {
 		return nil, flagError(flagPolicy, raw.policy, err)
 	}
 	if err := raw.eng.apply(fs, o); err != nil {
@@ -214,7 +215,7 @@ func parseArgs(args []string) (*options, error) {
 	}
 	if fs.Changed(flagMaxMemory) {
 		o.maxMemoryGiven = true
-		if o.maxMemory, err = engine.ParseBytes(raw.maxMemory); err != nil {
+		if o.maxMemory, err = bench.ParseBytes(raw.maxMemory); err != nil {
 			return nil, flagError(flagMaxMemory, raw.maxMemory, err)
 		}
 	}
@@ -227,7 +228,7 @@ func parseArgs(args []string) (*options, error) {
 	}
 	if fs.Changed(flagFailOnRegr) {
 		o.failOnRegr = true
-		if o.failPct, err = engine.ParsePercent(raw.failOnRegr); err != nil {
+		if o.failPct, err = bench.ParsePercent(raw.failOnRegr); err != nil {
 			return nil, flagError(flagFailOnRegr, raw.failOnRegr, err)
 		}
 		if o.baselinePath == "" {
@@ -244,7 +245,7 @@ func parseArgs(args []string) (*options, error) {
 
 // usageText is what --help prints.
 func usageText() string {
-	def := engine.DefaultPlan()
+	def := bench.DefaultPlan()
 	return fmt.Sprintf(`hcbench benchmarks the QMLHC hypercausal engine over a grid of output
 dimensions D, branch counts K and sequence lengths T, like the reference's
 benchmark, and saves JSONL, CSV and figures.
@@ -317,7 +318,7 @@ Examples:
 Exit status: 0 done, 1 error, 2 bad command line, 3 regression against the
 baseline, 130 interrupted (finished configs are saved).
 `,
-		engine.FormatList(def.Grid.Dims), engine.FormatList(def.Grid.Branches), engine.FormatList(def.Grid.SeqLens),
-		engine.FormatList(def.Depths), def.Repeats, def.Seed, def.Timing.MinEpochs, def.Timing.MinTime,
-		strings.Join(engine.Policies, ", "), def.Policy, defaultOut, engine.MaxConfigs)
+		bench.FormatList(def.Grid.Dims), bench.FormatList(def.Grid.Branches), bench.FormatList(def.Grid.SeqLens),
+		bench.FormatList(def.Depths), def.Repeats, def.Seed, def.Timing.MinEpochs, def.Timing.MinTime,
+		strings.Join(bench.Policies, ", "), def.Policy, defaultOut, bench.MaxConfigs)
 }

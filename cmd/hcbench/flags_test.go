@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // runCLI runs the command in-process with piped (non-terminal) streams.
@@ -173,7 +173,7 @@ func TestParseArgsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	def := engine.DefaultPlan()
+	def := bench.DefaultPlan()
 	if !slices.Equal(o.plan.Grid.Dims, []int{3, 6}) || !slices.Equal(o.plan.Grid.Branches, []int{3, 5, 9}) ||
 		!slices.Equal(o.plan.Grid.SeqLens, []int{48, 96}) || !slices.Equal(o.plan.Depths, []int{1, 2, 3}) ||
 		o.plan.Repeats != 3 || o.plan.Seed != 123 || o.plan.Policy != "mean" ||

@@ -8,14 +8,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report"
 )
 
 // runHeadless runs the sweep without a screen: each finished config is
 // appended to the JSONL at once, progress goes to stderr, and the reports
 // and the summary come at the end, also after an interruption.
-func runHeadless(ctx context.Context, o *options, base []engine.Result, stdout, stderr io.Writer, env environment, intr *interrupts) int {
+func runHeadless(ctx context.Context, o *options, base []bench.Result, stdout, stderr io.Writer, env environment, intr *interrupts) int {
 	run, err := openRun(o)
 	if err != nil {
 		return fail(stderr, err)
@@ -49,7 +50,7 @@ func runHeadless(ctx context.Context, o *options, base []engine.Result, stdout, 
 	if note := slowNote(run.Plan, run.Prior); note != "" {
 		pr.say("%s", note)
 	}
-	sweepErr := measure(ctx, run, o.workers, pr, intr)
+	sweepErr := measureSweep(ctx, run, o.workers, pr, intr)
 	pr.clear()
 	return finishHeadless(run, o, base, sweepErr, pr, stdout, stderr, env, intr)
 }
@@ -62,17 +63,17 @@ const slowThreshold = heartbeatInterval
 // slowNote estimates, before anything is measured, how long the largest
 // config and the whole grid take — said only when the largest config alone
 // takes more than slowThreshold.
-func slowNote(p engine.Plan, prior []engine.Result) string {
-	e, err := engine.NewEstimator(p)
+func slowNote(p bench.Plan, prior []bench.Result) string {
+	e, err := sweep.NewEstimator(p)
 	if err != nil {
 		return ""
 	}
-	c := engine.LargestConfig(p.Grid)
+	c := bench.LargestConfig(p.Grid)
 	least := e.Config(c)
 	if least < slowThreshold {
 		return ""
 	}
-	done := make(map[engine.Config]bool, len(prior))
+	done := make(map[bench.Config]bool, len(prior))
 	for _, r := range prior {
 		done[r.Config] = true
 	}
@@ -99,9 +100,9 @@ func openRun(o *options) (*report.Run, error) {
 // measure measures what is left of run, recording each result as it
 // finishes, until the sweep ends or ctx is cancelled; it returns the
 // sweep's error (context.Canceled after a signal).
-func measure(ctx context.Context, run *report.Run, eo engine.Options, pr *progress, intr *interrupts) error {
+func measureSweep(ctx context.Context, run *report.Run, eo sweep.Options, pr *progress, intr *interrupts) error {
 	eo.Prior = run.Prior
-	r, err := engine.Start(ctx, run.Plan, eo)
+	r, err := sweep.Start(ctx, run.Plan, eo)
 	if err != nil {
 		return fmt.Errorf("cannot start the sweep: %w", err)
 	}
@@ -129,8 +130,8 @@ func measure(ctx context.Context, run *report.Run, eo engine.Options, pr *progre
 }
 
 // record passes one event to the run (a finished config) and the display.
-func record(run *report.Run, pr *progress, ev engine.Event) {
-	measured := ev.Kind == engine.ConfigFinished && !ev.Reused && ev.Result != nil
+func record(run *report.Run, pr *progress, ev sweep.Event) {
+	measured := ev.Kind == sweep.ConfigFinished && !ev.Reused && ev.Result != nil
 	if measured {
 		if note := run.Add(*ev.Result); note != "" {
 			pr.say("%s", note)
@@ -149,7 +150,7 @@ func record(run *report.Run, pr *progress, ev engine.Event) {
 // finishHeadless saves the reports (also after a failure or an
 // interruption: every finished config belongs in them), prints the summary
 // and returns the exit code.
-func finishHeadless(run *report.Run, o *options, base []engine.Result, sweepErr error, pr *progress,
+func finishHeadless(run *report.Run, o *options, base []bench.Result, sweepErr error, pr *progress,
 	stdout, stderr io.Writer, env environment, intr *interrupts) int {
 	saveErr := run.Save()
 	results := run.Results()
@@ -201,7 +202,7 @@ type outcome struct {
 // ended: only a run that finished and saved everything says "complete"
 // (DESIGN.md); an unfinished one says how many configs are saved and how
 // to continue.
-func printSummary(w io.Writer, p report.Paths, results []engine.Result, cmp *report.Baseline, st outcome) error {
+func printSummary(w io.Writer, p report.Paths, results []bench.Result, cmp *report.Baseline, st outcome) error {
 	header := ""
 	switch {
 	case st.done == 0 && (st.interrupted || st.failed):

@@ -17,7 +17,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/measure"
 )
 
 // The binary is built once for the package's tests.
@@ -29,7 +30,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	engine.MainIfWorker() // in-process sweeps re-execute this binary as their workers
+	measure.MainIfWorker() // in-process sweeps re-execute this binary as their workers
 	code := m.Run()
 	if buildDir != "" {
 		os.RemoveAll(buildDir)
@@ -451,7 +452,7 @@ type jsonlRec struct {
 	TimeElapsed float64 `json:"time_elapsed"`
 }
 
-func (r jsonlRec) config() engine.Config { return engine.Config{D: r.D, K: r.K, T: r.T} }
+func (r jsonlRec) config() bench.Config { return bench.Config{D: r.D, K: r.K, T: r.T} }
 
 func countLines(path string) int {
 	b, err := os.ReadFile(path)
@@ -523,7 +524,7 @@ func readCSVRows(t *testing.T, path string) []jsonlRec {
 // checkOnce fails when a config appears twice.
 func checkOnce(t *testing.T, what string, rs []jsonlRec) {
 	t.Helper()
-	seen := map[engine.Config]bool{}
+	seen := map[bench.Config]bool{}
 	for _, r := range rs {
 		if seen[r.config()] {
 			t.Errorf("%s: %v appears twice", what, r.config())
@@ -533,7 +534,7 @@ func checkOnce(t *testing.T, what string, rs []jsonlRec) {
 }
 
 func sameConfigs(a, b []jsonlRec) bool {
-	set := map[engine.Config]int{}
+	set := map[bench.Config]int{}
 	for _, r := range a {
 		set[r.config()]++
 	}

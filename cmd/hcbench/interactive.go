@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/tui"
 )
 
 // runInteractive runs the TUI; once it has left the alternate screen, the
 // summary is printed to the normal screen so that it stays in scrollback.
-func runInteractive(ctx context.Context, o *options, base []engine.Result, stdout, stderr io.Writer, env environment, intr *interrupts) int {
+func runInteractive(ctx context.Context, o *options, base []bench.Result, stdout, stderr io.Writer, env environment, intr *interrupts) int {
 	budget := env.memory
 	if o.maxMemoryGiven {
 		budget = o.maxMemory

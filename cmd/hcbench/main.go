@@ -11,13 +11,13 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/measure"
 )
 
 func main() {
 	// A worker process (hcbench re-executing itself to measure) serves the
 	// worker protocol and exits here.
-	engine.MainIfWorker()
+	measure.MainIfWorker()
 	if len(os.Args) > 1 && os.Args[1] == "compare" {
 		os.Exit(runCompare(os.Args[2:], os.Stdout, os.Stderr))
 	}

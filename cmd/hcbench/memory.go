@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // memoryBudget is the memory a run may use unless --max-memory says
@@ -50,7 +50,7 @@ func availableMemory() int64 {
 // the budget (--max-memory, else the machine's), before anything runs or
 // is created: allocating it would kill the process with a runtime fatal
 // error and lose the run's other results.
-func checkMemory(p engine.Plan, o *options, env environment) error {
+func checkMemory(p bench.Plan, o *options, env environment) error {
 	budget, source := env.memory, env.memorySource
 	if o.maxMemoryGiven {
 		budget, source = o.maxMemory, "--"+flagMaxMemory
@@ -58,7 +58,7 @@ func checkMemory(p engine.Plan, o *options, env environment) error {
 	if budget <= 0 {
 		return nil
 	}
-	if err := engine.CheckMemory(p, budget); err != nil {
+	if err := bench.CheckMemory(p, budget); err != nil {
 		return usagef("%v, %s: shrink the grid or set --%s", err, source, flagMaxMemory)
 	}
 	return nil

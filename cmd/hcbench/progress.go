@@ -7,7 +7,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report"
 )
 
@@ -28,7 +29,7 @@ type progress struct {
 	terminal bool
 	color    bool // terminal and NO_COLOR unset: escape codes allowed
 	width    int  // terminal columns, 0 when unknown
-	tr       *engine.Tracker
+	tr       *sweep.Tracker
 	now      time.Time // the latest clock reading (event or tick)
 
 	lastDraw  time.Time
@@ -36,18 +37,18 @@ type progress struct {
 	drawnCols int       // visible width of the line on screen, 0 when none
 }
 
-func newProgress(w io.Writer, env environment, prior []engine.Result) *progress {
+func newProgress(w io.Writer, env environment, prior []bench.Result) *progress {
 	return &progress{
 		w:        w,
 		terminal: env.stderrTerminal,
 		color:    env.stderrTerminal && !env.noColor,
 		width:    env.stderrWidth,
-		tr:       engine.NewTracker(prior),
+		tr:       sweep.NewTracker(prior),
 	}
 }
 
 // event updates the display with one engine event.
-func (p *progress) event(ev engine.Event) {
+func (p *progress) event(ev sweep.Event) {
 	p.tr.Apply(ev)
 	now := ev.Time
 	if now.IsZero() {
@@ -58,11 +59,11 @@ func (p *progress) event(ev engine.Event) {
 		p.lastLine = now
 	}
 	switch ev.Kind {
-	case engine.ConfigStarted, engine.PlanChanged, engine.Paused, engine.Resumed:
+	case sweep.ConfigStarted, sweep.PlanChanged, sweep.Paused, sweep.Resumed:
 		p.draw(now, true)
-	case engine.Progress:
+	case sweep.Progress:
 		p.draw(now, false)
-	case engine.ConfigFinished:
+	case sweep.ConfigFinished:
 		if ev.Reused {
 			// Reused results arrive together at the start of a resumed run;
 			// the first measured config's line shows their count.

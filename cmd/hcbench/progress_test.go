@@ -6,40 +6,41 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/sweep"
 )
 
 // sweepEvents is a small sweep's event stream: three configs, one of them
 // reused from a resumed run, with progress in between.
-func sweepEvents() []engine.Event {
+func sweepEvents() []sweep.Event {
 	t0 := time.Unix(1000, 0)
 	at := func(ms int) (time.Time, time.Duration) {
 		d := time.Duration(ms) * time.Millisecond
 		return t0.Add(d), d
 	}
-	cfgs := []engine.Config{{D: 3, K: 3, T: 48}, {D: 3, K: 3, T: 96}, {D: 6, K: 3, T: 48}}
-	var evs []engine.Event
-	add := func(ms int, ev engine.Event) {
+	cfgs := []bench.Config{{D: 3, K: 3, T: 48}, {D: 3, K: 3, T: 96}, {D: 6, K: 3, T: 48}}
+	var evs []sweep.Event
+	add := func(ms int, ev sweep.Event) {
 		ev.Time, ev.Elapsed = at(ms)
 		evs = append(evs, ev)
 	}
-	add(0, engine.Event{Kind: engine.SweepStarted, Done: 1, Total: 3})
-	add(0, engine.Event{Kind: engine.ConfigFinished, Done: 1, Total: 3, Config: cfgs[0], Reused: true,
-		Result: &engine.Result{Config: cfgs[0], TimeEpochMean: 1e-5}})
+	add(0, sweep.Event{Kind: sweep.SweepStarted, Done: 1, Total: 3})
+	add(0, sweep.Event{Kind: sweep.ConfigFinished, Done: 1, Total: 3, Config: cfgs[0], Reused: true,
+		Result: &bench.Result{Config: cfgs[0], TimeEpochMean: 1e-5}})
 	ms := 0
 	for _, c := range cfgs[1:] {
 		ms += 10
-		add(ms, engine.Event{Kind: engine.ConfigStarted, Done: evs[len(evs)-1].Done, Total: 3, Config: c})
+		add(ms, sweep.Event{Kind: sweep.ConfigStarted, Done: evs[len(evs)-1].Done, Total: 3, Config: c})
 		for i := 1; i <= 5; i++ {
 			ms += 150 // beyond redrawInterval, so each one draws
-			add(ms, engine.Event{Kind: engine.Progress, Done: evs[len(evs)-1].Done, Total: 3, Config: c,
+			add(ms, sweep.Event{Kind: sweep.Progress, Done: evs[len(evs)-1].Done, Total: 3, Config: c,
 				Depth: i%3 + 1, Fraction: float64(i) / 5})
 		}
 		done := evs[len(evs)-1].Done + 1
-		add(ms, engine.Event{Kind: engine.ConfigFinished, Done: done, Total: 3, Config: c,
-			Result: &engine.Result{Config: c, TimeEpochMean: 2.5e-5}})
+		add(ms, sweep.Event{Kind: sweep.ConfigFinished, Done: done, Total: 3, Config: c,
+			Result: &bench.Result{Config: c, TimeEpochMean: 2.5e-5}})
 	}
-	add(ms, engine.Event{Kind: engine.SweepFinished, Done: 3, Total: 3})
+	add(ms, sweep.Event{Kind: sweep.SweepFinished, Done: 3, Total: 3})
 	return evs
 }
 
@@ -109,13 +110,13 @@ func TestProgressTerminal(t *testing.T) {
 // estimate; a terminal (redrawn in place) gets none.
 func TestHeartbeatOnPipe(t *testing.T) {
 	t0 := time.Unix(1000, 0)
-	c := engine.Config{D: 512, K: 256, T: 4096}
+	c := bench.Config{D: 512, K: 256, T: 4096}
 	for _, terminal := range []bool{false, true} {
 		var buf bytes.Buffer
 		p := newProgress(&buf, environment{stderrTerminal: terminal, noColor: true}, nil)
-		p.event(engine.Event{Kind: engine.SweepStarted, Time: t0, Total: 2})
-		p.event(engine.Event{Kind: engine.ConfigStarted, Time: t0, Config: c, Total: 2})
-		p.event(engine.Event{Kind: engine.Progress, Time: t0.Add(time.Second), Config: c, Depth: 2, Fraction: 0.25, Total: 2})
+		p.event(sweep.Event{Kind: sweep.SweepStarted, Time: t0, Total: 2})
+		p.event(sweep.Event{Kind: sweep.ConfigStarted, Time: t0, Config: c, Total: 2})
+		p.event(sweep.Event{Kind: sweep.Progress, Time: t0.Add(time.Second), Config: c, Depth: 2, Fraction: 0.25, Total: 2})
 		for s := 2; s <= 95; s++ {
 			p.tick(t0.Add(time.Duration(s) * time.Second))
 		}
@@ -141,11 +142,11 @@ func TestHeartbeatOnPipe(t *testing.T) {
 // TestSlowNote: a grid whose largest config is slow is announced with an
 // estimate before it runs; a quick one is not.
 func TestSlowNote(t *testing.T) {
-	p := engine.DefaultPlan()
+	p := bench.DefaultPlan()
 	if note := slowNote(p, nil); note != "" {
 		t.Errorf("the reference's grid gets a note: %q", note)
 	}
-	p.Grid = engine.Grid{Dims: []int{3, 512}, Branches: []int{256}, SeqLens: []int{16384}}
+	p.Grid = bench.Grid{Dims: []int{3, 512}, Branches: []int{256}, SeqLens: []int{16384}}
 	note := slowNote(p, nil)
 	for _, w := range []string{"D=512 K=256 T=16384", "per epoch", "whole grid about", "estimated"} {
 		if !strings.Contains(note, w) {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/pyworker"
 	"github.com/hcbench/hcbench/engine/worker"
 )
@@ -24,7 +24,7 @@ type engineFlags struct{ name, qmlhc, python string }
 
 // declare adds the engine flags to fs; once refuses a flag given twice.
 func (e *engineFlags) declare(once func(p *string, name, short, value string)) {
-	once(&e.name, flagEngine, "", engine.EngineGo)
+	once(&e.name, flagEngine, "", bench.EngineGo)
 	once(&e.qmlhc, flagQMLHC, "", "")
 	once(&e.python, flagPython, "", "")
 }
@@ -34,16 +34,16 @@ func (e *engineFlags) declare(once func(p *string, name, short, value string)) {
 // here (they exist, the checkout has the library and the example); whether
 // they import is checked by checkEngine, still before anything is created.
 func (e *engineFlags) apply(fs *pflag.FlagSet, o *options) error {
-	name, err := engine.ParseEngine(e.name)
+	name, err := bench.ParseEngine(e.name)
 	if err != nil {
 		return flagError(flagEngine, e.name, err)
 	}
 	o.plan.Engine = name
-	if name != engine.EnginePython {
+	if name != bench.EnginePython {
 		for _, f := range []string{flagQMLHC, flagPython} {
 			if fs.Changed(f) {
 				return usagef("--%s is for --%s %s; the engine is %s (give --%s %s to measure your qml-hcs)",
-					f, flagEngine, engine.EnginePython, name, flagEngine, engine.EnginePython)
+					f, flagEngine, bench.EnginePython, name, flagEngine, bench.EnginePython)
 			}
 		}
 		return nil
@@ -77,7 +77,7 @@ func describeEngine(h worker.Hello) string { return pyworker.Describe(h) }
 
 // checkResumedEngine refuses to continue a run measured by another engine:
 // its results and the new ones would not be comparable.
-func checkResumedEngine(resumed bool, runPlan engine.Plan, o *options) error {
+func checkResumedEngine(resumed bool, runPlan bench.Plan, o *options) error {
 	if !resumed || runPlan.EngineName() == o.plan.EngineName() {
 		return nil
 	}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/pyworker/pyworkertest"
 	"github.com/hcbench/hcbench/engine/worker"
 )
@@ -29,10 +29,10 @@ func TestEngineFlags(t *testing.T) {
 		engine string // "" means refused
 		want   []string
 	}{
-		{"default", nil, "", engine.EngineGo, nil},
-		{"go", []string{"--engine", "go"}, good, engine.EngineGo, nil},
-		{"python", []string{"--engine", "python", "--qmlhc", good, "--python", self}, "", engine.EnginePython, nil},
-		{"python from QMLHC_PATH", []string{"--engine", "python", "--python", self}, good, engine.EnginePython, nil},
+		{"default", nil, "", bench.EngineGo, nil},
+		{"go", []string{"--engine", "go"}, good, bench.EngineGo, nil},
+		{"python", []string{"--engine", "python", "--qmlhc", good, "--python", self}, "", bench.EnginePython, nil},
+		{"python from QMLHC_PATH", []string{"--engine", "python", "--python", self}, good, bench.EnginePython, nil},
 		{"unknown engine", []string{"--engine", "rust"}, "", "", []string{`--engine "rust"`, "go, python"}},
 		{"engine twice", []string{"--engine", "python", "--engine", "go"}, "", "", []string{"given twice"}},
 		{"qmlhc without python engine", []string{"--qmlhc", good}, "", "", []string{"--qmlhc is for --engine python"}},
@@ -54,7 +54,7 @@ func TestEngineFlags(t *testing.T) {
 				if o.plan.EngineName() != tt.engine {
 					t.Errorf("engine %q, want %q", o.plan.EngineName(), tt.engine)
 				}
-				if (o.workers.Worker != nil) != (tt.engine == engine.EnginePython) {
+				if (o.workers.Worker != nil) != (tt.engine == bench.EnginePython) {
 					t.Errorf("worker command set: %v, want it only for python", o.workers.Worker != nil)
 				}
 				return
@@ -73,12 +73,12 @@ func TestEngineFlags(t *testing.T) {
 }
 
 func TestCheckResumedEngine(t *testing.T) {
-	py := &options{plan: engine.Plan{Engine: engine.EnginePython}}
-	goRun := engine.Plan{}
+	py := &options{plan: bench.Plan{Engine: bench.EnginePython}}
+	goRun := bench.Plan{}
 	if err := checkResumedEngine(true, goRun, py); err == nil || !strings.Contains(err.Error(), "--engine go") {
 		t.Errorf("resuming a Go run with --engine python: %v, want a refusal naming --engine go", err)
 	}
-	if err := checkResumedEngine(true, engine.Plan{Engine: engine.EnginePython}, py); err != nil {
+	if err := checkResumedEngine(true, bench.Plan{Engine: bench.EnginePython}, py); err != nil {
 		t.Errorf("resuming a python run with --engine python: %v", err)
 	}
 	if err := checkResumedEngine(false, goRun, py); err != nil {

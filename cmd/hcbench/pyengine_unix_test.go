@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/pyworker/pyworkertest"
 )
 
@@ -228,10 +228,10 @@ func TestBinaryPythonEngineReal(t *testing.T) {
 	if len(goRecs) != 4 || len(pyRecs) != 4 {
 		t.Fatalf("%d Go and %d Python records, want 4 each", len(goRecs), len(pyRecs))
 	}
-	key := func(m map[string]any) engine.Config {
-		return engine.Config{D: int(m["D"].(float64)), K: int(m["K"].(float64)), T: int(m["T"].(float64))}
+	key := func(m map[string]any) bench.Config {
+		return bench.Config{D: int(m["D"].(float64)), K: int(m["K"].(float64)), T: int(m["T"].(float64))}
 	}
-	goBy := map[engine.Config]map[string]any{}
+	goBy := map[bench.Config]map[string]any{}
 	for _, m := range goRecs {
 		goBy[key(m)] = m
 	}

@@ -10,12 +10,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
 )
 
 // planOf is the plan a command line asks for.
-func planOf(t *testing.T, args ...string) engine.Plan {
+func planOf(t *testing.T, args ...string) bench.Plan {
 	t.Helper()
 	o, err := parseArgs(append(args, quick...))
 	if err != nil {
@@ -26,10 +26,10 @@ func planOf(t *testing.T, args ...string) engine.Plan {
 
 // recordOf is a record of config c measured with p's settings, carrying
 // grid (nil: as files written before records carried their grid).
-func recordOf(id int64, p engine.Plan, c engine.Config, grid *engine.Grid) report.Record {
+func recordOf(id int64, p bench.Plan, c bench.Config, grid *bench.Grid) report.Record {
 	return report.Record{
 		RunID:  id,
-		Result: engine.Result{Config: c, Depths: p.Depths, Repeats: p.Repeats, Policy: p.Policy},
+		Result: bench.Result{Config: c, Depths: p.Depths, Repeats: p.Repeats, Policy: p.Policy},
 		Timing: p.Timing,
 		Seed:   p.Seed,
 		Grid:   grid,
@@ -43,7 +43,7 @@ func recordOf(id int64, p engine.Plan, c engine.Config, grid *engine.Grid) repor
 func TestResumeNeedsTheSameGrid(t *testing.T) {
 	run := planOf(t, "-D", "3", "-K", "2", "-T", "8,16")
 	g := run.Grid
-	c8 := engine.Config{D: 3, K: 2, T: 8}
+	c8 := bench.Config{D: 3, K: 2, T: 8}
 	for _, tc := range []struct {
 		name   string
 		recs   []report.Record
@@ -59,7 +59,7 @@ func TestResumeNeedsTheSameGrid(t *testing.T) {
 		{"old file, grid grown", []report.Record{recordOf(5, run, c8, nil)}, []string{"-T", "8,16,32"}, 5, ""},
 		{"old file, finished config outside", []report.Record{recordOf(5, run, c8, nil)}, []string{"-T", "16"}, 0, ""},
 		{"the latest run of this grid, not the latest run",
-			[]report.Record{recordOf(5, run, c8, &g), recordOf(6, run, c8, &engine.Grid{Dims: []int{3}, Branches: []int{2}, SeqLens: []int{8}})},
+			[]report.Record{recordOf(5, run, c8, &g), recordOf(6, run, c8, &bench.Grid{Dims: []int{3}, Branches: []int{2}, SeqLens: []int{8}})},
 			[]string{"-T", "8,16"}, 5, ""},
 		{"other settings", []report.Record{recordOf(5, run, c8, &g)}, []string{"-T", "8,16", "--seed", "9"}, 0, ""},
 	} {
@@ -71,7 +71,7 @@ func TestResumeNeedsTheSameGrid(t *testing.T) {
 				t.Errorf("FindResumable = run %d, %d results, %v; want run %d with 1", res.RunID, res.Done(), ok, tc.wantID)
 			case tc.wantID == 0 && ok:
 				t.Errorf("FindResumable = run %d; want none", res.RunID)
-			case tc.wantID == 0 && tc.hint != "" && (res.OtherGrid == nil || !strings.Contains(report.DescribePlan(engine.Plan{Grid: *res.OtherGrid}), tc.hint)):
+			case tc.wantID == 0 && tc.hint != "" && (res.OtherGrid == nil || !strings.Contains(report.DescribePlan(bench.Plan{Grid: *res.OtherGrid}), tc.hint)):
 				t.Errorf("no match names the grid %v; want %q", res.OtherGrid, tc.hint)
 			}
 		})

@@ -13,7 +13,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
 )
 
@@ -124,12 +124,12 @@ func run(args []string, stdout, stderr io.Writer, env environment) int {
 // loadBaseline reads --baseline's file. The read is abandoned when ctx is
 // cancelled (a signal), so that a file that never answers (a slow network
 // mount) cannot hold the process; a FIFO or device is refused outright.
-func loadBaseline(ctx context.Context, path string) ([]engine.Result, error) {
+func loadBaseline(ctx context.Context, path string) ([]bench.Result, error) {
 	if path == "" {
 		return nil, nil
 	}
 	type loaded struct {
-		res []engine.Result
+		res []bench.Result
 		err error
 	}
 	ch := make(chan loaded, 1)

@@ -26,7 +26,7 @@ var midSweep = []string{"-D", "3", "-K", "3", "-T", "48..1920:48", "--min-time",
 
 // sweep is a running binary whose stderr goes to a file, so that the test
 // can read it while the process writes.
-type sweep struct {
+type runningBinary struct {
 	cmd     *exec.Cmd
 	stdout  *bytes.Buffer
 	errPath string
@@ -35,7 +35,7 @@ type sweep struct {
 
 // startSweep starts hcbench --headless -o dir with args and waits until the
 // JSONL holds at least minLines lines.
-func startSweep(t *testing.T, dir string, minLines int, args ...string) *sweep {
+func startSweep(t *testing.T, dir string, minLines int, args ...string) *runningBinary {
 	t.Helper()
 	cmd, stdout, _ := command(t, append([]string{"--headless", "-o", dir}, args...)...)
 	errFile, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
@@ -47,7 +47,7 @@ func startSweep(t *testing.T, dir string, minLines int, args ...string) *sweep {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &sweep{cmd: cmd, stdout: stdout, errPath: errFile.Name(), jsonl: filepath.Join(dir, report.FileJSONL)}
+	s := &runningBinary{cmd: cmd, stdout: stdout, errPath: errFile.Name(), jsonl: filepath.Join(dir, report.FileJSONL)}
 	t.Cleanup(func() {
 		if cmd.ProcessState == nil {
 			cmd.Process.Kill()
@@ -58,13 +58,13 @@ func startSweep(t *testing.T, dir string, minLines int, args ...string) *sweep {
 	return s
 }
 
-func (s *sweep) stderr() string {
+func (s *runningBinary) stderr() string {
 	b, _ := os.ReadFile(s.errPath)
 	return string(b)
 }
 
 // waitFor polls cond for up to a minute; the process must not exit meanwhile.
-func (s *sweep) waitFor(t *testing.T, what string, cond func() bool) {
+func (s *runningBinary) waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for !cond() {
@@ -76,7 +76,7 @@ func (s *sweep) waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 // wait waits for the process to exit and returns its exit code.
-func (s *sweep) wait(t *testing.T) int {
+func (s *runningBinary) wait(t *testing.T) int {
 	t.Helper()
 	return exitCode(t, s.cmd.Wait())
 }

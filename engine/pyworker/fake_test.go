@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/pyworker/pyworkertest"
+	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/engine/worker"
 )
 
@@ -95,23 +96,23 @@ func checkNoneLeft(t *testing.T, dir string) {
 
 // sweep runs a two-config plan with the fake and returns the configs that
 // finished and the sweep's error.
-func sweep(t *testing.T, s Setup, timeout time.Duration) ([]engine.Config, error) {
+func runSweep(t *testing.T, s Setup, timeout time.Duration) ([]bench.Config, error) {
 	t.Helper()
-	p := engine.DefaultPlan()
-	p.Grid = engine.Grid{Dims: []int{3}, Branches: []int{3}, SeqLens: []int{16, 24}}
-	p.Depths, p.Repeats, p.Engine = []int{1, 2}, 1, engine.EnginePython
+	p := bench.DefaultPlan()
+	p.Grid = bench.Grid{Dims: []int{3}, Branches: []int{3}, SeqLens: []int{16, 24}}
+	p.Depths, p.Repeats, p.Engine = []int{1, 2}, 1, bench.EnginePython
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	r, err := engine.Start(ctx, p, engine.Options{
+	r, err := sweep.Start(ctx, p, sweep.Options{
 		Worker:        func() (*exec.Cmd, error) { return s.Command(), nil },
 		WorkerOptions: worker.Options{Name: "python worker", Timeout: timeout},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var done []engine.Config
+	var done []bench.Config
 	for ev := range r.Events() {
-		if ev.Kind == engine.ConfigFinished {
+		if ev.Kind == sweep.ConfigFinished {
 			done = append(done, ev.Config)
 			if ev.Result.Engine != "python" || ev.Result.MemKind != "tracemalloc" || ev.Result.EngineDetails["numpy"] != "1.24.2" {
 				t.Errorf("result says engine %q mem_kind %q details %v: want the worker's hello", ev.Result.Engine, ev.Result.MemKind, ev.Result.EngineDetails)
@@ -123,7 +124,7 @@ func sweep(t *testing.T, s Setup, timeout time.Duration) ([]engine.Config, error
 }
 
 func TestFakeWorkerFailures(t *testing.T) {
-	first := engine.Config{D: 3, K: 3, T: 16}
+	first := bench.Config{D: 3, K: 3, T: 16}
 	tests := []struct {
 		mode    string
 		timeout time.Duration
@@ -140,7 +141,7 @@ func TestFakeWorkerFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
 			s, pids := fakeSetup(t, tt.mode)
-			done, err := sweep(t, s, tt.timeout)
+			done, err := runSweep(t, s, tt.timeout)
 			if len(done) != tt.done || (tt.done > 0 && done[0] != first) {
 				t.Errorf("finished %v, want the first %d config(s) kept", done, tt.done)
 			}
@@ -168,27 +169,27 @@ func TestFakeWorkerFailures(t *testing.T) {
 // while a worker measures ends every worker.
 func TestFakeWorkerCancel(t *testing.T) {
 	s, pids := fakeSetup(t, "slow")
-	p := engine.DefaultPlan()
-	p.Grid = engine.Grid{Dims: []int{3}, Branches: []int{3}, SeqLens: []int{16}}
-	p.Depths, p.Repeats, p.Engine = []int{1}, 1, engine.EnginePython
+	p := bench.DefaultPlan()
+	p.Grid = bench.Grid{Dims: []int{3}, Branches: []int{3}, SeqLens: []int{16}}
+	p.Depths, p.Repeats, p.Engine = []int{1}, 1, bench.EnginePython
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	r, err := engine.Start(ctx, p, engine.Options{
+	r, err := sweep.Start(ctx, p, sweep.Options{
 		Worker:        func() (*exec.Cmd, error) { return s.Command(), nil },
 		WorkerOptions: worker.Options{Name: "python worker"},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var last engine.EventKind
+	var last sweep.EventKind
 	for ev := range r.Events() {
-		if ev.Kind == engine.Progress {
+		if ev.Kind == sweep.Progress {
 			cancel()
 		}
 		last = ev.Kind
 	}
 	r.Wait()
-	if last != engine.SweepCancelled {
+	if last != sweep.SweepCancelled {
 		t.Errorf("last event %v, want SweepCancelled", last)
 	}
 	checkNoneLeft(t, pids)
@@ -206,7 +207,7 @@ func TestProbe(t *testing.T) {
 			}
 			h, err := Probe(context.Background(), eo)
 			if tt.want == "" {
-				if err != nil || h.Engine != engine.EnginePython || h.Details["qmlhc_dir"] != s.Dir {
+				if err != nil || h.Engine != bench.EnginePython || h.Details["qmlhc_dir"] != s.Dir {
 					t.Errorf("hello %+v, err %v: want python on %s", h, err, s.Dir)
 				}
 				if d := Describe(h); !strings.Contains(d, "engine: python — qml-hcs 0.1.0+fake at "+s.Dir) {
@@ -218,7 +219,7 @@ func TestProbe(t *testing.T) {
 			checkNoneLeft(t, pids)
 		})
 	}
-	if _, err := Probe(context.Background(), engine.Options{}); err == nil {
+	if _, err := Probe(context.Background(), sweep.Options{}); err == nil {
 		t.Error("probe without a worker command succeeded")
 	}
 }

@@ -20,7 +20,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/engine/worker"
 )
 
@@ -155,8 +156,8 @@ func FindPython(python string) (string, error) {
 // Workers are the engine options that measure with this setup's worker;
 // the command line and the workbench's setup form both start sweeps
 // through them.
-func (s Setup) Workers() engine.Options {
-	return engine.Options{
+func (s Setup) Workers() sweep.Options {
+	return sweep.Options{
 		Worker:        func() (*exec.Cmd, error) { return s.Command(), nil },
 		WorkerOptions: worker.Options{Name: "python worker"},
 	}
@@ -166,7 +167,7 @@ func (s Setup) Workers() engine.Options {
 // without numpy, a checkout that does not import or an incompatible worker
 // is refused before a sweep creates anything. The worker is stopped before
 // Probe returns.
-func Probe(ctx context.Context, eo engine.Options) (worker.Hello, error) {
+func Probe(ctx context.Context, eo sweep.Options) (worker.Hello, error) {
 	if eo.Worker == nil {
 		return worker.Hello{}, errors.New("no worker command")
 	}
@@ -189,7 +190,7 @@ func Probe(ctx context.Context, eo engine.Options) (worker.Hello, error) {
 // engine, and for python the checkout, the interpreter and numpy.
 func Describe(h worker.Hello) string {
 	d := h.Details
-	if h.Engine != engine.EnginePython {
+	if h.Engine != bench.EnginePython {
 		return fmt.Sprintf("engine: %s %s", h.Engine, h.EngineVersion)
 	}
 	parts := []string{fmt.Sprintf("engine: python — qml-hcs %s", h.EngineVersion)}

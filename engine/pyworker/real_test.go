@@ -15,8 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hcbench/hcbench/engine"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/hc"
+	"github.com/hcbench/hcbench/engine/measure"
 )
 
 // These tests run the embedded worker.py with a real Python and the user's
@@ -167,7 +168,7 @@ type result struct {
 	Batch   int       `json:"batch"`
 	Rounds  int       `json:"rounds"`
 	Samples []float64 `json:"samples"`
-	Run     engine.Run
+	Run     bench.Run
 	MemKind string `json:"mem_kind"`
 }
 
@@ -181,13 +182,13 @@ func decodeResult(t *testing.T, m map[string]any) result {
 	return r
 }
 
-func measureReq(id int, c engine.Config, seed uint64, policy string, depths []int) map[string]any {
+func measureReq(id int, c bench.Config, seed uint64, policy string, depths []int) map[string]any {
 	return map[string]any{"type": "measure", "id": id, "config": c, "seed": seed, "policy": policy,
 		"depths": depths, "time_min": 0.005, "min_epochs": 5, "max_rounds": 1000, "warmup": 2, "batch": 0}
 }
 
 // goMetrics is what the Go port computes for one depth of a config.
-func goMetrics(t *testing.T, c engine.Config, seed uint64, policy string, depth int) hc.Metrics {
+func goMetrics(t *testing.T, c bench.Config, seed uint64, policy string, depth int) hc.Metrics {
 	t.Helper()
 	pol, err := hc.NewPolicy(policy)
 	if err != nil {
@@ -198,7 +199,7 @@ func goMetrics(t *testing.T, c engine.Config, seed uint64, policy string, depth 
 		t.Fatal(err)
 	}
 	x := make([]float64, c.T*c.D)
-	engine.FillSeries(x, c.T, c.D, seed)
+	measure.FillSeries(x, c.T, c.D, seed)
 	ws, err := hc.NewWorkspace(chain, c.T, x, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -226,8 +227,8 @@ func TestRealWorkerMatchesGoPort(t *testing.T) {
 
 	depths := []int{1, 2}
 	id := 0
-	for _, policy := range engine.Policies {
-		for _, c := range []engine.Config{{D: 3, K: 3, T: 24}, {D: 5, K: 7, T: 24}} {
+	for _, policy := range bench.Policies {
+		for _, c := range []bench.Config{{D: 3, K: 3, T: 24}, {D: 5, K: 7, T: 24}} {
 			for _, seed := range []uint64{11, 12} {
 				id++
 				t.Run(fmt.Sprintf("%s/%s/seed=%d", policy, c.Label(), seed), func(t *testing.T) {
@@ -287,7 +288,7 @@ func TestRealWorkerControl(t *testing.T) {
 	}
 
 	// A run long enough to be paused, resumed and stopped.
-	long := measureReq(7, engine.Config{D: 3, K: 3, T: 24}, 1, "mean", []int{1})
+	long := measureReq(7, bench.Config{D: 3, K: 3, T: 24}, 1, "mean", []int{1})
 	long["time_min"], long["max_rounds"] = 3600.0, 1_000_000
 	p.send(long)
 	p.progress() // measuring: a pause now holds this run
@@ -308,12 +309,12 @@ func TestRealWorkerControl(t *testing.T) {
 	}
 
 	// Bad requests fail that request only, naming the bad value.
-	bad := measureReq(9, engine.Config{D: 3, K: 1, T: 24}, 1, "mean", []int{1})
+	bad := measureReq(9, bench.Config{D: 3, K: 1, T: 24}, 1, "mean", []int{1})
 	p.send(bad)
 	if m := p.expect("error"); m["id"] != 9.0 || !strings.Contains(m["error"].(string), "K=1") {
 		t.Errorf("K=1 answered %v, want an error naming K=1", m)
 	}
-	bad = measureReq(10, engine.Config{D: 3, K: 3, T: 24}, 1, "fastest", []int{1})
+	bad = measureReq(10, bench.Config{D: 3, K: 3, T: 24}, 1, "fastest", []int{1})
 	p.send(bad)
 	if m := p.expect("error"); !strings.Contains(m["error"].(string), "fastest") {
 		t.Errorf("unknown policy answered %v", m)
@@ -325,7 +326,7 @@ func TestRealWorkerControl(t *testing.T) {
 		t.Errorf("a line that is not JSON answered %v", m)
 	}
 	// Still usable.
-	p.send(measureReq(11, engine.Config{D: 3, K: 3, T: 8}, 1, "mean", []int{1}))
+	p.send(measureReq(11, bench.Config{D: 3, K: 3, T: 8}, 1, "mean", []int{1}))
 	p.expect("result")
 
 	// EOF on stdin ends the worker at once, with status 0.
@@ -346,7 +347,7 @@ func TestRealWorkerEOFMidRun(t *testing.T) {
 	s := realSetup(t)
 	p := start(t, s.Command())
 	p.expect("hello")
-	long := measureReq(1, engine.Config{D: 3, K: 3, T: 24}, 1, "mean", []int{1})
+	long := measureReq(1, bench.Config{D: 3, K: 3, T: 24}, 1, "mean", []int{1})
 	long["time_min"], long["max_rounds"] = 3600.0, 1_000_000
 	p.send(long)
 	p.progress()
@@ -448,7 +449,7 @@ print(min(ts[3:]))
 			t.Fatal(err)
 		}
 		exampleTime = min(exampleTime, v)
-		req := measureReq(i+1, engine.Config{D: 3, K: 3, T: 24}, 11, "mean", []int{1})
+		req := measureReq(i+1, bench.Config{D: 3, K: 3, T: 24}, 11, "mean", []int{1})
 		req["time_min"], req["min_epochs"] = 0.1, 30
 		p.send(req)
 		r := decodeResult(t, p.expect("result"))
@@ -473,7 +474,7 @@ func TestRealWorkerHeartbeat(t *testing.T) {
 	p.expect("hello")
 	// About 0.2 ms per time step: T=20000 is an epoch of several seconds
 	// (more under the traced pass, which comes first).
-	p.send(measureReq(1, engine.Config{D: 3, K: 3, T: 20000}, 1, "mean", []int{1}))
+	p.send(measureReq(1, bench.Config{D: 3, K: 3, T: 20000}, 1, "mean", []int{1}))
 	last := time.Now()
 	for beats := 0; beats < 3; beats++ {
 		select {

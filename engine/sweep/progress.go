@@ -1,6 +1,10 @@
-package engine
+package sweep
 
-import "time"
+import (
+	"time"
+
+	"github.com/hcbench/hcbench/engine/bench"
+)
 
 // Tracker folds a sweep's events into what a progress display shows:
 // done/total, what runs now, the time spent and the time left. It is pure:
@@ -18,7 +22,7 @@ type Tracker struct {
 	// Running is set while a config is measured: Config, Repeat (0-based),
 	// Depth (0 before the first depth reports) and Fraction (0..1).
 	Running  bool
-	Config   Config
+	Config   bench.Config
 	Repeat   int
 	Depth    int
 	Fraction float64
@@ -39,7 +43,7 @@ type Tracker struct {
 
 // NewTracker starts tracking a sweep whose prior results (a resumed run's)
 // are already done.
-func NewTracker(prior []Result) *Tracker {
+func NewTracker(prior []bench.Result) *Tracker {
 	t := &Tracker{}
 	for _, r := range prior {
 		t.carried += time.Duration(r.TimeElapsed * float64(time.Second))

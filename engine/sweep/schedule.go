@@ -1,4 +1,4 @@
-package engine
+package sweep
 
 import (
 	"math"
@@ -7,6 +7,7 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/stats"
 	"github.com/hcbench/hcbench/engine/worker"
 )
@@ -71,20 +72,20 @@ func (s schedule) admission(next, per time.Duration, inFlight, n int) int {
 
 // flight is a config in flight: its result so far and how to measure it.
 type flight struct {
-	res      *Result
+	res      *bench.Result
 	req      worker.Request // for every measurement, but the seed and batch
 	seed     uint64         // the plan's: repeat r uses seed+r
 	parts    int            // measurements per repeat (Split)
 	total    int            // measurements in all
 	done     int            // measurements made
-	runParts []Run          // of the repeat being assembled
+	runParts []bench.Run    // of the repeat being assembled
 	busy     time.Duration  // measuring time, pauses excluded
 	last     time.Duration  // the last measurement's
 	cycles   []int          // the cycle of each measurement
 }
 
-func newFlight(p Plan, c Config) *flight {
-	parts, total := Split(p.Repeats)
+func newFlight(p bench.Plan, c bench.Config) *flight {
+	parts, total := bench.Split(p.Repeats)
 	// Each part gets its share of the repeat's time, epochs and rounds.
 	req := worker.Request{
 		Config:    worker.Config{D: c.D, K: c.K, T: c.T},
@@ -96,7 +97,7 @@ func newFlight(p Plan, c Config) *flight {
 		Warmup:    warmupEpochs,
 	}
 	return &flight{
-		res:   &Result{Config: c, Depths: slices.Clone(p.Depths), Repeats: p.Repeats, Policy: p.Policy},
+		res:   &bench.Result{Config: c, Depths: slices.Clone(p.Depths), Repeats: p.Repeats, Policy: p.Policy},
 		req:   req,
 		seed:  p.Seed,
 		parts: parts,
@@ -118,20 +119,20 @@ func (m *measurer) inFlight() float64 {
 // sweep measures the runner's configs in cycles until the grid has none
 // left. It returns errStopped when the sweep is stopped; on another error,
 // the config it happened on. Configs in flight then stay unfinished.
-func (m *measurer) sweep() (Config, error) {
+func (m *measurer) sweep() (bench.Config, error) {
 	admit := 1 // the first config alone: its measurement times the cycles after it
 	for cycle := 0; ; cycle++ {
 		if admit > 0 {
 			cs, p, ok := m.r.admit(admit)
 			if !ok {
-				return Config{}, errStopped
+				return bench.Config{}, errStopped
 			}
 			for _, c := range cs {
 				m.flights = append(m.flights, newFlight(p, c))
 			}
 		}
 		if len(m.flights) == 0 {
-			return Config{}, nil
+			return bench.Config{}, nil
 		}
 		order := slices.Clone(m.flights)
 		if cycle%2 == 1 {
@@ -147,10 +148,10 @@ func (m *measurer) sweep() (Config, error) {
 			spent += f.last
 			n = max(n, f.total)
 			if f.done == f.total {
-				aggregate(f.res)
+				bench.Aggregate(f.res)
 				m.common.add(f)
 				f.res.SharedSpread = m.common.spread(cycle)
-				Headline(f.res)
+				bench.Headline(f.res)
 				f.res.TimeElapsed = f.busy.Seconds()
 				m.r.finish(f.res, m.inFlight())
 			}
@@ -192,7 +193,7 @@ func (c *commonMode) add(f *flight) {
 	if c.dev == nil {
 		c.dev = map[int][]float64{}
 	}
-	kept, _ := HeadlineMeasurements(*f.res)
+	kept, _ := bench.HeadlineMeasurements(*f.res)
 	if len(kept) == 0 || len(f.cycles) != len(f.res.Measurements) {
 		return
 	}

@@ -1,4 +1,4 @@
-package engine
+package sweep
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"os"
 	"slices"
 	"testing"
+
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // TestRerunCoverage checks that the intervals are about reruns: three
@@ -21,9 +23,9 @@ func TestRerunCoverage(t *testing.T) {
 		t.Skip("set HCBENCH_TIMING=1 to rerun the reference grid three times (a few seconds)")
 	}
 	const sweeps = 3
-	var runs [][]Result
+	var runs [][]bench.Result
 	for i := 0; i < sweeps; i++ {
-		r, err := Start(context.Background(), DefaultPlan(), Options{})
+		r, err := Start(context.Background(), bench.DefaultPlan(), Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package engine
+package sweep
 
 import (
 	"context"
@@ -6,16 +6,17 @@ import (
 	"errors"
 	"math"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // fast measures each depth for one epoch after warm-up: enough for the
 // quality columns, which do not depend on timing.
-var fast = Timing{MinTime: 0, MinEpochs: 1}
+var fast = bench.Timing{MinTime: 0, MinEpochs: 1}
 
 // collect drains a runner's events and returns them with the final error.
 func collect(t *testing.T, r *Runner) []Event {
@@ -23,8 +24,8 @@ func collect(t *testing.T, r *Runner) []Event {
 	return live(t, r, func(Event) {})
 }
 
-func finished(evs []Event) []Result {
-	var out []Result
+func finished(evs []Event) []bench.Result {
+	var out []bench.Result
 	for _, ev := range evs {
 		if ev.Kind == ConfigFinished {
 			out = append(out, *ev.Result)
@@ -34,7 +35,7 @@ func finished(evs []Event) []Result {
 }
 
 type refRow struct {
-	cfg    Config
+	cfg    bench.Config
 	depths []int
 	vals   map[string]float64
 }
@@ -73,7 +74,7 @@ func readRefCSV(t *testing.T, path string) []refRow {
 			}
 			row.vals[h] = v
 		}
-		row.cfg = Config{D: int(row.vals["D"]), K: int(row.vals["K"]), T: int(row.vals["T"])}
+		row.cfg = bench.Config{D: int(row.vals["D"]), K: int(row.vals["K"]), T: int(row.vals["T"])}
 		rows = append(rows, row)
 	}
 	return rows
@@ -81,7 +82,7 @@ func readRefCSV(t *testing.T, path string) []refRow {
 
 var qualityCols = []string{"total_mean", "total_std", "rmse_mean", "rmse_std", "overshoot_mean", "robustness_mean"}
 
-func quality(r Result) map[string]float64 {
+func quality(r bench.Result) map[string]float64 {
 	return map[string]float64{"total_mean": r.TotalMean, "total_std": r.TotalStd, "rmse_mean": r.RMSEMean,
 		"rmse_std": r.RMSEStd, "overshoot_mean": r.OvershootMean, "robustness_mean": r.RobustnessMean}
 }
@@ -97,8 +98,8 @@ func close1e9(got, want float64) bool {
 // TestSeedGrid reproduces the reference's own sweep: all 12 configs of its
 // grid, in its order, quality columns within 1e-9 relative.
 func TestSeedGrid(t *testing.T) {
-	ref := readRefCSV(t, "../testdata/qmlhc_seed_grid.csv")
-	p := DefaultPlan()
+	ref := readRefCSV(t, "../../testdata/qmlhc_seed_grid.csv")
+	p := bench.DefaultPlan()
 	p.Timing = fast
 	r, err := Start(context.Background(), p, Options{})
 	if err != nil {
@@ -138,10 +139,10 @@ func TestSeedGrid(t *testing.T) {
 // nowhere in the seed grid (produced by running the Python reference; see
 // the file's first line), including T=1, K=2 and a depth of 4.
 func TestUnseenGrid(t *testing.T) {
-	ref := readRefCSV(t, "../testdata/qmlhc_unseen_grid.csv")
+	ref := readRefCSV(t, "../../testdata/qmlhc_unseen_grid.csv")
 	for _, row := range ref {
-		p := Plan{Grid: Grid{Dims: []int{row.cfg.D}, Branches: []int{row.cfg.K}, SeqLens: []int{row.cfg.T}},
-			Depths: row.depths, Repeats: 2, Seed: uint64(row.vals["seed"]), Policy: PolicyMean, Timing: fast}
+		p := bench.Plan{Grid: bench.Grid{Dims: []int{row.cfg.D}, Branches: []int{row.cfg.K}, SeqLens: []int{row.cfg.T}},
+			Depths: row.depths, Repeats: 2, Seed: uint64(row.vals["seed"]), Policy: bench.PolicyMean, Timing: fast}
 		r, err := Start(context.Background(), p, Options{})
 		if err != nil {
 			t.Fatal(err)
@@ -159,43 +160,10 @@ func TestUnseenGrid(t *testing.T) {
 	}
 }
 
-func TestSeriesMatchesReference(t *testing.T) {
-	f, err := os.ReadFile("../testdata/synthetic_sequence_T48_D6_seed123.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var want []float64
-	for _, line := range strings.Split(string(f), "\n") {
-		if strings.HasPrefix(line, "#") {
-			continue
-		}
-		for _, s := range strings.Fields(line) {
-			v, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want = append(want, v)
-		}
-	}
-	got := Series(48, 6, 123)
-	if len(got) != len(want) {
-		t.Fatalf("%d values, want %d", len(got), len(want))
-	}
-	for i := range want {
-		if math.Abs(got[i]-want[i]) > 1e-15 {
-			t.Errorf("x[%d][%d] = %.17g, want %.17g", i/6, i%6, got[i], want[i])
-		}
-	}
-	// D < 3 takes the first D base columns (this project's extension).
-	if s := Series(4, 2, 123); len(s) != 8 {
-		t.Errorf("D=2 series has %d values", len(s))
-	}
-}
-
 func TestEventsInOrder(t *testing.T) {
-	p := DefaultPlan()
-	p.Grid = Grid{Dims: []int{2, 3}, Branches: []int{2}, SeqLens: []int{5, 7}}
-	p.Timing = Timing{MinTime: time.Millisecond, MinEpochs: 5}
+	p := bench.DefaultPlan()
+	p.Grid = bench.Grid{Dims: []int{2, 3}, Branches: []int{2}, SeqLens: []int{5, 7}}
+	p.Timing = bench.Timing{MinTime: time.Millisecond, MinEpochs: 5}
 	r, err := Start(context.Background(), p, Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -210,8 +178,8 @@ func TestEventsInOrder(t *testing.T) {
 	// Configs in flight have their measurements interleaved: a config
 	// starts once, reports progress only between its start and its
 	// finish, and finishes once.
-	started := map[Config]bool{}
-	finishedCfg := map[Config]bool{}
+	started := map[bench.Config]bool{}
+	finishedCfg := map[bench.Config]bool{}
 	done := 0
 	for _, ev := range evs[1 : len(evs)-1] {
 		switch ev.Kind {
@@ -250,9 +218,9 @@ func TestEventsInOrder(t *testing.T) {
 // it to stop promptly, keeping what finished and nothing of the configs in
 // flight.
 func TestCancelStopsWithinAnEpoch(t *testing.T) {
-	p := DefaultPlan()
-	p.Grid = Grid{Dims: []int{4}, Branches: []int{3}, SeqLens: []int{10, 20000, 30000}}
-	p.Timing = Timing{MinTime: 0, MinEpochs: 1000} // many seconds per config
+	p := bench.DefaultPlan()
+	p.Grid = bench.Grid{Dims: []int{4}, Branches: []int{3}, SeqLens: []int{10, 20000, 30000}}
+	p.Timing = bench.Timing{MinTime: 0, MinEpochs: 1000} // many seconds per config
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	r, err := Start(ctx, p, Options{})
@@ -261,7 +229,7 @@ func TestCancelStopsWithinAnEpoch(t *testing.T) {
 	}
 	var evs []Event
 	var cancelledAt time.Time
-	reported := map[Config]bool{}
+	reported := map[bench.Config]bool{}
 	for ev := range r.Events() {
 		evs = append(evs, ev)
 		if ev.Kind == ConfigFinished {
@@ -300,13 +268,13 @@ func TestCancelStopsWithinAnEpoch(t *testing.T) {
 // TestLiveGridEdit adds T=144 to the reference grid mid-run: 18 results, the
 // first 12 measured once each.
 func TestLiveGridEdit(t *testing.T) {
-	p := DefaultPlan()
+	p := bench.DefaultPlan()
 	p.Timing = fast
 	r, err := Start(context.Background(), p, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	started := map[Config]int{}
+	started := map[bench.Config]int{}
 	edited := false
 	for ev := range r.Events() {
 		if ev.Kind == ConfigStarted {
@@ -334,7 +302,7 @@ func TestLiveGridEdit(t *testing.T) {
 		t.Errorf("%d configs measured, want 18", len(started))
 	}
 	// Sweep order follows the edited grid.
-	if res[2].Config != (Config{3, 3, 144}) {
+	if res[2].Config != (bench.Config{D: 3, K: 3, T: 144}) {
 		t.Errorf("result 2 is %v, want D=3 K=3 T=144", res[2].Config)
 	}
 	if err := r.SetGrid(p.Grid); !errors.Is(err, ErrSweepOver) {
@@ -344,7 +312,7 @@ func TestLiveGridEdit(t *testing.T) {
 
 // TestPriorResultsReused restarts with earlier results: only new configs run.
 func TestPriorResultsReused(t *testing.T) {
-	p := DefaultPlan()
+	p := bench.DefaultPlan()
 	p.Timing = fast
 	p.Grid.SeqLens = []int{48}
 	r, _ := Start(context.Background(), p, Options{})
@@ -378,8 +346,8 @@ func TestPriorResultsReused(t *testing.T) {
 }
 
 func TestPauseResume(t *testing.T) {
-	p := DefaultPlan()
-	p.Timing = Timing{MinTime: 2 * time.Millisecond, MinEpochs: 5}
+	p := bench.DefaultPlan()
+	p.Timing = bench.Timing{MinTime: 2 * time.Millisecond, MinEpochs: 5}
 	r, _ := Start(context.Background(), p, Options{})
 	r.Pause()
 	time.Sleep(50 * time.Millisecond)
@@ -407,9 +375,9 @@ func TestPauseResume(t *testing.T) {
 // TestProgressCoalesced: however fast the epochs, at most ~30 progress
 // events a second reach the consumer.
 func TestProgressCoalesced(t *testing.T) {
-	p := DefaultPlan()
-	p.Grid = Grid{Dims: []int{1}, Branches: []int{2}, SeqLens: []int{1}}
-	p.Timing = Timing{MinTime: 100 * time.Millisecond, MinEpochs: 5}
+	p := bench.DefaultPlan()
+	p.Grid = bench.Grid{Dims: []int{1}, Branches: []int{2}, SeqLens: []int{1}}
+	p.Timing = bench.Timing{MinTime: 100 * time.Millisecond, MinEpochs: 5}
 	p.Repeats = 3
 	start := time.Now()
 	r, _ := Start(context.Background(), p, Options{})
@@ -428,69 +396,30 @@ func TestProgressCoalesced(t *testing.T) {
 	}
 }
 
-// TestPeakBytesMatchesRuntime compares the computed peak with what the Go
-// runtime allocates for one run done alone.
-func TestPeakBytesMatchesRuntime(t *testing.T) {
-	for _, c := range []Config{{3, 3, 48}, {6, 9, 96}, {16, 8, 2000}} {
-		p := DefaultPlan()
-		// TotalAlloc counts the whole process: take the least of a few
-		// tries, so an allocation elsewhere (the runtime, a goroutine of
-		// another test winding down) cannot be blamed on the run.
-		var b *runBuffers
-		got := math.Inf(1)
-		for try := 0; try < 5; try++ {
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-			var err error
-			b, err = newRunBuffers(p.Policy, c)
-			if err != nil {
-				t.Fatal(err)
-			}
-			FillSeries(b.x, c.T, c.D, 123)
-			for _, d := range p.Depths {
-				b.chain.SetDepth(d)
-				b.ws.Epoch()
-			}
-			runtime.ReadMemStats(&after)
-			got = math.Min(got, float64(after.TotalAlloc-before.TotalAlloc))
-		}
-		want := float64(b.bytes())
-		t.Logf("%v: runtime %.0f B, computed %.0f B (%+.1f%%)", c, got, want, 100*(got-want)/want)
-		if math.Abs(got-want) > 0.10*want {
-			t.Errorf("%v: runtime allocated %.0f bytes, PeakBytes says %.0f (off by %.1f%%)", c, got, want, 100*(got-want)/want)
-		}
-		pb, _ := PeakBytes(p, c)
-		if pb != b.bytes() {
-			t.Errorf("%v: PeakBytes %d differs from the run's %d", c, pb, b.bytes())
-		}
-	}
-}
-
 func TestPlanValidate(t *testing.T) {
-	ok := DefaultPlan()
+	ok := bench.DefaultPlan()
 	tests := []struct {
 		name string
-		edit func(*Plan)
+		edit func(*bench.Plan)
 		want string
 	}{
-		{"K=1", func(p *Plan) { p.Grid.Branches = []int{1, 3} }, "K=1"},
-		{"D=0", func(p *Plan) { p.Grid.Dims = []int{0} }, "D=0"},
-		{"T negative", func(p *Plan) { p.Grid.SeqLens = []int{-4} }, "T=-4"},
-		{"no T", func(p *Plan) { p.Grid.SeqLens = nil }, "T: no values"},
-		{"depth 0", func(p *Plan) { p.Depths = []int{0} }, "depth=0"},
-		{"repeats 0", func(p *Plan) { p.Repeats = 0 }, "repeats=0"},
-		{"policy", func(p *Plan) { p.Policy = "max" }, `policy "max"`},
-		{"min-time", func(p *Plan) { p.Timing.MinTime = -1 }, "min-time"},
-		{"huge grid", func(p *Plan) {
-			p.Grid = Grid{Dims: seq(1, 102), Branches: seq(2, 102), SeqLens: seq(1, 101)}
+		{"K=1", func(p *bench.Plan) { p.Grid.Branches = []int{1, 3} }, "K=1"},
+		{"D=0", func(p *bench.Plan) { p.Grid.Dims = []int{0} }, "D=0"},
+		{"T negative", func(p *bench.Plan) { p.Grid.SeqLens = []int{-4} }, "T=-4"},
+		{"no T", func(p *bench.Plan) { p.Grid.SeqLens = nil }, "T: no values"},
+		{"depth 0", func(p *bench.Plan) { p.Depths = []int{0} }, "depth=0"},
+		{"repeats 0", func(p *bench.Plan) { p.Repeats = 0 }, "repeats=0"},
+		{"policy", func(p *bench.Plan) { p.Policy = "max" }, `policy "max"`},
+		{"min-time", func(p *bench.Plan) { p.Timing.MinTime = -1 }, "min-time"},
+		{"huge grid", func(p *bench.Plan) {
+			p.Grid = bench.Grid{Dims: seq(1, 102), Branches: seq(2, 102), SeqLens: seq(1, 101)}
 		}, "at most 1000000"},
 	}
 	if err := ok.Validate(); err != nil {
 		t.Fatalf("default plan: %v", err)
 	}
 	for _, tc := range tests {
-		p := DefaultPlan()
+		p := bench.DefaultPlan()
 		tc.edit(&p)
 		err := p.Validate()
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

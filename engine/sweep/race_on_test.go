@@ -1,6 +1,6 @@
 //go:build race
 
-package engine
+package sweep
 
 // raceEnabled: the race detector slows instrumented Go code but not the
 // assembly kernels, so timings under it say nothing about the engine.

@@ -1,4 +1,4 @@
-package engine
+package sweep
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/worker"
 )
 
@@ -25,7 +26,7 @@ type Options struct {
 	// (depths, repeats, seed, policy, timing). A config of the grid that has
 	// a prior result is not measured again: the result is reported as
 	// finished (Event.Reused) and kept.
-	Prior []Result
+	Prior []bench.Result
 	// Worker returns the command that starts one worker process (see
 	// package worker); the sweep starts a few and measures in them, never
 	// in its own process. nil means worker.SelfCommand: the running binary
@@ -51,13 +52,13 @@ type Runner struct {
 
 	mu        sync.Mutex
 	wake      *sync.Cond // signalled on resume, grid edit and cancel
-	plan      Plan
-	order     []Config           // current grid, sweep order
-	results   map[Config]*Result // finished, including ones dropped from the grid
-	finished  []Config           // finish order
-	inFlight  map[Config]bool    // admitted and not final yet (see admit)
-	over      bool               // the sweep goroutine has returned
-	err       error              // why it ended, nil when finished
+	plan      bench.Plan
+	order     []bench.Config                 // current grid, sweep order
+	results   map[bench.Config]*bench.Result // finished, including ones dropped from the grid
+	finished  []bench.Config                 // finish order
+	inFlight  map[bench.Config]bool          // admitted and not final yet (see admit)
+	over      bool                           // the sweep goroutine has returned
+	err       error                          // why it ended, nil when finished
 	paused    atomic.Bool
 	pausedAt  time.Time     // when the current pause began
 	pausedFor time.Duration // paused time before it
@@ -75,7 +76,7 @@ type Runner struct {
 
 // Start validates the plan and starts the sweep. Cancelling ctx stops it
 // within one epoch; results already reported stay valid.
-func Start(ctx context.Context, p Plan, opts Options) (*Runner, error) {
+func Start(ctx context.Context, p bench.Plan, opts Options) (*Runner, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
@@ -86,8 +87,8 @@ func Start(ctx context.Context, p Plan, opts Options) (*Runner, error) {
 		start:    time.Now(),
 		plan:     clonePlan(p),
 		order:    p.Grid.Configs(),
-		results:  make(map[Config]*Result),
-		inFlight: make(map[Config]bool),
+		results:  make(map[bench.Config]*bench.Result),
+		inFlight: make(map[bench.Config]bool),
 		notify:   make(chan struct{}, 1),
 		events:   make(chan Event, 64),
 		doneCh:   make(chan struct{}),
@@ -131,7 +132,7 @@ func (r *Runner) Wait() error {
 func (r *Runner) Done() <-chan struct{} { return r.doneCh }
 
 // Plan returns the current plan (with any grid edits).
-func (r *Runner) Plan() Plan {
+func (r *Runner) Plan() bench.Plan {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return clonePlan(r.plan)
@@ -204,7 +205,7 @@ func (r *Runner) pausedTime() time.Duration {
 // are kept (and reused should they come back). Configs in flight (started,
 // not final) finish, whether or not they are still in the grid: their
 // measurements so far are not thrown away.
-func (r *Runner) SetGrid(g Grid) error {
+func (r *Runner) SetGrid(g bench.Grid) error {
 	if err := g.Validate(); err != nil {
 		return err
 	}
@@ -224,11 +225,11 @@ func (r *Runner) SetGrid(g Grid) error {
 
 // Results returns the finished results: the current grid's in sweep order,
 // then any finished config no longer in the grid, in finish order.
-func (r *Runner) Results() []Result {
+func (r *Runner) Results() []bench.Result {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make([]Result, 0, len(r.results))
-	seen := make(map[Config]bool, len(r.results))
+	out := make([]bench.Result, 0, len(r.results))
+	seen := make(map[bench.Config]bool, len(r.results))
 	for _, c := range r.order {
 		if res, ok := r.results[c]; ok {
 			out = append(out, *res)
@@ -265,16 +266,16 @@ func (r *Runner) countLocked() (done, total int) {
 // the sweep is paused (so that edits made meanwhile count), and returns the
 // configs with the plan they are measured with; none when the grid has no
 // config left to start. It reports false when the sweep is stopped.
-func (r *Runner) admit(n int) ([]Config, Plan, bool) {
+func (r *Runner) admit(n int) ([]bench.Config, bench.Plan, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for r.paused.Load() && !r.stop.Load() {
 		r.wake.Wait()
 	}
 	if r.stop.Load() {
-		return nil, Plan{}, false
+		return nil, bench.Plan{}, false
 	}
-	var cs []Config
+	var cs []bench.Config
 	for _, c := range r.order {
 		if len(cs) == n {
 			break
@@ -289,7 +290,7 @@ func (r *Runner) admit(n int) ([]Config, Plan, bool) {
 
 // finish records a config's final result and reports it; inFlight is the
 // Event.InFlight that goes with it.
-func (r *Runner) finish(res *Result, inFlight float64) {
+func (r *Runner) finish(res *bench.Result, inFlight float64) {
 	c := res.Config
 	r.mu.Lock()
 	delete(r.inFlight, c)
@@ -416,14 +417,14 @@ func (r *Runner) forward() {
 	}
 }
 
-func clonePlan(p Plan) Plan {
+func clonePlan(p bench.Plan) bench.Plan {
 	p.Grid = cloneGrid(p.Grid)
 	p.Depths = append([]int(nil), p.Depths...)
 	return p
 }
 
-func cloneGrid(g Grid) Grid {
-	return Grid{
+func cloneGrid(g bench.Grid) bench.Grid {
+	return bench.Grid{
 		Dims:     append([]int(nil), g.Dims...),
 		Branches: append([]int(nil), g.Branches...),
 		SeqLens:  append([]int(nil), g.SeqLens...),

@@ -1,4 +1,4 @@
-package engine
+package bench
 
 import (
 	"cmp"
@@ -208,3 +208,6 @@ func (t Timing) Validate() error {
 	}
 	return nil
 }
+
+// ValidateDepths checks a depth schedule.
+func ValidateDepths(depths []int) error { return checkAxis("depth", depths, 1, MaxDepth) }

@@ -1,14 +1,16 @@
-package engine
+package sweep
 
 import (
 	"testing"
 	"time"
+
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 func TestTrackerETAExcludesPauses(t *testing.T) {
 	t0 := time.Unix(1_700_000_000, 0)
 	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
-	c := Config{D: 3, K: 3, T: 48}
+	c := bench.Config{D: 3, K: 3, T: 48}
 	tr := NewTracker(nil)
 	for _, ev := range []Event{
 		{Kind: SweepStarted, Time: at(0), Total: 4},
@@ -40,7 +42,7 @@ func TestTrackerETAExcludesPauses(t *testing.T) {
 
 func TestTrackerContinuesAResumedRun(t *testing.T) {
 	t0 := time.Unix(1_700_000_000, 0)
-	prior := []Result{{Config: Config{D: 3, K: 3, T: 48}, TimeElapsed: 10}, {Config: Config{D: 3, K: 3, T: 96}, TimeElapsed: 5}}
+	prior := []bench.Result{{Config: bench.Config{D: 3, K: 3, T: 48}, TimeElapsed: 10}, {Config: bench.Config{D: 3, K: 3, T: 96}, TimeElapsed: 5}}
 	tr := NewTracker(prior)
 	tr.Apply(Event{Kind: SweepStarted, Time: t0, Done: 2, Total: 4})
 	tr.Apply(Event{Kind: ConfigFinished, Time: t0, Reused: true, Done: 2, Total: 4})
@@ -75,7 +77,7 @@ func TestTrackerCountsOnAfterANewRunner(t *testing.T) {
 func TestTrackerCountsConfigsInFlight(t *testing.T) {
 	t0 := time.Unix(1_700_000_000, 0)
 	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
-	a, b := Config{D: 3, K: 3, T: 48}, Config{D: 3, K: 3, T: 96}
+	a, b := bench.Config{D: 3, K: 3, T: 48}, bench.Config{D: 3, K: 3, T: 96}
 	tr := NewTracker(nil)
 	for _, ev := range []Event{
 		{Kind: SweepStarted, Time: at(0), Total: 10},

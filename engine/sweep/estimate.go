@@ -1,13 +1,16 @@
-package engine
+package sweep
 
 import (
 	"math"
 	"time"
+
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/measure"
 )
 
 // calibration is the config whose epoch time, measured here in a few
 // milliseconds, is scaled to estimate larger ones.
-var calibration = Config{D: 16, K: 16, T: 256}
+var calibration = bench.Config{D: 16, K: 16, T: 256}
 
 // Estimator says roughly how long configs take on this machine, before
 // they run: the measured epoch time of a small config, scaled by the work
@@ -15,41 +18,39 @@ var calibration = Config{D: 16, K: 16, T: 256}
 // them). For planning only — it tells microseconds from minutes — never a
 // measurement.
 type Estimator struct {
-	plan    Plan
+	plan    bench.Plan
 	perUnit float64 // nanoseconds per unit of work
 }
 
 // NewEstimator calibrates on this machine at p's deepest depth.
-func NewEstimator(p Plan) (*Estimator, error) {
-	b, err := newRunBuffers(p.Policy, calibration)
-	if err != nil {
-		return nil, err
-	}
+func NewEstimator(p bench.Plan) (*Estimator, error) {
 	depth := 1
 	for _, d := range p.Depths {
 		depth = max(depth, d)
 	}
-	b.timed(depth, 3) // warm
 	const n = 20
-	took, _ := b.timed(depth, n)
-	return &Estimator{plan: p, perUnit: float64(took) / n / work(calibration)}, nil
+	took, err := measure.EpochTime(p.Policy, calibration, depth, n)
+	if err != nil {
+		return nil, err
+	}
+	return &Estimator{plan: p, perUnit: float64(took) / work(calibration)}, nil
 }
 
-func work(c Config) float64 { return float64(c.T) * float64(c.D) * float64(c.K+1) }
+func work(c bench.Config) float64 { return float64(c.T) * float64(c.D) * float64(c.K+1) }
 
 // Epoch is the estimated time of one epoch of c.
-func (e *Estimator) Epoch(c Config) time.Duration {
+func (e *Estimator) Epoch(c bench.Config) time.Duration {
 	return time.Duration(min(e.perUnit*work(c), math.MaxInt64/4))
 }
 
 // Config is a lower bound on the time to measure c: every measurement runs,
 // at each depth, the warm-up epochs and then at least Timing.MinEpochs
 // epochs and Timing.MinTime.
-func (e *Estimator) Config(c Config) time.Duration { return MinConfigTime(e.plan, e.Epoch(c)) }
+func (e *Estimator) Config(c bench.Config) time.Duration { return MinConfigTime(e.plan, e.Epoch(c)) }
 
 // Grid is a lower bound on the time to measure every config of the plan's
 // grid that has no result in done.
-func (e *Estimator) Grid(done map[Config]bool) time.Duration {
+func (e *Estimator) Grid(done map[bench.Config]bool) time.Duration {
 	var sum float64
 	for _, c := range e.plan.Grid.Configs() {
 		if !done[c] {
@@ -61,8 +62,8 @@ func (e *Estimator) Grid(done map[Config]bool) time.Duration {
 
 // MinConfigTime is a lower bound on the time to measure one config whose
 // epoch takes epoch (see Estimator.Config).
-func MinConfigTime(p Plan, epoch time.Duration) time.Duration {
-	_, measurements := Split(p.Repeats)
+func MinConfigTime(p bench.Plan, epoch time.Duration) time.Duration {
+	_, measurements := bench.Split(p.Repeats)
 	perDepth := float64(warmupEpochs)*float64(epoch) +
 		max(float64(p.Timing.MinTime), float64(max(1, p.Timing.MinEpochs))*float64(epoch))
 	t := float64(measurements) * float64(len(p.Depths)) * perDepth

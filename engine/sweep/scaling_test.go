@@ -1,4 +1,4 @@
-package engine
+package sweep
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/stats"
 )
 
@@ -20,10 +21,10 @@ func TestScalingExponentOfT(t *testing.T) {
 	if testing.Short() || raceEnabled || os.Getenv("HCBENCH_TIMING") != "1" {
 		t.Skip("measures real timings: set HCBENCH_TIMING=1")
 	}
-	p := DefaultPlan()
-	p.Grid = Grid{Dims: []int{3, 6}, Branches: []int{3, 9}, SeqLens: []int{64, 128, 256, 512}}
+	p := bench.DefaultPlan()
+	p.Grid = bench.Grid{Dims: []int{3, 6}, Branches: []int{3, 9}, SeqLens: []int{64, 128, 256, 512}}
 	p.Repeats = 1
-	p.Timing = Timing{MinTime: 5 * time.Millisecond, MinEpochs: 5}
+	p.Timing = bench.Timing{MinTime: 5 * time.Millisecond, MinEpochs: 5}
 	r, err := Start(context.Background(), p, Options{})
 	if err != nil {
 		t.Fatal(err)

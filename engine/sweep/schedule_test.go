@@ -1,4 +1,4 @@
-package engine
+package sweep
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hcbench/hcbench/engine/bench"
 	"gonum.org/v1/gonum/stat"
 )
 
@@ -92,7 +93,7 @@ func live(t *testing.T, r *Runner, f func(Event)) []Event {
 
 type request struct {
 	pid int
-	cfg Config
+	cfg bench.Config
 }
 
 func readRequests(t *testing.T, path string) []request {
@@ -113,9 +114,9 @@ func readRequests(t *testing.T, path string) []request {
 }
 
 // tinyPlan is a plan of n tiny configs measured as fast as the worker can.
-func tinyPlan(n int) Plan {
-	p := DefaultPlan()
-	p.Grid = Grid{Dims: []int{2}, Branches: []int{2}, SeqLens: seq(1, n+1)}
+func tinyPlan(n int) bench.Plan {
+	p := bench.DefaultPlan()
+	p.Grid = bench.Grid{Dims: []int{2}, Branches: []int{2}, SeqLens: seq(1, n+1)}
 	p.Depths = []int{1}
 	p.Repeats = 1
 	p.Timing = fast
@@ -184,7 +185,7 @@ func TestScheduleInterleaves(t *testing.T) {
 	if len(reqs) != 20*9 {
 		t.Fatalf("%d requests, want %d", len(reqs), 20*9)
 	}
-	pos := map[Config][]int{} // a config's requests' positions in the log
+	pos := map[bench.Config][]int{} // a config's requests' positions in the log
 	for i, q := range reqs {
 		pos[q.cfg] = append(pos[q.cfg], i)
 	}
@@ -214,7 +215,7 @@ func TestScheduleInterleaves(t *testing.T) {
 	for c, ps := range pos {
 		for j := 0; j+2 < len(ps); j++ {
 			lo, hi := ps[j], ps[j+2]
-			between := map[Config]bool{}
+			between := map[bench.Config]bool{}
 			for _, q := range reqs[lo+1 : hi] {
 				between[q.cfg] = true
 			}
@@ -245,7 +246,7 @@ func TestStopMidWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	started, reported := map[Config]bool{}, map[Config]bool{}
+	started, reported := map[bench.Config]bool{}, map[bench.Config]bool{}
 	var last Event
 	live(t, r, func(ev Event) {
 		switch ev.Kind {
@@ -284,7 +285,7 @@ func TestSetGridMidWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	started, reported := map[Config]int{}, map[Config]int{}
+	started, reported := map[bench.Config]int{}, map[bench.Config]int{}
 	edited := false
 	g := p.Grid
 	g.SeqLens = []int{1, 2, 3, 100}
@@ -321,7 +322,7 @@ func TestSetGridMidWindow(t *testing.T) {
 	if outside < 5 || outside > 7 {
 		t.Errorf("%d configs outside the edited grid were measured; want the 5 to 7 in flight", outside)
 	}
-	if started[Config{2, 2, 100}] != 1 {
+	if started[bench.Config{D: 2, K: 2, T: 100}] != 1 {
 		t.Error("the config the edit added was not measured")
 	}
 	res := r.Results()
@@ -343,7 +344,7 @@ func TestSetGridMidWindow(t *testing.T) {
 func TestCommonModeSpread(t *testing.T) {
 	var c commonMode
 	for i := 0; i < 3; i++ {
-		f := &flight{res: &Result{Measurements: []float64{1, 1.02, 0.98, 1, 1.02, 0.98}}, cycles: []int{0, 1, 2, 3, 4, 5}}
+		f := &flight{res: &bench.Result{Measurements: []float64{1, 1.02, 0.98, 1, 1.02, 0.98}}, cycles: []int{0, 1, 2, 3, 4, 5}}
 		c.add(f)
 		if i < minPerCycle-1 {
 			if s := c.spread(5); s != 0 {
@@ -364,7 +365,7 @@ func TestCommonModeSpread(t *testing.T) {
 	// machine's common speed and stay out.
 	var d commonMode
 	for i := 0; i < 3; i++ {
-		d.add(&flight{res: &Result{Measurements: []float64{1, 1, 1, 1.5}}, cycles: []int{0, 1, 2, 3}})
+		d.add(&flight{res: &bench.Result{Measurements: []float64{1, 1, 1, 1.5}}, cycles: []int{0, 1, 2, 3}})
 	}
 	if s := d.spread(3); s != 0 {
 		t.Errorf("contended measurements counted: spread %v", s)

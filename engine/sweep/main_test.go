@@ -1,4 +1,4 @@
-package engine
+package sweep
 
 import (
 	"bufio"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hcbench/hcbench/engine/measure"
 	"github.com/hcbench/hcbench/engine/worker"
 )
 
@@ -33,7 +34,7 @@ func serveTestWorker(log, gate string) error {
 			return fmt.Errorf("%s=%q: %w", gateEnv, gate, err)
 		}
 	}
-	hello := worker.Hello{Engine: "go", EngineVersion: buildVersion()}
+	hello := worker.Hello{Engine: "go", EngineVersion: measure.Hello().EngineVersion}
 	return worker.Serve(os.Stdin, os.Stdout, hello, func(req worker.Request, ctl *worker.Control) (worker.Result, error) {
 		f, err := os.OpenFile(log, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 		if err != nil {
@@ -52,7 +53,7 @@ func serveTestWorker(log, gate string) error {
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
-		return measureRequest(req, ctl)
+		return measure.Measure(req, ctl)
 	})
 }
 
@@ -72,6 +73,6 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	MainIfWorker()
+	measure.MainIfWorker()
 	os.Exit(m.Run())
 }

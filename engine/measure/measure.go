@@ -1,0 +1,267 @@
+package measure
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"time"
+
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/hc"
+	"github.com/hcbench/hcbench/engine/stats"
+	"github.com/hcbench/hcbench/engine/worker"
+)
+
+// runBuffers is everything one run of a config holds in memory: the input
+// series and the model's workspace (which holds the target and all buffers).
+type runBuffers struct {
+	x     []float64
+	chain *hc.Chain
+	ws    *hc.Workspace
+}
+
+func newRunBuffers(policy string, c bench.Config) (*runBuffers, error) {
+	pol, err := hc.NewPolicy(policy)
+	if err != nil {
+		return nil, err
+	}
+	chain, err := hc.NewChain(hc.ReferenceBackends(), c.D, c.K, pol, hc.CoherenceVariance)
+	if err != nil {
+		return nil, err
+	}
+	x := make([]float64, c.T*c.D)
+	ws, err := hc.NewWorkspace(chain, c.T, x, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &runBuffers{x: x, chain: chain, ws: ws}, nil
+}
+
+// PeakBytes is the memory one run of c holds: the input series, the target
+// and every buffer of the model. It is exact and deterministic (unlike the
+// reference's tracemalloc peak, which also counts Python's temporaries), and
+// is what Result.MemPeakBytesMax reports.
+func PeakBytes(p bench.Plan, c bench.Config) (int64, error) {
+	b, err := newRunBuffers(p.Policy, c)
+	if err != nil {
+		return 0, err
+	}
+	return b.bytes(), nil
+}
+
+func (b *runBuffers) bytes() int64 { return b.ws.Bytes() }
+
+// EpochTime is the mean time of one epoch of c at depth, over n epochs
+// run in this process after three warm ones: a quick calibration for
+// estimates, not a measurement.
+func EpochTime(policy string, c bench.Config, depth, n int) (time.Duration, error) {
+	b, err := newRunBuffers(policy, c)
+	if err != nil {
+		return 0, err
+	}
+	b.timed(depth, 3)
+	took, _ := b.timed(depth, max(1, n))
+	return took / time.Duration(max(1, n)), nil
+}
+
+// timed runs n epochs at depth d and returns how long they took together
+// and the (identical) metrics of the last one.
+func (b *runBuffers) timed(d, n int) (took time.Duration, m hc.Metrics) {
+	b.chain.SetDepth(d)
+	start := time.Now()
+	for e := 0; e < n; e++ {
+		m = b.ws.Epoch()
+	}
+	return time.Since(start), m
+}
+
+// MainIfWorker turns the process into a Go worker when worker.EnvVar is
+// "go": it serves the protocol on stdin/stdout and exits. Call it first
+// thing in main, and in the TestMain of test binaries that run sweeps (they
+// re-execute themselves as workers).
+func MainIfWorker() {
+	if os.Getenv(worker.EnvVar) != "go" {
+		return
+	}
+	if err := ServeWorker(os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "hcbench worker:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// ServeWorker is the Go worker: it measures requests with this package's
+// engine (see worker.Serve and PROTOCOL.md).
+func ServeWorker(in *os.File, out *os.File) error {
+	return worker.Serve(in, out, Hello(), measureRequest)
+}
+
+// buildVersion is the main module's version, "(devel)" when built from a checkout.
+// Hello is what the Go worker says about itself in its handshake.
+func Hello() worker.Hello {
+	hello := worker.Hello{Engine: "go", EngineVersion: buildVersion(), Details: map[string]string{
+		"go_version": runtime.Version(),
+	}}
+	if rev := BuildRevision(); rev != "" {
+		hello.Details["revision"] = rev
+	}
+	return hello
+}
+
+// Measure is the Go worker's handler of one measure request (worker.Serve).
+func Measure(req worker.Request, ctl *worker.Control) (worker.Result, error) {
+	return measureRequest(req, ctl)
+}
+
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		return bi.Main.Version
+	}
+	return ""
+}
+
+// BuildRevision is the VCS revision the binary was built from ("" when the
+// build has none, e.g. test binaries), with "+dirty" for uncommitted changes.
+func BuildRevision() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	var rev string
+	dirty := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev != "" && dirty {
+		rev += "+dirty"
+	}
+	return rev
+}
+
+// measureRequest is one measurement in the worker process: the reference's
+// benchmark_once for one seed with proper timing. Per depth warmupEpochs
+// untimed epochs (the first gives the quality figures: parameters never
+// change, so every epoch computes the same numbers); then the batch and
+// the number of rounds are fixed (PROTOCOL.md), so a stall cannot shorten
+// the measurement; then rounds of one batch at each depth in turn.
+// Interleaving the depths spreads any drift of the machine over all of them.
+//
+// A sweep keeps up to maxWorkers workers, idle most of the time: after a
+// measurement whose buffers exceed releaseAbove, the worker returns its
+// heap to the OS, so idle workers do not each hold a big config's memory.
+// That happens before the result is sent, while the parent waits for it:
+// no other worker measures meanwhile, and no timed region is in it.
+func measureRequest(req worker.Request, ctl *worker.Control) (worker.Result, error) {
+	res, held, err := measureRun(req, ctl)
+	if held > releaseAbove {
+		freeOSMemory() // the run's buffers are unreachable now
+	}
+	return res, err
+}
+
+// releaseAbove is the size of a run's buffers above which the worker
+// returns memory to the OS after it (see measureRequest).
+const releaseAbove = 64 << 20
+
+// freeOSMemory is debug.FreeOSMemory (a variable for a test).
+var freeOSMemory = debug.FreeOSMemory
+
+// measureRun is measureRequest's measurement; held is the size of the
+// buffers it allocated (0 if none).
+func measureRun(req worker.Request, ctl *worker.Control) (_ worker.Result, held int64, _ error) {
+	c := bench.Config{D: req.Config.D, K: req.Config.K, T: req.Config.T}
+	if err := (bench.Grid{Dims: []int{c.D}, Branches: []int{c.K}, SeqLens: []int{c.T}}).Validate(); err != nil {
+		return worker.Result{}, held, err
+	}
+	if err := bench.ValidateDepths(req.Depths); err != nil {
+		return worker.Result{}, held, err
+	}
+	b, err := newRunBuffers(req.Policy, c)
+	if err != nil {
+		return worker.Result{}, held, err
+	}
+	held = b.bytes()
+	FillSeries(b.x, c.T, c.D, req.Seed)
+	nd := len(req.Depths)
+	met := make([]hc.Metrics, nd)
+	warm := make([]float64, nd)
+	w := make([]float64, max(1, req.Warmup))
+	for i, d := range req.Depths {
+		for k := range w {
+			if !ctl.Hold() {
+				return worker.Result{}, held, worker.ErrStopped
+			}
+			dt, m := b.timed(d, 1)
+			if k == 0 {
+				met[i] = m
+			}
+			w[k] = dt.Seconds()
+		}
+		warm[i] = stats.Median(w)
+	}
+	batch, rounds := plan(req, warm)
+
+	sums := make([]time.Duration, nd)
+	samples := make([]float64, 0, rounds)
+	for r := 0; r < rounds; r++ {
+		if !ctl.Hold() {
+			return worker.Result{}, held, worker.ErrStopped
+		}
+		var round time.Duration
+		for i, d := range req.Depths {
+			dt, _ := b.timed(d, batch)
+			sums[i] += dt
+			round += dt
+			ctl.Progress(d, (float64(r)+float64(i+1)/float64(nd))/float64(rounds))
+		}
+		samples = append(samples, round.Seconds()/float64(batch*nd))
+	}
+	n := float64(rounds * batch)
+	times := make([]float64, nd)
+	for i := range times {
+		times[i] = sums[i].Seconds() / n
+	}
+	run := bench.AggregateDepths(req.Depths, times, met, c.T)
+	run.Seed = req.Seed
+	run.MemPeakBytes = b.bytes()
+	for i := range run.Depths {
+		run.Depths[i].Epochs = rounds * batch
+	}
+	raw, err := json.Marshal(run)
+	if err != nil {
+		return worker.Result{}, held, err
+	}
+	return worker.Result{Batch: batch, Rounds: rounds, Samples: samples, Run: raw, MemKind: "buffers"}, held, nil
+}
+
+// plan fixes a measurement's batch and number of rounds from the median
+// warm-up epoch time of each depth (PROTOCOL.md, "Measuring one run").
+func plan(req worker.Request, warm []float64) (batch, rounds int) {
+	perRound := 0.0 // one epoch at each depth
+	for _, w := range warm {
+		perRound += w
+	}
+	target := req.TimeMin * float64(len(warm)) // seconds of measuring, all depths
+	maxRounds := max(1, req.MaxRounds)
+	batch = req.Batch
+	if batch <= 0 {
+		batch = 1
+		if perRound > 0 {
+			batch = max(1, int(math.Ceil(target/perRound/float64(maxRounds))))
+		}
+	}
+	rounds = maxRounds
+	if perRound > 0 {
+		rounds = min(maxRounds, int(math.Ceil(target/(float64(batch)*perRound))))
+	}
+	minRounds := (max(1, req.MinEpochs) + batch - 1) / batch
+	return batch, max(rounds, minRounds)
+}
