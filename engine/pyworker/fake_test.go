@@ -195,31 +195,10 @@ func TestFakeWorkerCancel(t *testing.T) {
 	checkNoneLeft(t, pids)
 }
 
-// Probe reads a worker's handshake through the Setup's Workers and leaves
-// no process behind; a worker that refuses (no numpy) is its error.
-func TestProbe(t *testing.T) {
-	for _, tt := range []struct{ mode, want string }{{"ok", ""}, {"nonumpy", "numpy is not installed"}} {
-		t.Run(tt.mode, func(t *testing.T) {
-			s, pids := fakeSetup(t, tt.mode)
-			eo := s.Workers()
-			if eo.WorkerOptions.Name != "python worker" {
-				t.Errorf("worker name %q", eo.WorkerOptions.Name)
-			}
-			h, err := Probe(context.Background(), eo)
-			if tt.want == "" {
-				if err != nil || h.Engine != bench.EnginePython || h.Details["qmlhc_dir"] != s.Dir {
-					t.Errorf("hello %+v, err %v: want python on %s", h, err, s.Dir)
-				}
-				if d := Describe(h); !strings.Contains(d, "engine: python — qml-hcs 0.1.0+fake at "+s.Dir) {
-					t.Errorf("Describe: %q", d)
-				}
-			} else if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("probe: %v, want %q", err, tt.want)
-			}
-			checkNoneLeft(t, pids)
-		})
-	}
-	if _, err := Probe(context.Background(), sweep.Options{}); err == nil {
-		t.Error("probe without a worker command succeeded")
+// workers are sweep options that measure with s's worker.
+func workers(s Setup) sweep.Options {
+	return sweep.Options{
+		Worker:        func() (*exec.Cmd, error) { return s.Command(), nil },
+		WorkerOptions: worker.Options{Name: "python worker"},
 	}
 }

@@ -10,7 +10,6 @@
 package pyworker
 
 import (
-	"context"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -18,11 +17,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-
-	"github.com/hcbench/hcbench/engine/bench"
-	"github.com/hcbench/hcbench/engine/sweep"
-	"github.com/hcbench/hcbench/engine/worker"
 )
 
 //go:embed worker.py
@@ -151,62 +145,6 @@ func FindPython(python string) (string, error) {
 		}
 	}
 	return path, nil
-}
-
-// Workers are the engine options that measure with this setup's worker;
-// the command line and the workbench's setup form both start sweeps
-// through them.
-func (s Setup) Workers() sweep.Options {
-	return sweep.Options{
-		Worker:        func() (*exec.Cmd, error) { return s.Command(), nil },
-		WorkerOptions: worker.Options{Name: "python worker"},
-	}
-}
-
-// Probe starts one worker of eo and reads its handshake, so that a Python
-// without numpy, a checkout that does not import or an incompatible worker
-// is refused before a sweep creates anything. The worker is stopped before
-// Probe returns.
-func Probe(ctx context.Context, eo sweep.Options) (worker.Hello, error) {
-	if eo.Worker == nil {
-		return worker.Hello{}, errors.New("no worker command")
-	}
-	cmd, err := eo.Worker()
-	if err != nil {
-		return worker.Hello{}, err
-	}
-	c, err := worker.Start(ctx, cmd, eo.WorkerOptions)
-	if err != nil {
-		return worker.Hello{}, err
-	}
-	h := c.Hello()
-	if err := c.Close(); err != nil {
-		return worker.Hello{}, err
-	}
-	return h, nil
-}
-
-// Describe is one line saying what measures, from a worker's hello: the
-// engine, and for python the checkout, the interpreter and numpy.
-func Describe(h worker.Hello) string {
-	d := h.Details
-	if h.Engine != bench.EnginePython {
-		return fmt.Sprintf("engine: %s %s", h.Engine, h.EngineVersion)
-	}
-	parts := []string{fmt.Sprintf("engine: python — qml-hcs %s", h.EngineVersion)}
-	if dir := d["qmlhc_dir"]; dir != "" {
-		parts[0] += " at " + dir
-	}
-	if v := d["python"]; v != "" {
-		if exe := d["python_executable"]; exe != "" {
-			v += " (" + exe + ")"
-		}
-		parts = append(parts, "Python "+v)
-	}
-	if v := d["numpy"]; v != "" {
-		parts = append(parts, "numpy "+v)
-	}
-	return strings.Join(parts, ", ")
 }
 
 // Args is the worker's command line: the interpreter, the embedded program

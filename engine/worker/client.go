@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -433,11 +434,28 @@ func (t *tail) String() string {
 // worker (EnvVar=go): the hcbench binary, or a test binary whose TestMain
 // calls engine.MainIfWorker.
 func SelfCommand() (*exec.Cmd, error) {
-	exe, err := os.Executable()
+	exe, err := selfPath()
 	if err != nil {
 		return nil, fmt.Errorf("cannot find this program to start a worker: %w", err)
 	}
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), EnvVar+"=go")
 	return cmd, nil
+}
+
+// startExe is this program's path, resolved when it started: a file put
+// in its place later (a rebuild mid-run) is another program.
+var startExe, startExeErr = os.Executable()
+
+// selfPath is the program to re-execute: on Linux /proc/self/exe, which is
+// the running binary itself even when its file was replaced or removed
+// since, so that a rebuild mid-run cannot mix two builds in one run;
+// elsewhere the path resolved at start.
+func selfPath() (string, error) {
+	if runtime.GOOS == "linux" {
+		if _, err := os.Stat("/proc/self/exe"); err == nil {
+			return "/proc/self/exe", nil
+		}
+	}
+	return startExe, startExeErr
 }

@@ -1,0 +1,292 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"reflect"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/engine/measure"
+)
+
+// Meta describes one run.
+type Meta struct {
+	RunID   int64 // the run's start time, whole Unix seconds
+	Plan    bench.Plan
+	Version string // hcbench's version
+	// Baseline is the JSONL the run is compared with ("" for none), so
+	// that a resumed run keeps its comparison.
+	Baseline string
+}
+
+// Machine says where a result was measured.
+type Machine struct {
+	Version   string `json:"hcbench_version"`
+	GoVersion string `json:"go_version"`
+	OS        string `json:"os"`
+	Arch      string `json:"arch"`
+	CPU       string `json:"cpu,omitempty"` // model name, when the OS tells
+	NumCPU    int    `json:"num_cpu"`
+	// Revision is the VCS revision hcbench was built from ("+dirty" with
+	// uncommitted changes; "" for builds without VCS information).
+	Revision string `json:"revision"`
+	Host     string `json:"host"`
+	// LoadAvg is the 1-minute load average when the run started
+	// (/proc/loadavg; 0 where the OS does not offer it that way).
+	LoadAvg float64 `json:"load_avg"`
+}
+
+// Record is one line of the JSONL: a finished config with its run and the
+// circumstances of the measurement.
+type Record struct {
+	RunID int64 `json:"run_id"`
+	bench.Result
+	Machine
+	// Timing and Seed are the run's options (repeat r used Seed+r).
+	Timing bench.Timing `json:"timing"`
+	Seed   uint64       `json:"seed"`
+	// Grid is the run's grid when the record was written, so that --resume
+	// can continue exactly the run that was asked for rather than any run
+	// whose finished configs happen to fit. Files written before it existed
+	// have none (nil).
+	Grid *bench.Grid `json:"grid,omitempty"`
+	// Started is when the recording of the run (or of its resumption)
+	// began, in UTC.
+	Started time.Time `json:"started,omitzero"`
+	// Baseline is the JSONL the run was compared with (absolute), if any.
+	Baseline string `json:"baseline,omitempty"`
+}
+
+// thisMachine describes the machine the program runs on.
+func thisMachine(version string) Machine {
+	return Machine{
+		Version:   version,
+		GoVersion: runtime.Version(),
+		OS:        runtime.GOOS,
+		Arch:      runtime.GOARCH,
+		CPU:       cpuModel(),
+		NumCPU:    runtime.NumCPU(),
+		Revision:  measure.BuildRevision(),
+		Host:      hostName(),
+		LoadAvg:   LoadAvg(),
+	}
+}
+
+// cpuModel is the processor's model name from /proc/cpuinfo ("" where
+// there is none). It is read once: it does not change while we run.
+var cpuModel = sync.OnceValue(func() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return ""
+	}
+	for line := range strings.Lines(string(b)) {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		switch strings.TrimSpace(k) {
+		case "model name", "Model", "Hardware", "cpu model":
+			if v = strings.TrimSpace(v); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+})
+
+// nullSentinel stands in for a non-finite float while encoding: JSON has no
+// NaN or Inf, and refusing the line would lose a measured result, so such
+// values are written as null (read back as 0). The largest float64 never
+// occurs in a timing or a quality metric.
+const nullSentinel = math.MaxFloat64
+
+// encodeRecord is one JSONL line, newline included.
+func encodeRecord(rec Record) ([]byte, error) {
+	b, err := json.Marshal(rec)
+	if err != nil {
+		var uve *json.UnsupportedValueError
+		if !errors.As(err, &uve) {
+			return nil, err
+		}
+		rec.Result = finiteCopy(rec.Result)
+		if b, err = json.Marshal(rec); err != nil {
+			return nil, err
+		}
+		b = bytes.ReplaceAll(b, []byte(fmt.Sprint(nullSentinel)), []byte("null"))
+	}
+	return append(b, '\n'), nil
+}
+
+// finiteCopy is a deep copy of r with every NaN and ±Inf replaced by
+// nullSentinel; r itself (shared with the caller's memory) is not touched.
+func finiteCopy(r bench.Result) bench.Result {
+	r.Depths = append([]int(nil), r.Depths...)
+	r.Samples = append([]float64(nil), r.Samples...)
+	r.Measurements = append([]float64(nil), r.Measurements...)
+	runs := make([]bench.Run, len(r.Runs))
+	for i, run := range r.Runs {
+		run.Depths = append([]bench.DepthResult(nil), run.Depths...)
+		runs[i] = run
+	}
+	r.Runs = runs
+	replaceNonFinite(reflect.ValueOf(&r).Elem())
+	return r
+}
+
+func replaceNonFinite(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Float32, reflect.Float64:
+		if f := v.Float(); math.IsNaN(f) || math.IsInf(f, 0) {
+			v.SetFloat(nullSentinel)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				replaceNonFinite(v.Field(i))
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			replaceNonFinite(v.Index(i))
+		}
+	}
+}
+
+// ReadJSONL reads every record of a JSONL file. A line that is not a record
+// is refused with an error "PATH:LINE: reason"; blank lines are skipped.
+func ReadJSONL(path string) ([]Record, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	recs, _, err := readJSONL(f, path, false)
+	return recs, err
+}
+
+// ReadJSONLRepair is ReadJSONL for a file a crash may have cut short: a
+// torn last line (invalid JSON on the final line, as an interrupted append
+// leaves) is dropped and its number returned as tornLine (0 if none).
+// Malformed earlier lines are still errors: a crash cannot make them.
+func ReadJSONLRepair(path string) (recs []Record, tornLine int, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	return readJSONL(f, path, true)
+}
+
+func readJSONL(r io.Reader, name string, repair bool) ([]Record, int, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var recs []Record
+	for n := 1; ; n++ {
+		// ReadBytes, not a Scanner: a line with many samples can be long.
+		line, err := br.ReadBytes('\n')
+		if err != nil && err != io.EOF {
+			return recs, 0, fmt.Errorf("%s:%d: %w", name, n, err)
+		}
+		last := err == io.EOF
+		if len(bytes.TrimSpace(line)) > 0 {
+			rec, perr := parseRecord(line)
+			if perr != nil {
+				if repair && (last || isLastLine(br)) {
+					return recs, n, nil
+				}
+				return recs, 0, fmt.Errorf("%s:%d: %w", name, n, perr)
+			}
+			recs = append(recs, rec)
+		}
+		if last {
+			return recs, 0, nil
+		}
+	}
+}
+
+// isLastLine reports whether nothing but white space follows in br.
+func isLastLine(br *bufio.Reader) bool {
+	for {
+		b, err := br.ReadByte()
+		if err != nil {
+			return true
+		}
+		if !isSpace(b) {
+			br.UnreadByte()
+			return false
+		}
+	}
+}
+
+func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
+
+// parseRecord decodes one line, insisting on the fields without which a
+// record cannot be matched to a config or a run.
+func parseRecord(line []byte) (Record, error) {
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(line, &probe); err != nil {
+		return Record{}, fmt.Errorf("not a JSON object: %w", err)
+	}
+	for _, k := range []string{"run_id", "D", "K", "T"} {
+		if _, ok := probe[k]; !ok {
+			return Record{}, fmt.Errorf("not a benchmark record: no %q field", k)
+		}
+	}
+	var rec Record
+	if err := json.Unmarshal(line, &rec); err != nil {
+		return Record{}, err
+	}
+	if rec.D < 1 || rec.K < 1 || rec.T < 1 {
+		return Record{}, fmt.Errorf("not a benchmark record: config %s is out of range", rec.Config)
+	}
+	return rec, nil
+}
+
+// Runs groups records by run id. Within a run a config recorded twice (a
+// retried append, a resumed run) keeps its last record, at the position of
+// its first.
+func Runs(recs []Record) map[int64][]bench.Result {
+	type slot struct {
+		pos map[bench.Config]int
+		res []bench.Result
+	}
+	runs := map[int64]*slot{}
+	for _, r := range recs {
+		s := runs[r.RunID]
+		if s == nil {
+			s = &slot{pos: map[bench.Config]int{}}
+			runs[r.RunID] = s
+		}
+		if i, ok := s.pos[r.Config]; ok {
+			s.res[i] = r.Result
+			continue
+		}
+		s.pos[r.Config] = len(s.res)
+		s.res = append(s.res, r.Result)
+	}
+	out := make(map[int64][]bench.Result, len(runs))
+	for id, s := range runs {
+		out[id] = s.res
+	}
+	return out
+}
+
+// LatestRun is the run written last: the run of the last record. (A resumed
+// run appends under its old id, so the largest id is not always the latest.)
+// It returns 0, nil for no records.
+func LatestRun(recs []Record) (runID int64, results []bench.Result) {
+	if len(recs) == 0 {
+		return 0, nil
+	}
+	id := recs[len(recs)-1].RunID
+	return id, Runs(recs)[id]
+}
