@@ -138,7 +138,8 @@ func (w *Workspace) Epoch() Metrics {
 // projectBlock makes node i's futures for time steps t0..t1-1 and, per
 // step, their coherence loss and (for the last node) the representative
 // future. Each value is computed with exactly the operations, in the same
-// order, as Chain.project does for one step.
+// order, as the reference's forward step does for one time step (the tests'
+// Chain.Step, which TestEpochEqualsSteps checks it against bit for bit).
 func (w *Workspace) projectBlock(i, t0, t1 int) {
 	c := w.Chain
 	n := &c.nodes[i]
@@ -194,16 +195,4 @@ func (w *Workspace) projectBlock(i, t0, t1 int) {
 			copy(w.hat[t*D:(t+1)*D], rep)
 		}
 	}
-}
-
-// LastState is s_{T-1} after an epoch (a view, valid until the next epoch).
-func (w *Workspace) LastState() []float64 {
-	s := w.states[len(w.states)-1]
-	return s[(w.T-1)*w.Chain.D:]
-}
-
-// TanhPerEpoch counts the tanh evaluations of one epoch: per step and node,
-// max(1, depth)·D for the state and K·D for the futures.
-func TanhPerEpoch(nodes, D, K, T, depth int) int64 {
-	return int64(nodes) * int64(T) * int64(D) * int64(max(1, depth)+K)
 }

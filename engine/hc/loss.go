@@ -30,38 +30,6 @@ func (c Consistency) Eval(prev, s, hat, scratch []float64) float64 {
 	return float64(c.Alpha*dPrev) + float64(c.Beta*dFut)
 }
 
-// Coherence is the reference's CoherenceLoss on K×D branches: the mean over
-// all entries of (branch - per-dimension mean)² (variance mode) or of
-// |branch - per-dimension mean| (mad mode).
-func Coherence(mode CoherenceMode, branches []float64, K, D int, scratch []float64) float64 {
-	mu := scratch[K*D : K*D+D]
-	branchMean(mu, branches, K, D)
-	return coherenceLoss(mode, branches, mu, scratch[:K*D], K, D)
-}
-
-// coherenceLoss is Coherence with the branch mean mu already known.
-func coherenceLoss(mode CoherenceMode, branches, mu, sq []float64, K, D int) float64 {
-	n := K * D
-	sq, branches, mu = sq[:n], branches[:n], mu[:D]
-	if mode == CoherenceMAD {
-		for k := 0; k < n; k += D {
-			row, out := branches[k:k+D], sq[k:k+D]
-			for j, m := range mu {
-				out[j] = math.Abs(row[j] - m)
-			}
-		}
-	} else {
-		for k := 0; k < n; k += D {
-			row, out := branches[k:k+D], sq[k:k+D]
-			for j, m := range mu {
-				e := row[j] - m
-				out[j] = e * e
-			}
-		}
-	}
-	return PairwiseSum(sq) / float64(n)
-}
-
 // RMSE is sqrt(mean((pred - target)²)).
 func RMSE(target, pred, scratch []float64) float64 {
 	return math.Sqrt(MSE(pred, target, scratch))

@@ -73,31 +73,13 @@ const (
 	CoherenceMAD
 )
 
-// ParseCoherenceMode accepts "variance" and "mad".
-func ParseCoherenceMode(s string) (CoherenceMode, error) {
-	switch s {
-	case "variance":
-		return CoherenceVariance, nil
-	case "mad":
-		return CoherenceMAD, nil
-	}
-	return 0, fmt.Errorf("coherence mode %q is unknown: allowed are variance, mad", s)
-}
-
-func (m CoherenceMode) String() string {
-	if m == CoherenceMAD {
-		return "mad"
-	}
-	return "variance"
-}
-
 // node holds one backend and its buffers.
 type node struct {
 	be       Backend
-	state    []float64 // D: s_t
+	state    []float64 // D: s_t of one time step (the tests' Chain.Step)
 	deltas   []float64 // K: projector offsets at the current depth
 	branches []float64 // K×D row-major: future k is branches[k*D:(k+1)*D]
-	mu       []float64 // D: per-dimension mean of the branches
+	mu       []float64 // D: per-dimension mean of the branches (the tests' Chain.Step)
 	rep      []float64 // D: the policy's representative future
 }
 
@@ -111,7 +93,7 @@ type Chain struct {
 	// anyway, so Select is skipped.
 	meanPolicy bool
 	sq         []float64 // K×D scratch for the coherence sum
-	coh        []float64 // one coherence value per node
+	coh        []float64 // one coherence value per node (the tests' Chain.Step)
 }
 
 // NewChain builds a chain over dimension D with K branches. Every buffer an
@@ -176,24 +158,6 @@ func (n *node) setDeltas() {
 // Nodes is the number of nodes.
 func (c *Chain) Nodes() int { return len(c.nodes) }
 
-// Step runs the chain on one input x (length D). It returns the last node's
-// state s_t and representative future ŝ_t (views into the chain's buffers,
-// valid until the next Step) and the mean over nodes of each node's
-// coherence loss. Workspace.Epoch computes the same numbers, bit for bit,
-// with the time steps batched; Step is the plain form of the model.
-func (c *Chain) Step(x []float64) (s, hat []float64, coherence float64) {
-	in := x[:c.D]
-	for i := range c.nodes {
-		n := &c.nodes[i]
-		copy(n.state, in)
-		n.recur(n.state)
-		c.coh[i] = c.project(n, n.state)
-		in = n.state
-	}
-	last := &c.nodes[len(c.nodes)-1]
-	return last.state, last.rep, c.meanCoherence(c.coh)
-}
-
 // recur applies the backend's state recursion s = tanh(w·s + b) to every
 // element of s, max(1, depth) times. Elements are independent, so a long s
 // (many time steps at once) keeps the tanh calls pipelined.
@@ -203,61 +167,7 @@ func (n *node) recur(s []float64) {
 	}
 }
 
-// project makes the node's K futures of state st (length D), their mean,
-// the policy's representative (n.rep) and returns the coherence loss.
-func (c *Chain) project(n *node, st []float64) float64 {
-	D, K := c.D, c.K
-	st = st[:D]
-	// LinearProjector(weight 1, bias 0): tanh(1·s + 0 + δ_k). The branch
-	// mean is summed row by row as it is made, in numpy's order for
-	// futures.mean(axis=0).
-	mu := n.mu[:D]
-	deltas := n.deltas[:K]
-	row := n.branches[:D]
-	dk := deltas[0]
-	for j, v := range st {
-		f := math.Tanh(v + dk)
-		row[j] = f
-		mu[j] = f
-	}
-	for k := 1; k < K; k++ {
-		row := n.branches[k*D : (k+1)*D]
-		row = row[:len(st)]
-		mu := mu[:len(st)]
-		dk := deltas[k]
-		for j, v := range st {
-			f := math.Tanh(v + dk)
-			row[j] = f
-			mu[j] += f
-		}
-	}
-	fk := float64(K)
-	for j := range mu {
-		mu[j] /= fk
-	}
-	coh := coherenceLoss(c.mode, n.branches, mu, c.sq, K, D)
-	if !c.meanPolicy {
-		c.policy.Select(n.rep, n.branches, n.mu, K, D)
-	}
-	return coh
-}
-
 // meanCoherence is np.mean over the nodes' coherence values.
 func (c *Chain) meanCoherence(coh []float64) float64 {
 	return PairwiseSum(coh) / float64(len(coh))
-}
-
-// branchMean is futures.mean(axis=0): rows summed in order, then divided.
-func branchMean(mu, branches []float64, K, D int) {
-	copy(mu, branches[:D])
-	for k := 1; k < K; k++ {
-		row := branches[k*D : (k+1)*D]
-		for j, v := range row {
-			mu[j] += v
-		}
-	}
-	fk := float64(K)
-	for j := range mu[:D] {
-		mu[j] /= fk
-	}
 }

@@ -43,17 +43,3 @@ func TanhShift(dst, src []float64, d float64) {
 		dst[i] = math.Tanh(v + d)
 	}
 }
-
-// TanhSlice sets dst[i] = math.Tanh(src[i]) for i < len(src); len(dst) >=
-// len(src). dst and src must be the same slice or not overlap.
-func TanhSlice(dst, src []float64) {
-	dst = dst[:len(src)]
-	if useAVX2 && len(src) >= tanhMinLen {
-		// v + (-0) is v for every v, -0 included (+0 would turn -0 into +0).
-		tanhKernel(&dst[0], &src[0], len(src), 1, math.Copysign(0, -1))
-		return
-	}
-	for i, v := range src {
-		dst[i] = math.Tanh(v)
-	}
-}

@@ -29,8 +29,7 @@ func (g *Generator) Float64() float64 {
 // StandardNormal returns a standard normal draw, like rng.standard_normal():
 // numpy's ziggurat, bit for bit. One raw output gives the layer (low 8 bits),
 // the sign (bit 8) and a 52-bit magnitude (bits 9..60); about 99% of draws
-// return from that alone. It does not allocate, so the engine can draw noise
-// in its timed loops.
+// return from that alone. It does not allocate.
 func (g *Generator) StandardNormal() float64 {
 	for {
 		r := g.bits.Uint64()
@@ -79,15 +78,6 @@ func (g *Generator) normalSlow(idx uint8, rabs uint64, x float64) (v float64, ok
 	}
 	g.nWedgeReject++
 	return 0, false
-}
-
-// FillStandardNormal fills dst with standard normal draws in order, the same
-// stream as calling StandardNormal len(dst) times (numpy fills an array of
-// any shape in row-major order, so a (T, D) noise matrix is dst[t*D+d]).
-func (g *Generator) FillStandardNormal(dst []float64) {
-	for i := range dst {
-		dst[i] = g.StandardNormal()
-	}
 }
 
 // lessExp reports y < exp(a) with exp correctly rounded, as numpy's C gets it

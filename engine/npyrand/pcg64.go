@@ -9,22 +9,16 @@ const (
 )
 
 // PCG64 is numpy's PCG64 bit generator: a 128-bit LCG whose 64-bit output is
-// the XSL-RR permutation of the state just after each step. Not safe for
-// concurrent use.
+// the XSL-RR permutation of the state just after each step. A Generator
+// draws from one, which New seeds. Not safe for concurrent use.
 type PCG64 struct {
 	stateHi, stateLo uint64
 	incHi, incLo     uint64 // odd increment (the stream)
 }
 
-// NewPCG64 returns numpy's PCG64(seed): the state is seeded from
+// seed makes p numpy's PCG64(seed): the state is seeded from
 // SeedSequence(seed).generate_state(4, uint64) as (words[0]<<64 | words[1])
 // and the stream as (words[2]<<64 | words[3]).
-func NewPCG64(seed uint64) *PCG64 {
-	p := new(PCG64)
-	p.seed(seed)
-	return p
-}
-
 func (p *PCG64) seed(seed uint64) {
 	var w [4]uint64
 	fillState(seed, w[:])

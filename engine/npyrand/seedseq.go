@@ -92,13 +92,3 @@ func fillState(seed uint64, dst []uint64) {
 		dst[i] = uint64(hi)<<32 | uint64(lo)
 	}
 }
-
-// GenerateState returns numpy's SeedSequence(seed).generate_state(n, uint64).
-func GenerateState(seed uint64, n int) []uint64 {
-	if n < 0 {
-		panic("npyrand: GenerateState with negative n")
-	}
-	out := make([]uint64, n)
-	fillState(seed, out)
-	return out
-}

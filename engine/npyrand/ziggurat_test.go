@@ -156,15 +156,6 @@ func BenchmarkStandardNormal(b *testing.B) {
 	sink = s
 }
 
-func BenchmarkFillStandardNormal(b *testing.B) {
-	g := New(0)
-	dst := make([]float64, 96*6) // one T=96, D=6 noise matrix
-	b.ReportAllocs()
-	for b.Loop() {
-		g.FillStandardNormal(dst)
-	}
-}
-
 func BenchmarkPCG64(b *testing.B) {
 	p := NewPCG64(0)
 	b.ReportAllocs()

@@ -11,47 +11,9 @@ import (
 // Estimate is a positive quantity estimated from independent measurements.
 type Estimate struct {
 	N             int
-	Centre        float64 // the estimate: a median (MedianInterval) or a geometric mean (LogTInterval)
-	CILow, CIHigh float64 // NaN when N < 2
+	Centre        float64 // the estimate: a median (MedianInterval) or a geometric mean (GeoMeanCI)
+	CILow, CIHigh float64 // NaN when there is no interval (N < 2, or a confidence outside (0, 1))
 	Level         float64 // the interval's confidence; 0 when there is none
-}
-
-// LogTInterval estimates a time from independent measurements of it: the
-// geometric mean, with the Student t interval on the logarithms,
-// exp(m ± t(1-α/2, n-1)·s/√n), where m and s are the mean and sample
-// standard deviation of the logs. Times are right-skewed and their spread
-// scales with them, so logs are closer to normal, and the interval is
-// about the ratio a rerun would show. It assumes the measurements are
-// independent (separate processes, different times); rounds of one
-// measurement are not. With fewer than two usable (positive, finite)
-// measurements there is no interval: bounds NaN, Level 0.
-func LogTInterval(xs []float64, confidence float64) Estimate {
-	return logTInterval(xs, confidence, 0)
-}
-
-// logTInterval is LogTInterval with shared (log scale) added in quadrature
-// to the standard error.
-func logTInterval(xs []float64, confidence, shared float64) Estimate {
-	l := positiveLogs(xs)
-	e := Estimate{N: len(l), Centre: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
-	if e.N == 0 {
-		return e
-	}
-	m := stat.Mean(l, nil)
-	e.Centre = math.Exp(m)
-	if e.N == 1 {
-		e.Centre = firstPositive(xs) // exactly, not exp(log(x))
-	}
-	if e.N < 2 || !(confidence > 0 && confidence < 1) {
-		return e
-	}
-	se := stat.StdDev(l, nil) / math.Sqrt(float64(e.N))
-	if shared > 0 {
-		se = math.Hypot(se, shared)
-	}
-	half := tQuantile(1-(1-confidence)/2, float64(e.N-1)) * se
-	e.CILow, e.CIHigh, e.Level = math.Exp(m-half), math.Exp(m+half), confidence
-	return e
 }
 
 // RatioTest compares two sets of independent measurements of a time.
@@ -117,12 +79,36 @@ func Holm(p []float64) []float64 {
 	return out
 }
 
-// GeoMeanCI is the geometric mean of positive ratios with a Student t
-// interval over their logs (NaN bounds with fewer than two), shared (log
-// scale) added in quadrature to its standard error: what every ratio
-// shares — the two runs' machine speeds — their spread cannot show.
+// GeoMeanCI is the geometric mean of ratios (such as a config's time in
+// two runs), with the Student t interval on their logarithms,
+// exp(m ± t(1-α/2, n-1)·se): m is the mean of the logs and se their sample
+// standard deviation over √n, with shared (log scale, 0 for none) added in
+// quadrature — what every ratio shares, the two runs' machine speeds,
+// which their spread cannot show. Ratios of times are right-skewed, so
+// their logs are closer to normal. Non-positive, infinite and NaN values
+// are ignored; with fewer than two usable values there is no interval:
+// bounds NaN, Level 0.
 func GeoMeanCI(ratios []float64, confidence, shared float64) Estimate {
-	return logTInterval(ratios, confidence, shared)
+	l := positiveLogs(ratios)
+	e := Estimate{N: len(l), Centre: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN()}
+	if e.N == 0 {
+		return e
+	}
+	m := stat.Mean(l, nil)
+	e.Centre = math.Exp(m)
+	if e.N == 1 {
+		e.Centre = firstPositive(ratios) // exactly, not exp(log(x))
+	}
+	if e.N < 2 || !(confidence > 0 && confidence < 1) {
+		return e
+	}
+	se := stat.StdDev(l, nil) / math.Sqrt(float64(e.N))
+	if shared > 0 {
+		se = math.Hypot(se, shared)
+	}
+	half := tQuantile(1-(1-confidence)/2, float64(e.N-1)) * se
+	e.CILow, e.CIHigh, e.Level = math.Exp(m-half), math.Exp(m+half), confidence
+	return e
 }
 
 func firstPositive(xs []float64) float64 {

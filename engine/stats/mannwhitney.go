@@ -238,26 +238,3 @@ func normalP(m, n int, groups []tieGroup, u float64) float64 {
 	d := math.Max(0, math.Abs(u-mn/2)-0.5)
 	return math.Min(1, 2*distuv.UnitNormal.CDF(-d/sigma))
 }
-
-// uCritical returns the largest K ≥ 1 with P(U ≤ K-1) ≤ alpha/2 for the
-// tie-free null distribution of U at sizes m, n: the rank, among the m·n
-// pairwise differences, of the lower end of the Moses confidence interval.
-// It is 1 when no K reaches the level (tiny samples).
-func uCritical(m, n int, alpha float64) int {
-	mn := m * n
-	if m <= exactLimit && n <= exactLimit {
-		cdf := uLowerCDF(m, n)
-		k := slices.IndexFunc(cdf, func(c float64) bool { return c > alpha/2 })
-		if k < 0 { // cannot happen: cdf[mn/2] ≥ ½
-			k = len(cdf)
-		}
-		// cdf[k-1] ≤ alpha/2 < cdf[k], so K = k.
-		return max(k, 1)
-	}
-	// Normal approximation with continuity correction, consistent with
-	// normalP: P(U ≤ K-1) ≈ Φ((K-1+½-mn/2)/σ) ≤ α/2.
-	sigma := math.Sqrt(float64(mn) * float64(m+n+1) / 12)
-	z := distuv.UnitNormal.Quantile(1 - alpha/2)
-	k := int(math.Floor(float64(mn)/2 + 0.5 - z*sigma))
-	return max(k, 1)
-}

@@ -57,10 +57,12 @@ func MedianInterval(xs []float64, confidence, shared float64) Estimate {
 
 // MedianLogSE is the standard error of the median of logs l (sorted, at
 // least two): the larger of two estimates.
-//   - From the order statistics (McKean & Schrader 1984): the interval
-//     [L(k), L(n+1-k)] (MedianCI) covers the median with probability c, so
-//     it is about median ± z·SE with z the normal quantile of (1+c)/2, and
-//     SE = (L(n+1-k) − L(k)) / (2z). It ignores the tails.
+//   - From the order statistics (McKean & Schrader 1984): the
+//     distribution-free interval [L(k), L(n+1-k)] of the median at
+//     DefaultConfidence (the binomial sign-test interval) covers it with
+//     probability c, so it is about median ± z·SE with z the normal
+//     quantile of (1+c)/2, and SE = (L(n+1-k) − L(k)) / (2z). It ignores
+//     the tails.
 //   - From the whole spread: √(π/2)·s/√n, the median's standard error for
 //     normal data (s the sample standard deviation), which the tails
 //     widen.

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// Expected values from numpy 1.24 / scipy 1.10 (/usr/bin/python3), on the
+// Expected values from numpy 1.24 / scipy 1.10, on the
 // logs l of each side (sorted, n = 6):
 //
 //	by order:  (l[5] − l[0]) / (2·norm.ppf((1 + 0.96875)/2))  (the range of 6 covers 1 − 2/2⁶)
