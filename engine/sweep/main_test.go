@@ -2,8 +2,11 @@ package sweep
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,42 +21,98 @@ const crashEnv = "HCBENCH_TEST_CRASHING_WORKER"
 // recordEnv makes the test binary a Go worker that appends "pid D K T" to
 // the file it names before each measurement: the parent waits for each
 // result before the next request, so the file is the sweep's request
-// order. With gateEnv ("T path") too, a request for a config with T at
-// least that waits until path exists (see testWorker).
+// order. It also appends "paused pid" there when it holds a measurement
+// for a pause. With gateEnv ("T path" or "T path after") too, a request
+// for a config with T at least that waits, before it is measured (or after,
+// with "after"), until path exists; the worker appends "gated pid" to the
+// file when it starts to wait (see testWorker).
 const (
 	recordEnv = "HCBENCH_TEST_RECORD"
 	gateEnv   = "HCBENCH_TEST_GATE"
 )
 
+// appendLine appends one line to the file at path.
+func appendLine(path, format string, a ...any) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(f, format+"\n", a...)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// pauseSignal passes the worker's output on and logs "paused pid" when it
+// says that it holds a measurement (a "paused" line with the measurement's
+// id; an idle worker answers a pause with id 0).
+type pauseSignal struct {
+	w   io.Writer
+	log string
+}
+
+func (s pauseSignal) Write(p []byte) (int, error) {
+	n, err := s.w.Write(p)
+	var m struct {
+		Type string `json:"type"`
+		ID   int64  `json:"id"`
+	}
+	if json.Unmarshal(p, &m) == nil && m.Type == "paused" && m.ID != 0 {
+		if lerr := appendLine(s.log, "paused %d", os.Getpid()); err == nil {
+			err = lerr
+		}
+	}
+	return n, err
+}
+
 // serveTestWorker is the worker of recordEnv and gateEnv.
 func serveTestWorker(log, gate string) error {
 	var gateT int
-	var gatePath string
+	var gatePath, when string
 	if gate != "" {
 		if _, err := fmt.Sscan(gate, &gateT, &gatePath); err != nil {
 			return fmt.Errorf("%s=%q: %w", gateEnv, gate, err)
 		}
+		if f := strings.Fields(gate); len(f) == 3 {
+			when = f[2]
+		}
+	}
+	wait := func(req worker.Request) error {
+		if gatePath == "" || req.Config.T < gateT {
+			return nil
+		}
+		if _, err := os.Stat(gatePath); err == nil {
+			return nil
+		}
+		if err := appendLine(log, "gated %d", os.Getpid()); err != nil {
+			return err
+		}
+		for {
+			if _, err := os.Stat(gatePath); err == nil {
+				return nil
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
 	}
 	hello := worker.Hello{Engine: "go", EngineVersion: measure.Hello().EngineVersion}
-	return worker.Serve(os.Stdin, os.Stdout, hello, func(req worker.Request, ctl *worker.Control) (worker.Result, error) {
-		f, err := os.OpenFile(log, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-		if err != nil {
+	out := pauseSignal{w: os.Stdout, log: log}
+	return worker.Serve(os.Stdin, out, hello, func(req worker.Request, ctl *worker.Control) (worker.Result, error) {
+		if err := appendLine(log, "%d %d %d %d", os.Getpid(), req.Config.D, req.Config.K, req.Config.T); err != nil {
 			return worker.Result{}, err
 		}
-		_, err = fmt.Fprintf(f, "%d %d %d %d\n", os.Getpid(), req.Config.D, req.Config.K, req.Config.T)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return worker.Result{}, err
-		}
-		for gatePath != "" && req.Config.T >= gateT {
-			if _, err := os.Stat(gatePath); err == nil {
-				break
+		if when != "after" {
+			if err := wait(req); err != nil {
+				return worker.Result{}, err
 			}
-			time.Sleep(5 * time.Millisecond)
 		}
-		return measure.Measure(req, ctl)
+		res, err := measure.Measure(req, ctl)
+		if when == "after" {
+			if werr := wait(req); err == nil {
+				err = werr
+			}
+		}
+		return res, err
 	})
 }
 

@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"strings"
@@ -82,13 +83,35 @@ func TestWorkerCrashFailsSweep(t *testing.T) {
 	}
 }
 
-// TestWorkerWithoutHook: a worker child that did not serve refuses to
-// start workers of its own (no fork bomb), and the parent's error says
-// what is missing.
+// TestWorkerWithoutHook: a process started as a Go worker that runs a
+// sweep instead of serving (its main, or TestMain, does not call
+// measure.MainIfWorker first) refuses to start workers of its own: each
+// would start more. The sweep fails with a plain error.
 func TestWorkerWithoutHook(t *testing.T) {
 	t.Setenv(worker.EnvVar, "go")
-	if _, err := selfWorker(); err == nil || !strings.Contains(err.Error(), "MainIfWorker") {
-		t.Errorf("selfWorker as an unserved worker: %v", err)
+	if _, err := selfWorker(); !errors.Is(err, errUnservedWorker) {
+		t.Fatalf("selfWorker as an unserved worker: %v", err)
+	}
+	p := bench.DefaultPlan()
+	p.Grid = bench.Grid{Dims: []int{3}, Branches: []int{3}, SeqLens: []int{8}}
+	p.Timing = fast
+	r, err := Start(context.Background(), p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := collect(t, r)
+	last := evs[len(evs)-1]
+	if last.Kind != SweepFailed {
+		t.Fatalf("sweep ended with %v, want SweepFailed", last.Kind)
+	}
+	msg := last.Err.Error()
+	if !strings.Contains(msg, "cannot start a worker process") {
+		t.Errorf("error %q does not say that a worker could not start", msg)
+	}
+	for _, hint := range []string{"MainIfWorker", "TestMain", worker.EnvVar} {
+		if strings.Contains(msg, hint) {
+			t.Errorf("error %q shows a user the developer's hint %q", msg, hint)
+		}
 	}
 }
 
@@ -102,8 +125,7 @@ func TestPauseBetweenMeasurementsResumed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a hang fails, never blocks CI
-	defer cancel()
+	ctx := context.Background() // a hang is the failure; go test's -timeout reports it
 	c, err := worker.Start(ctx, cmd, worker.Options{})
 	if err != nil {
 		t.Fatal(err)

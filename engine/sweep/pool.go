@@ -35,19 +35,23 @@ const (
 
 // pool is a sweep's worker processes, started on first use.
 type pool struct {
-	self    bool // start is selfWorker
 	start   func() (*exec.Cmd, error)
 	opt     worker.Options
 	clients []*worker.Client
 }
 
+// errUnservedWorker: this process was started as a Go worker (worker.EnvVar
+// is "go") and yet runs a sweep. Were it to start workers, each would do
+// the same and start more. For a developer, it means that the program's
+// main (or a test binary's TestMain) does not call measure.MainIfWorker
+// first; a user sees only that a worker could not start.
+var errUnservedWorker = errors.New("this process was started as a worker and cannot start workers of its own")
+
 // selfWorker is the default worker command: this program re-executing
-// itself. A program that is itself such a worker but did not serve (its
-// main or TestMain lacks MainIfWorker) must not start workers in turn:
-// each would start more.
+// itself as a Go worker.
 func selfWorker() (*exec.Cmd, error) {
 	if os.Getenv(worker.EnvVar) == "go" {
-		return nil, errors.New("this program was started as a Go worker but did not serve: its main (or TestMain) must call engine.MainIfWorker first")
+		return nil, errUnservedWorker
 	}
 	return worker.SelfCommand()
 }
@@ -70,7 +74,7 @@ func newMeasurer(r *Runner, o Options) *measurer {
 	if opt.Name == "" {
 		opt.Name = "worker"
 	}
-	return &measurer{r: r, pool: pool{self: o.Worker == nil, start: start, opt: opt}, sched: o.sched.orDefaults()}
+	return &measurer{r: r, pool: pool{start: start, opt: opt}, sched: o.sched.orDefaults()}
 }
 
 // client returns worker i, starting it (and any before it) when needed,
@@ -88,13 +92,10 @@ func (m *measurer) client(ctx context.Context, i int) (*worker.Client, error) {
 	}
 	cmd, err := m.pool.start()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cannot start a worker process: %w", err)
 	}
 	c, err := worker.Start(ctx, cmd, m.pool.opt)
 	if err != nil {
-		if m.pool.self {
-			err = fmt.Errorf("%w (the worker is this program re-executed with %s=go: does its main, or TestMain, call engine.MainIfWorker?)", err, worker.EnvVar)
-		}
 		return nil, err
 	}
 	m.pool.clients[i] = c
@@ -116,7 +117,11 @@ func (m *measurer) close() {
 func (m *measurer) measureOne(f *flight, req worker.Request, base float64) error {
 	res, j := f.res, f.done
 	c := res.Config
-	if !m.r.hold() {
+	var start *Event
+	if j == 0 {
+		start = &Event{Kind: ConfigStarted, Config: c, InFlight: base}
+	}
+	if !m.r.hold(start) {
 		return errStopped
 	}
 	cl, err := m.client(m.r.ctx, j%maxWorkers)

@@ -30,9 +30,9 @@ type Options struct {
 	// Worker returns the command that starts one worker process (see
 	// package worker); the sweep starts a few and measures in them, never
 	// in its own process. nil means worker.SelfCommand: the running binary
-	// re-executing itself as a Go worker, which needs engine.MainIfWorker
-	// first thing in its main (or TestMain). --engine python passes its
-	// Python worker here.
+	// re-executing itself as a Go worker, which needs measure.MainIfWorker
+	// first thing in its main (or TestMain). Package launch passes the
+	// Python worker here for --engine python.
 	Worker func() (*exec.Cmd, error)
 	// WorkerOptions name the workers in errors and set their no-output
 	// timeout.
@@ -40,6 +40,9 @@ type Options struct {
 
 	// sched overrides the schedule's constants (tests).
 	sched schedule
+	// held, if set, is called (with the runner's lock held: it must not
+	// block) whenever the sweep starts waiting for a Resume (tests).
+	held func()
 }
 
 // Runner runs one sweep in its own goroutine. Its methods are safe for
@@ -269,9 +272,7 @@ func (r *Runner) countLocked() (done, total int) {
 func (r *Runner) admit(n int) ([]bench.Config, bench.Plan, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for r.paused.Load() && !r.stop.Load() {
-		r.wake.Wait()
-	}
+	r.waitResumeLocked()
 	if r.stop.Load() {
 		return nil, bench.Plan{}, false
 	}
@@ -307,21 +308,33 @@ func (r *Runner) finish(res *bench.Result, inFlight float64) {
 // (r.stop follows a moment later, set by an AfterFunc).
 func (r *Runner) stopping() bool { return r.stop.Load() || r.ctx.Err() != nil }
 
-// hold is called by the measurer before each measurement: it waits while the sweep
-// is paused and reports false when the sweep must stop.
-func (r *Runner) hold() bool {
+// hold is called by the measurer before each measurement: it waits while
+// the sweep is paused and reports false when the sweep must stop. Else it
+// emits start, if not nil, before it returns and while it holds the lock
+// that Pause takes: a config's ConfigStarted never follows a Paused whose
+// Resume has not come yet.
+func (r *Runner) hold(start *Event) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.waitResumeLocked()
 	if r.stop.Load() {
 		return false
 	}
-	if !r.paused.Load() {
-		return true
+	if start != nil {
+		r.emitLocked(*start)
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	return true
+}
+
+// waitResumeLocked waits, r.mu held, while the sweep is paused and not
+// stopped.
+func (r *Runner) waitResumeLocked() {
 	for r.paused.Load() && !r.stop.Load() {
+		if r.opts.held != nil {
+			r.opts.held()
+		}
 		r.wake.Wait()
 	}
-	return !r.stop.Load()
 }
 
 func (r *Runner) loop() {
@@ -373,8 +386,10 @@ func (r *Runner) emit(ev Event) {
 }
 
 // emitLocked is emit with r.mu held.
-func (r *Runner) emitLocked(ev Event) {
-	now := time.Now()
+func (r *Runner) emitLocked(ev Event) { r.emitAt(ev, time.Now()) }
+
+// emitAt is emitLocked with the clock read: now is the event's time.
+func (r *Runner) emitAt(ev Event, now time.Time) {
 	ev.Time = now
 	ev.Elapsed = now.Sub(r.start)
 	if ev.Kind != PlanChanged && ev.Kind != SweepStarted {

@@ -227,9 +227,6 @@ func (c *commonMode) spread(now int) float64 {
 // measureNext makes f's next measurement, timing it without the pauses.
 func (m *measurer) measureNext(f *flight) error {
 	base := m.inFlight()
-	if f.done == 0 {
-		m.r.emit(Event{Kind: ConfigStarted, Config: f.res.Config, InFlight: base})
-	}
 	req := f.req
 	req.Seed = f.seed + uint64(f.done/f.parts)
 	req.Batch = f.res.Batch // 0 at first: that measurement calibrates it

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"os/exec"
@@ -50,16 +51,17 @@ func TestAdmission(t *testing.T) {
 
 // testWorker starts workers that log each request (see recordEnv) to the
 // file it returns. With gateT > 0 a request for a config with T ≥ gateT
-// waits until open is called: with the timeless schedule, the first
-// config has finished by then (it does at cycle 8; T=10 is admitted later).
-func testWorker(t *testing.T, gateT int) (start func() (*exec.Cmd, error), log string, open func()) {
+// waits until open is called, before it is measured or, when is "after",
+// after. With the timeless schedule, the first config has finished by
+// then (it does at cycle 8; T=10 is admitted later).
+func testWorker(t *testing.T, gateT int, when string) (start func() (*exec.Cmd, error), log string, open func()) {
 	dir := t.TempDir()
 	log, gate := filepath.Join(dir, "requests"), filepath.Join(dir, "gate")
 	start = func() (*exec.Cmd, error) {
 		cmd := exec.Command(os.Args[0])
 		cmd.Env = append(os.Environ(), recordEnv+"="+log)
 		if gateT > 0 {
-			cmd.Env = append(cmd.Env, fmt.Sprintf("%s=%d %s", gateEnv, gateT, gate))
+			cmd.Env = append(cmd.Env, strings.TrimSpace(fmt.Sprintf("%s=%d %s %s", gateEnv, gateT, gate, when)))
 		}
 		return cmd, nil
 	}
@@ -76,19 +78,11 @@ func testWorker(t *testing.T, gateT int) (start func() (*exec.Cmd, error), log s
 func live(t *testing.T, r *Runner, f func(Event)) []Event {
 	t.Helper()
 	var evs []Event
-	timeout := time.After(2 * time.Minute)
-	for {
-		select {
-		case ev, ok := <-r.Events():
-			if !ok {
-				return evs
-			}
-			evs = append(evs, ev)
-			f(ev)
-		case <-timeout:
-			t.Fatal("sweep did not finish in 2 minutes")
-		}
+	for ev := range r.Events() {
+		evs = append(evs, ev)
+		f(ev)
 	}
+	return evs
 }
 
 type request struct {
@@ -96,21 +90,42 @@ type request struct {
 	cfg bench.Config
 }
 
+// readRequests reads the requests of a test worker's log.
 func readRequests(t *testing.T, path string) []request {
 	t.Helper()
+	reqs, _ := readLog(t, path)
+	return reqs
+}
+
+// readLog reads a test worker's log: the requests, and the other lines
+// ("gated pid", "paused pid") by their first word. A log not yet written
+// is empty.
+func readLog(t *testing.T, path string) ([]request, map[string]int) {
+	t.Helper()
 	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out []request
+	signals := map[string]int{}
 	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if l == "" {
+			continue
+		}
+		if w, _, _ := strings.Cut(l, " "); w == "gated" || w == "paused" {
+			signals[w]++
+			continue
+		}
 		var q request
 		if _, err := fmt.Sscan(l, &q.pid, &q.cfg.D, &q.cfg.K, &q.cfg.T); err != nil {
 			t.Fatalf("request line %q: %v", l, err)
 		}
 		out = append(out, q)
 	}
-	return out
+	return out, signals
 }
 
 // tinyPlan is a plan of n tiny configs measured as fast as the worker can.
@@ -135,7 +150,7 @@ var timeless = schedule{target: time.Hour, cap: 8}
 // being admitted; a pause mid-window reaches the workers and resumes.
 func TestScheduleInterleaves(t *testing.T) {
 	p := tinyPlan(20)
-	start, log, open := testWorker(t, 10)
+	start, log, open := testWorker(t, 10, "")
 	r, err := Start(context.Background(), p, Options{Worker: start, sched: timeless})
 	if err != nil {
 		t.Fatal(err)
@@ -241,7 +256,7 @@ func TestStopMidWindow(t *testing.T) {
 	p := tinyPlan(30)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	start, _, _ := testWorker(t, 10) // the gate stays shut: cancelling kills the worker
+	start, _, _ := testWorker(t, 10, "") // the gate stays shut: cancelling kills the worker
 	r, err := Start(ctx, p, Options{Worker: start, sched: timeless})
 	if err != nil {
 		t.Fatal(err)
@@ -280,7 +295,7 @@ func TestStopMidWindow(t *testing.T) {
 // not started are skipped, and a config the edit adds is measured.
 func TestSetGridMidWindow(t *testing.T) {
 	p := tinyPlan(24)
-	start, _, open := testWorker(t, 10)
+	start, _, open := testWorker(t, 10, "")
 	r, err := Start(context.Background(), p, Options{Worker: start, sched: timeless})
 	if err != nil {
 		t.Fatal(err)
