@@ -101,9 +101,7 @@ func runSweep(t *testing.T, s Setup, timeout time.Duration) ([]bench.Config, err
 	p := bench.DefaultPlan()
 	p.Grid = bench.Grid{Dims: []int{3}, Branches: []int{3}, SeqLens: []int{16, 24}}
 	p.Depths, p.Repeats, p.Engine = []int{1, 2}, 1, bench.EnginePython
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	r, err := sweep.Start(ctx, p, sweep.Options{
+	r, err := sweep.Start(context.Background(), p, sweep.Options{
 		Worker:        func() (*exec.Cmd, error) { return s.Command(), nil },
 		WorkerOptions: worker.Options{Name: "python worker", Timeout: timeout},
 	})

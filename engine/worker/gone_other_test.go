@@ -2,8 +2,6 @@
 
 package worker
 
-import "time"
-
-// processGone cannot check without Unix signals; process groups are a Unix
+// waitGone cannot check without Unix signals; process groups are a Unix
 // feature anyway.
-func processGone(int, time.Duration) bool { return true }
+func waitGone(int) {}

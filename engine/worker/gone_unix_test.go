@@ -10,18 +10,17 @@ import (
 	"time"
 )
 
-// processGone waits up to d for pid to be dead: gone, or a zombie (where no
-// init reaps orphans, as in some containers, a dead orphan stays one).
-func processGone(pid int, d time.Duration) bool {
-	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+// waitGone waits until pid is dead: gone, or a zombie (where no init
+// reaps orphans, as in some containers, a dead orphan stays one).
+func waitGone(pid int) {
+	for ; ; time.Sleep(5 * time.Millisecond) {
 		if syscall.Kill(pid, 0) != nil {
-			return true
+			return
 		}
 		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
 			if _, rest, ok := strings.Cut(string(b), ") "); ok && strings.HasPrefix(rest, "Z") {
-				return true
+				return
 			}
 		}
 	}
-	return false
 }

@@ -93,7 +93,9 @@ func fakeWorker(mode string) int {
 			}
 		}
 	case "sleep":
-		time.Sleep(time.Minute)
+		// Longer than go test's default -timeout: a grandchild that
+		// outlived its worker keeps TestCancelKillsProcessGroup waiting.
+		time.Sleep(15 * time.Minute)
 	}
 	return 0
 }
@@ -157,7 +159,7 @@ func TestMeasureRoundTrip(t *testing.T) {
 }
 
 func TestPauseResumeStop(t *testing.T) {
-	c, err := fake(t, "ok", Options{Timeout: 200 * time.Millisecond})
+	c, err := fake(t, "ok", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,12 +184,8 @@ func TestPauseResumeStop(t *testing.T) {
 	if err := c.Pause(); err != nil {
 		t.Fatal(err)
 	}
-	// Paused silence is not a hang: wait until the no-output timeout has
-	// fired while paused, and was forgiven, before resuming.
-	for excused := 0; excused == 0; time.Sleep(10 * time.Millisecond) {
-		c.mu.Lock()
-		excused = c.excused
-		c.mu.Unlock()
+	if !c.Paused() {
+		t.Error("Paused = false after Pause")
 	}
 	if err := c.Resume(); err != nil {
 		t.Fatal(err)
@@ -203,6 +201,46 @@ func TestPauseResumeStop(t *testing.T) {
 	}
 	if _, err := c.Measure(context.Background(), req(2, 2), nil); err != nil {
 		t.Fatalf("after a stop the worker must stay usable: %v", err)
+	}
+}
+
+// TestPausedSilenceIsNoHang: a worker that says nothing while paused is not
+// killed as hung, however long the pause; once resumed, the same silence
+// is a hang. The worker here never answers; the no-output timeout is made
+// short after its hello.
+func TestPausedSilenceIsNoHang(t *testing.T) {
+	c, err := fake(t, "silent", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.timeout = 20 * time.Millisecond
+	if err := c.Pause(); err != nil {
+		t.Fatal(err)
+	}
+	errc := make(chan error, 1)
+	go func() {
+		_, err := c.Measure(context.Background(), req(1, 1), nil)
+		errc <- err
+	}()
+	// Wait until the timeout has fired while paused, and was forgiven.
+	for {
+		c.mu.Lock()
+		excused := c.excused
+		c.mu.Unlock()
+		if excused > 0 {
+			break
+		}
+		select {
+		case err := <-errc:
+			t.Fatalf("Measure ended while paused: %v", err)
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	if err := c.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errc; err == nil || !strings.Contains(err.Error(), "killed as hung") {
+		t.Fatalf("Measure of a silent worker after Resume = %v, want it killed as hung", err)
 	}
 }
 
@@ -236,9 +274,12 @@ func TestBrokenWorkers(t *testing.T) {
 		{"silent", "said nothing for 100ms; killed as hung", 100 * time.Millisecond},
 	} {
 		t.Run(tc.mode, func(t *testing.T) {
-			c, err := fake(t, tc.mode, Options{Timeout: tc.timeout})
+			c, err := fake(t, tc.mode, Options{})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tc.timeout > 0 {
+				c.timeout = tc.timeout // after the hello, which it must not hurry
 			}
 			_, err = c.Measure(context.Background(), req(1, 1), nil)
 			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "measuring D=3 K=5 T=48") {
@@ -265,21 +306,22 @@ func TestCancelKillsProcessGroup(t *testing.T) {
 	}()
 	// The grandchild's pid is on the worker's stderr once it started.
 	var pid int
-	for deadline := time.Now().Add(10 * time.Second); pid == 0 && time.Now().Before(deadline); {
+	for pid == 0 {
+		select {
+		case err := <-errc:
+			t.Fatalf("Measure ended before the grandchild started: %v", err)
+		case <-time.After(5 * time.Millisecond):
+		}
 		fmt.Sscanf(c.stderr.String(), "grandchild %d", &pid)
-		time.Sleep(10 * time.Millisecond)
-	}
-	if pid == 0 {
-		t.Fatal("the worker never started its grandchild")
 	}
 	cancel()
 	if err := <-errc; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Measure = %v, want context.Canceled", err)
 	}
 	<-c.Done()
-	if !processGone(pid, 10*time.Second) {
-		t.Fatalf("grandchild %d outlived the cancelled worker", pid)
-	}
+	// The grandchild sleeps longer than the test may run: the wait ends
+	// because the kill reached it, or the test times out.
+	waitGone(pid)
 }
 
 // TestServeProtocol drives Serve through pipes, line by line.
