@@ -8,13 +8,15 @@ import (
 	"strings"
 
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/report/compare"
+	"github.com/hcbench/hcbench/report/internal/fsys"
 )
 
-// WriteBench replaces path (atomically) with the run in Go's benchmark
+// writeBench replaces path (atomically) with the run in Go's benchmark
 // format (golang.org/x/perf/benchfmt), so benchstat can read and compare
 // runs: configuration lines for the machine and the settings, then one
 // line per independent measurement the config's headline is made of
-// (those not slowed by contention, engine.HeadlineMeasurements),
+// (those not slowed by contention, compare.Measurements),
 //
 //	BenchmarkEpoch/D=3/K=3/T=48  1234  6620 ns/op  15352 peak-bytes
 //
@@ -24,15 +26,11 @@ import (
 // interval is the order-statistic one (narrower than hcbench's when a few
 // measurements were slowed), and its comparison Mann–Whitney's test on
 // them, uncorrected for the number of configs.
-func WriteBench(path string, runID int64, results []bench.Result, m *Machine) error {
-	return writeBench(osFS{}, path, runReport{RunID: runID, Results: results, Machine: m})
+func writeBench(fs fsys.FS, path string, rep Report) error {
+	return fsys.WriteAtomic(fs, path, func(w io.Writer) error { return encodeBench(w, rep) })
 }
 
-func writeBench(fsys fileSystem, path string, rep runReport) error {
-	return writeAtomic(fsys, path, func(w io.Writer) error { return encodeBench(w, rep) })
-}
-
-func encodeBench(w io.Writer, rep runReport) error {
+func encodeBench(w io.Writer, rep Report) error {
 	bw := bufio.NewWriter(w)
 	kv := func(k, v string) {
 		if v != "" {
@@ -54,7 +52,7 @@ func encodeBench(w io.Writer, rep runReport) error {
 		kv("engine", r.Engine)
 		kv("policy", r.Policy)
 		if sameDepths(rep.Results) {
-			kv("depths", FormatDepths(r.Depths))
+			kv("depths", bench.FormatDepths(r.Depths))
 		}
 	}
 	about := fmt.Sprintf("hcbench run %d", rep.RunID)
@@ -72,9 +70,9 @@ func encodeBench(w io.Writer, rep runReport) error {
 	for _, r := range rep.Results {
 		name := fmt.Sprintf("BenchmarkEpoch/D=%d/K=%d/T=%d", r.D, r.K, r.T)
 		if !sameDepths(rep.Results) {
-			name += "/depths=" + strings.Trim(strings.ReplaceAll(FormatDepths(r.Depths), " ", ""), "[]")
+			name += "/depths=" + strings.Trim(strings.ReplaceAll(bench.FormatDepths(r.Depths), " ", ""), "[]")
 		}
-		ms := measurements(r)
+		ms := compare.Measurements(r)
 		n := 1
 		if all := max(len(ms), len(r.Measurements)); all > 0 && len(r.Depths) > 0 {
 			n = max(1, r.EpochsMeasured/all/len(r.Depths))

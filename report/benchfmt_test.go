@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/report/internal/fsys"
+	"github.com/hcbench/hcbench/report/store"
 )
 
 // benchstat runs the real benchstat (the go.mod tool) on files.
@@ -33,10 +35,10 @@ func benchstat(t *testing.T, args ...string) string {
 	return out.String()
 }
 
-func writeBenchFile(t *testing.T, dir string, results []bench.Result, m Machine) string {
+func writeBenchFile(t *testing.T, dir string, results []bench.Result, m store.Machine) string {
 	t.Helper()
-	path := filepath.Join(dir, FileBench)
-	if err := WriteBench(path, fixtureRunID, results, &m); err != nil {
+	path := filepath.Join(dir, store.FileBench)
+	if err := writeBench(fsys.OS{}, path, Report{RunID: fixtureRunID, Results: results, Machine: &m}); err != nil {
 		t.Fatal(err)
 	}
 	return path
@@ -45,7 +47,7 @@ func writeBenchFile(t *testing.T, dir string, results []bench.Result, m Machine)
 func TestBenchFormat(t *testing.T) {
 	var b bytes.Buffer
 	m := fixedMachine("v0.0.0-test")
-	if err := encodeBench(&b, runReport{RunID: fixtureRunID, Results: fixtureResults()[:1], Machine: &m}); err != nil {
+	if err := encodeBench(&b, Report{RunID: fixtureRunID, Results: fixtureResults()[:1], Machine: &m}); err != nil {
 		t.Fatal(err)
 	}
 	got := b.String()

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/report/internal/fsys"
 )
 
 // csvHeader is the reference's 16 columns in its order, then this
@@ -27,18 +28,14 @@ var csvHeader = []string{
 // baselineHeader are the comparison columns, added when there is a baseline.
 var baselineHeader = []string{"baseline_ratio", "baseline_ci_low", "baseline_ci_high", "baseline_verdict"}
 
-// WriteCSV replaces path with the results of one run, atomically: a reader
-// sees the previous complete file or the new one, never a part. Floats keep
-// full precision, integers stay integers, depths read "[1, 2, 3]".
-func WriteCSV(path string, runID int64, results []bench.Result) error {
-	return writeCSV(osFS{}, path, runReport{RunID: runID, Results: results})
+// writeCSV replaces path (atomically) with the run as the reference's CSV,
+// one row per result, with the comparison columns when there is a
+// baseline.
+func writeCSV(fs fsys.FS, path string, rep Report) error {
+	return fsys.WriteAtomic(fs, path, func(w io.Writer) error { return encodeCSV(w, rep) })
 }
 
-func writeCSV(fsys fileSystem, path string, rep runReport) error {
-	return writeAtomic(fsys, path, func(w io.Writer) error { return encodeCSV(w, rep) })
-}
-
-func encodeCSV(w io.Writer, rep runReport) error {
+func encodeCSV(w io.Writer, rep Report) error {
 	cw := csv.NewWriter(w)
 	header := csvHeader
 	if rep.Baseline != nil {
@@ -51,7 +48,7 @@ func encodeCSV(w io.Writer, rep runReport) error {
 	runID := rep.RunID
 	for _, r := range rep.Results {
 		row := []string{
-			strconv.FormatInt(runID, 10), i(r.D), i(r.K), i(r.T), FormatDepths(r.Depths),
+			strconv.FormatInt(runID, 10), i(r.D), i(r.K), i(r.T), bench.FormatDepths(r.Depths),
 			pyFloat(r.TimeEpochMean), pyFloat(r.TimeEpochStd), pyFloat(r.TimeForwardMean), pyFloat(r.TimeForwardStd),
 			strconv.FormatInt(r.MemPeakBytesMax, 10), pyFloat(r.TotalMean), pyFloat(r.TotalStd),
 			pyFloat(r.RMSEMean), pyFloat(r.RMSEStd), pyFloat(r.OvershootMean), pyFloat(r.RobustnessMean),
@@ -72,15 +69,6 @@ func encodeCSV(w io.Writer, rep runReport) error {
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// FormatDepths writes a depth schedule as the reference does: "[1, 2, 3]".
-func FormatDepths(d []int) string {
-	s := make([]string, len(d))
-	for i, v := range d {
-		s[i] = strconv.Itoa(v)
-	}
-	return "[" + strings.Join(s, ", ") + "]"
 }
 
 // pyFloat formats v as Python's repr does, which is what the reference's

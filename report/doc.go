@@ -1,60 +1,8 @@
-// Package report turns engine results into the files the Python reference's
-// users already read — the JSONL history, the CSV of the latest run, the two
-// figures (PNG and SVG) — plus a Markdown table and the quick summary, and
-// compares a run with a baseline. It owns a run's life on disk (OpenRun:
-// lock, run id, resume, recording). Measured results are never lost: each
-// is appended to the JSONL the moment it is added, every other file is
-// replaced atomically, and a failed write leaves the results in memory for
-// a retry.
+// Package report writes a run's files from its results — the CSV of the
+// latest run and the two figures (PNG and SVG) that the Python reference's
+// users already read, plus a Markdown table and a benchstat file (Write) —
+// and the text a user reads: the end-of-run summary (WriteSummary) and a
+// comparison of two runs (WriteComparison). Every file is replaced
+// atomically. The JSONL and a run's life on disk are package store's; the
+// comparison itself is package compare's.
 package report
-
-import "path/filepath"
-
-// File names in the output directory, as the reference names them (the
-// Markdown and SVG files are this project's additions).
-const (
-	FileJSONL      = "qmlhc_benchmarks.jsonl"
-	FileCSV        = "qmlhc_benchmarks.csv"
-	FileMarkdown   = "qmlhc_benchmarks.md"
-	FileTimesPNG   = "bench_times.png"
-	FileTimesSVG   = "bench_times.svg"
-	FileScalingPNG = "bench_scaling.png"
-	FileScalingSVG = "bench_scaling.svg"
-	FileBench      = "qmlhc_benchmarks.bench.txt" // Go benchmark format, for benchstat
-)
-
-// Paths are the report files of one output directory.
-type Paths struct {
-	Dir, JSONL, CSV, Markdown, TimesPNG, TimesSVG, ScalingPNG, ScalingSVG, Bench string
-	// Lock is the file a run locks against a second hcbench.
-	Lock string
-}
-
-// PathsFor names the report files in dir. Paths stay relative when dir is.
-func PathsFor(dir string) Paths {
-	j := func(name string) string { return filepath.Join(dir, name) }
-	return Paths{
-		Dir:        dir,
-		JSONL:      j(FileJSONL),
-		CSV:        j(FileCSV),
-		Markdown:   j(FileMarkdown),
-		TimesPNG:   j(FileTimesPNG),
-		TimesSVG:   j(FileTimesSVG),
-		ScalingPNG: j(FileScalingPNG),
-		ScalingSVG: j(FileScalingSVG),
-		Bench:      j(FileBench),
-		Lock:       j(FileLock),
-	}
-}
-
-// written lists the files in the order the summary prints them: the
-// reference's four first, then this project's additions.
-func (p Paths) written() []string {
-	return []string{p.JSONL, p.CSV, p.TimesPNG, p.ScalingPNG, p.Markdown, p.TimesSVG, p.ScalingSVG, p.Bench}
-}
-
-// PrepareDir creates dir (and its parents) and proves that files can be
-// created in it, so an unusable output directory is reported before any
-// work starts. The error names the path and the reason (a file is in the
-// way, permission denied, ...).
-func PrepareDir(dir string) error { return prepareDir(osFS{}, dir) }

@@ -3,6 +3,8 @@ package report
 import (
 	"testing"
 	"time"
+
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 func TestFormatDuration(t *testing.T) {
@@ -13,8 +15,8 @@ func TestFormatDuration(t *testing.T) {
 		4*time.Minute + 5*time.Second:    "4m05s",
 		2*time.Hour + 7*time.Minute + 59: "2h07m",
 	} {
-		if got := FormatDuration(d); got != want {
-			t.Errorf("FormatDuration(%v) = %q, want %q", d, got, want)
+		if got := bench.FormatDuration(d); got != want {
+			t.Errorf("bench.FormatDuration(%v) = %q, want %q", d, got, want)
 		}
 	}
 }

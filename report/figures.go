@@ -24,6 +24,8 @@ import (
 	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/report/internal/fsys"
+	"github.com/hcbench/hcbench/report/store"
 )
 
 // Figure titles: the reference's, saying which statistic is shown (the
@@ -48,20 +50,16 @@ var (
 	colorEmpty = color.NRGBA{R: 0xee, G: 0xee, B: 0xee, A: 0xff}
 )
 
-// WriteFigures writes the epoch-time curve and the scaling heatmap, each as
-// PNG and SVG, atomically. With no finished config the figures say so
-// rather than keep a previous run's pictures.
-func WriteFigures(p Paths, results []bench.Result) error {
-	return writeFigures(osFS{}, p, results)
-}
-
 // figure draws itself on a canvas of its preferred size.
 type figure struct {
 	w, h vg.Length
 	draw func(c draw.Canvas)
 }
 
-func writeFigures(fsys fileSystem, p Paths, results []bench.Result) error {
+// writeFigures writes the epoch-time curve and the scaling heatmap, each as
+// PNG and SVG, atomically. With no finished config the figures say so
+// rather than keep a previous run's pictures.
+func writeFigures(fs fsys.FS, p store.Paths, results []bench.Result) error {
 	fin := finished(results)
 	var errs []error
 	for _, f := range []struct {
@@ -71,12 +69,12 @@ func writeFigures(fsys fileSystem, p Paths, results []bench.Result) error {
 		{p.TimesPNG, p.TimesSVG, timesFigure(fin)},
 		{p.ScalingPNG, p.ScalingSVG, scalingFigure(fin)},
 	} {
-		errs = append(errs, writeFigure(fsys, f.png, f.fig, renderPNG), writeFigure(fsys, f.svg, f.fig, renderSVG))
+		errs = append(errs, writeFigure(fs, f.png, f.fig, renderPNG), writeFigure(fs, f.svg, f.fig, renderSVG))
 	}
 	return errors.Join(errs...)
 }
 
-func writeFigure(fsys fileSystem, path string, fig figure, render func(figure) ([]byte, error)) error {
+func writeFigure(fs fsys.FS, path string, fig figure, render func(figure) ([]byte, error)) error {
 	if path == "" {
 		return nil
 	}
@@ -86,7 +84,7 @@ func writeFigure(fsys fileSystem, path string, fig figure, render func(figure) (
 	if err != nil {
 		return fmt.Errorf("drawing %s: %w", path, err)
 	}
-	return writeAtomic(fsys, path, func(w io.Writer) error {
+	return fsys.WriteAtomic(fs, path, func(w io.Writer) error {
 		_, err := w.Write(b)
 		return err
 	})
@@ -120,24 +118,6 @@ func recoverDraw(err *error) {
 	if r := recover(); r != nil {
 		*err = fmt.Errorf("plot: %v", r)
 	}
-}
-
-// timeUnitFor picks the unit FormatSeconds would use for the largest
-// value, so an axis reads "20 40 60 (µs)" rather than "2e-05".
-func timeUnitFor(vals ...float64) (name string, scale float64) {
-	top := 0.0
-	for _, v := range vals {
-		if v > top && !math.IsInf(v, 1) {
-			top = v
-		}
-	}
-	name, scale = timeUnits[0].name, timeUnits[0].scale
-	for _, u := range timeUnits {
-		if top >= u.scale {
-			name, scale = u.name, u.scale
-		}
-	}
-	return name, scale
 }
 
 // sans is the figures' typeface, as matplotlib's default (gonum/plot's is
@@ -238,7 +218,7 @@ func timesFigure(fin []bench.Result) figure {
 			}
 		}
 	}
-	unit, scale := timeUnitFor(all...)
+	unit, scale := bench.TimeUnitFor(all...)
 	logY := logAxis(lo, hi)
 
 	return figure{w: w, h: h, draw: func(c draw.Canvas) {
@@ -463,7 +443,7 @@ func scalingFigure(fin []bench.Result) figure {
 			}
 		}
 	}
-	unit, scale := timeUnitFor(hi)
+	unit, scale := bench.TimeUnitFor(hi)
 	// A colour scale needs a range; one value (or all equal) gets ±1%.
 	clo, chi := lo/scale, hi/scale
 	if !(chi > clo) {
@@ -510,7 +490,7 @@ func scalingFigure(fin []bench.Result) figure {
 					v := g.z[i][j]
 					txt, fg := "–", color.Color(color.Gray{Y: 0x66})
 					if !math.IsNaN(v) {
-						txt = FormatSeconds(v)
+						txt = bench.FormatSeconds(v)
 						if g.partial[i][j] {
 							txt += "*"
 						}

@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/report/internal/fsys"
+	"github.com/hcbench/hcbench/report/store"
 )
 
 func TestFigures(t *testing.T) {
@@ -38,8 +40,8 @@ func TestFigures(t *testing.T) {
 		{"nothing finished", nil, 1500, 600, 900, 600, 10, 0.001, 0.001},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := PathsFor(t.TempDir())
-			if err := WriteFigures(p, tc.results); err != nil {
+			p := store.PathsFor(t.TempDir())
+			if err := writeFigures(fsys.OS{}, p, tc.results); err != nil {
 				t.Fatal(err)
 			}
 			checkPNG(t, p.TimesPNG, tc.timesW, tc.timesH, 10, tc.minInkTimes)
@@ -59,8 +61,8 @@ func TestFigureSizeGrows(t *testing.T) {
 			rs = append(rs, bench.Result{Config: bench.Config{D: d, K: k, T: 64}, TimeEpochMean: 1e-6 * float64(d*k)})
 		}
 	}
-	p := PathsFor(t.TempDir())
-	if err := WriteFigures(p, rs); err != nil {
+	p := store.PathsFor(t.TempDir())
+	if err := writeFigures(fsys.OS{}, p, rs); err != nil {
 		t.Fatal(err)
 	}
 	tw, _ := pngSize(t, p.TimesPNG)
@@ -173,7 +175,7 @@ func TestRenderForInspection(t *testing.T) {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := WriteFigures(PathsFor(d), rs); err != nil {
+		if err := writeFigures(fsys.OS{}, store.PathsFor(d), rs); err != nil {
 			t.Fatal(err)
 		}
 	}

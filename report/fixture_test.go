@@ -1,95 +1,131 @@
 package report
 
 import (
+	"encoding/csv"
+	"errors"
+	"os"
+	"strconv"
+	"testing"
 	"time"
 
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/report/internal/fixture"
+	"github.com/hcbench/hcbench/report/internal/fsys"
+	"github.com/hcbench/hcbench/report/store"
 )
 
-// fixtureRunID is the run id of the hand-built results.
-const fixtureRunID = 1700000000
+const fixtureRunID = fixture.RunID
 
-// fixtureResults are hand-built results on the reference's grid (D 3,6 × K
-// 3,5,9 × T 48,96), with times that grow like D^0.3 K^0.5 T and a small
-// deterministic jitter, quality numbers from the reference's CSV, and a few
-// timing samples each. Only products of constants are used (no math.Pow, no
-// a*b+c that a compiler may fuse), so the numbers are the same bits on
-// every platform and the golden files hold everywhere.
-func fixtureResults() []bench.Result {
-	var out []bench.Result
-	// Quality columns of the reference CSV, by T (they do not depend on K).
-	rmse := map[int][2]float64{48: {0.19384764767169807, 0.0038874352337795984}, 96: {0.19149577862754064, 0.002844420050806141}}
-	rob := map[int]float64{48: 0.9637715536027688, 96: 0.9646196854394145}
-	i := 0
-	for _, d := range []int{3, 6} {
-		for _, k := range []int{3, 5, 9} {
-			for _, t := range []int{48, 96} {
-				// D^0.3 and K^0.5, rounded.
-				dPow := map[int]float64{3: 1.390, 6: 1.712}[d]
-				kPow := map[int]float64{3: 1.732, 5: 2.236, 9: 3.0}[k]
-				jitter := []float64{0.96, 0.98, 1, 1.02, 1.04}[(i*7)%5]
-				mean := 0.4e-6 * dPow * kPow * float64(t) * jitter
-				samples := []float64{mean * 0.99, mean * 1.01, mean * 0.995, mean * 1.005, mean, mean * 1.002, mean * 0.998}
-				out = append(out, bench.Result{
-					Config:          bench.Config{D: d, K: k, T: t},
-					Depths:          []int{1, 2, 3},
-					Repeats:         3,
-					TimeEpochMean:   mean,
-					TimeEpochStd:    mean * 0.25,
-					TimeForwardMean: mean / float64(t),
-					TimeForwardStd:  mean * 0.25 / float64(t),
-					MemPeakBytesMax: int64(1024 * (d + k)),
-					TotalMean:       0.03414007002822786 - float64(0.0002*float64(k)),
-					TotalStd:        0.0017329789542562628,
-					RMSEMean:        rmse[t][0],
-					RMSEStd:         rmse[t][1],
-					OvershootMean:   0,
-					RobustnessMean:  rob[t],
-					TimeEpochMedian: mean,
-					TimeEpochCILow:  mean * 0.95,
-					TimeEpochCIHigh: mean * 1.06,
-					CILevel:         0.95,
-					Measurements:    []float64{mean * 0.99, mean * 1.01, mean * 0.995, mean * 1.005, mean, mean},
-					Batch:           1,
-					Engine:          "go",
-					MemKind:         "buffers",
-					EpochsMeasured:  21,
-					Outliers:        i % 2,
-					Samples:         samples,
-					Runs: []bench.Run{{
-						Seed: 123,
-						Depths: []bench.DepthResult{{Depth: 1, Epochs: 7, TimeEpochMean: mean * 0.7, Total: 0.033,
-							Task: 0.02, Consistency: 0.01, Coherence: 0.005, RMSE: rmse[t][0], Robustness: rob[t]}},
-						TimeEpochMean: mean, TimeEpochStd: mean * 0.25, TimeForwardMean: mean / float64(t),
-						TimeForwardStd: mean * 0.25 / float64(t), MemPeakBytes: int64(1024 * (d + k)),
-						TotalMean: 0.034, TotalStd: 0.0017, RMSEMean: rmse[t][0], RMSEStd: rmse[t][1], RobustnessMean: rob[t],
-					}},
-					Policy:      bench.PolicyMean,
-					TimeElapsed: 0.05 + float64(0.001*float64(i)),
-				})
-				i++
-			}
+func fixtureResults() []bench.Result { return fixture.Results() }
+
+// scaleTimes is the shared fixture's: rs sped up or slowed down by f.
+func scaleTimes(rs []bench.Result, f float64) []bench.Result { return fixture.ScaleTimes(rs, f) }
+
+// fixedMachine stands in for the machine so that the golden files are the
+// same everywhere.
+func fixedMachine(version string) store.Machine {
+	return store.Machine{Version: version, GoVersion: "go1.26.0", OS: "linux", Arch: "amd64",
+		CPU: "Test CPU @ 3.00GHz", NumCPU: 2}
+}
+
+// fixturePlan is the plan of the fixture: the reference's grid.
+func fixturePlan() bench.Plan {
+	p := bench.DefaultPlan()
+	p.Timing = bench.Timing{MinTime: 10 * time.Millisecond, MinEpochs: 5}
+	return p
+}
+
+// newTestRecorder records a run of the fixture's plan in dir, as the store
+// does for a session; prior are the results of a resumed run.
+func newTestRecorder(t *testing.T, dir string, runID int64, prior []bench.Result) *store.Recorder {
+	t.Helper()
+	r, err := store.NewRecorder(store.Meta{RunID: runID, Plan: fixturePlan(), Version: "v0.0.0-test"}, dir, prior)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+func addAll(t *testing.T, r *store.Recorder, rs []bench.Result) {
+	t.Helper()
+	for _, res := range rs {
+		if err := r.Add(res); err != nil {
+			t.Fatal(err)
 		}
+	}
+}
+
+// reportOf is what the reports of rec's run are written from, as a session
+// builds it.
+func reportOf(rec *store.Recorder) Report {
+	m := rec.Machine()
+	return Report{RunID: rec.Meta().RunID, Results: rec.Results(), Total: rec.Meta().Plan.Grid.Size(), Machine: &m}
+}
+
+// save saves rec's run as a session does: the store appends what is
+// pending to the JSONL (recreating a lost one), then every other file is
+// written over fs.
+func save(fs fsys.FS, rec *store.Recorder) error {
+	return errors.Join(rec.Flush(), write(fs, rec.Paths(), reportOf(rec)))
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return rows
+}
+
+// csvConfigs are the configs of the CSV's rows, in order.
+func csvConfigs(t *testing.T, path string) []bench.Config {
+	t.Helper()
+	var out []bench.Config
+	for _, row := range readCSV(t, path)[1:] {
+		var c bench.Config
+		for i, v := range []*int{&c.D, &c.K, &c.T} {
+			n, err := strconv.Atoi(row[1+i])
+			if err != nil {
+				t.Fatalf("%s: row %v: %v", path, row, err)
+			}
+			*v = n
+		}
+		out = append(out, c)
 	}
 	return out
 }
 
-// fixtureMeta is the run description of the fixture.
-func fixtureMeta() Meta {
-	p := bench.DefaultPlan()
-	p.Timing = bench.Timing{MinTime: 10 * time.Millisecond, MinEpochs: 5}
-	return Meta{RunID: fixtureRunID, Plan: p, Version: "v0.0.0-test"}
+func configsOf(rs []bench.Result) []bench.Config {
+	var out []bench.Config
+	for _, r := range rs {
+		out = append(out, r.Config)
+	}
+	return out
 }
 
-// fixedMachine stands in for the machine so that the JSONL is the same
-// everywhere.
-func fixedMachine(version string) Machine {
-	return Machine{Version: version, GoVersion: "go1.26.0", OS: "linux", Arch: "amd64",
-		CPU: "Test CPU @ 3.00GHz", NumCPU: 2}
+// sameSet reports whether a and b hold the same configs with no repeats.
+func sameSet(a, b []bench.Config) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	seen := map[bench.Config]bool{}
+	for _, c := range a {
+		if seen[c] {
+			return false
+		}
+		seen[c] = true
+	}
+	for _, c := range b {
+		if !seen[c] {
+			return false
+		}
+	}
+	return true
 }
-
-// fixedNow is the fixture's clock.
-func fixedNow() time.Time { return time.Unix(fixtureRunID, 0) }
-
-// testEnv is a deterministic environment over fsys.
-func testEnv(fsys fileSystem) env { return env{fs: fsys, machine: fixedMachine, now: fixedNow} }

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"testing"
+
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 func TestFormatSeconds(t *testing.T) {
@@ -30,8 +32,8 @@ func TestFormatSeconds(t *testing.T) {
 		{math.NaN(), "n/a"},
 		{math.Inf(1), "∞"},
 	} {
-		if got := FormatSeconds(tc.sec); got != tc.want {
-			t.Errorf("FormatSeconds(%g) = %q, want %q", tc.sec, got, tc.want)
+		if got := bench.FormatSeconds(tc.sec); got != tc.want {
+			t.Errorf("bench.FormatSeconds(%g) = %q, want %q", tc.sec, got, tc.want)
 		}
 	}
 }
@@ -71,17 +73,13 @@ func TestPyFloat(t *testing.T) {
 	}
 }
 
-func TestFormatDepthsAndRatio(t *testing.T) {
+func TestFormatDepths(t *testing.T) {
 	for _, tc := range []struct {
 		got, want string
 	}{
-		{FormatDepths([]int{1, 2, 3}), "[1, 2, 3]"},
-		{FormatDepths([]int{4}), "[4]"},
-		{FormatDepths(nil), "[]"},
-		{FormatRatio(1.034), "1.03×"},
-		{FormatRatio(10), "10.0×"},
-		{FormatRatio(0.1), "0.100×"},
-		{FormatRatio(math.NaN()), "n/a"},
+		{bench.FormatDepths([]int{1, 2, 3}), "[1, 2, 3]"},
+		{bench.FormatDepths([]int{4}), "[4]"},
+		{bench.FormatDepths(nil), "[]"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)

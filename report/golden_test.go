@@ -5,10 +5,12 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/report/compare"
+	"github.com/hcbench/hcbench/report/internal/fixture"
+	"github.com/hcbench/hcbench/report/internal/fsys"
+	"github.com/hcbench/hcbench/report/store"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -26,33 +28,7 @@ var testdataDir = func() string {
 // -update), reporting the first differing line.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join(testdataDir, name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report/ -update to create it)", err)
-	}
-	if bytes.Equal(got, want) {
-		return
-	}
-	gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-	for i := range max(len(gl), len(wl)) {
-		var g, w string
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if g != w {
-			t.Fatalf("%s: line %d differs\n got: %q\nwant: %q\n(run go test ./report/ -update if the change is intended)", path, i+1, g, w)
-		}
-	}
+	fixture.Golden(t, filepath.Join(testdataDir, name+".golden"), got, *update)
 }
 
 // referenceHeader is the first line of the reference's CSV
@@ -61,8 +37,8 @@ const referenceHeader = "run_id,D,K,T,depths,time_epoch_mean,time_epoch_std,time
 	"mem_peak_bytes_max,total_mean,total_std,rmse_mean,rmse_std,overshoot_mean,robustness_mean"
 
 func TestGoldenCSV(t *testing.T) {
-	path := filepath.Join(t.TempDir(), FileCSV)
-	if err := WriteCSV(path, fixtureRunID, fixtureResults()); err != nil {
+	path := filepath.Join(t.TempDir(), store.FileCSV)
+	if err := writeCSV(fsys.OS{}, path, Report{RunID: fixtureRunID, Results: fixtureResults()}); err != nil {
 		t.Fatal(err)
 	}
 	got, err := os.ReadFile(path)
@@ -75,30 +51,9 @@ func TestGoldenCSV(t *testing.T) {
 	golden(t, "csv", got)
 }
 
-func TestGoldenJSONL(t *testing.T) {
-	dir := t.TempDir()
-	rec, err := newRecorder(fixtureMeta(), dir, nil, testEnv(osFS{}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range fixtureResults() {
-		if err := rec.Add(r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := rec.Close(); err != nil {
-		t.Fatal(err)
-	}
-	got, err := os.ReadFile(rec.Paths().JSONL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	golden(t, "jsonl", got)
-}
-
 func TestGoldenMarkdown(t *testing.T) {
 	m := fixedMachine("v0.0.0-test")
-	golden(t, "markdown", []byte(markdown(runReport{RunID: fixtureRunID, Results: fixtureResults(), Machine: &m})))
+	golden(t, "markdown", []byte(markdown(Report{RunID: fixtureRunID, Results: fixtureResults(), Machine: &m})))
 }
 
 // TestGoldenSummary prints the summary of a saved run, with a baseline in
@@ -110,19 +65,11 @@ func TestGoldenSummary(t *testing.T) {
 	noisy := &results[4]
 	noisy.Samples = []float64{0.7 * noisy.TimeEpochMean, 1.3 * noisy.TimeEpochMean, noisy.TimeEpochMean, 0.8 * noisy.TimeEpochMean, 1.25 * noisy.TimeEpochMean, 0.9 * noisy.TimeEpochMean}
 
-	rec, err := newRecorder(fixtureMeta(), ".benchmarks", nil, testEnv(osFS{}))
-	if err != nil {
+	rec := newTestRecorder(t, ".benchmarks", fixtureRunID, nil)
+	addAll(t, rec, results)
+	if err := save(fsys.OS{}, rec); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range results {
-		if err := rec.Add(r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := rec.Save(); err != nil {
-		t.Fatal(err)
-	}
-	defer rec.Close()
 
 	base := scaleTimes(fixtureResults(), 1)
 	for i := range base {
@@ -130,34 +77,11 @@ func TestGoldenSummary(t *testing.T) {
 			base[i] = scaleTimes(base[i:i+1], 1/0.8)[0] // now 0.8× the baseline: faster
 		}
 	}
-	b := CompareBaseline("old.jsonl", base, results)
+	b := compare.CompareBaseline("old.jsonl", base, results)
 
 	var out bytes.Buffer
 	if err := WriteSummary(&out, rec.Paths(), rec.Results(), SummaryOptions{Baseline: &b, Warnings: true}); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "summary", out.Bytes())
-}
-
-// scaleTimes is a deep copy of rs with every time multiplied by f.
-func scaleTimes(rs []bench.Result, f float64) []bench.Result {
-	out := make([]bench.Result, len(rs))
-	for i, r := range rs {
-		r.TimeEpochMean *= f
-		r.TimeEpochMedian *= f
-		r.TimeEpochCILow *= f
-		r.TimeEpochCIHigh *= f
-		s := make([]float64, len(r.Samples))
-		for j, v := range r.Samples {
-			s[j] = v * f
-		}
-		r.Samples = s
-		ms := make([]float64, len(r.Measurements))
-		for j, v := range r.Measurements {
-			ms[j] = v * f
-		}
-		r.Measurements = ms
-		out[i] = r
-	}
-	return out
 }

@@ -8,29 +8,28 @@ import (
 	"strings"
 
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/report/compare"
+	"github.com/hcbench/hcbench/report/internal/fsys"
+	"github.com/hcbench/hcbench/report/store"
 )
 
-// WriteMarkdown replaces path (atomically) with the run as Markdown: the
-// quick summary, the results table and the scaling fit with its intervals,
-// ready to paste into a pull request.
-func WriteMarkdown(path string, runID int64, results []bench.Result) error {
-	return writeMarkdown(osFS{}, path, runReport{RunID: runID, Results: results})
-}
-
-// writeMarkdown writes the run; a run with fewer results than its grid's
-// total configs says it is partial under its title.
-func writeMarkdown(fsys fileSystem, path string, rep runReport) error {
+// writeMarkdown replaces path (atomically) with the run as Markdown: the
+// quick summary, the results table, the comparison with the baseline and
+// the scaling fit with its intervals, ready to paste into a pull request.
+// A run with fewer results than its grid's total configs says it is
+// partial under its title.
+func writeMarkdown(fs fsys.FS, path string, rep Report) error {
 	md := markdown(rep)
 	if rep.Total > len(rep.Results) {
 		md = strings.Replace(md, "\n\n", fmt.Sprintf("\n\n**partial: %d of %d configs** (the run stopped before its grid was done).\n\n", len(rep.Results), rep.Total), 1)
 	}
-	return writeAtomic(fsys, path, func(w io.Writer) error {
+	return fsys.WriteAtomic(fs, path, func(w io.Writer) error {
 		_, err := io.WriteString(w, md)
 		return err
 	})
 }
 
-func markdown(rep runReport) string {
+func markdown(rep Report) string {
 	results := rep.Results
 	var b strings.Builder
 	fmt.Fprintf(&b, "# QMLHC benchmark, run %d\n\n", rep.RunID)
@@ -41,7 +40,7 @@ func markdown(rep runReport) string {
 	}
 	fmt.Fprintf(&b, "%d configs", len(results))
 	if len(results) > 0 && sameDepths {
-		fmt.Fprintf(&b, ", depths %s, %d repeats, policy %s", FormatDepths(results[0].Depths), results[0].Repeats, results[0].Policy)
+		fmt.Fprintf(&b, ", depths %s, %d repeats, policy %s", bench.FormatDepths(results[0].Depths), results[0].Repeats, results[0].Policy)
 	}
 	b.WriteString(". Times are per epoch. The headline is the **median**: each config is measured several times " +
 		"independently, each in a different worker process; a measurement's time is the median of its rounds, " +
@@ -52,7 +51,7 @@ func markdown(rep runReport) string {
 		"much the machine's speed, common to all configs, wandered): about what a rerun would measure. " +
 		"The mean ± std columns are the reference's means over repeats, which stalls inflate.\n\n")
 	if rep.Machine != nil {
-		fmt.Fprintf(&b, "**Machine:** %s\n\n", machineLine(*rep.Machine))
+		fmt.Fprintf(&b, "**Machine:** %s\n\n", store.MachineLine(*rep.Machine))
 	}
 
 	// The summary lines as a list with bold labels: "- **Fastest config:** ...".
@@ -75,11 +74,11 @@ func markdown(rep runReport) string {
 		for _, r := range results {
 			fmt.Fprintf(&b, "| %s |", r.Config)
 			if !sameDepths {
-				fmt.Fprintf(&b, " %s |", FormatDepths(r.Depths))
+				fmt.Fprintf(&b, " %s |", bench.FormatDepths(r.Depths))
 			}
 			fmt.Fprintf(&b, " %s | %s | %s ± %s | %d | %s | %.4f | %.4f | %.3f |\n",
 				formatHeadlineCI(r), measurementCount(r),
-				FormatSeconds(r.TimeEpochMean), FormatSeconds(r.TimeEpochStd),
+				bench.FormatSeconds(r.TimeEpochMean), bench.FormatSeconds(r.TimeEpochStd),
 				r.EpochsMeasured, stalledShare(r), r.TotalMean, r.RMSEMean, r.RobustnessMean)
 		}
 		b.WriteString("\nn: the independent measurements, and how many of them ran on a contended CPU (more than 15% above " +
@@ -113,9 +112,9 @@ func markdown(rep runReport) string {
 func formatHeadlineCI(r bench.Result) string {
 	h := Headline(r)
 	if math.IsNaN(r.TimeEpochCILow) || r.CILevel == 0 || !(r.TimeEpochCILow > 0) {
-		return FormatSeconds(h) + " [too few measurements]"
+		return bench.FormatSeconds(h) + " [too few measurements]"
 	}
-	return fmt.Sprintf("%s [%s, %s]", FormatSeconds(h), FormatSeconds(r.TimeEpochCILow), FormatSeconds(r.TimeEpochCIHigh))
+	return fmt.Sprintf("%s [%s, %s]", bench.FormatSeconds(h), bench.FormatSeconds(r.TimeEpochCILow), bench.FormatSeconds(r.TimeEpochCIHigh))
 }
 
 // measurementCount is "9", or "9 (2 contended)".
@@ -134,9 +133,9 @@ func stalledShare(r bench.Result) string {
 }
 
 // writeComparisonTable is the per-config comparison with the baseline.
-func writeComparisonTable(b *strings.Builder, c Baseline) {
+func writeComparisonTable(b *strings.Builder, c compare.Baseline) {
 	fmt.Fprintf(b, "\n## Compared with %s\n\n", c.Path)
-	b.WriteString(summaryLabel("Baseline") + c.describe() + "\n\n")
+	b.WriteString(summaryLabel("Baseline") + c.Describe() + "\n\n")
 	if len(c.Entries) == 0 {
 		return
 	}
@@ -153,7 +152,7 @@ func writeComparisonTable(b *strings.Builder, c Baseline) {
 		if e.QualityDiffers {
 			v += " (quality differs)"
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", e.Config, FormatSeconds(Headline(e.Old)), FormatSeconds(Headline(e.New)),
-			FormatRatioCI(e.Cmp), p, v)
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", e.Config, bench.FormatSeconds(Headline(e.Old)), bench.FormatSeconds(Headline(e.New)),
+			compare.FormatRatioCI(e.Cmp), p, v)
 	}
 }

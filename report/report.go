@@ -1,70 +1,46 @@
 package report
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/report/compare"
+	"github.com/hcbench/hcbench/report/internal/fsys"
+	"github.com/hcbench/hcbench/report/store"
 )
 
-// runReport is what the report files of one run are written from.
-type runReport struct {
+// Report is what the report files of one run are written from.
+type Report struct {
 	RunID    int64
-	Results  []bench.Result
-	Total    int       // configs in the run's grid: more than Results in a partial run
-	Machine  *Machine  // nil: unknown (no Machine line)
-	Baseline *Baseline // nil without a baseline
+	Results  []bench.Result    // in the run's grid, in its sweep order
+	Total    int               // configs in the run's grid: more than Results in a partial run
+	Machine  *store.Machine    // nil: unknown (no Machine line)
+	Baseline *compare.Baseline // nil without a baseline
 }
 
-// baselineRun is a recorder's baseline: compared with the run at each Save.
-type baselineRun struct {
-	path    string
-	results []bench.Result
-}
+// Write rewrites every report of the run in p but the JSONL (which the
+// store appends to as configs finish): the CSV (atomically), the Markdown,
+// the benchstat file and both figures. Every file is attempted; the errors
+// are joined, each naming its file.
+func Write(p store.Paths, rep Report) error { return write(fsys.OS{}, p, rep) }
 
-// SetBaseline makes every later Save compare the run with base (read from
-// path): the CSV gets the comparison columns and the Markdown the
-// comparison table.
-func (r *Recorder) SetBaseline(path string, base []bench.Result) {
-	r.base = &baselineRun{path: path, results: base}
-}
-
-// SetBaseline makes the run's reports compare it with base (see
-// Recorder.SetBaseline).
-func (r *Run) SetBaseline(path string, base []bench.Result) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.rec.SetBaseline(path, base)
-}
-
-// Comparison is the run compared with its baseline, nil without one.
-func (r *Run) Comparison() *Baseline {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.rec.Comparison()
-}
-
-// Comparison is the run compared with its baseline now, nil without one.
-func (r *Recorder) Comparison() *Baseline {
-	if r.base == nil {
-		return nil
-	}
-	b := CompareBaseline(r.base.path, r.base.results, r.inGrid())
-	return &b
-}
-
-// report is what Save writes the reports from: the results of the run's grid.
-func (r *Recorder) report() runReport {
-	m := r.machine
-	return runReport{RunID: r.meta.RunID, Results: r.inGrid(), Total: r.meta.Plan.Grid.Size(), Machine: &m, Baseline: r.Comparison()}
+func write(fs fsys.FS, p store.Paths, rep Report) error {
+	return errors.Join(
+		writeCSV(fs, p.CSV, rep),
+		writeMarkdown(fs, p.Markdown, rep),
+		writeBench(fs, p.Bench, rep),
+		writeFigures(fs, p, rep.Results),
+	)
 }
 
 // DescribeEntries lists compared configs for a message:
 // "D=3 K=5 T=48 1.43× [1.38×, 1.49×], …".
-func DescribeEntries(es []BaselineEntry) string {
+func DescribeEntries(es []compare.BaselineEntry) string {
 	s := make([]string, len(es))
 	for i, e := range es {
-		s[i] = fmt.Sprintf("%s %s", e.Config, FormatRatioCI(e.Cmp))
+		s[i] = fmt.Sprintf("%s %s", e.Config, compare.FormatRatioCI(e.Cmp))
 	}
 	return strings.Join(s, ", ")
 }

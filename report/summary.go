@@ -7,97 +7,16 @@ import (
 	"math"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/stats"
+	"github.com/hcbench/hcbench/report/compare"
+	"github.com/hcbench/hcbench/report/store"
 )
 
-// timeUnits are the units FormatSeconds and the figures choose from.
-var timeUnits = []struct {
-	name  string
-	scale float64 // seconds per unit
-}{{"ns", 1e-9}, {"µs", 1e-6}, {"ms", 1e-3}, {"s", 1}}
-
-// FormatDuration writes a wall-clock duration for progress lines: "850ms",
-// "4.2s", "3m07s", "2h05m".
-func FormatDuration(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "0s"
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	case d < time.Minute:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	case d < time.Hour:
-		s := int(math.Round(d.Seconds()))
-		return fmt.Sprintf("%dm%02ds", s/60, s%60)
-	}
-	m := int(math.Round(d.Minutes()))
-	return fmt.Sprintf("%dh%02dm", m/60, m%60)
-}
-
-// FormatSeconds writes a duration in seconds readably with three
-// FormatLevel writes a confidence level as a percentage with one decimal
-// when it has one ("96.9%", "95%"), "no" for 0 (no interval).
-func FormatLevel(l float64) string {
-	if !(l > 0) {
-		return "no"
-	}
-	v := strconv.FormatFloat(100*l, 'f', 1, 64)
-	return strings.TrimSuffix(v, ".0") + "%"
-}
-
-// significant digits: "850ns", "41.2µs", "3.05ms", "1.20s", "125s".
-func FormatSeconds(sec float64) string {
-	switch {
-	case math.IsNaN(sec):
-		return "n/a"
-	case math.IsInf(sec, 0):
-		if sec < 0 {
-			return "-∞"
-		}
-		return "∞"
-	case sec < 0:
-		return "-" + FormatSeconds(-sec)
-	case sec == 0:
-		return "0s"
-	}
-	if sec >= 999.5 {
-		return strconv.FormatFloat(math.Round(sec), 'f', 0, 64) + "s" // whole seconds: "4321s", not "4320s"
-	}
-	for i, u := range timeUnits {
-		v := round3(sec / u.scale)
-		// Move up a unit when rounding reaches 1000 ("1.00ms", not "1000µs").
-		if v < 1000 || i == len(timeUnits)-1 {
-			return strconv.FormatFloat(v, 'f', decimals3(v), 64) + u.name
-		}
-	}
-	panic("unreachable")
-}
-
-// round3 rounds v > 0 to three significant digits.
-func round3(v float64) float64 {
-	if v <= 0 {
-		return v
-	}
-	p := math.Pow(10, 2-math.Floor(math.Log10(v)))
-	return math.Round(v*p) / p
-}
-
-// decimals3 is the number of decimals that shows three significant digits
-// of v (none from 100 up).
-func decimals3(v float64) int {
-	if v <= 0 {
-		return 0
-	}
-	return max(0, 2-int(math.Floor(math.Log10(v))))
-}
-
 // Headline is the time a report leads with: time_epoch_median (see
-// engine.Result), or the mean for a record that has no median (written
+// bench.Result), or the mean for a record that has no median (written
 // by another tool). NaN when neither is usable.
 func Headline(r bench.Result) float64 {
 	if usable(r.TimeEpochMedian) {
@@ -178,7 +97,7 @@ func QuickSummaryLines(results []bench.Result) []string {
 
 func describeExtreme(r bench.Result) string {
 	return fmt.Sprintf("%s  time/epoch=%s  RMSE=%.4f  Robustness=%.3f",
-		r.Config, FormatSeconds(Headline(r)), r.RMSEMean, r.RobustnessMean)
+		r.Config, bench.FormatSeconds(Headline(r)), r.RMSEMean, r.RobustnessMean)
 }
 
 // describeFit is the fit as one line, or why there is none.
@@ -207,8 +126,8 @@ func fitProblem(err error) string {
 
 // SummaryOptions are the optional parts of WriteSummary.
 type SummaryOptions struct {
-	Baseline *Baseline // add the comparison line
-	Warnings bool      // add a line per noisy config
+	Baseline *compare.Baseline // add the comparison line
+	Warnings bool              // add a line per noisy config
 	// Header replaces "Benchmark complete. Results saved to:" for a run that
 	// did not complete.
 	Header string
@@ -232,14 +151,14 @@ const maxWarnings = 3
 // then the baseline comparison and the noise warnings when asked for. Paths
 // are printed as given (relative stays relative); a file that is not on disk
 // (a failed save) is not listed.
-func WriteSummary(w io.Writer, p Paths, results []bench.Result, opt SummaryOptions) error {
+func WriteSummary(w io.Writer, p store.Paths, results []bench.Result, opt SummaryOptions) error {
 	var b strings.Builder
 	header := "Benchmark complete. Results saved to:"
 	if opt.Header != "" {
 		header = opt.Header // a run that did not complete says so
 	}
 	b.WriteString(header + "\n")
-	for _, f := range p.written() {
+	for _, f := range p.Written() {
 		if f == "" {
 			continue
 		}
@@ -252,7 +171,7 @@ func WriteSummary(w io.Writer, p Paths, results []bench.Result, opt SummaryOptio
 		b.WriteString(l + "\n")
 	}
 	if opt.Baseline != nil {
-		b.WriteString(summaryLabel("Baseline") + opt.Baseline.describe() + "\n")
+		b.WriteString(summaryLabel("Baseline") + opt.Baseline.Describe() + "\n")
 	}
 	if opt.Warnings {
 		if l := ContentionLine(results); l != "" {
@@ -389,7 +308,7 @@ func noise(r bench.Result) (why, advice string) {
 			if r.Contended > 0 {
 				over += fmt.Sprintf(", %d contended left out", r.Contended)
 			}
-			reasons = append(reasons, fmt.Sprintf("%s CI ±%.1f%% over %s", FormatLevel(r.CILevel), 100*w, over))
+			reasons = append(reasons, fmt.Sprintf("%s CI ±%.1f%% over %s", bench.FormatLevel(r.CILevel), 100*w, over))
 			advice = adviceSpread
 		}
 	}

@@ -46,7 +46,7 @@ func TestQuickSummaryLines(t *testing.T) {
 // not claim files that are not there; paths stay as given.
 func TestSummaryListsOnlyWrittenFiles(t *testing.T) {
 	t.Chdir(t.TempDir())
-	rec := newTestRecorder(t, osFS{}, "out", fixtureRunID, nil)
+	rec := newTestRecorder(t, "out", fixtureRunID, nil)
 	addAll(t, rec, fixtureResults()[:2])
 	var b bytes.Buffer
 	if err := WriteSummary(&b, rec.Paths(), rec.Results(), SummaryOptions{}); err != nil {
@@ -54,7 +54,7 @@ func TestSummaryListsOnlyWrittenFiles(t *testing.T) {
 	}
 	want := "Benchmark complete. Results saved to:\n- out/qmlhc_benchmarks.jsonl\n\nQuick Summary:\n"
 	if !strings.HasPrefix(b.String(), want) {
-		t.Errorf("summary before Save:\n%s\nwant it to start\n%s", b.String(), want)
+		t.Errorf("summary before the reports are written:\n%s\nwant it to start\n%s", b.String(), want)
 	}
 }
 
@@ -133,8 +133,8 @@ func TestHeadlineLeads(t *testing.T) {
 	rs := fixtureResults()[:2]
 	rs[0].TimeEpochMean = 100 * rs[1].TimeEpochMean // stalls: a huge mean, a fast median
 	lines := QuickSummaryLines(rs)
-	if !strings.Contains(lines[0], rs[0].Config.String()) || !strings.Contains(lines[0], FormatSeconds(rs[0].TimeEpochMedian)) {
-		t.Errorf("fastest line %q should name %v at its median %s", lines[0], rs[0].Config, FormatSeconds(rs[0].TimeEpochMedian))
+	if !strings.Contains(lines[0], rs[0].Config.String()) || !strings.Contains(lines[0], bench.FormatSeconds(rs[0].TimeEpochMedian)) {
+		t.Errorf("fastest line %q should name %v at its median %s", lines[0], rs[0].Config, bench.FormatSeconds(rs[0].TimeEpochMedian))
 	}
 }
 

@@ -32,7 +32,6 @@ func FormatDuration(d time.Duration) string {
 	return fmt.Sprintf("%dh%02dm", m/60, m%60)
 }
 
-// FormatSeconds writes a duration in seconds readably with three
 // FormatLevel writes a confidence level as a percentage with one decimal
 // when it has one ("96.9%", "95%"), "no" for 0 (no interval).
 func FormatLevel(l float64) string {
@@ -43,6 +42,7 @@ func FormatLevel(l float64) string {
 	return strings.TrimSuffix(v, ".0") + "%"
 }
 
+// FormatSeconds writes a duration in seconds readably with three
 // significant digits: "850ns", "41.2µs", "3.05ms", "1.20s", "125s".
 func FormatSeconds(sec float64) string {
 	switch {

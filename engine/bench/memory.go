@@ -6,9 +6,11 @@ import (
 	"github.com/hcbench/hcbench/engine/hc"
 )
 
-// EstimatePeakBytes is PeakBytes computed from the sizes alone, without
-// allocating, so that a config too big for memory is refused before it
-// runs. It saturates at the largest int64.
+// EstimatePeakBytes is the memory one run of c holds in the Go engine —
+// the input series, the target and every buffer of the model — computed
+// from the sizes alone, without allocating, so that a config too big for
+// memory is refused before it runs. It is exact (it is what the worker
+// reports as the run's MemPeakBytes) and saturates at the largest int64.
 func EstimatePeakBytes(p Plan, c Config) int64 {
 	return hc.EstimateBytes(len(hc.ReferenceBackends()), c.D, c.K, c.T, p.Policy)
 }

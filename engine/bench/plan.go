@@ -131,8 +131,8 @@ type Plan struct {
 	Seed    uint64 `json:"seed"` // repeat r uses Seed+r
 	Policy  string `json:"policy"`
 	Timing  Timing `json:"timing"`
-	// Engine is who measures: EngineGo ("" too) or EnginePython, whose
-	// worker the caller passes in Options.Worker (package pyworker).
+	// Engine is who measures: EngineGo ("" too) or EnginePython. Package
+	// launch starts the engine's workers; its flags are not the plan's.
 	Engine string `json:"engine,omitempty"`
 }
 

@@ -12,20 +12,21 @@ import (
 // batch of epochs at each depth. Its estimate is the median of its rounds.
 // A config's measurements are spread over seconds: the sweep keeps a set of
 // configs in flight and measures them in cycles, each cycle making the next
-// measurement of every config in flight (schedule.go), so that what varies
+// measurement of every config in flight (package sweep), so that what varies
 // over time on the machine varies between a config's measurements. A
 // config is final, and reported, after its last measurement. Headline
 // computes the headline from the measurements' estimates: their median,
-// with an interval (stats.MedianInterval) about what a rerun would see. Rounds inside one
-// measurement are correlated and are never treated as independent samples.
+// with an interval (stats.MedianInterval) about what a rerun would see.
+// Rounds inside one measurement are correlated and are never treated as
+// independent samples.
 const (
 	// minMeasurements: each repeat is split into parts measured in
 	// different processes until a config has at least this many
 	// measurements, at the same total measuring time. With nine, one
 	// measurement caught in a slow (or fast) moment barely moves the
-	// median, the t quantile is 2.31 (4.30 with 3), and in cycles of
-	// cycleTarget a config is spread over ~3.6 s: the machine's contention
-	// comes and goes on 0.5–2 s scales.
+	// median, the t quantile is 2.31 (4.30 with 3), and in the sweep's
+	// cycles of about 0.4 s a config is spread over ~3.6 s: the machine's
+	// contention comes and goes on 0.5–2 s scales.
 	minMeasurements = 9
 	// ciLevel is the confidence of the headline's interval.
 	ciLevel = stats.DefaultConfidence

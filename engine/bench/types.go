@@ -1,6 +1,3 @@
-// Package engine runs QMLHC benchmark sweeps: it turns a Plan into a
-// sequence of timed benchmark runs, one per grid Config, and streams Events
-// to whoever is watching. It knows nothing about terminals or file formats.
 package bench
 
 import (
@@ -21,12 +18,12 @@ type Config struct {
 // String is the human form, as in the quick summary: "D=3 K=5 T=48".
 func (c Config) String() string { return fmt.Sprintf("D=%d K=%d T=%d", c.D, c.K, c.T) }
 
-// Label is the compact form used on chart ticks: "D3-K5-T48".
 // Compare orders configs by D, then K, then T (-1, 0, +1).
 func (c Config) Compare(o Config) int {
 	return cmp.Or(cmp.Compare(c.D, o.D), cmp.Compare(c.K, o.K), cmp.Compare(c.T, o.T))
 }
 
+// Label is the compact form used on chart ticks: "D3-K5-T48".
 func (c Config) Label() string { return fmt.Sprintf("D%d-K%d-T%d", c.D, c.K, c.T) }
 
 // Policy names accepted by Plan.Policy.
@@ -41,8 +38,8 @@ var Policies = []string{PolicyMean, PolicyMedian, PolicyMinRisk}
 
 // Timing controls how long each depth is measured.
 type Timing struct {
-	// MinTime is the minimum measuring time per depth and repeat, after the
-	// one warm-up epoch. Default 10ms.
+	// MinTime is the minimum measuring time per depth and repeat, after
+	// the warm-up epochs. Default 10ms.
 	MinTime time.Duration `json:"-"`
 	// MinEpochs is the minimum number of measured epochs per depth. Default 5.
 	MinEpochs int `json:"min_epochs"`

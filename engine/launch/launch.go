@@ -1,9 +1,12 @@
-// Package launch is the one place that chooses and starts an engine: the
-// built-in Go port (this program re-executed as worker processes, package
-// measure) or the user's own qml-hcs through the Python worker (package
-// pyworker). Front doors describe the engine with a Spec, read from flags
-// or a form, and get back the sweep options that measure with it; nothing
-// else imports the worker packages.
+// Package launch chooses and starts the engine that measures, for every
+// front door: the built-in Go port (this program re-executed as worker
+// processes, package measure) or the user's own qml-hcs through the Python
+// worker (package pyworker). A front door describes the engine with a
+// Spec, read from flags (Flags) or a form (Resolve, CheckQMLHC,
+// FindPython); gets back the sweep options that measure with it
+// (Spec.Options) and the command-line spelling of it (Spec.Args); and can
+// check that the engine starts before a run creates anything (Probe).
+// Front doors import neither worker package: this one does.
 package launch
 
 import (

@@ -3,6 +3,7 @@ package measure
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"runtime"
@@ -40,18 +41,10 @@ func newRunBuffers(policy string, c bench.Config) (*runBuffers, error) {
 	return &runBuffers{x: x, chain: chain, ws: ws}, nil
 }
 
-// PeakBytes is the memory one run of c holds: the input series, the target
-// and every buffer of the model. It is exact and deterministic (unlike the
-// reference's tracemalloc peak, which also counts Python's temporaries), and
-// is what Result.MemPeakBytesMax reports.
-func PeakBytes(p bench.Plan, c bench.Config) (int64, error) {
-	b, err := newRunBuffers(p.Policy, c)
-	if err != nil {
-		return 0, err
-	}
-	return b.bytes(), nil
-}
-
+// bytes is the memory the run holds: the input series, the target and
+// every buffer of the model. It is exact and deterministic (unlike the
+// reference's tracemalloc peak, which also counts Python's temporaries),
+// and is what the run reports as its MemPeakBytes.
 func (b *runBuffers) bytes() int64 { return b.ws.Bytes() }
 
 // EpochTime is the mean time of one epoch of c at depth, over n epochs
@@ -93,13 +86,13 @@ func MainIfWorker() {
 	os.Exit(0)
 }
 
-// ServeWorker is the Go worker: it measures requests with this package's
-// engine (see worker.Serve and PROTOCOL.md).
-func ServeWorker(in *os.File, out *os.File) error {
-	return worker.Serve(in, out, Hello(), measureRequest)
+// ServeWorker is the Go worker: it speaks the worker protocol on in and
+// out (worker.Serve; docs/protocol.md) and measures each request with
+// Measure, until in reaches EOF.
+func ServeWorker(in io.Reader, out io.Writer) error {
+	return worker.Serve(in, out, Hello(), Measure)
 }
 
-// buildVersion is the main module's version, "(devel)" when built from a checkout.
 // Hello is what the Go worker says about itself in its handshake.
 func Hello() worker.Hello {
 	hello := worker.Hello{Engine: "go", EngineVersion: buildVersion(), Details: map[string]string{
@@ -111,11 +104,8 @@ func Hello() worker.Hello {
 	return hello
 }
 
-// Measure is the Go worker's handler of one measure request (worker.Serve).
-func Measure(req worker.Request, ctl *worker.Control) (worker.Result, error) {
-	return measureRequest(req, ctl)
-}
-
+// buildVersion is the main module's version, "(devel)" when built from a
+// checkout.
 func buildVersion() string {
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		return bi.Main.Version
@@ -146,20 +136,22 @@ func BuildRevision() string {
 	return rev
 }
 
-// measureRequest is one measurement in the worker process: the reference's
-// benchmark_once for one seed with proper timing. Per depth warmupEpochs
-// untimed epochs (the first gives the quality figures: parameters never
-// change, so every epoch computes the same numbers); then the batch and
-// the number of rounds are fixed (PROTOCOL.md), so a stall cannot shorten
-// the measurement; then rounds of one batch at each depth in turn.
-// Interleaving the depths spreads any drift of the machine over all of them.
+// Measure is the Go worker's handler of one measure request (a
+// worker.MeasureFunc): the reference's benchmark_once for one seed with
+// proper timing. Per depth req.Warmup untimed epochs (the first gives the
+// quality figures: parameters never change, so every epoch computes the
+// same numbers); then the batch and the number of rounds are fixed
+// (docs/protocol.md, "Measuring one run"), so a stall cannot shorten the
+// measurement; then rounds of one batch at each depth in turn.
+// Interleaving the depths spreads any drift of the machine over all of
+// them. It holds between rounds when the parent pauses (ctl.Hold).
 //
-// A sweep keeps up to maxWorkers workers, idle most of the time: after a
+// A sweep keeps up to a dozen workers, idle most of the time: after a
 // measurement whose buffers exceed releaseAbove, the worker returns its
 // heap to the OS, so idle workers do not each hold a big config's memory.
 // That happens before the result is sent, while the parent waits for it:
 // no other worker measures meanwhile, and no timed region is in it.
-func measureRequest(req worker.Request, ctl *worker.Control) (worker.Result, error) {
+func Measure(req worker.Request, ctl *worker.Control) (worker.Result, error) {
 	res, held, err := measureRun(req, ctl)
 	if held > releaseAbove {
 		freeOSMemory() // the run's buffers are unreachable now
@@ -168,13 +160,13 @@ func measureRequest(req worker.Request, ctl *worker.Control) (worker.Result, err
 }
 
 // releaseAbove is the size of a run's buffers above which the worker
-// returns memory to the OS after it (see measureRequest).
+// returns memory to the OS after it (see Measure).
 const releaseAbove = 64 << 20
 
 // freeOSMemory is debug.FreeOSMemory (a variable for a test).
 var freeOSMemory = debug.FreeOSMemory
 
-// measureRun is measureRequest's measurement; held is the size of the
+// measureRun is Measure's measurement; held is the size of the
 // buffers it allocated (0 if none).
 func measureRun(req worker.Request, ctl *worker.Control) (_ worker.Result, held int64, _ error) {
 	c := bench.Config{D: req.Config.D, K: req.Config.K, T: req.Config.T}
@@ -243,7 +235,7 @@ func measureRun(req worker.Request, ctl *worker.Control) (_ worker.Result, held 
 }
 
 // plan fixes a measurement's batch and number of rounds from the median
-// warm-up epoch time of each depth (PROTOCOL.md, "Measuring one run").
+// warm-up epoch time of each depth (docs/protocol.md, "Measuring one run").
 func plan(req worker.Request, warm []float64) (batch, rounds int) {
 	perRound := 0.0 // one epoch at each depth
 	for _, w := range warm {

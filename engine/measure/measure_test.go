@@ -47,7 +47,7 @@ func TestWorkerReleasesBigHeaps(t *testing.T) {
 	outR, outW := io.Pipe()
 	served := make(chan error, 1)
 	go func() {
-		served <- worker.Serve(inR, outW, worker.Hello{Engine: "go"}, measureRequest)
+		served <- worker.Serve(inR, outW, worker.Hello{Engine: "go"}, Measure)
 		outW.Close()
 	}()
 	lines := bufio.NewScanner(outR)
@@ -57,7 +57,7 @@ func TestWorkerReleasesBigHeaps(t *testing.T) {
 		c    bench.Config
 		want int32
 	}{{bench.Config{D: 3, K: 3, T: 8}, 0}, {bench.Config{D: 8, K: 2, T: 200000}, 1}} {
-		if b, _ := PeakBytes(bench.DefaultPlan(), tc.c); (b > releaseAbove) != (tc.want == 1) {
+		if b, _ := peakBytes(bench.DefaultPlan(), tc.c); (b > releaseAbove) != (tc.want == 1) {
 			t.Fatalf("%v holds %d bytes: not the case tested", tc.c, b)
 		}
 		fmt.Fprintf(inW, `{"type":"measure","id":%d,"config":{"D":%d,"K":%d,"T":%d},"seed":1,"policy":"mean","depths":[1],"time_min":0,"min_epochs":1,"max_rounds":1,"warmup":1}`+"\n",

@@ -38,11 +38,11 @@ func TestPeakBytesMatchesRuntime(t *testing.T) {
 		want := float64(b.bytes())
 		t.Logf("%v: runtime %.0f B, computed %.0f B (%+.1f%%)", c, got, want, 100*(got-want)/want)
 		if math.Abs(got-want) > 0.10*want {
-			t.Errorf("%v: runtime allocated %.0f bytes, PeakBytes says %.0f (off by %.1f%%)", c, got, want, 100*(got-want)/want)
+			t.Errorf("%v: runtime allocated %.0f bytes, the run holds %.0f (off by %.1f%%)", c, got, want, 100*(got-want)/want)
 		}
-		pb, _ := PeakBytes(p, c)
+		pb, _ := peakBytes(p, c)
 		if pb != b.bytes() {
-			t.Errorf("%v: PeakBytes %d differs from the run's %d", c, pb, b.bytes())
+			t.Errorf("%v: peakBytes %d differs from the run's %d", c, pb, b.bytes())
 		}
 	}
 }

@@ -30,10 +30,3 @@ func FillSeries(x []float64, T, D int, seed uint64) {
 		x[i] += float64(0.01 * rng.StandardNormal())
 	}
 }
-
-// Series returns a new series; see FillSeries.
-func Series(T, D int, seed uint64) []float64 {
-	x := make([]float64, T*D)
-	FillSeries(x, T, D, seed)
-	return x
-}

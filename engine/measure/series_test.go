@@ -26,7 +26,7 @@ func TestSeriesMatchesReference(t *testing.T) {
 			want = append(want, v)
 		}
 	}
-	got := Series(48, 6, 123)
+	got := series(48, 6, 123)
 	if len(got) != len(want) {
 		t.Fatalf("%d values, want %d", len(got), len(want))
 	}
@@ -36,7 +36,14 @@ func TestSeriesMatchesReference(t *testing.T) {
 		}
 	}
 	// D < 3 takes the first D base columns (this project's extension).
-	if s := Series(4, 2, 123); len(s) != 8 {
+	if s := series(4, 2, 123); len(s) != 8 {
 		t.Errorf("D=2 series has %d values", len(s))
 	}
+}
+
+// series returns a new series; see FillSeries.
+func series(T, D int, seed uint64) []float64 {
+	x := make([]float64, T*D)
+	FillSeries(x, T, D, seed)
+	return x
 }

@@ -1,12 +1,12 @@
-// Package pyworker launches the Python worker of `--engine python`: a small
-// program (worker.py, embedded here) that imports the user's own qml-hcs
-// checkout and measures its benchmark example's forward_epoch, speaking the
-// worker protocol of engine/worker/PROTOCOL.md on stdin/stdout.
+// Package pyworker is the Python worker of --engine python: a small program
+// (worker.py, embedded here) that imports the user's own qml-hcs checkout
+// and measures its benchmark example's forward_epoch, speaking the worker
+// protocol (docs/protocol.md) on stdin/stdout.
 //
-// This package validates the setup (--qmlhc DIR, --python PATH, or the
-// workbench form's fields), builds the worker's command and engine options,
-// and probes its handshake; talking to the worker during a sweep is
-// engine/worker's job.
+// This package checks the setup — the checkout and the interpreter, given
+// as --qmlhc and --python or in the workbench's form (Resolve, CheckDir,
+// FindPython) — and builds the worker's command (Setup.Command). Package
+// launch starts it for a sweep; package worker talks to it.
 package pyworker
 
 import (

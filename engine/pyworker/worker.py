@@ -4,7 +4,7 @@ hcbench runs this file as `python -B -c <this file> DIR`, DIR being the
 user's qml-hcs checkout. It imports the user's `qmlhc` from DIR/src and the
 benchmark example DIR/examples/ex_benchmark_performance_demo.py, and measures
 the example's own forward_epoch on request: what is timed is exactly the
-user's code. engine/worker/PROTOCOL.md is the contract; hcbench owns the
+user's code. docs/protocol.md is the contract; hcbench owns the
 plan, statistics and files, this worker only measures what it is asked.
 """
 
@@ -311,7 +311,7 @@ def integer(req, key, low, default=None):
 
 
 def plan(req_batch, time_min, min_epochs, max_rounds, warm):
-    """Fixes batch and rounds before measuring (PROTOCOL.md step 3), from
+    """Fixes batch and rounds before measuring (docs/protocol.md, step 3), from
     the median warm-up epoch time of each depth, exactly as the Go worker."""
     per_round = sum(warm)  # one epoch at each depth
     target = time_min * len(warm)  # seconds of measuring, all depths
@@ -329,7 +329,7 @@ def plan(req_batch, time_min, min_epochs, max_rounds, warm):
 
 
 class Measurement:
-    """One run (the reference's benchmark_once for one seed), timed per PROTOCOL.md."""
+    """One run (the reference's benchmark_once for one seed), timed per docs/protocol.md."""
 
     def __init__(self, lib, server, req):
         self.lib, self.server = lib, server

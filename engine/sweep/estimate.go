@@ -44,8 +44,8 @@ func (e *Estimator) Epoch(c bench.Config) time.Duration {
 }
 
 // Config is a lower bound on the time to measure c: every measurement runs,
-// at each depth, the warm-up epochs and then at least Timing.MinEpochs
-// epochs and Timing.MinTime.
+// at each depth, the warm-up epochs and then at least its share of
+// Timing.MinEpochs and Timing.MinTime (a repeat is measured in parts).
 func (e *Estimator) Config(c bench.Config) time.Duration { return MinConfigTime(e.plan, e.Epoch(c)) }
 
 // Grid is a lower bound on the time to measure every config of the plan's
@@ -64,8 +64,9 @@ func (e *Estimator) Grid(done map[bench.Config]bool) time.Duration {
 // epoch takes epoch (see Estimator.Config).
 func MinConfigTime(p bench.Plan, epoch time.Duration) time.Duration {
 	_, measurements := bench.Split(p.Repeats)
+	_, minTime, minEpochs := partTiming(p)
 	perDepth := float64(warmupEpochs)*float64(epoch) +
-		max(float64(p.Timing.MinTime), float64(max(1, p.Timing.MinEpochs))*float64(epoch))
+		max(float64(minTime), float64(max(1, minEpochs))*float64(epoch))
 	t := float64(measurements) * float64(len(p.Depths)) * perDepth
 	return time.Duration(min(t, math.MaxInt64/4))
 }

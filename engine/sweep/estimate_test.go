@@ -21,12 +21,18 @@ func TestEstimatorGrowsWithTheConfig(t *testing.T) {
 	}
 	p.Repeats, p.Depths = 3, []int{1, 2, 3}
 	p.Timing = bench.Timing{MinTime: 10 * time.Millisecond, MinEpochs: 5}
-	// 9 measurements × 3 depths × (3 warm-ups + max(10ms, 5 epochs)).
-	if got, want := MinConfigTime(p, time.Second), 9*3*8*time.Second; got != want {
-		t.Errorf("MinConfigTime(1s epochs) = %v; want %v", got, want)
-	}
-	if got, want := MinConfigTime(p, time.Microsecond), 9*3*(3*time.Microsecond+10*time.Millisecond); got != want {
-		t.Errorf("MinConfigTime(1µs epochs) = %v; want %v", got, want)
+	// Each repeat is measured in 3 parts, each with a third of the time
+	// and of the epochs (rounded up): 9 measurements × 3 depths × (3
+	// warm-ups + max(10ms/3, 2 epochs)).
+	for _, tc := range []struct {
+		epoch, want time.Duration
+	}{
+		{time.Second, 9 * 3 * (3 + 2) * time.Second},
+		{time.Microsecond, 9 * 3 * (3*time.Microsecond + 10*time.Millisecond/3)},
+	} {
+		if got := MinConfigTime(p, tc.epoch); got != tc.want {
+			t.Errorf("MinConfigTime(%v epochs) = %v; want %v", tc.epoch, got, tc.want)
+		}
 	}
 }
 

@@ -25,7 +25,10 @@ const (
 	ConfigFinished
 	// PlanChanged: the grid was edited; Total is the new number of configs.
 	PlanChanged
-	// Paused / Resumed report a Pause or Resume taking effect.
+	// Paused / Resumed report a call of Pause or Resume that changed the
+	// state. Between them no config starts and no measurement begins; one
+	// under way holds after its current round (or ends, if that round was
+	// its last).
 	Paused
 	Resumed
 	// SweepFinished: every config of the plan has a result.

@@ -46,7 +46,7 @@ type Options struct {
 }
 
 // Runner runs one sweep in its own goroutine. Its methods are safe for
-// concurrent use. The engine never waits for a consumer: events queue up
+// concurrent use. The sweep never waits for a consumer: events queue up
 // (Progress events coalesce) until Events() is read.
 type Runner struct {
 	ctx    context.Context

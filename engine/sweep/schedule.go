@@ -84,15 +84,23 @@ type flight struct {
 	cycles   []int          // the cycle of each measurement
 }
 
+// partTiming is the timing of one measurement of p: each of a repeat's
+// parts gets its share of the repeat's time and epochs.
+func partTiming(p bench.Plan) (parts int, minTime time.Duration, minEpochs int) {
+	parts, _ = bench.Split(p.Repeats)
+	return parts, p.Timing.MinTime / time.Duration(parts), (p.Timing.MinEpochs + parts - 1) / parts
+}
+
 func newFlight(p bench.Plan, c bench.Config) *flight {
-	parts, total := bench.Split(p.Repeats)
+	_, total := bench.Split(p.Repeats)
+	parts, minTime, minEpochs := partTiming(p)
 	// Each part gets its share of the repeat's time, epochs and rounds.
 	req := worker.Request{
 		Config:    worker.Config{D: c.D, K: c.K, T: c.T},
 		Policy:    p.Policy,
 		Depths:    slices.Clone(p.Depths),
-		TimeMin:   p.Timing.MinTime.Seconds() / float64(parts),
-		MinEpochs: (p.Timing.MinEpochs + parts - 1) / parts,
+		TimeMin:   minTime.Seconds(),
+		MinEpochs: minEpochs,
 		MaxRounds: max(1, maxRoundsPerRepeat/parts),
 		Warmup:    warmupEpochs,
 	}

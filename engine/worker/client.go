@@ -432,7 +432,7 @@ func (t *tail) String() string {
 
 // SelfCommand is a command that starts the running executable as a Go
 // worker (EnvVar=go): the hcbench binary, or a test binary whose TestMain
-// calls engine.MainIfWorker.
+// calls measure.MainIfWorker.
 func SelfCommand() (*exec.Cmd, error) {
 	exe, err := selfPath()
 	if err != nil {

@@ -1,6 +1,6 @@
-// Package worker runs measurements in worker processes and speaks the
-// protocol of PROTOCOL.md (JSON lines over stdin/stdout, a version
-// handshake first) from both ends.
+// Package worker is the measuring protocol between hcbench and its worker
+// processes (docs/protocol.md: JSON lines over stdin/stdout, a version
+// handshake first), from both ends; it knows no engine.
 //
 // The parent side is Client: Start launches a worker from an *exec.Cmd (in
 // its own process group where the OS has them), checks its hello, and
@@ -13,12 +13,11 @@
 // The worker side is Serve: it answers a hello, reads measure requests one
 // at a time and runs them with a MeasureFunc that checks Control.Hold
 // between rounds (which is where a pause takes effect and a stop is seen).
-// The Go engine's MeasureFunc lives in package engine (engine.ServeWorker),
-// because measuring needs engine's series and run aggregation and engine
-// imports this package; Python's worker is a separate program speaking the
-// same lines.
+// The Go engine's MeasureFunc is package measure's; the Python worker is a
+// separate program speaking the same lines (package pyworker).
 //
-// Which program a sweep's workers are is the caller's choice: engine.Options
-// takes a function returning the *exec.Cmd to start (SelfCommand, the
-// running binary re-executing itself with EnvVar=go, is the default).
+// Which program a sweep's workers are is package launch's choice, passed
+// to the sweep as a function returning the *exec.Cmd to start;
+// SelfCommand, the running binary re-executing itself with EnvVar=go, is
+// the Go engine's.
 package worker

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// Protocol is the protocol version this package speaks (PROTOCOL.md).
+// Protocol is the protocol version this package speaks (docs/protocol.md).
 const Protocol = 1
 
 // EnvVar selects worker mode in a binary that can be its own worker: the
@@ -30,14 +30,17 @@ type Hello struct {
 	Details       map[string]string `json:"details,omitempty"`
 }
 
-// Request asks for one measurement: one run of a config with one seed.
+// Request asks for one measurement: one run of a config with one seed (or
+// a part of one: the sweep splits a repeat into parts, each with its share
+// of the plan's time and epochs, so TimeMin and MinEpochs are this
+// measurement's, not the plan's).
 type Request struct {
 	ID        int64   `json:"id"`
 	Config    Config  `json:"config"`
 	Seed      uint64  `json:"seed"`
 	Policy    string  `json:"policy"`
 	Depths    []int   `json:"depths"`
-	TimeMin   float64 `json:"time_min"`   // seconds of measuring per depth
+	TimeMin   float64 `json:"time_min"`   // seconds of measuring per depth, in this measurement
 	MinEpochs int     `json:"min_epochs"` // measured epochs per depth, at least
 	MaxRounds int     `json:"max_rounds"` // rounds (samples), at most
 	Warmup    int     `json:"warmup"`     // untimed epochs per depth first
@@ -50,8 +53,8 @@ type Result struct {
 	Batch   int       `json:"batch"`
 	Rounds  int       `json:"rounds"`
 	Samples []float64 `json:"samples"`
-	// Run is engine.Run's JSON (the reference's aggregation over depths);
-	// engine decodes it, so this package needs no engine types.
+	// Run is a bench.Run as JSON (the reference's aggregation over
+	// depths); the sweep decodes it, so this package needs no engine types.
 	Run     json.RawMessage `json:"run"`
 	MemKind string          `json:"mem_kind"`
 }

@@ -64,7 +64,7 @@ type BaselineEntry struct {
 	// fastest measurements show the code ran as fast as before.
 	FastestRatio float64
 	// Unsettled: a side has no steady cluster of measurements
-	// (engine.Unsettled): its median moves with the share of contended
+	// (bench.Unsettled): its median moves with the share of contended
 	// ones, so the t statistic is not trusted. The verdict then rests on
 	// complete separation alone — every new measurement slower (or faster)
 	// than every old one — with the exact Mann–Whitney p-value, and Cmp's
@@ -112,7 +112,7 @@ func LoadBaseline(path string) ([]bench.Result, error) {
 
 // Measurements are the independent measurements a result's headline is
 // made of: its time_measurements not slowed by contention
-// (engine.HeadlineMeasurements), or for records written before they
+// (bench.HeadlineMeasurements), or for records written before they
 // existed the per-repeat means (one process, so they understate the
 // spread).
 func Measurements(r bench.Result) []float64 {
@@ -354,7 +354,7 @@ func FormatRatioCI(c stats.RatioTest) string {
 	return fmt.Sprintf("%s [%s, %s]", FormatRatio(c.Ratio), FormatRatio(c.CILow), FormatRatio(c.CIHigh))
 }
 
-// describe is the summary's baseline line after its label.
+// Describe is the summary's baseline line after its label.
 func (b Baseline) Describe() string {
 	matched := len(b.Entries)
 	if matched == 0 {

@@ -240,7 +240,7 @@ func (r *Run) Paths() Paths { return r.paths }
 
 // Add records one finished config. It returns what the user should be told
 // now, or "": a write failing (said once until it works again; the result
-// is kept in memory and written by the next Add or Save), the JSONL
+// is kept in memory and written by the next Add or Flush), the JSONL
 // removed or replaced (said every time), the file written again.
 func (r *Run) Add(res bench.Result) string {
 	r.mu.Lock()
@@ -272,9 +272,9 @@ func (r *Run) Add(res bench.Result) string {
 	return ""
 }
 
-// SetGrid records a live edit of the grid: later records carry it, and the
-// reports cover only its configs (results dropped by the edit stay in the
-// JSONL history).
+// SetGrid records a live edit of the grid: later records carry it, and
+// Results (what the reports are written from) cover only its configs
+// (results dropped by the edit stay in the JSONL history).
 func (r *Run) SetGrid(g bench.Grid) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -282,7 +282,8 @@ func (r *Run) SetGrid(g bench.Grid) {
 	r.rec.SetGrid(g)
 }
 
-// Results are the run's results in its current grid, in the order added.
+// Results are the run's results in its current grid, in the grid's sweep
+// order (see Recorder.Results).
 func (r *Run) Results() []bench.Result {
 	r.mu.Lock()
 	defer r.mu.Unlock()

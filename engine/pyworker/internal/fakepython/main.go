@@ -126,7 +126,7 @@ func result(id int64, seed uint64, T int, depths []int) map[string]any {
 }
 
 // complete is the number of measurements that completes a config (9 with
-// --repeats 1; see engine.Split).
+// --repeats 1; see bench.Split).
 const complete = 9
 
 // failNow reports whether a failing mode fails this measure of a config

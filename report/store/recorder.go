@@ -1,4 +1,4 @@
-package report
+package store
 
 import (
 	"bufio"
@@ -12,22 +12,23 @@ import (
 	"time"
 
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/report/internal/fsys"
 )
 
 // env is what a Recorder takes from its surroundings; tests replace it to
 // make output deterministic and to inject write failures.
 type env struct {
-	fs      fileSystem
+	fs      fsys.FS
 	machine func(version string) Machine
 	now     func() time.Time
 }
 
-func defaultEnv() env { return env{fs: osFS{}, machine: thisMachine, now: time.Now} }
+func defaultEnv() env { return env{fs: fsys.OS{}, machine: thisMachine, now: time.Now} }
 
-// Recorder keeps one run's results: in memory, in the JSONL (one line
-// appended and synced per result) and, on Save, in the CSV, the Markdown
-// and the figures. Memory is the source of truth: a failed write never
-// drops a result, and a later Add or Save retries it. A Recorder is not
+// Recorder keeps one run's results: in memory and in the JSONL (one line
+// appended and synced per result). Memory is the source of truth: a failed
+// write never drops a result, and a later Add or Flush retries it. The
+// reports are written from Results by package report. A Recorder is not
 // safe for concurrent use.
 type Recorder struct {
 	meta    Meta
@@ -39,8 +40,8 @@ type Recorder struct {
 	results []bench.Result
 	pos     map[bench.Config]int
 
-	jsonl   file     // nil until opened (again after Close)
-	pending [][]byte // encoded lines not yet safely in the JSONL
+	jsonl   fsys.File // nil until opened (again after Close)
+	pending [][]byte  // encoded lines not yet safely in the JSONL
 	// ident is the JSONL as first opened. Appending goes through an open
 	// descriptor, which keeps working after the file or its directory is
 	// removed or replaced: every line would then vanish with the unlinked
@@ -52,12 +53,11 @@ type Recorder struct {
 	lost bool
 	// ended is set by end: nothing is opened, created or written again.
 	ended bool
-	base  *baselineRun // SetBaseline
 }
 
 // LostError says that the JSONL a Recorder appends to was removed or
 // replaced behind its back. The run's results are still in memory; the next
-// Add or Save recreates the output directory and writes them all to a new
+// Add or Flush recreates the output directory and writes them all to a new
 // JSONL.
 type LostError struct {
 	Path   string // the JSONL
@@ -74,7 +74,7 @@ func NewRecorder(meta Meta, dir string, prior []bench.Result) (*Recorder, error)
 }
 
 func newRecorder(meta Meta, dir string, prior []bench.Result, e env) (*Recorder, error) {
-	if err := prepareDir(e.fs, dir); err != nil {
+	if err := fsys.Prepare(e.fs, dir); err != nil {
 		return nil, err
 	}
 	r := &Recorder{
@@ -102,7 +102,7 @@ func (r *Recorder) open() error {
 	}
 	f, err := r.env.fs.OpenFile(r.paths.JSONL, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o666)
 	if err != nil {
-		return fmt.Errorf("opening %s: %w", r.paths.JSONL, unwrapPath(err))
+		return fmt.Errorf("opening %s: %w", r.paths.JSONL, fsys.UnwrapPath(err))
 	}
 	if err := mendTail(f); err != nil {
 		f.Close()
@@ -125,7 +125,7 @@ func (r *Recorder) open() error {
 // complete JSON (kept: a newline is added) or the torn remains of an
 // interrupted append (cut off: it is unreadable anyway, and appending to it
 // would glue it to the next record).
-func mendTail(f file) error {
+func mendTail(f fsys.File) error {
 	st, err := f.Stat()
 	if err != nil {
 		return err
@@ -178,10 +178,10 @@ func (r *Recorder) keep(res bench.Result) {
 // Add keeps res in memory, then appends it to the JSONL and syncs the file,
 // so a crash loses at most the config being measured. When the append
 // fails the result stays in memory and the line is retried by the next Add
-// or Save; the error names the JSONL. When the JSONL was removed or
+// or Flush; the error names the JSONL. When the JSONL was removed or
 // replaced since the last append, Add writes nothing and returns a
 // *LostError (so that the caller can tell the user now); the next Add or
-// Save writes the whole run to a new JSONL.
+// Flush writes the whole run to a new JSONL.
 func (r *Recorder) Add(res bench.Result) error {
 	r.keep(res)
 	line, err := encodeRecord(r.record(res))
@@ -200,13 +200,14 @@ func (r *Recorder) Add(res bench.Result) error {
 func (r *Recorder) record(res bench.Result) Record {
 	grid := r.meta.Plan.Grid
 	return Record{
-		RunID:   r.meta.RunID,
-		Result:  res,
-		Machine: r.machine,
-		Timing:  r.meta.Plan.Timing,
-		Seed:    r.meta.Plan.Seed,
-		Grid:    &grid,
-		Started: r.started,
+		RunID:    r.meta.RunID,
+		Result:   res,
+		Machine:  r.machine,
+		Timing:   r.meta.Plan.Timing,
+		Seed:     r.meta.Plan.Seed,
+		Grid:     &grid,
+		Started:  r.started,
+		Baseline: r.meta.Baseline,
 	}
 }
 
@@ -268,7 +269,7 @@ func (r *Recorder) recreate() error {
 	if r.ended {
 		return ErrRunEnded
 	}
-	if err := prepareDir(r.env.fs, r.paths.Dir); err != nil {
+	if err := fsys.Prepare(r.env.fs, r.paths.Dir); err != nil {
 		return err
 	}
 	r.ident = nil // the new file is the one to watch from now on
@@ -356,7 +357,7 @@ func (r *Recorder) flush() error {
 				r.jsonl.Close()
 				r.jsonl = nil
 			}
-			return fmt.Errorf("appending to %s: %w", r.paths.JSONL, unwrapPath(err))
+			return fmt.Errorf("appending to %s: %w", r.paths.JSONL, fsys.UnwrapPath(err))
 		}
 		r.pending[0] = nil
 		r.pending = r.pending[1:]
@@ -383,43 +384,32 @@ func (r *Recorder) inGrid() []bench.Result {
 	return out
 }
 
-// end ends the recording for good: after Close, nothing is written again
-// and no directory is recreated.
+// end ends the recording for good: nothing is written again and no
+// directory is recreated (Run.Close calls it after closing the Recorder).
 func (r *Recorder) end() { r.ended = true }
 
-// Paths are the files the Recorder writes.
+// Paths are the files of the Recorder's output directory; it writes the
+// JSONL.
 func (r *Recorder) Paths() Paths { return r.paths }
 
 // Meta is the run's description.
 func (r *Recorder) Meta() Meta { return r.meta }
 
-// Save appends any pending JSONL lines and rewrites the CSV (atomically),
-// the Markdown and both figures. Every file is attempted; the errors are
-// joined, each naming its file. Memory is never touched, so Save can be
-// called again after a failure, and as often as wanted. A JSONL lost since
-// the last Add is recreated here rather than reported: Save is often the
-// last call, with nothing after it to repair the loss.
-func (r *Recorder) Save() error {
+// Flush appends any pending JSONL lines. A JSONL lost since the last Add
+// is recreated here rather than reported: Flush is often the last call,
+// with nothing after it to repair the loss.
+func (r *Recorder) Flush() error {
 	_ = r.checkLost() // a loss is repaired by the flush below
-	errs := []error{r.flush()}
-	errs = append(errs, writeReports(r.env.fs, r.paths, r.report())...)
-	return errors.Join(errs...)
+	return r.flush()
 }
 
-// writeReports writes everything but the JSONL.
-func writeReports(fsys fileSystem, p Paths, rep runReport) []error {
-	return []error{
-		writeCSV(fsys, p.CSV, rep),
-		writeMarkdown(fsys, p.Markdown, rep),
-		writeBench(fsys, p.Bench, rep),
-		writeFigures(fsys, p, rep.Results),
-	}
-}
+// Machine is where the run is measured, as its records say.
+func (r *Recorder) Machine() Machine { return r.machine }
 
 // Close appends pending lines and closes the JSONL. The Recorder stays
-// usable: a later Add or Save opens the file again.
+// usable: a later Add or Flush opens the file again.
 func (r *Recorder) Close() error {
-	_ = r.checkLost() // as in Save: repaired, since nothing comes after
+	_ = r.checkLost() // as in Flush: repaired, since nothing comes after
 	err := r.flush()
 	if r.jsonl != nil {
 		if cerr := r.jsonl.Close(); cerr != nil {

@@ -1,4 +1,4 @@
-package report
+package store
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/report/internal/fsys"
 )
 
 // jsonlLines are three records of run 7, encoded as the Recorder writes them.
@@ -94,7 +95,7 @@ func TestReadJSONLMissingFile(t *testing.T) {
 // results and extras.
 func TestRecordRoundTrip(t *testing.T) {
 	dir := t.TempDir()
-	rec := newTestRecorder(t, osFS{}, dir, fixtureRunID, nil)
+	rec := newTestRecorder(t, fsys.OS{}, dir, fixtureRunID, nil)
 	addAll(t, rec, fixtureResults())
 	recs, err := ReadJSONL(rec.Paths().JSONL)
 	if err != nil {
@@ -121,7 +122,7 @@ func sameResult(a, b bench.Result) bool {
 // TestNonFiniteWritten: JSON has no NaN; such a result is still appended
 // (as null) and the Recorder's memory keeps the NaN.
 func TestNonFiniteWritten(t *testing.T) {
-	rec := newTestRecorder(t, osFS{}, t.TempDir(), fixtureRunID, nil)
+	rec := newTestRecorder(t, fsys.OS{}, t.TempDir(), fixtureRunID, nil)
 	r := fixtureResults()[0]
 	r.TimeEpochCILow, r.TimeEpochCIHigh = math.NaN(), math.Inf(1)
 	r.Samples = append([]float64{math.NaN()}, r.Samples...)

@@ -1,4 +1,4 @@
-package report
+package store
 
 import (
 	"fmt"
@@ -46,8 +46,8 @@ func busyWarning(load float64, cpus int) string {
 	return fmt.Sprintf("the machine is busy (1-minute load average %.2f ≥ %d CPUs): timings will vary more between measurements, and intervals will be wider", load, cpus)
 }
 
-// machineLine describes where a run was measured, for the Markdown.
-func machineLine(m Machine) string {
+// MachineLine describes where a run was measured, for the Markdown.
+func MachineLine(m Machine) string {
 	var parts []string
 	add := func(s string) {
 		if s != "" {

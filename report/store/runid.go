@@ -1,4 +1,4 @@
-package report
+package store
 
 import (
 	"bufio"
@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"os"
 	"time"
+
+	"github.com/hcbench/hcbench/report/internal/fsys"
 )
 
 // NextRunID is the run_id for a run starting at now that will append to
@@ -28,7 +30,7 @@ func NextRunID(jsonlPath string, now time.Time) (int64, error) {
 		return now.Unix(), nil
 	}
 	if err != nil {
-		return 0, fmt.Errorf("reading run ids from %s: %w", jsonlPath, unwrapPath(err))
+		return 0, fmt.Errorf("reading run ids from %s: %w", jsonlPath, fsys.UnwrapPath(err))
 	}
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 64<<10)
@@ -47,7 +49,7 @@ func NextRunID(jsonlPath string, now time.Time) (int64, error) {
 			return nextRunID(ids, now), nil
 		}
 		if err != nil {
-			return 0, fmt.Errorf("reading run ids from %s: %w", jsonlPath, unwrapPath(err))
+			return 0, fmt.Errorf("reading run ids from %s: %w", jsonlPath, fsys.UnwrapPath(err))
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package report
+package store
 
 import (
 	"bufio"
@@ -11,6 +11,8 @@ import (
 	"os"
 	"slices"
 	"time"
+
+	"github.com/hcbench/hcbench/report/internal/fsys"
 )
 
 // history is what a JSONL holds, read line by line with byte offsets so
@@ -38,7 +40,7 @@ type damage struct {
 // records after it, or more than one bad line, is more damage than a crash
 // leaves and is refused with an error naming the file and the line.
 func readHistory(path string) (*history, error) {
-	if err := checkRegular(path); err != nil {
+	if err := CheckRegular(path); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return &history{}, nil
 		}
@@ -46,7 +48,7 @@ func readHistory(path string) (*history, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, unwrapPath(err))
+		return nil, fmt.Errorf("reading %s: %w", path, fsys.UnwrapPath(err))
 	}
 	defer f.Close()
 	h := &history{}
@@ -89,9 +91,9 @@ func readHistory(path string) (*history, error) {
 	return h, nil
 }
 
-// checkRegular refuses a path that is not a regular file: opening a FIFO
+// CheckRegular refuses a path that is not a regular file: opening a FIFO
 // or a device for reading could block forever or read without end.
-func checkRegular(path string) error {
+func CheckRegular(path string) error {
 	st, err := os.Stat(path)
 	if err != nil {
 		return err
@@ -118,7 +120,7 @@ func checkRegular(path string) error {
 func moveTailAside(path string, d *damage, now time.Time) (string, error) {
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	if err != nil {
-		return "", fmt.Errorf("opening %s to set its damaged end aside: %w", path, unwrapPath(err))
+		return "", fmt.Errorf("opening %s to set its damaged end aside: %w", path, fsys.UnwrapPath(err))
 	}
 	defer f.Close()
 	tail := make([]byte, d.bytes)
@@ -130,7 +132,7 @@ func moveTailAside(path string, d *damage, now time.Time) (string, error) {
 		return "", err
 	}
 	if err := f.Truncate(d.offset); err != nil {
-		return "", fmt.Errorf("cutting the damaged end from %s (it is saved in %s): %w", path, side, unwrapPath(err))
+		return "", fmt.Errorf("cutting the damaged end from %s (it is saved in %s): %w", path, side, fsys.UnwrapPath(err))
 	}
 	if err := f.Sync(); err != nil {
 		return "", fmt.Errorf("syncing %s: %w", path, err)
@@ -151,7 +153,7 @@ func createSide(base string, b []byte) (string, error) {
 			continue
 		}
 		if err != nil {
-			return "", fmt.Errorf("creating %s: %w", name, unwrapPath(err))
+			return "", fmt.Errorf("creating %s: %w", name, fsys.UnwrapPath(err))
 		}
 		_, err = f.Write(b)
 		if err == nil {
@@ -162,7 +164,7 @@ func createSide(base string, b []byte) (string, error) {
 		}
 		if err != nil {
 			os.Remove(name)
-			return "", fmt.Errorf("writing %s: %w", name, unwrapPath(err))
+			return "", fmt.Errorf("writing %s: %w", name, fsys.UnwrapPath(err))
 		}
 		return name, nil
 	}

@@ -1,15 +1,18 @@
-package report
+// Package compare compares two runs config by config: the ratio of their
+// headline times with its interval and a verdict, Holm-corrected over the
+// configs (CompareBaseline), the regression gate (Baseline.Regressions), and
+// reading back the runs to compare (LoadBaseline, LoadRecordedRun). How a
+// comparison is written down is package report's.
+package compare
 
 import (
 	"fmt"
-	"io"
-	"math"
-	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/report/internal/fsys"
+	"github.com/hcbench/hcbench/report/store"
 )
 
 // RecordedRun is one run read back from a JSONL, for `hcbench compare`.
@@ -17,7 +20,7 @@ type RecordedRun struct {
 	Path    string
 	RunID   int64
 	Results []bench.Result
-	First   Record // the run's first record: machine, timing, seed
+	First   store.Record // the run's first record: machine, timing, seed
 }
 
 // Label names the run in messages: "old.jsonl@1700000000".
@@ -33,10 +36,10 @@ func LoadRecordedRun(spec string) (RecordedRun, error) {
 			path, id, hasID = spec[:i], v, true
 		}
 	}
-	if err := checkRegular(path); err != nil {
-		return RecordedRun{}, fmt.Errorf("%s: %w", spec, unwrapPath(err))
+	if err := store.CheckRegular(path); err != nil {
+		return RecordedRun{}, fmt.Errorf("%s: %w", spec, fsys.UnwrapPath(err))
 	}
-	recs, torn, err := ReadJSONLRepair(path)
+	recs, torn, err := store.ReadJSONLRepair(path)
 	if err != nil {
 		return RecordedRun{}, fmt.Errorf("%s is not an hcbench JSONL: %w", path, err)
 	}
@@ -49,7 +52,7 @@ func LoadRecordedRun(spec string) (RecordedRun, error) {
 	if !hasID {
 		id = recs[len(recs)-1].RunID
 	}
-	res := Runs(recs)[id]
+	res := store.Runs(recs)[id]
 	if len(res) == 0 {
 		ids := []string{}
 		seen := map[int64]bool{}
@@ -64,7 +67,7 @@ func LoadRecordedRun(spec string) (RecordedRun, error) {
 		}
 		return RecordedRun{}, fmt.Errorf("%s has no run %d (runs: %s)", path, id, strings.Join(ids, ", "))
 	}
-	var first Record
+	var first store.Record
 	for _, r := range recs {
 		if r.RunID == id {
 			first = r
@@ -90,7 +93,7 @@ func RunDifferences(old, new RecordedRun) []string {
 	diff("engines", strings.TrimSpace(ro.Engine+" "+ro.EngineVersion), strings.TrimSpace(rn.Engine+" "+rn.EngineVersion))
 	diff("Go versions", mo.GoVersion, mn.GoVersion)
 	diff("settings", settings(old.First), settings(new.First))
-	for _, m := range []Machine{mo, mn} {
+	for _, m := range []store.Machine{mo, mn} {
 		if m.NumCPU > 0 && m.LoadAvg >= float64(m.NumCPU) {
 			out = append(out, fmt.Sprintf("a run started on a busy machine (load %.2f ≥ %d CPUs)", m.LoadAvg, m.NumCPU))
 			break
@@ -99,9 +102,9 @@ func RunDifferences(old, new RecordedRun) []string {
 	return out
 }
 
-func settings(r Record) string {
+func settings(r store.Record) string {
 	return fmt.Sprintf("depths %s, repeats %d, seed %d, policy %s, min-time %s, min-epochs %d",
-		FormatDepths(r.Depths), r.Repeats, r.Seed, r.Policy, FormatSeconds(r.Timing.MinTime.Seconds()), r.Timing.MinEpochs)
+		bench.FormatDepths(r.Depths), r.Repeats, r.Seed, r.Policy, bench.FormatSeconds(r.Timing.MinTime.Seconds()), r.Timing.MinEpochs)
 }
 
 func orNone(s string) string {
@@ -109,52 +112,4 @@ func orNone(s string) string {
 		return "(unknown)"
 	}
 	return s
-}
-
-// WriteComparison prints a comparison as a table like benchstat's: config,
-// old, new, ratio [95% CI], verdict; then the geomean and the counts.
-func WriteComparison(w io.Writer, oldLabel, newLabel string, b Baseline, notes []string) error {
-	var s strings.Builder
-	fmt.Fprintf(&s, "old: %s\nnew: %s\n", oldLabel, newLabel)
-	for _, n := range notes {
-		s.WriteString("note: " + n + "\n")
-	}
-	s.WriteString("\n")
-	tw := tabwriter.NewWriter(&s, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "config\told (median)\tnew (median)\tratio [95% CI]\tverdict\t")
-	var quality []string
-	for _, e := range b.Entries {
-		v := e.Verdict
-		if e.QualityDiffers {
-			v += " quality differs"
-			quality = append(quality, e.Config.String())
-		}
-		name := e.Config.String()
-		if !slices.Equal(e.Depths, []int{1, 2, 3}) {
-			name += " depths " + FormatDepths(e.Depths)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", name, formatHeadlineCI(e.Old), formatHeadlineCI(e.New), FormatRatioCI(e.Cmp), v)
-	}
-	geo := FormatRatio(b.GeoMeanRatio)
-	if !math.IsNaN(b.GeoMeanCILow) {
-		geo += fmt.Sprintf(" [%s, %s]", FormatRatio(b.GeoMeanCILow), FormatRatio(b.GeoMeanCIHigh))
-	}
-	fmt.Fprintf(tw, "geomean\t\t\t%s\t\t\n", geo)
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintf(&s, "\n%d faster, %d slower, %d unchanged", b.Faster, b.Slower, b.Unchanged)
-	if b.Few > 0 {
-		fmt.Fprintf(&s, ", %d with too few steady measurements to tell", b.Few)
-	}
-	fmt.Fprintf(&s, " of %d matched configs (ratio new/old of the medians; t on the log ratio over the independent measurements, Holm-corrected over the configs, 5%%)\n", len(b.Entries))
-	if b.Unmatched > 0 {
-		fmt.Fprintf(&s, "%d configs of the new run are not in the old one\n", b.Unmatched)
-	}
-	if len(quality) > 0 {
-		fmt.Fprintf(&s, "quality differs for %s: the same seeds gave different total loss, RMSE or robustness, so the numbers changed, not only the speed\n",
-			strings.Join(quality, ", "))
-	}
-	_, err := io.WriteString(w, s.String())
-	return err
 }

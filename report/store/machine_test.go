@@ -1,4 +1,4 @@
-package report
+package store
 
 import (
 	"strings"
@@ -21,7 +21,7 @@ func TestBusyWarning(t *testing.T) {
 func TestMachineLine(t *testing.T) {
 	m := fixedMachine("v1.2.3")
 	m.Host, m.LoadAvg, m.Revision = "box", 0.42, "0123456789abcdef0123456789abcdef01234567+dirty"
-	got := machineLine(m)
+	got := MachineLine(m)
 	want := "Test CPU @ 3.00GHz, 2 CPUs, linux/amd64, go1.26.0, host box, load 0.42 at start, hcbench v1.2.3 (0123456789ab+dirty)"
 	if got != want {
 		t.Errorf("machineLine = %q\nwant %q", got, want)

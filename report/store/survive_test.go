@@ -1,4 +1,4 @@
-package report
+package store
 
 import (
 	"bytes"
@@ -7,24 +7,27 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/report/internal/fsys"
+	"github.com/hcbench/hcbench/report/internal/fsys/fsystest"
 )
 
 // These tests take the output away from a Recorder in the middle of a run
 // (issue 7): the directory removed, the JSONL removed or replaced, the
 // directory or its file system made read-only. Each checks that the error
 // names the path and the reason, that no result is lost from memory, that
-// the disk holds what can be held, that the CSV is never half-written, and
-// that once the fault is gone every result is on disk exactly once.
+// the JSONL holds what can be held, and that once the fault is gone every
+// result is in the JSONL exactly once. (Report's TestReportsAfterLostOutput
+// and TestOutputDirReadOnlyMidRun check that the other files are never
+// half-written and, once written again, hold every result once.)
 
 // checkRunOnDisk fails unless the JSONL holds run id's results for exactly
-// want, each once, and the CSV holds the same configs (header + one row each).
+// want, each once.
 func checkRunOnDisk(t *testing.T, p Paths, id int64, want []bench.Result) {
 	t.Helper()
 	recs, err := ReadJSONL(p.JSONL)
@@ -39,14 +42,6 @@ func checkRunOnDisk(t *testing.T, p Paths, id int64, want []bench.Result) {
 	}
 	if !sameSet(got, configsOf(want)) {
 		t.Errorf("JSONL holds run %d's configs %v, want %v once each", id, got, configsOf(want))
-	}
-	rows := readCSV(t, p.CSV)
-	var csvGot []bench.Config
-	for _, row := range rows[1:] {
-		csvGot = append(csvGot, configOfRow(t, row))
-	}
-	if !sameSet(csvGot, configsOf(want)) {
-		t.Errorf("CSV holds %v, want %v once each", csvGot, configsOf(want))
 	}
 }
 
@@ -70,19 +65,6 @@ func sameSet(a, b []bench.Config) bool {
 	return true
 }
 
-func configOfRow(t *testing.T, row []string) bench.Config {
-	t.Helper()
-	var c bench.Config
-	for i, v := range []*int{&c.D, &c.K, &c.T} {
-		n, err := strconv.Atoi(row[1+i])
-		if err != nil {
-			t.Fatalf("CSV row %v: %v", row, err)
-		}
-		*v = n
-	}
-	return c
-}
-
 // wantLost checks that err is a *LostError naming the JSONL and reason.
 func wantLost(t *testing.T, err error, p Paths, reason string) {
 	t.Helper()
@@ -97,20 +79,19 @@ func wantLost(t *testing.T, err error, p Paths, reason string) {
 // TestOutputDirRemovedMidRun: the directory goes away after two results of
 // a resumed run (one prior result on disk). The next Add says so and keeps
 // the result in memory; the Add after it recreates the directory with a
-// JSONL holding the whole run once, prior result included; Save then
-// writes the CSV.
+// JSONL holding the whole run once, prior result included.
 func TestOutputDirRemovedMidRun(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	all := fixtureResults()
-	first := newTestRecorder(t, osFS{}, dir, fixtureRunID, nil)
+	first := newTestRecorder(t, fsys.OS{}, dir, fixtureRunID, nil)
 	addAll(t, first, all[:1])
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
 	}
 
-	rec := newTestRecorder(t, osFS{}, dir, fixtureRunID, all[:1])
+	rec := newTestRecorder(t, fsys.OS{}, dir, fixtureRunID, all[:1])
 	addAll(t, rec, all[1:3])
-	if err := rec.Save(); err != nil {
+	if err := rec.Flush(); err != nil {
 		t.Fatal(err)
 	}
 	p := rec.Paths()
@@ -135,26 +116,21 @@ func TestOutputDirRemovedMidRun(t *testing.T) {
 	if got := configsOf(Runs(recs)[fixtureRunID]); len(recs) != 5 || !slices.Equal(got, configsOf(all[:5])) {
 		t.Errorf("recreated JSONL holds %v in %d lines, want %v once each", got, len(recs), configsOf(all[:5]))
 	}
-	if err := rec.Save(); err != nil {
+	if err := rec.Flush(); err != nil {
 		t.Fatal(err)
 	}
 	checkRunOnDisk(t, p, fixtureRunID, all[:5])
-	for _, path := range p.written() {
-		if _, err := os.Stat(path); err != nil {
-			t.Errorf("after Save: %v", err)
-		}
-	}
 
 	// A second loss is caught the same way: the watch moved to the new file.
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
 	}
 	wantLost(t, rec.Add(all[5]), p, "output directory was removed")
-	if err := errors.Join(rec.Save(), rec.Close()); err != nil {
+	if err := errors.Join(rec.Flush(), rec.Close()); err != nil {
 		t.Fatal(err)
 	}
 	checkRunOnDisk(t, p, fixtureRunID, all[:6])
-	noTempFiles(t, dir)
+	fsystest.NoTempFiles(t, dir)
 }
 
 // TestJSONLRemovedOrReplacedMidRun: the file alone goes, or another file
@@ -205,7 +181,7 @@ func TestJSONLRemovedOrReplacedMidRun(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			rec := newTestRecorder(t, osFS{}, dir, fixtureRunID, nil)
+			rec := newTestRecorder(t, fsys.OS{}, dir, fixtureRunID, nil)
 			addAll(t, rec, all[:2])
 			p := rec.Paths()
 			tc.fault(t, p)
@@ -213,7 +189,7 @@ func TestJSONLRemovedOrReplacedMidRun(t *testing.T) {
 			if len(rec.Results()) != 3 {
 				t.Errorf("memory holds %d results, want 3", len(rec.Results()))
 			}
-			if err := rec.Save(); err != nil {
+			if err := rec.Flush(); err != nil {
 				t.Fatal(err)
 			}
 			checkRunOnDisk(t, p, fixtureRunID, all[:3])
@@ -228,56 +204,52 @@ func TestJSONLRemovedOrReplacedMidRun(t *testing.T) {
 	}
 }
 
-// TestOutputDirRemovedBeforeSave: the loss comes after the last Add; Save
-// repairs it at once, since nothing may come after it.
-func TestOutputDirRemovedBeforeSave(t *testing.T) {
+// TestOutputDirRemovedBeforeFlush: the loss comes after the last Add;
+// Flush repairs it at once, since nothing may come after it.
+func TestOutputDirRemovedBeforeFlush(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	all := fixtureResults()
-	rec := newTestRecorder(t, osFS{}, dir, fixtureRunID, nil)
+	rec := newTestRecorder(t, fsys.OS{}, dir, fixtureRunID, nil)
 	addAll(t, rec, all[:4])
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
 	}
-	if err := rec.Save(); err != nil {
-		t.Fatalf("Save after the directory was removed: %v", err)
+	if err := rec.Flush(); err != nil {
+		t.Fatalf("Flush after the directory was removed: %v", err)
 	}
 	checkRunOnDisk(t, rec.Paths(), fixtureRunID, all[:4])
-	noTempFiles(t, dir)
+	fsystest.NoTempFiles(t, dir)
 }
 
 // TestOutputDirReadOnlyMidRun: the directory becomes read-only after a
-// save. With the mode bits (as a non-root user sees chmod a-w), the open
+// flush. With the mode bits (as a non-root user sees chmod a-w), the open
 // JSONL stays writable, so results still reach the disk; with a read-only
-// file system even the JSONL fails. Either way the errors name each file
-// and the reason, the CSV on disk stays the previous complete one, memory
-// keeps everything, and once writable again a Save puts every result on
-// disk once.
+// file system even the JSONL fails, and the errors name it and the reason.
+// Either way memory keeps everything and the JSONL only whole lines, and
+// once writable again a Flush puts every result on disk once. (Report's
+// TestOutputDirReadOnlyMidRun checks the other files.)
 func TestOutputDirReadOnlyMidRun(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
-		fault      func(f *faultFS)
+		fault      func(f *fsystest.FaultFS)
 		errno      syscall.Errno
 		jsonlFails bool
 	}{
-		{"permission denied", func(f *faultFS) { f.denyCreate = true }, syscall.EACCES, false},
-		{"read-only file system", func(f *faultFS) { f.readOnly = true }, syscall.EROFS, true},
+		{"permission denied", func(f *fsystest.FaultFS) { f.DenyCreate = true }, syscall.EACCES, false},
+		{"read-only file system", func(f *fsystest.FaultFS) { f.ReadOnly = true }, syscall.EROFS, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			ffs := &faultFS{}
+			ffs := &fsystest.FaultFS{}
 			rec := newTestRecorder(t, ffs, dir, fixtureRunID, nil)
 			all := fixtureResults()
 			addAll(t, rec, all[:3])
-			if err := rec.Save(); err != nil {
+			if err := rec.Flush(); err != nil {
 				t.Fatal(err)
 			}
 			p := rec.Paths()
-			before, err := os.ReadFile(p.CSV)
-			if err != nil {
-				t.Fatal(err)
-			}
 
-			ffs.set(tc.fault)
+			ffs.Set(tc.fault)
 			for _, res := range all[3:5] {
 				err := rec.Add(res)
 				switch {
@@ -291,30 +263,26 @@ func TestOutputDirReadOnlyMidRun(t *testing.T) {
 			if want := map[bool]int{true: 3, false: 5}[tc.jsonlFails]; err != nil || len(recs) != want {
 				t.Errorf("JSONL during the fault: %d records, %v; want %d whole ones", len(recs), err, want)
 			}
-			err = rec.Save()
-			t.Logf("Save during the fault: %v", err)
-			for _, path := range []string{p.CSV, p.Markdown, p.TimesPNG, p.ScalingPNG} {
-				if err == nil || !strings.Contains(err.Error(), path) {
-					t.Errorf("Save's error does not name %s", path)
-				}
-			}
-			if !errors.Is(err, tc.errno) || !strings.Contains(err.Error(), tc.errno.Error()) {
-				t.Errorf("Save's error does not give the reason %q", tc.errno.Error())
-			}
-			if after, _ := os.ReadFile(p.CSV); !bytes.Equal(after, before) {
-				t.Errorf("the CSV on disk changed during the fault")
+			err = rec.Flush()
+			t.Logf("Flush during the fault: %v", err)
+			switch {
+			case tc.jsonlFails && (err == nil || !strings.Contains(err.Error(), p.JSONL) ||
+				!errors.Is(err, tc.errno) || !strings.Contains(err.Error(), tc.errno.Error())):
+				t.Errorf("Flush's error does not name %s and the reason %q", p.JSONL, tc.errno.Error())
+			case !tc.jsonlFails && err != nil:
+				t.Errorf("Flush to the already open JSONL: %v", err)
 			}
 			if got := configsOf(rec.Results()); !slices.Equal(got, configsOf(all[:5])) {
 				t.Errorf("memory holds %v, want %v", got, configsOf(all[:5]))
 			}
-			noTempFiles(t, dir)
+			fsystest.NoTempFiles(t, dir)
 
-			ffs.set(func(f *faultFS) { f.denyCreate, f.readOnly = false, false })
-			if err := rec.Save(); err != nil {
-				t.Fatalf("Save once writable again: %v", err)
+			ffs.Set(func(f *fsystest.FaultFS) { f.DenyCreate, f.ReadOnly = false, false })
+			if err := rec.Flush(); err != nil {
+				t.Fatalf("Flush once writable again: %v", err)
 			}
 			checkRunOnDisk(t, p, fixtureRunID, all[:5])
-			noTempFiles(t, dir)
+			fsystest.NoTempFiles(t, dir)
 		})
 	}
 }
@@ -322,7 +290,7 @@ func TestOutputDirReadOnlyMidRun(t *testing.T) {
 // TestRecordCarriesGrid: every record names its run's grid, and a grid
 // changed during the run (a live edit) is what later records carry.
 func TestRecordCarriesGrid(t *testing.T) {
-	rec := newTestRecorder(t, osFS{}, t.TempDir(), fixtureRunID, nil)
+	rec := newTestRecorder(t, fsys.OS{}, t.TempDir(), fixtureRunID, nil)
 	all := fixtureResults()
 	addAll(t, rec, all[:2])
 	edited := bench.Grid{Dims: []int{3, 6, 12}, Branches: []int{3, 5, 9}, SeqLens: []int{48, 96}}

@@ -1,10 +1,8 @@
-package report
+package store
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -14,13 +12,15 @@ import (
 	"testing"
 
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/report/internal/fsys"
+	"github.com/hcbench/hcbench/report/internal/fsys/fsystest"
 )
 
-func newTestRecorder(t *testing.T, fsys fileSystem, dir string, runID int64, prior []bench.Result) *Recorder {
+func newTestRecorder(t *testing.T, fs fsys.FS, dir string, runID int64, prior []bench.Result) *Recorder {
 	t.Helper()
 	m := fixtureMeta()
 	m.RunID = runID
-	r, err := newRecorder(m, dir, prior, testEnv(fsys))
+	r, err := newRecorder(m, dir, prior, testEnv(fs))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,20 +37,6 @@ func addAll(t *testing.T, r *Recorder, rs []bench.Result) {
 	}
 }
 
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return rows
-}
-
 func configsOf(rs []bench.Result) []bench.Config {
 	var out []bench.Config
 	for _, r := range rs {
@@ -59,43 +45,26 @@ func configsOf(rs []bench.Result) []bench.Config {
 	return out
 }
 
-// noTempFiles fails if a temporary file of an atomic write was left behind.
-func noTempFiles(t *testing.T, dir string) {
-	t.Helper()
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range ents {
-		if strings.HasSuffix(e.Name(), ".tmp") {
-			t.Errorf("temporary file %s left in %s", e.Name(), dir)
-		}
-	}
-}
-
-// TestDiskFullMidFile fills the disk while the CSV (and everything else) is
-// being written: the errors name the files, the CSV on disk is still the
-// previous complete one, the JSONL holds only whole lines, no result is
-// lost from memory, and once space is back a Save writes everything.
+// TestDiskFullMidFile fills the disk while a line is being appended: the
+// errors name the JSONL, the JSONL holds only whole lines, no result is
+// lost from memory, a pending line goes out as soon as the JSONL can take
+// it, and once space is back a Flush writes everything, each line once.
+// (The reports' side of a full disk is report's TestDiskFullMidFile.)
 func TestDiskFullMidFile(t *testing.T) {
 	dir := t.TempDir()
-	ffs := &faultFS{}
+	ffs := &fsystest.FaultFS{}
 	rec := newTestRecorder(t, ffs, dir, fixtureRunID, nil)
 	all := fixtureResults()
 	addAll(t, rec, all[:6])
-	if err := rec.Save(); err != nil {
+	if err := rec.Flush(); err != nil {
 		t.Fatal(err)
 	}
 	p := rec.Paths()
-	before, err := os.ReadFile(p.CSV)
-	if err != nil {
-		t.Fatal(err)
-	}
 
-	// The disk fills after 100 bytes: the next JSONL line and every report
-	// break off mid-file.
-	ffs.set(func(f *faultFS) { f.diskFull, f.match, f.budget = true, dir, 100 })
-	err = rec.Add(all[6])
+	// The disk fills after 100 bytes: the next JSONL line breaks off
+	// mid-line.
+	ffs.Set(func(f *fsystest.FaultFS) { f.DiskFull, f.Match, f.Budget = true, dir, 100 })
+	err := rec.Add(all[6])
 	if err == nil || !strings.Contains(err.Error(), p.JSONL) || !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("Add on a full disk: %v; want an error naming %s with ENOSPC", err, p.JSONL)
 	}
@@ -107,44 +76,37 @@ func TestDiskFullMidFile(t *testing.T) {
 		t.Errorf("JSONL after a failed append: %d records, %v; want the 6 complete ones", len(recs), err)
 	}
 
-	// Only the CSV breaks off, after 1000 bytes: the pending JSONL line
-	// goes out, the CSV on disk stays the previous one.
-	ffs.set(func(f *faultFS) { f.match, f.budget = FileCSV, 1000 })
-	err = rec.Save()
-	if err == nil || !strings.Contains(err.Error(), p.CSV) || !errors.Is(err, syscall.ENOSPC) {
-		t.Fatalf("Save with the CSV breaking off: %v; want an error naming %s with ENOSPC", err, p.CSV)
-	}
-	t.Logf("Save with the CSV breaking off: %v", err)
-	if after, _ := os.ReadFile(p.CSV); !bytes.Equal(after, before) {
-		t.Errorf("the CSV on disk changed after a failed save:\n%s", after)
+	// Only another file breaks off (the CSV, which the store never
+	// writes): the pending JSONL line goes out.
+	ffs.Set(func(f *fsystest.FaultFS) { f.Match, f.Budget = FileCSV, 1000 })
+	if err := rec.Flush(); err != nil {
+		t.Fatalf("Flush with only the CSV's writes failing: %v", err)
 	}
 	if recs, err := ReadJSONL(p.JSONL); err != nil || len(recs) != 7 {
 		t.Errorf("JSONL after the retry: %d records, %v; want 7", len(recs), err)
 	}
 
-	// Nothing fits: every file's error is reported, each naming it.
-	ffs.set(func(f *faultFS) { f.match, f.budget = dir, 0 })
+	// Nothing fits: the append and the Flush fail, each naming the JSONL.
+	ffs.Set(func(f *fsystest.FaultFS) { f.Match, f.Budget = dir, 0 })
 	if err := rec.Add(all[7]); err == nil {
 		t.Fatal("Add on a full disk succeeded")
 	}
-	err = rec.Save()
-	for _, path := range []string{p.JSONL, p.CSV, p.Markdown, p.TimesPNG, p.TimesSVG, p.ScalingPNG, p.ScalingSVG} {
-		if err == nil || !strings.Contains(err.Error(), path) {
-			t.Errorf("Save's error does not name %s:\n%v", path, err)
-		}
+	err = rec.Flush()
+	if err == nil || !strings.Contains(err.Error(), p.JSONL) || !errors.Is(err, syscall.ENOSPC) {
+		t.Errorf("Flush on a full disk: %v; want an error naming %s with ENOSPC", err, p.JSONL)
 	}
-	if after, _ := os.ReadFile(p.CSV); !bytes.Equal(after, before) {
-		t.Errorf("the CSV on disk changed after a failed save")
+	if recs, err := ReadJSONL(p.JSONL); err != nil || len(recs) != 7 {
+		t.Errorf("JSONL after a failed flush: %d records, %v; want the 7 complete ones", len(recs), err)
 	}
 	if got := len(rec.Results()); got != 8 {
 		t.Errorf("memory holds %d results after the failures, want 8", got)
 	}
-	noTempFiles(t, dir)
+	fsystest.NoTempFiles(t, dir)
 
-	// Space is back: the pending line and the reports are written.
-	ffs.set(func(f *faultFS) { f.diskFull = false })
-	if err := rec.Save(); err != nil {
-		t.Fatalf("Save after the fault cleared: %v", err)
+	// Space is back: the pending line is written.
+	ffs.Set(func(f *fsystest.FaultFS) { f.DiskFull = false })
+	if err := rec.Flush(); err != nil {
+		t.Fatalf("Flush after the fault cleared: %v", err)
 	}
 	recs, err := ReadJSONL(p.JSONL)
 	if err != nil {
@@ -153,10 +115,7 @@ func TestDiskFullMidFile(t *testing.T) {
 	if _, got := LatestRun(recs); !slices.Equal(configsOf(got), configsOf(all[:8])) || len(recs) != 8 {
 		t.Errorf("JSONL holds %v (%d lines), want the first 8 configs once each, in order", configsOf(got), len(recs))
 	}
-	if rows := readCSV(t, p.CSV); len(rows) != 9 {
-		t.Errorf("CSV has %d rows, want header + 8", len(rows))
-	}
-	noTempFiles(t, dir)
+	fsystest.NoTempFiles(t, dir)
 }
 
 // TestAppendFailsAndTruncateFails leaves a torn line in the JSONL (the
@@ -164,18 +123,18 @@ func TestDiskFullMidFile(t *testing.T) {
 // still produce a file every reader accepts.
 func TestAppendFailsAndTruncateFails(t *testing.T) {
 	dir := t.TempDir()
-	ffs := &faultFS{}
+	ffs := &fsystest.FaultFS{}
 	rec := newTestRecorder(t, ffs, dir, fixtureRunID, nil)
 	all := fixtureResults()
 	addAll(t, rec, all[:2])
-	ffs.set(func(f *faultFS) { f.diskFull, f.match, f.budget, f.noTruncate = true, FileJSONL, 50, true })
+	ffs.Set(func(f *fsystest.FaultFS) { f.DiskFull, f.Match, f.Budget, f.NoTruncate = true, FileJSONL, 50, true })
 	if err := rec.Add(all[2]); err == nil {
 		t.Fatal("append on a full disk succeeded")
 	}
 	if _, err := ReadJSONL(rec.Paths().JSONL); err == nil {
 		t.Fatal("the test meant to leave a torn line, but the JSONL reads cleanly")
 	}
-	ffs.set(func(f *faultFS) { f.diskFull, f.noTruncate = false, false })
+	ffs.Set(func(f *fsystest.FaultFS) { f.DiskFull, f.NoTruncate = false, false })
 	if err := rec.Add(all[3]); err != nil {
 		t.Fatal(err)
 	}
@@ -204,15 +163,15 @@ func TestOutputPathIsAFile(t *testing.T) {
 			t.Errorf("NewRecorder(%s) succeeded", out)
 		}
 	}
-	// A file where the CSV should go: Save names it, the JSONL still works.
-	rec := newTestRecorder(t, osFS{}, dir, fixtureRunID, nil)
+	// A directory where the CSV should go is the writers' trouble (report's
+	// TestOutputPathIsAFile): the JSONL still works.
+	rec := newTestRecorder(t, fsys.OS{}, dir, fixtureRunID, nil)
 	if err := os.Mkdir(rec.Paths().CSV, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	addAll(t, rec, fixtureResults()[:2])
-	err := rec.Save()
-	if err == nil || !strings.Contains(err.Error(), rec.Paths().CSV) {
-		t.Errorf("Save with a directory in the CSV's place: %v", err)
+	if err := rec.Flush(); err != nil {
+		t.Errorf("Flush with a directory in the CSV's place: %v", err)
 	}
 	if recs, err := ReadJSONL(rec.Paths().JSONL); err != nil || len(recs) != 2 {
 		t.Errorf("JSONL: %d records, %v", len(recs), err)
@@ -238,12 +197,12 @@ func TestOutputDirReadOnly(t *testing.T) {
 	})
 	t.Run("simulated", func(t *testing.T) {
 		dir := t.TempDir()
-		err := prepareDir(&faultFS{denyCreate: true}, dir)
+		err := fsys.Prepare(&fsystest.FaultFS{DenyCreate: true}, dir)
 		if err == nil || !strings.Contains(err.Error(), dir+": is not writable") || !errors.Is(err, fs.ErrPermission) {
-			t.Errorf("prepareDir(no create) = %v; want %q with permission denied", err, dir+": is not writable")
+			t.Errorf("fsys.Prepare(no create) = %v; want %q with permission denied", err, dir+": is not writable")
 		}
-		t.Logf("prepareDir(no create): %v", err)
-		noTempFiles(t, dir)
+		t.Logf("fsys.Prepare(no create): %v", err)
+		fsystest.NoTempFiles(t, dir)
 	})
 }
 
@@ -259,19 +218,19 @@ func TestPrepareDirCreatesParents(t *testing.T) {
 }
 
 // TestTwoRunsOneDir: two recorders into the same directory, one after the
-// other. The JSONL keeps both runs; the CSV is the second run's, with the
-// reference's header.
+// other. The JSONL keeps both runs, and the second is the latest.
+// (Report's TestTwoRunsOneDir checks that the CSV is the second run's.)
 func TestTwoRunsOneDir(t *testing.T) {
 	dir := t.TempDir()
 	all := fixtureResults()
-	first := newTestRecorder(t, osFS{}, dir, 1700000000, nil)
+	first := newTestRecorder(t, fsys.OS{}, dir, 1700000000, nil)
 	addAll(t, first, all[:5])
-	if err := errors.Join(first.Save(), first.Close()); err != nil {
+	if err := errors.Join(first.Flush(), first.Close()); err != nil {
 		t.Fatal(err)
 	}
-	second := newTestRecorder(t, osFS{}, dir, 1700000100, nil)
+	second := newTestRecorder(t, fsys.OS{}, dir, 1700000100, nil)
 	addAll(t, second, all[5:])
-	if err := errors.Join(second.Save(), second.Close()); err != nil {
+	if err := errors.Join(second.Flush(), second.Close()); err != nil {
 		t.Fatal(err)
 	}
 	p := second.Paths()
@@ -287,21 +246,9 @@ func TestTwoRunsOneDir(t *testing.T) {
 	if id, res := LatestRun(recs); id != 1700000100 || len(res) != 7 {
 		t.Errorf("LatestRun = %d with %d results", id, len(res))
 	}
-
-	rows := readCSV(t, p.CSV)
-	if got := strings.Join(rows[0][:16], ","); got != referenceHeader {
-		t.Errorf("CSV header starts %q, want the reference's %q", got, referenceHeader)
+	if got := configsOf(second.Results()); !slices.Equal(got, configsOf(all[5:])) {
+		t.Errorf("the second run's Results = %v, want only its own %v", got, configsOf(all[5:]))
 	}
-	if len(rows) != 8 {
-		t.Fatalf("CSV has %d rows, want header + 7", len(rows))
-	}
-	for _, row := range rows[1:] {
-		if row[0] != "1700000100" {
-			t.Errorf("CSV row of run %s, want only run 1700000100", row[0])
-		}
-	}
-	checkPNG(t, p.TimesPNG, 1500, 600, 10, 0.01)
-	checkPNG(t, p.ScalingPNG, 900, 600, 50, 0.5)
 }
 
 func keys(m map[int64][]bench.Result) []int64 {
@@ -313,12 +260,12 @@ func keys(m map[int64][]bench.Result) []int64 {
 	return out
 }
 
-// TestResume: prior results are kept in memory and in the reports but not
-// appended again; new ones are.
+// TestResume: prior results are kept in memory (so the reports hold them:
+// report's TestResume) but not appended again; new ones are.
 func TestResume(t *testing.T) {
 	dir := t.TempDir()
 	all := fixtureResults()
-	first := newTestRecorder(t, osFS{}, dir, fixtureRunID, nil)
+	first := newTestRecorder(t, fsys.OS{}, dir, fixtureRunID, nil)
 	addAll(t, first, all[:4])
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
@@ -329,9 +276,9 @@ func TestResume(t *testing.T) {
 	}
 	_, prior := LatestRun(recs)
 
-	again := newTestRecorder(t, osFS{}, dir, fixtureRunID, prior)
+	again := newTestRecorder(t, fsys.OS{}, dir, fixtureRunID, prior)
 	addAll(t, again, all[4:6])
-	if err := again.Save(); err != nil {
+	if err := again.Flush(); err != nil {
 		t.Fatal(err)
 	}
 	if got := configsOf(again.Results()); !slices.Equal(got, configsOf(all[:6])) {
@@ -341,15 +288,12 @@ func TestResume(t *testing.T) {
 	if err != nil || len(recs) != 6 {
 		t.Errorf("JSONL has %d lines (%v), want 6: prior results must not be appended again", len(recs), err)
 	}
-	if rows := readCSV(t, again.Paths().CSV); len(rows) != 7 {
-		t.Errorf("CSV has %d rows, want header + 6", len(rows))
-	}
 }
 
 // TestAddTwiceKeepsLast: a config added again replaces the first result in
 // place.
 func TestAddTwiceKeepsLast(t *testing.T) {
-	rec := newTestRecorder(t, osFS{}, t.TempDir(), fixtureRunID, nil)
+	rec := newTestRecorder(t, fsys.OS{}, t.TempDir(), fixtureRunID, nil)
 	all := fixtureResults()
 	addAll(t, rec, all[:3])
 	redo := all[1]
@@ -396,7 +340,7 @@ func TestTornTailMended(t *testing.T) {
 			if err := os.WriteFile(path, append(slices.Clone(good.Bytes()), tc.tail...), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			rec := newTestRecorder(t, osFS{}, dir, 2, nil)
+			rec := newTestRecorder(t, fsys.OS{}, dir, 2, nil)
 			addAll(t, rec, all[5:6])
 			recs, err := ReadJSONL(path)
 			if err != nil {
@@ -412,14 +356,14 @@ func TestTornTailMended(t *testing.T) {
 
 // TestCloseThenUse: Close flushes and closes; a later Add reopens the file.
 func TestCloseThenUse(t *testing.T) {
-	rec := newTestRecorder(t, osFS{}, t.TempDir(), fixtureRunID, nil)
+	rec := newTestRecorder(t, fsys.OS{}, t.TempDir(), fixtureRunID, nil)
 	all := fixtureResults()
 	addAll(t, rec, all[:1])
 	if err := rec.Close(); err != nil {
 		t.Fatal(err)
 	}
 	addAll(t, rec, all[1:2])
-	if err := errors.Join(rec.Save(), rec.Close(), rec.Close()); err != nil {
+	if err := errors.Join(rec.Flush(), rec.Close(), rec.Close()); err != nil {
 		t.Fatal(err)
 	}
 	if recs, err := ReadJSONL(rec.Paths().JSONL); err != nil || len(recs) != 2 {
@@ -430,26 +374,31 @@ func TestCloseThenUse(t *testing.T) {
 	}
 }
 
-// TestReportsInSweepOrder: results are added as configs finish, out of
-// the grid's order; the CSV lists them in the grid's order, as the
-// reference does.
-func TestReportsInSweepOrder(t *testing.T) {
-	dir := t.TempDir()
-	rec := newTestRecorder(t, osFS{}, dir, fixtureRunID, nil)
+// TestResultsInSweepOrder: results are added as configs finish, out of
+// the grid's order; Results lists them in the grid's order, as the
+// reference's reports do (report's TestReportsInSweepOrder checks the CSV).
+func TestResultsInSweepOrder(t *testing.T) {
+	rec := newTestRecorder(t, fsys.OS{}, t.TempDir(), fixtureRunID, nil)
 	rs := fixtureResults()
 	slices.Reverse(rs)
 	addAll(t, rec, rs)
-	if err := rec.Save(); err != nil {
+	if err := rec.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	rows := readCSV(t, rec.Paths().CSV)
 	want := bench.DefaultPlan().Grid.Configs()
-	if len(rows) != len(want)+1 {
-		t.Fatalf("%d CSV rows, want %d", len(rows)-1, len(want))
+	if got := configsOf(rec.Results()); !slices.Equal(got, want) {
+		t.Errorf("Results in the order %v, want the grid's %v", got, want)
 	}
-	for i, c := range want {
-		if got := rows[i+1][1] + "," + rows[i+1][2] + "," + rows[i+1][3]; got != fmt.Sprintf("%d,%d,%d", c.D, c.K, c.T) {
-			t.Errorf("row %d is %s, want %v", i+1, got, c)
-		}
+	// The JSONL keeps the order in which they finished.
+	recs, err := ReadJSONL(rec.Paths().JSONL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []bench.Config
+	for _, r := range recs {
+		got = append(got, r.Config)
+	}
+	if !slices.Equal(got, configsOf(rs)) {
+		t.Errorf("JSONL in the order %v, want the order added %v", got, configsOf(rs))
 	}
 }

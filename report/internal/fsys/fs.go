@@ -1,4 +1,8 @@
-package report
+// Package fsys is the part of the operating system that the report
+// packages write through, so that their tests can make a write fail
+// half-way, and the ways they write: atomic replacement of a file
+// (WriteAtomic) and the preparation of an output directory (Prepare).
+package fsys
 
 import (
 	"bufio"
@@ -13,19 +17,19 @@ import (
 	"syscall"
 )
 
-// fileSystem is the part of the OS the writers use. It exists so that tests
-// can make a write fail half-way (a full disk) and check that nothing is
-// lost; production code always uses osFS.
-type fileSystem interface {
-	OpenFile(name string, flag int, perm fs.FileMode) (file, error)
+// FS is the part of the OS the writers use. It exists so that tests can
+// make a write fail half-way (a full disk) and check that nothing is lost;
+// production code always uses OS.
+type FS interface {
+	OpenFile(name string, flag int, perm fs.FileMode) (File, error)
 	Rename(oldpath, newpath string) error
 	Remove(name string) error
 	MkdirAll(path string, perm fs.FileMode) error
 	Stat(name string) (fs.FileInfo, error)
 }
 
-// file is the part of *os.File the writers use.
-type file interface {
+// File is the part of *os.File the writers use.
+type File interface {
 	io.Writer
 	io.ReaderAt
 	Sync() error
@@ -34,25 +38,26 @@ type file interface {
 	Truncate(size int64) error
 }
 
-type osFS struct{}
+// OS is the real file system.
+type OS struct{}
 
-func (osFS) OpenFile(name string, flag int, perm fs.FileMode) (file, error) {
+func (OS) OpenFile(name string, flag int, perm fs.FileMode) (File, error) {
 	f, err := os.OpenFile(name, flag, perm)
 	if err != nil {
 		return nil, err // a nil *os.File must not become a non-nil interface
 	}
 	return f, nil
 }
-func (osFS) Rename(oldpath, newpath string) error         { return os.Rename(oldpath, newpath) }
-func (osFS) Remove(name string) error                     { return os.Remove(name) }
-func (osFS) MkdirAll(path string, perm fs.FileMode) error { return os.MkdirAll(path, perm) }
-func (osFS) Stat(name string) (fs.FileInfo, error)        { return os.Stat(name) }
+func (OS) Rename(oldpath, newpath string) error         { return os.Rename(oldpath, newpath) }
+func (OS) Remove(name string) error                     { return os.Remove(name) }
+func (OS) MkdirAll(path string, perm fs.FileMode) error { return os.MkdirAll(path, perm) }
+func (OS) Stat(name string) (fs.FileInfo, error)        { return os.Stat(name) }
 
-// createTemp creates a new file next to path for an atomic replace. Unlike
+// CreateTemp creates a new file next to path for an atomic replace. Unlike
 // os.CreateTemp it asks for mode 0666, so the umask decides the final
 // permissions as for any other file the user creates (os.CreateTemp's 0600
 // would make the reports private after the rename).
-func createTemp(fsys fileSystem, path string) (file, string, error) {
+func CreateTemp(fsys FS, path string) (File, string, error) {
 	dir, base := filepath.Split(path)
 	var lastErr error
 	for range 10 {
@@ -71,23 +76,23 @@ func createTemp(fsys fileSystem, path string) (file, string, error) {
 	return nil, "", lastErr
 }
 
-// writeAtomic replaces path with what write produces: it writes a temporary
+// WriteAtomic replaces path with what write produces: it writes a temporary
 // file in the same directory, syncs it and renames it over path, so a
 // reader sees either the old complete file or the new complete one, never
 // half of one. On failure the temporary file is removed and path is
 // untouched; the error names path.
-func writeAtomic(fsys fileSystem, path string, write func(w io.Writer) error) (err error) {
-	f, tmp, err := createTemp(fsys, path)
+func WriteAtomic(fsys FS, path string, write func(w io.Writer) error) (err error) {
+	f, tmp, err := CreateTemp(fsys, path)
 	if err != nil {
 		// As below: the temporary file's name would only confuse.
-		return fmt.Errorf("writing %s: %w", path, unwrapPath(err))
+		return fmt.Errorf("writing %s: %w", path, UnwrapPath(err))
 	}
 	defer func() {
 		if err != nil {
 			f.Close()
 			fsys.Remove(tmp)
 			// The temporary file's name would only confuse: name path.
-			err = fmt.Errorf("writing %s: %w", path, unwrapPath(err))
+			err = fmt.Errorf("writing %s: %w", path, UnwrapPath(err))
 		}
 	}()
 	bw := bufio.NewWriterSize(f, 64<<10)
@@ -106,8 +111,8 @@ func writeAtomic(fsys fileSystem, path string, write func(w io.Writer) error) (e
 	return fsys.Rename(tmp, path)
 }
 
-// prepareDir creates dir and proves that files can be created in it.
-func prepareDir(fsys fileSystem, dir string) error {
+// Prepare creates dir and proves that files can be created in it.
+func Prepare(fsys FS, dir string) error {
 	if dir == "" {
 		dir = "."
 	}
@@ -133,11 +138,11 @@ func prepareDir(fsys fileSystem, dir string) error {
 			// no permission): say which.
 			return fmt.Errorf("output directory %s: cannot create it: %s: %w", dir, pe.Path, pe.Err)
 		}
-		return fmt.Errorf("output directory %s: cannot create it: %w", dir, unwrapPath(err))
+		return fmt.Errorf("output directory %s: cannot create it: %w", dir, UnwrapPath(err))
 	}
-	f, probe, err := createTemp(fsys, filepath.Join(dir, "write-probe"))
+	f, probe, err := CreateTemp(fsys, filepath.Join(dir, "write-probe"))
 	if err != nil {
-		return fmt.Errorf("output directory %s: is not writable: %w", dir, unwrapPath(err))
+		return fmt.Errorf("output directory %s: is not writable: %w", dir, UnwrapPath(err))
 	}
 	cerr := f.Close()
 	rerr := fsys.Remove(probe)
@@ -165,7 +170,7 @@ func symlinkProblem(dir string) error {
 	if errors.Is(serr, fs.ErrNotExist) {
 		return fmt.Errorf("output directory %s: is a symlink to %s, which does not exist: create that directory or remove the link", dir, target)
 	}
-	return fmt.Errorf("output directory %s: is a symlink to %s, which cannot be reached: %w", dir, target, unwrapPath(serr))
+	return fmt.Errorf("output directory %s: is a symlink to %s, which cannot be reached: %w", dir, target, UnwrapPath(serr))
 }
 
 // firstMissing is the outermost directory of path that does not exist yet
@@ -200,10 +205,10 @@ func shorten(p string) string {
 	return p[:40] + "…" + p[len(p)-37:]
 }
 
-// unwrapPath drops the *fs.PathError layer when the message already names
+// UnwrapPath drops the *fs.PathError layer when the message already names
 // the path, so errors read "dir: is not writable: permission denied" rather
 // than repeating a temporary file's name.
-func unwrapPath(err error) error {
+func UnwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err

@@ -1,4 +1,4 @@
-package report
+package store
 
 import (
 	"errors"
@@ -155,6 +155,9 @@ func TestOpenRunRefusesDamageInTheMiddle(t *testing.T) {
 	}
 }
 
+// TestOpenRunRefusesAFIFO: a JSONL that is not a regular file is refused
+// (compare's TestLoadBaselineFileRefusesADirectory does the same for a
+// baseline).
 func TestOpenRunRefusesAFIFO(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, FileJSONL), 0o755); err != nil {
@@ -163,8 +166,8 @@ func TestOpenRunRefusesAFIFO(t *testing.T) {
 	if _, err := OpenRun(dir, fixturePlan(), RunOptions{}); err == nil || !strings.Contains(err.Error(), "a directory") {
 		t.Errorf("OpenRun with a directory as the JSONL = %v", err)
 	}
-	if _, err := LoadBaselineFile(dir); err == nil || !strings.Contains(err.Error(), "a directory") {
-		t.Errorf("LoadBaselineFile(dir) = %v", err)
+	if err := CheckRegular(dir); err == nil || !strings.Contains(err.Error(), "a directory") {
+		t.Errorf("CheckRegular(dir) = %v", err)
 	}
 }
 
@@ -233,8 +236,8 @@ func TestEndedRunNeverRecreatesItsDirectory(t *testing.T) {
 	if err := os.RemoveAll(dir); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.Save(); !errors.Is(err, ErrRunEnded) {
-		t.Errorf("Save after Close = %v; want ErrRunEnded", err)
+	if err := r.Flush(); !errors.Is(err, ErrRunEnded) {
+		t.Errorf("Flush after Close = %v; want ErrRunEnded", err)
 	}
 	if msg := r.Add(fixtureResults()[1]); !strings.Contains(msg, "ended") {
 		t.Errorf("Add after Close says %q", msg)
@@ -267,6 +270,9 @@ func TestLostJSONLRelocks(t *testing.T) {
 	}
 }
 
+// TestDroppedResultsStayInHistoryOnly: a live edit of the grid leaves the
+// dropped configs' results in the JSONL but not in Results (report's
+// TestDroppedResultsStayInHistoryOnly checks the partial run's reports).
 func TestDroppedResultsStayInHistoryOnly(t *testing.T) {
 	dir := t.TempDir()
 	r, err := OpenRun(dir, fixturePlan(), RunOptions{})
@@ -280,19 +286,15 @@ func TestDroppedResultsStayInHistoryOnly(t *testing.T) {
 	g := fixturePlan().Grid
 	g.Dims = []int{6}
 	r.SetGrid(g)
-	if err := r.Save(); err != nil {
+	if err := r.Flush(); err != nil {
 		t.Fatal(err)
 	}
 	r.Close()
-	if n := len(r.Results()); n != 2 {
-		t.Errorf("Results: %d; want the 2 of the new grid", n)
+	if got := configsOf(r.Results()); !slices.Equal(got, configsOf(res[6:8])) {
+		t.Errorf("Results: %v; want the 2 of the new grid %v", got, configsOf(res[6:8]))
 	}
-	if md, _ := os.ReadFile(filepath.Join(dir, FileMarkdown)); !strings.Contains(string(md), "**partial: 2 of 6 configs**") {
-		t.Errorf("the Markdown of a partial run does not say so:\n%s", md)
-	}
-	csv, _ := os.ReadFile(filepath.Join(dir, FileCSV))
-	if rows := strings.Count(string(csv), "\n") - 1; rows != 2 {
-		t.Errorf("CSV has %d rows; want 2", rows)
+	if n := r.Plan.Grid.Size(); n != 6 {
+		t.Errorf("the run's grid has %d configs after the edit; want 6", n)
 	}
 	recs, err := ReadJSONL(filepath.Join(dir, FileJSONL))
 	if err != nil || len(recs) != 8 {
