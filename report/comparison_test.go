@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/csv"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,20 +28,23 @@ func TestComparisonWrittenDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	head := rows[0]
-	if got := strings.Join(head[len(head)-4:], ","); got != "baseline_ratio,baseline_ci_low,baseline_ci_high,baseline_verdict" {
+	const cols = "baseline_ratio,baseline_ci_low,baseline_ci_high,baseline_verdict,baseline_p,baseline_ci_level,baseline_reason"
+	n := strings.Count(cols, ",") + 1
+	if got := strings.Join(head[len(head)-n:], ","); got != cols {
 		t.Fatalf("last columns %s", got)
 	}
 	e := b.Entries[0]
 	r1 := rows[1]
-	if r1[len(r1)-4] != pyFloat(e.Cmp.Ratio) || r1[len(r1)-3] != pyFloat(e.Cmp.CILow) || r1[len(r1)-1] != "slower" {
-		t.Errorf("row 1 comparison cells %v, entry %+v", r1[len(r1)-4:], e.Cmp)
+	want := []string{pyFloat(e.Cmp.Ratio), pyFloat(e.Cmp.CILow), pyFloat(e.Cmp.CIHigh), "slower", pyFloat(e.PAdj), pyFloat(e.Cmp.Level), ""}
+	if got := r1[len(r1)-n:]; !slices.Equal(got, want) {
+		t.Errorf("row 1 comparison cells %q, want %q", got, want)
 	}
-	if r3 := rows[3]; strings.Join(r3[len(r3)-4:], ",") != ",,," {
-		t.Errorf("a config without baseline has comparison cells %v", r3[len(r3)-4:])
+	if r3 := rows[3]; strings.Join(r3[len(r3)-n:], ",") != ",,,,,," {
+		t.Errorf("a config without baseline has comparison cells %v", r3[len(r3)-n:])
 	}
 
 	md := markdown(rep)
-	for _, want := range []string{"## Compared with old.jsonl", "| Config | Old | New | Ratio [95% CI] | Holm p | Verdict |",
+	for _, want := range []string{"## Compared with old.jsonl", "| Config | Old | New | Ratio [CI] | Level | Holm p | Verdict |",
 		"| D=3 K=2 T=48 | 50.0µs | 100µs | 2.00× [", "| slower |", "0 faster, 2 slower, 0 unchanged of 2 matched", "1 not in the baseline"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("Markdown lacks %q:\n%s", want, md)

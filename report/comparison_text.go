@@ -13,7 +13,9 @@ import (
 )
 
 // WriteComparison prints a comparison as a table like benchstat's: config,
-// old, new, ratio [95% CI], verdict; then the geomean and the counts.
+// old, new, ratio [CI], the CI's level, Holm's adjusted p, verdict (with
+// what decided it when the interval alone did not); then the geomean and
+// the counts.
 func WriteComparison(w io.Writer, oldLabel, newLabel string, b compare.Baseline, notes []string) error {
 	var s strings.Builder
 	fmt.Fprintf(&s, "old: %s\nnew: %s\n", oldLabel, newLabel)
@@ -22,10 +24,13 @@ func WriteComparison(w io.Writer, oldLabel, newLabel string, b compare.Baseline,
 	}
 	s.WriteString("\n")
 	tw := tabwriter.NewWriter(&s, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "config\told (median)\tnew (median)\tratio [95% CI]\tverdict\t")
+	fmt.Fprintln(tw, "config\told (median)\tnew (median)\tratio [CI]\tlevel\tp (Holm)\tverdict\t")
 	var quality []string
 	for _, e := range b.Entries {
 		v := e.Verdict
+		if e.Reason != "" {
+			v += " (" + e.Reason + ")"
+		}
 		if e.QualityDiffers {
 			v += " quality differs"
 			quality = append(quality, e.Config.String())
@@ -34,13 +39,18 @@ func WriteComparison(w io.Writer, oldLabel, newLabel string, b compare.Baseline,
 		if !slices.Equal(e.Depths, []int{1, 2, 3}) {
 			name += " depths " + bench.FormatDepths(e.Depths)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", name, formatHeadlineCI(e.Old), formatHeadlineCI(e.New), compare.FormatRatioCI(e.Cmp), v)
+		p := "n/a"
+		if !math.IsNaN(e.PAdj) {
+			p = fmt.Sprintf("%.2g", e.PAdj)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", name, formatHeadlineCI(e.Old), formatHeadlineCI(e.New),
+			compare.FormatRatioCI(e.Cmp), bench.FormatLevel(e.Cmp.Level), p, v)
 	}
 	geo := compare.FormatRatio(b.GeoMeanRatio)
 	if !math.IsNaN(b.GeoMeanCILow) {
 		geo += fmt.Sprintf(" [%s, %s]", compare.FormatRatio(b.GeoMeanCILow), compare.FormatRatio(b.GeoMeanCIHigh))
 	}
-	fmt.Fprintf(tw, "geomean\t\t\t%s\t\t\n", geo)
+	fmt.Fprintf(tw, "geomean\t\t\t%s\t95%%\t\t\t\n", geo)
 	if err := tw.Flush(); err != nil {
 		return err
 	}
@@ -48,7 +58,7 @@ func WriteComparison(w io.Writer, oldLabel, newLabel string, b compare.Baseline,
 	if b.Few > 0 {
 		fmt.Fprintf(&s, ", %d with too few steady measurements to tell", b.Few)
 	}
-	fmt.Fprintf(&s, " of %d matched configs (ratio new/old of the medians; t on the log ratio over the independent measurements, Holm-corrected over the configs, 5%%)\n", len(b.Entries))
+	fmt.Fprintf(&s, " of %d matched configs (ratio new/old of the medians; t on the log ratio over the independent measurements, Holm-corrected over the configs, 5%%: each interval is at the level Holm tested its config at, so it excludes 1 exactly when p < 0.05)\n", len(b.Entries))
 	if b.Unmatched > 0 {
 		fmt.Fprintf(&s, "%d configs of the new run are not in the old one\n", b.Unmatched)
 	}

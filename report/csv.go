@@ -25,8 +25,13 @@ var csvHeader = []string{
 	"ci_level", "measurements", "batch", "engine",
 }
 
-// baselineHeader are the comparison columns, added when there is a baseline.
-var baselineHeader = []string{"baseline_ratio", "baseline_ci_low", "baseline_ci_high", "baseline_verdict"}
+// baselineHeader are the comparison columns, added when there is a
+// baseline: the ratio, its interval at the level Holm's procedure tested
+// the config at (baseline_ci_level), the verdict, Holm's adjusted p-value
+// and what decided the verdict when the interval alone did not — one
+// computation (package compare), so they never contradict.
+var baselineHeader = []string{"baseline_ratio", "baseline_ci_low", "baseline_ci_high", "baseline_verdict",
+	"baseline_p", "baseline_ci_level", "baseline_reason"}
 
 // writeCSV replaces path (atomically) with the run as the reference's CSV,
 // one row per result, with the comparison columns when there is a
@@ -58,9 +63,10 @@ func encodeCSV(w io.Writer, rep Report) error {
 		}
 		if rep.Baseline != nil {
 			if e, ok := rep.Baseline.Lookup(r.Config); ok {
-				row = append(row, pyFloat(e.Cmp.Ratio), pyFloat(e.Cmp.CILow), pyFloat(e.Cmp.CIHigh), e.Verdict)
+				row = append(row, pyFloat(e.Cmp.Ratio), pyFloat(e.Cmp.CILow), pyFloat(e.Cmp.CIHigh), e.Verdict,
+					pyFloat(e.PAdj), pyFloat(e.Cmp.Level), e.Reason)
 			} else {
-				row = append(row, "", "", "", "")
+				row = append(row, make([]string, len(baselineHeader))...)
 			}
 		}
 		if err := cw.Write(row); err != nil {

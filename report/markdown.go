@@ -139,20 +139,25 @@ func writeComparisonTable(b *strings.Builder, c compare.Baseline) {
 	if len(c.Entries) == 0 {
 		return
 	}
-	b.WriteString("Ratio is new/old of the medians; its 95% interval and the verdict come from one t statistic on the " +
+	b.WriteString("Ratio is new/old of the medians; its interval, the p-value and the verdict come from one t statistic on the " +
 		"log ratio (Bonett–Price, each median's standard error as for its interval), Holm-corrected " +
-		"over the configs (~: no significant change; ?: under 4 measurements on a side, or no steady cluster — contended nearly throughout).\n\n")
-	b.WriteString("| Config | Old | New | Ratio [95% CI] | Holm p | Verdict |\n|:---|---:|---:|---:|---:|:---|\n")
+		"over the configs: p is Holm's adjusted p-value and the interval is drawn at the level Holm's procedure tested the config at (shown), " +
+		"so it excludes 1 exactly when p < 0.05 (~: no significant change; ?: under 4 measurements on a side, or no steady cluster — contended nearly throughout; " +
+		"a reason in brackets names a further condition that decided the verdict).\n\n")
+	b.WriteString("| Config | Old | New | Ratio [CI] | Level | Holm p | Verdict |\n|:---|---:|---:|---:|---:|---:|:---|\n")
 	for _, e := range c.Entries {
 		p := "n/a"
 		if !math.IsNaN(e.PAdj) {
 			p = fmt.Sprintf("%.2g", e.PAdj)
 		}
 		v := e.Verdict
+		if e.Reason != "" {
+			v += " (" + e.Reason + ")"
+		}
 		if e.QualityDiffers {
 			v += " (quality differs)"
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", e.Config, bench.FormatSeconds(Headline(e.Old)), bench.FormatSeconds(Headline(e.New)),
-			compare.FormatRatioCI(e.Cmp), p, v)
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s |\n", e.Config, bench.FormatSeconds(Headline(e.Old)), bench.FormatSeconds(Headline(e.New)),
+			compare.FormatRatioCI(e.Cmp), bench.FormatLevel(e.Cmp.Level), p, v)
 	}
 }
