@@ -1,34 +1,24 @@
 package main
 
 import (
-	"errors"
+	_ "embed"
 	"fmt"
 	"io"
-	"math"
-	"strconv"
-	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/compare"
+	"github.com/hcbench/hcbench/report/console"
 )
 
 // compareUsage is `hcbench compare --help`.
-const compareUsage = `Usage: hcbench compare OLD NEW [--fail-on-regression PCT]
+//
+//go:embed compare_usage.txt
+var compareUsage string
 
-Compares two recorded runs without measuring. OLD and NEW are
-qmlhc_benchmarks.jsonl files, optionally FILE@RUN_ID (default: the file's
-latest run). Per config: the medians, the ratio new/old with its 95%
-interval and a verdict (faster, slower, ~ no significant change, ? too few
-steady measurements), Holm-corrected over the configs.
-
-      --fail-on-regression PCT  exit 3 when a config is slower than OLD by
-                                more than PCT % with confidence
-
-Exit: 0 compared, 3 regression, 2 unreadable input or nothing comparable.
-`
-
-// runCompare is `hcbench compare`.
+// runCompare is `hcbench compare OLD NEW`: two recorded runs compared by
+// report/compare, printed by report, gated as the main command gates.
 func runCompare(args []string, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("hcbench compare", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -40,38 +30,33 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, usagef("compare: %v (run hcbench compare --help)", err))
 	}
 	if help {
-		fmt.Fprint(stdout, compareUsage)
+		io.WriteString(stdout, compareUsage)
 		return exitOK
 	}
 	if fs.NArg() != 2 {
 		return fail(stderr, usagef("compare needs two runs, OLD and NEW (FILE.jsonl or FILE.jsonl@RUN_ID); got %d argument(s)", fs.NArg()))
 	}
-	gate := fs.Changed(flagFailOnRegr)
-	var pct float64
-	if gate {
-		v, err := strconv.ParseFloat(strings.TrimSpace(pctRaw), 64)
-		if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
-			return fail(stderr, flagError(flagFailOnRegr, pctRaw, errors.New("must be a percentage ≥ 0, e.g. 5")))
+	gated := fs.Changed(flagFailOnRegr)
+	pct, err := parsePercent(pctRaw)
+	if gated && err != nil {
+		return fail(stderr, err)
+	}
+	var runs [2]compare.RecordedRun
+	for i := range runs {
+		if runs[i], err = compare.LoadRecordedRun(fs.Arg(i)); err != nil {
+			return fail(stderr, usagef("compare: %v", err))
 		}
-		pct = v
 	}
-	old, err := report.LoadRecordedRun(fs.Arg(0))
-	if err != nil {
-		return fail(stderr, usagef("compare: %v", err))
-	}
-	cur, err := report.LoadRecordedRun(fs.Arg(1))
-	if err != nil {
-		return fail(stderr, usagef("compare: %v", err))
-	}
-	b := report.CompareBaseline(old.Label(), old.Results, cur.Results)
+	old, cur := runs[0], runs[1]
+	b := compare.CompareBaseline(old.Label(), old.Results, cur.Results)
 	if len(b.Entries) == 0 {
 		return fail(stderr, usagef("compare: %s and %s have no config in common (same D, K, T and depths)", old.Label(), cur.Label()))
 	}
-	if err := report.WriteComparison(stdout, old.Label(), cur.Label(), b, report.RunDifferences(old, cur)); err != nil {
+	if err := report.WriteComparison(stdout, old.Label(), cur.Label(), b, compare.RunDifferences(old, cur)); err != nil {
 		return fail(stderr, fmt.Errorf("cannot print the comparison: %w", err))
 	}
-	if gate {
-		return regressions(stderr, &b, pct)
+	if gated {
+		return gate(console.New(stderr, console.Options{}), stderr, &b, pct)
 	}
 	return exitOK
 }

@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"github.com/hcbench/hcbench/engine/bench"
-	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/compare"
+	"github.com/hcbench/hcbench/report/console"
+	"github.com/hcbench/hcbench/report/store"
 )
 
 // compareResults are four configs with six measurements each (±1%,
@@ -37,8 +39,8 @@ func writeRuns(t *testing.T, runs ...[]bench.Result) string {
 	var b bytes.Buffer
 	for i, rs := range runs {
 		for _, r := range rs {
-			line, err := json.Marshal(report.Record{RunID: int64(i + 1), Result: r,
-				Machine: report.Machine{OS: "linux", Arch: "amd64", NumCPU: 2}, Timing: bench.DefaultTiming, Seed: 123})
+			line, err := json.Marshal(store.Record{RunID: int64(i + 1), Result: r,
+				Machine: store.Machine{OS: "linux", Arch: "amd64", NumCPU: 2}, Timing: bench.DefaultTiming, Seed: 123})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -52,7 +54,7 @@ func writeRuns(t *testing.T, runs ...[]bench.Result) string {
 	return path
 }
 
-func compare(args ...string) (code int, stdout, stderr string) {
+func runCmp(args ...string) (code int, stdout, stderr string) {
 	var o, e bytes.Buffer
 	code = runCompare(args, &o, &e)
 	return code, o.String(), e.String()
@@ -60,7 +62,7 @@ func compare(args ...string) (code int, stdout, stderr string) {
 
 func TestCompareIdentical(t *testing.T) {
 	a, b := writeRuns(t, compareResults(1)), writeRuns(t, compareResults(1))
-	code, out, errs := compare(a, b, "--fail-on-regression", "5")
+	code, out, errs := runCmp(a, b, "--fail-on-regression", "5")
 	if code != exitOK || errs != "" {
 		t.Fatalf("exit %d, stderr %q", code, errs)
 	}
@@ -74,7 +76,7 @@ func TestCompareIdentical(t *testing.T) {
 func TestCompareRegression(t *testing.T) {
 	// The old run's times are ×0.7: the new one looks 1.43× slower.
 	old, cur := writeRuns(t, compareResults(0.7)), writeRuns(t, compareResults(1))
-	code, out, errs := compare(old, cur, "--fail-on-regression", "5")
+	code, out, errs := runCmp(old, cur, "--fail-on-regression", "5")
 	if code != exitRegression || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "4 of 4 configs are slower") ||
 		!strings.Contains(errs, "D=3 K=3 T=48 1.43× [") {
 		t.Fatalf("exit %d, stderr %q", code, errs)
@@ -84,20 +86,27 @@ func TestCompareRegression(t *testing.T) {
 	}
 	// Without a gate the same comparison exits 0; with a gate above the
 	// slowdown too.
-	if code, _, _ := compare(old, cur); code != exitOK {
+	if code, _, _ := runCmp(old, cur); code != exitOK {
 		t.Errorf("no gate: exit %d", code)
 	}
-	if code, _, _ := compare(old, cur, "--fail-on-regression=60"); code != exitOK {
-		t.Errorf("gate 60%%: exit %d", code)
+	// A percentage reads the same with or without its sign, as in the
+	// main command.
+	for _, pct := range []string{"60", "60%", " 60 %"} {
+		if code, _, errs := runCmp(old, cur, "--fail-on-regression="+pct); code != exitOK {
+			t.Errorf("gate %q: exit %d, %s", pct, code, errs)
+		}
+	}
+	if code, _, _ := runCmp(old, cur, "--fail-on-regression", "5%"); code != exitRegression {
+		t.Errorf("gate 5%%: exit %d, want 3", code)
 	}
 }
 
 func TestCompareRunID(t *testing.T) {
 	hist := writeRuns(t, compareResults(0.7), compareResults(1)) // runs 1 and 2
-	if code, _, errs := compare(hist+"@1", hist, "--fail-on-regression", "5"); code != exitRegression {
+	if code, _, errs := runCmp(hist+"@1", hist, "--fail-on-regression", "5"); code != exitRegression {
 		t.Errorf("run 1 vs latest: exit %d, %s", code, errs)
 	}
-	if code, _, errs := compare(hist+"@2", hist, "--fail-on-regression", "5"); code != exitOK {
+	if code, _, errs := runCmp(hist+"@2", hist, "--fail-on-regression", "5"); code != exitOK {
 		t.Errorf("run 2 vs latest: exit %d, %s", code, errs)
 	}
 }
@@ -121,11 +130,11 @@ func TestCompareBadInput(t *testing.T) {
 		{"nothing in common, no gate", []string{good, other}, "have no config in common"},
 		{"one argument", []string{good}, "compare needs two runs"},
 		{"bad percentage", []string{good, good, "--fail-on-regression", "five"}, `--fail-on-regression "five"`},
-		{"negative percentage", []string{good, good, "--fail-on-regression=-1"}, "must be a percentage ≥ 0"},
+		{"negative percentage", []string{good, good, "--fail-on-regression=-1"}, `--fail-on-regression "-1": negative: give a percentage ≥ 0`},
 		{"unknown flag", []string{good, good, "--bogus"}, "unknown flag"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, out, errs := compare(tc.args...)
+			code, out, errs := runCmp(tc.args...)
 			if code != exitUsage || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, tc.want) || out != "" {
 				t.Errorf("exit %d, stdout %q, stderr %q; want 2 and one line saying %q", code, out, errs, tc.want)
 			}
@@ -136,7 +145,7 @@ func TestCompareBadInput(t *testing.T) {
 func TestCompareNotes(t *testing.T) {
 	changed := compareResults(1)
 	changed[0].RMSEMean = 0.5 // same seeds, other numbers
-	code, out, _ := compare(writeRuns(t, compareResults(1)), writeRuns(t, changed))
+	code, out, _ := runCmp(writeRuns(t, compareResults(1)), writeRuns(t, changed))
 	if code != exitOK || !strings.Contains(out, "quality differs for D=3 K=3 T=48") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
@@ -146,8 +155,8 @@ func TestCompareNotes(t *testing.T) {
 // error, never a pass.
 func TestGateComparedNothing(t *testing.T) {
 	var errs bytes.Buffer
-	b := report.CompareBaseline("old.jsonl", compareResults(1, bench.Config{D: 9, K: 9, T: 9}), compareResults(1))
-	if code := regressions(&errs, &b, 0); code != exitUsage || !strings.Contains(errs.String(), "nothing was compared") {
+	b := compare.CompareBaseline("old.jsonl", compareResults(1, bench.Config{D: 9, K: 9, T: 9}), compareResults(1))
+	if code := gate(console.New(&errs, console.Options{}), &errs, &b, 0); code != exitUsage || !strings.Contains(errs.String(), "nothing was compared") {
 		t.Errorf("exit %d, stderr %q", code, errs.String())
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/store"
 )
 
 // Real faults for the built binary, made with mounts: a small tmpfs that
@@ -103,8 +103,8 @@ func TestBinaryDiskFull(t *testing.T) {
 	}
 	mount(t, "tmpfs", dir, "tmpfs", 0, "size=8m")
 	unmountAtCleanup(t, dir)
-	jsonl := filepath.Join(dir, report.FileJSONL)
-	csvPath := filepath.Join(dir, report.FileCSV)
+	jsonl := filepath.Join(dir, store.FileJSONL)
+	csvPath := filepath.Join(dir, store.FileCSV)
 
 	t.Run("freed mid-run", func(t *testing.T) {
 		before := countLines(jsonl)
@@ -196,8 +196,8 @@ func TestBinaryOutputDirReadOnly(t *testing.T) {
 	if first.code != exitOK {
 		t.Fatalf("first run: exit %d: %s", first.code, first.stderr)
 	}
-	jsonl := filepath.Join(dir, report.FileJSONL)
-	csvPath := filepath.Join(dir, report.FileCSV)
+	jsonl := filepath.Join(dir, store.FileJSONL)
+	csvPath := filepath.Join(dir, store.FileCSV)
 	csvBefore, err := os.ReadFile(csvPath)
 	if err != nil {
 		t.Fatal(err)

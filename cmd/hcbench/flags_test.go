@@ -2,14 +2,17 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/report/session"
 )
 
 // runCLI runs the command in-process with piped (non-terminal) streams.
@@ -24,7 +27,7 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 // machine's memory budget (8 GiB where the OS does not tell).
 func testEnvironment() environment {
 	env := environment{}
-	env.memory, env.memorySource = memoryBudget()
+	env.memory, env.memorySource = session.MemoryBudget()
 	if env.memory == 0 {
 		env.memory, env.memorySource = 8<<30, "the test's budget"
 	}
@@ -61,7 +64,7 @@ func badInvocations(dir string) []badInvocation {
 		{"overflow", []string{"-K", "99999999999999999999"}, 2, []string{"--branches", "99999999999999999999", "out of range"}},
 		{"range too long", []string{"-T", "1..2000000"}, 2, []string{"--seq-len", "2000000 values", "at most 1000000"}},
 		{"oversized grid", []string{"-D", "1..100", "-K", "2..101", "-T", "1..101"}, 2,
-			[]string{"--dims", "--branches", "--seq-len", "1010000 configs", "at most 1000000"}},
+			[]string{"--dims", "--branches", "--seq-len", "100×100×101 configs", "at most 1000000"}},
 		{"zero depth", []string{"--depths", "0,1"}, 2, []string{"--depths", `"0,1"`, "1..1024"}},
 		{"zero repeats", []string{"--repeats", "0"}, 2, []string{"--repeats", `"0"`, "1..65536"}},
 		{"non-integer repeats", []string{"--repeats", "3x"}, 2, []string{"--repeats", `"3x"`, "1..65536"}},
@@ -169,38 +172,66 @@ func TestBadInvocations(t *testing.T) {
 }
 
 func TestParseArgsDefaults(t *testing.T) {
-	o, err := parseArgs(nil)
+	env := environment{memory: 1 << 30, memorySource: "the test's budget"}
+	o, err := parseArgs(nil, env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	def := bench.DefaultPlan()
-	if !slices.Equal(o.plan.Grid.Dims, []int{3, 6}) || !slices.Equal(o.plan.Grid.Branches, []int{3, 5, 9}) ||
-		!slices.Equal(o.plan.Grid.SeqLens, []int{48, 96}) || !slices.Equal(o.plan.Depths, []int{1, 2, 3}) ||
-		o.plan.Repeats != 3 || o.plan.Seed != 123 || o.plan.Policy != "mean" ||
-		o.plan.Timing != def.Timing || o.out != ".benchmarks" || o.headless || o.resume || o.failOnRegr {
+	s := o.spec
+	want := bench.DefaultPlan()
+	want.Engine = bench.EngineGo
+	if !reflect.DeepEqual(s.Plan, want) {
+		t.Errorf("plan = %+v, want the default plan", s.Plan)
+	}
+	if s.Plan.EngineName() != bench.EngineGo || s.Engine.Name() != bench.EngineGo || s.PlanGiven || s.EngineGiven ||
+		s.Out != ".benchmarks" || s.Resume || s.Baseline != "" || s.MaxMemory != 1<<30 || s.MemorySource != "the test's budget" ||
+		s.Version == "" || o.headless || o.startNow || o.gate {
 		t.Errorf("defaults = %+v", o)
 	}
+	def := bench.DefaultPlan()
 	if def.Timing.MinTime != 10*time.Millisecond || def.Timing.MinEpochs != 5 {
-		t.Errorf("engine's default timing %+v differs from DESIGN.md's (10ms, ≥ 5 epochs)", def.Timing)
+		t.Errorf("engine's default timing %+v differs from the README's (10ms, ≥ 5 epochs)", def.Timing)
 	}
 }
 
 func TestParseArgsAll(t *testing.T) {
 	o, err := parseArgs([]string{"-D", "2,5..9:2", "-K=2..4", "--seq-len", "48..192:48", "--depths", "1,3",
-		"--repeats", "2", "--seed", "7", "-o", "res", "--min-time", "1.5ms", "--policy", "minrisk",
-		"--headless", "--run", "--resume", "--baseline", "b.jsonl", "--fail-on-regression", "12.5%"})
+		"--repeats", "2", "--seed", "7", "-o", "res", "--min-time", "1.5ms", "--policy", "minrisk", "--engine", "go",
+		"--headless", "--run", "--resume", "--baseline", "b.jsonl", "--fail-on-regression", "12.5%", "--max-memory", "2G"}, environment{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := o.plan
+	s := o.spec
+	p := s.Plan
 	if !slices.Equal(p.Grid.Dims, []int{2, 5, 7, 9}) || !slices.Equal(p.Grid.Branches, []int{2, 3, 4}) ||
 		!slices.Equal(p.Grid.SeqLens, []int{48, 96, 144, 192}) || !slices.Equal(p.Depths, []int{1, 3}) ||
 		p.Repeats != 2 || p.Seed != 7 || p.Policy != "minrisk" || p.Timing.MinTime != 1500*time.Microsecond {
 		t.Errorf("plan = %+v", p)
 	}
-	if o.out != "res" || !o.headless || !o.startNow || !o.resume || o.baselinePath != "b.jsonl" ||
-		!o.failOnRegr || o.failPct != 12.5 {
+	if s.Out != "res" || !o.headless || !o.startNow || !s.Resume || s.Baseline != "b.jsonl" || !s.PlanGiven || !s.EngineGiven ||
+		!o.gate || o.pct != 12.5 || s.MaxMemory != 2<<30 || s.MemorySource != "--max-memory" {
 		t.Errorf("options = %+v", o)
+	}
+}
+
+// TestHelpDefaults: the help text, a file of its own, states the defaults
+// the flags really have.
+func TestHelpDefaults(t *testing.T) {
+	def := bench.DefaultPlan()
+	for _, w := range []string{
+		"--dims LIST", "(default " + bench.FormatList(def.Grid.Dims) + ")",
+		"--branches LIST", "(default " + bench.FormatList(def.Grid.Branches) + ")",
+		"--seq-len LIST", "(default " + bench.FormatList(def.Grid.SeqLens) + ")",
+		"(default " + bench.FormatList(def.Depths) + ")",
+		fmt.Sprintf("(default %d)", def.Repeats), fmt.Sprintf("(default %d)", def.Seed),
+		fmt.Sprintf("at least %d epochs (default %v)", def.Timing.MinEpochs, def.Timing.MinTime),
+		strings.Join(bench.Policies, ", ") + " (default " + def.Policy + ")",
+		"(default " + session.DefaultOut + ")", fmt.Sprintf("at most %d configs", bench.MaxConfigs),
+		"--engine", "--qmlhc", "--python", "--max-memory", "5 and 5% alike",
+	} {
+		if !strings.Contains(usage, w) {
+			t.Errorf("--help lacks %q", w)
+		}
 	}
 }
 

@@ -1,15 +1,19 @@
 package main
 
 import (
-	"github.com/gofrs/flock"
-	"github.com/hcbench/hcbench/report"
-
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gofrs/flock"
+
+	"github.com/hcbench/hcbench/report/console"
+	"github.com/hcbench/hcbench/report/session"
+	"github.com/hcbench/hcbench/report/store"
 )
 
 // These run the whole command in-process, so that -race sees the sweep, the
@@ -78,7 +82,7 @@ func TestSecondWriterRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	jsonl := filepath.Join(dir, "qmlhc_benchmarks.jsonl")
-	other := flock.New(report.PathsFor(dir).Lock) // another process's lock
+	other := flock.New(store.PathsFor(dir).Lock) // another process's lock
 	if ok, err := other.TryLock(); !ok || err != nil {
 		t.Fatal(ok, err)
 	}
@@ -98,52 +102,77 @@ func TestSecondWriterRefused(t *testing.T) {
 }
 
 // TestTermDumbRunsHeadless: with TERM=dumb a terminal cannot draw the
-// workbench, so the headless output comes instead.
+// workbench, so the headless output comes instead, without escape codes.
 func TestTermDumbRunsHeadless(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "res")
 	env := testEnvironment()
-	env.stdoutTerminal, env.dumbTerminal = true, true
+	env.stdoutTerminal = true
+	env.stderr = console.Options{Terminal: true, Term: "dumb", Width: 80}
 	var stdout, stderr bytes.Buffer
 	code := run(append([]string{"-o", dir, "-D", "3", "-K", "2", "-T", "8"}, quick...), &stdout, &stderr, env)
 	if code != 0 || !strings.HasPrefix(stdout.String(), "Benchmark complete. Results saved to:") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout.String(), stderr.String())
 	}
+	if strings.Contains(stdout.String()+stderr.String(), "\x1b") {
+		t.Errorf("escape codes under TERM=dumb: %q", stderr.String())
+	}
 }
 
-// TestSummaryOpensWithHowTheRunEnded: the first line of the summary for
-// each way a run can end (the TUI's outcome is printed the same way).
+// TestSummaryOpensWithHowTheRunEnded: for each way a run can end (the
+// workbench's outcome is printed the same way), the summary's opening,
+// the lasting line on stderr and the exit code.
 func TestSummaryOpensWithHowTheRunEnded(t *testing.T) {
+	dir := t.TempDir()
+	base := session.Outcome{Paths: store.PathsFor(dir), Started: true, Total: 12,
+		Continue: "hcbench --resume -D 3,6 -o " + dir, Rerun: "hcbench --headless -D 3,6 -o " + dir}
+	with := func(f func(o *session.Outcome)) session.Outcome { o := base; f(&o); return o }
 	for _, tc := range []struct {
-		st   outcome
-		want []string
+		name   string
+		out    session.Outcome
+		signal string
+		code   int
+		stdout []string // the first is the opening
+		stderr string   // in the last line ("" for no line)
 	}{
-		{outcome{done: 12, total: 12}, []string{"Benchmark complete. Results saved to:"}},
-		{outcome{done: 7, total: 12, interrupted: true, resume: "hcbench --resume"},
-			[]string{"Benchmark interrupted: 7 of 12 configs saved to:", "To continue this run: hcbench --resume"}},
-		{outcome{done: 0, total: 12, interrupted: true, resume: "hcbench --resume"},
-			[]string{"Benchmark interrupted before any config finished: nothing was saved."}},
-		{outcome{done: 3, total: 12, failed: true, resume: "hcbench --resume -o 'my dir'"},
-			[]string{"Benchmark failed: 3 of 12 configs saved to:", "hcbench --resume -o 'my dir'"}},
-		{outcome{done: 12, total: 12, saveFailed: true}, []string{"Benchmark incomplete: 12 of 12 configs measured"}},
+		{"complete", with(func(o *session.Outcome) { o.Done = 12 }), "", exitOK, []string{"Benchmark complete. Results saved to:"}, ""},
+		{"interrupted", with(func(o *session.Outcome) { o.Done, o.Stopped = 7, true }), "SIGINT", exitInterrupted,
+			[]string{"Benchmark interrupted: 7 of 12 configs saved to:", "To continue this run: " + base.Continue},
+			"interrupted by SIGINT: 7 of 12 configs finished and saved"},
+		{"interrupted before anything finished", with(func(o *session.Outcome) { o.Stopped = true }), "SIGTERM", exitInterrupted,
+			[]string{"Benchmark interrupted before any config finished: nothing was recorded, and the reports in " + dir + " were left as they were.",
+				"To run it: " + base.Rerun},
+			"interrupted by SIGTERM before any config finished: nothing was recorded, and the reports in " + dir + " were left as they were"},
+		{"quit in the workbench", with(func(o *session.Outcome) { o.Done, o.Stopped = 7, true }), "", exitInterrupted,
+			[]string{"Benchmark interrupted: 7 of 12 configs saved to:"}, ""},
+		{"failed", with(func(o *session.Outcome) { o.Done, o.Err = 3, errors.New("worker crashed\nstderr: x") }), "", exitError,
+			[]string{"Benchmark failed: 3 of 12 configs saved to:", "To continue this run: " + base.Continue}, "the sweep failed: worker crashed; stderr: x"},
+		{"not saved", with(func(o *session.Outcome) { o.Done, o.SaveErr = 12, errors.New("no space left on device") }), "", exitError,
+			[]string{"Benchmark incomplete: 12 of 12 configs measured"}, "cannot save the reports in \"" + dir + "\": no space left on device"},
+		{"interrupted, not saved", with(func(o *session.Outcome) { o.Done, o.Stopped, o.SaveErr = 5, true, errors.New("read-only file system") }),
+			"SIGHUP", exitError, []string{"Benchmark incomplete: 5 of 12 configs measured"}, "read-only file system"},
 	} {
-		var b bytes.Buffer
-		if err := printSummary(&b, report.PathsFor(t.TempDir()), nil, nil, tc.st); err != nil {
-			t.Fatal(err)
-		}
-		if !strings.HasPrefix(b.String(), tc.want[0]) {
-			t.Errorf("%+v: summary opens %q; want %q", tc.st, b.String(), tc.want[0])
-		}
-		for _, w := range tc.want[1:] {
-			if !strings.Contains(b.String(), w) {
-				t.Errorf("%+v: summary lacks %q:\n%s", tc.st, w, b.String())
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := ended(&tc.out, &options{}, console.New(&stderr, console.Options{}), &stdout, &stderr, &interrupts{name: tc.signal})
+			if code != tc.code {
+				t.Errorf("exit %d, want %d", code, tc.code)
 			}
-		}
-		if (tc.st.interrupted || tc.st.failed || tc.st.saveFailed) && strings.Contains(b.String(), "Benchmark complete") {
-			t.Errorf("%+v: an unfinished run says complete:\n%s", tc.st, b.String())
-		}
-	}
-	if got := resumeCommand("my dir"); got != "hcbench --resume -o 'my dir'" {
-		t.Errorf("resumeCommand = %q", got)
+			if !strings.HasPrefix(stdout.String(), tc.stdout[0]) {
+				t.Errorf("summary opens %q; want %q", stdout.String(), tc.stdout[0])
+			}
+			for _, w := range tc.stdout[1:] {
+				if !strings.Contains(stdout.String(), w) {
+					t.Errorf("summary lacks %q:\n%s", w, stdout.String())
+				}
+			}
+			if tc.code != exitOK && strings.Contains(stdout.String(), "Benchmark complete") {
+				t.Errorf("an unfinished run says complete:\n%s", stdout.String())
+			}
+			lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n")
+			if last := lines[len(lines)-1]; (tc.stderr == "") != (stderr.Len() == 0) || !strings.Contains(last, tc.stderr) {
+				t.Errorf("stderr %q; want its last line to say %q", stderr.String(), tc.stderr)
+			}
+		})
 	}
 }
 

@@ -2,32 +2,134 @@
 // grid, interactively in a terminal or headless, and saves the reference's
 // JSONL/CSV reports. Run hcbench --help for the flags.
 //
-// main only connects the process to run (arguments, standard streams,
-// terminal detection, signals); everything else is testable in-process.
+// It is a thin client of report/session, which owns a run's life: this
+// package reads the flags into a session.Spec, looks at the terminal,
+// turns signals into a cancelled context and connects the session to the
+// console printer (headless) or to the workbench (tui).
 package main
 
 import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
 	"syscall"
 
+	"github.com/charmbracelet/x/term"
+
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/measure"
+	"github.com/hcbench/hcbench/report/console"
+	"github.com/hcbench/hcbench/report/session"
+)
+
+// Exit codes, as the README lists them.
+const (
+	exitOK          = 0
+	exitError       = 1
+	exitUsage       = 2
+	exitRegression  = 3
+	exitInterrupted = 130
 )
 
 func main() {
-	// A worker process (hcbench re-executing itself to measure) serves the
-	// worker protocol and exits here.
-	measure.MainIfWorker()
+	measure.MainIfWorker() // a worker process (hcbench re-executed to measure) ends here
 	if len(os.Args) > 1 && os.Args[1] == "compare" {
 		os.Exit(runCompare(os.Args[2:], os.Stdout, os.Stderr))
 	}
 	// Buffered so that a signal arriving while run is busy is not lost.
-	sigs := make(chan os.Signal, 4)
 	// SIGPIPE is asked for so that a write to a closed pipe returns an
 	// error and stops the sweep like an interrupt (results saved, exit 130)
 	// instead of killing the process before it saves.
+	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
-	code := run(os.Args[1:], os.Stdout, os.Stderr, processEnvironment(sigs))
+	env := environment{stdoutTerminal: term.IsTerminal(os.Stdout.Fd()), signals: sigs, stderr: console.Options{
+		Terminal: term.IsTerminal(os.Stderr.Fd()), Term: os.Getenv("TERM"), NoColor: os.Getenv("NO_COLOR") != ""}}
+	env.memory, env.memorySource = session.MemoryBudget()
+	if env.stderr.Terminal {
+		env.stderr.Width, _, _ = term.GetSize(os.Stderr.Fd())
+	}
+	code := run(os.Args[1:], os.Stdout, os.Stderr, env)
 	signal.Stop(sigs)
 	os.Exit(code)
+}
+
+// environment is what run needs to know about the process beyond its
+// arguments and streams; tests fill it in by hand.
+type environment struct {
+	stdoutTerminal bool
+	stderr         console.Options  // what stderr is, for the progress line
+	memory         int64            // the default memory budget (0: none)
+	memorySource   string           // where it comes from
+	signals        <-chan os.Signal // SIGINT, SIGTERM, SIGHUP and SIGPIPE (nil: none)
+}
+
+// run is the whole command: it parses args, runs the workbench or the
+// headless sweep, and returns the exit code.
+func run(args []string, stdout, stderr io.Writer, env environment) int {
+	stderr = &lockedWriter{w: stderr} // the signal watcher writes there too
+	o, err := parseArgs(args, env)
+	switch {
+	case err != nil:
+		return fail(stderr, err)
+	case o.help:
+		io.WriteString(stdout, usage)
+		return exitOK
+	case o.version:
+		fmt.Fprintf(stdout, "hcbench %s (%s %s/%s)\n", o.spec.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		return exitOK
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	intr := watchSignals(env.signals, cancel, stderr)
+	defer intr.stop()
+	// --resume continues a recorded run, which the workbench does not take
+	// over: it runs headless. TERM=dumb cannot draw a full screen.
+	if o.headless || o.spec.Resume || !env.stdoutTerminal || env.stderr.Term == "dumb" {
+		return headless(ctx, o, env, stdout, stderr, intr)
+	}
+	return interactive(ctx, o, stdout, stderr, intr)
+}
+
+// fail prints err as one line and returns its exit code: 2 for a request
+// refused as asked, 1 for anything else.
+func fail(stderr io.Writer, err error) int {
+	msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
+	fmt.Fprintf(stderr, "hcbench: %s\n", msg)
+	var ue *session.UsageError
+	var fe *bench.FlagError
+	if errors.As(err, &ue) || errors.As(err, &fe) {
+		return exitUsage
+	}
+	return exitError
+}
+
+// version is set at link time (-ldflags "-X main.version=v1.0.0").
+var version string
+
+// versionString is the link-time version, else the module's, else "devel".
+func versionString() string {
+	if bi, ok := debug.ReadBuildInfo(); version == "" && ok && bi.Main.Version != "(devel)" {
+		return cmp.Or(bi.Main.Version, "devel")
+	}
+	return cmp.Or(version, "devel")
+}
+
+// lockedWriter serialises writes from several goroutines.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

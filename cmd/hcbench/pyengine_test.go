@@ -4,12 +4,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/pyworker/pyworkertest"
-	"github.com/hcbench/hcbench/engine/worker"
+	"github.com/hcbench/hcbench/report/session"
 )
 
 // qmlhcCheckout makes a directory that passes --qmlhc's checks.
@@ -46,20 +47,23 @@ func TestEngineFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Setenv("QMLHC_PATH", tt.env)
-			o, err := parseArgs(tt.args)
+			o, err := parseArgs(tt.args, environment{})
 			if tt.engine != "" {
 				if err != nil {
 					t.Fatalf("parseArgs: %v", err)
 				}
-				if o.plan.EngineName() != tt.engine {
-					t.Errorf("engine %q, want %q", o.plan.EngineName(), tt.engine)
+				if o.spec.Engine.Name() != tt.engine || o.spec.Plan.EngineName() != tt.engine {
+					t.Errorf("engine %q (plan %q), want %q", o.spec.Engine.Name(), o.spec.Plan.EngineName(), tt.engine)
 				}
-				if (o.workers.Worker != nil) != (tt.engine == bench.EnginePython) {
-					t.Errorf("worker command set: %v, want it only for python", o.workers.Worker != nil)
+				if o.spec.EngineGiven != slices.Contains(tt.args, "--engine") {
+					t.Errorf("EngineGiven %v for %v", o.spec.EngineGiven, tt.args)
+				}
+				if py := tt.engine == bench.EnginePython; py && (!filepath.IsAbs(o.spec.Engine.QMLHC) || !filepath.IsAbs(o.spec.Engine.Python)) {
+					t.Errorf("python engine %+v: want absolute paths, for commands that work from anywhere", o.spec.Engine)
 				}
 				return
 			}
-			var ue *usageError
+			var ue *session.UsageError
 			if !errors.As(err, &ue) {
 				t.Fatalf("error %v, want a usage error (exit 2)", err)
 			}
@@ -69,38 +73,5 @@ func TestEngineFlags(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestCheckResumedEngine(t *testing.T) {
-	py := &options{plan: bench.Plan{Engine: bench.EnginePython}}
-	goRun := bench.Plan{}
-	if err := checkResumedEngine(true, goRun, py); err == nil || !strings.Contains(err.Error(), "--engine go") {
-		t.Errorf("resuming a Go run with --engine python: %v, want a refusal naming --engine go", err)
-	}
-	if err := checkResumedEngine(true, bench.Plan{Engine: bench.EnginePython}, py); err != nil {
-		t.Errorf("resuming a python run with --engine python: %v", err)
-	}
-	if err := checkResumedEngine(false, goRun, py); err != nil {
-		t.Errorf("a new run: %v", err)
-	}
-}
-
-func TestDescribeEngine(t *testing.T) {
-	tests := []struct {
-		h    worker.Hello
-		want string
-	}{
-		{worker.Hello{Engine: "python", EngineVersion: "0.1.0+0b51d0b64d61", Details: map[string]string{
-			"qmlhc_dir": "/src/qml-hcs", "python": "3.11.2", "python_executable": "/usr/bin/python3", "numpy": "1.24.2"}},
-			"engine: python — qml-hcs 0.1.0+0b51d0b64d61 at /src/qml-hcs, Python 3.11.2 (/usr/bin/python3), numpy 1.24.2"},
-		{worker.Hello{Engine: "python", EngineVersion: "0.1.0", Details: map[string]string{"python": "3.12.1"}},
-			"engine: python — qml-hcs 0.1.0, Python 3.12.1"},
-		{worker.Hello{Engine: "go", EngineVersion: "v1.2.0"}, "engine: go v1.2.0"},
-	}
-	for _, tt := range tests {
-		if got := describeEngine(tt.h); got != tt.want {
-			t.Errorf("describeEngine(%+v)\n got %q\nwant %q", tt.h, got, tt.want)
-		}
 	}
 }

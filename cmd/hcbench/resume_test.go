@@ -11,23 +11,23 @@ import (
 	"time"
 
 	"github.com/hcbench/hcbench/engine/bench"
-	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/store"
 )
 
 // planOf is the plan a command line asks for.
 func planOf(t *testing.T, args ...string) bench.Plan {
 	t.Helper()
-	o, err := parseArgs(append(args, quick...))
+	o, err := parseArgs(append(args, quick...), environment{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return o.plan
+	return o.spec.Plan
 }
 
 // recordOf is a record of config c measured with p's settings, carrying
 // grid (nil: as files written before records carried their grid).
-func recordOf(id int64, p bench.Plan, c bench.Config, grid *bench.Grid) report.Record {
-	return report.Record{
+func recordOf(id int64, p bench.Plan, c bench.Config, grid *bench.Grid) store.Record {
+	return store.Record{
 		RunID:  id,
 		Result: bench.Result{Config: c, Depths: p.Depths, Repeats: p.Repeats, Policy: p.Policy},
 		Timing: p.Timing,
@@ -46,32 +46,32 @@ func TestResumeNeedsTheSameGrid(t *testing.T) {
 	c8 := bench.Config{D: 3, K: 2, T: 8}
 	for _, tc := range []struct {
 		name   string
-		recs   []report.Record
+		recs   []store.Record
 		args   []string
 		wantID int64  // 0: refused
 		hint   string // in the refusal
 	}{
-		{"same grid", []report.Record{recordOf(5, run, c8, &g)}, []string{"-T", "8,16"}, 5, ""},
-		{"same grid, other order", []report.Record{recordOf(5, run, c8, &g)}, []string{"-T", "16,8"}, 5, ""},
-		{"grid grown", []report.Record{recordOf(5, run, c8, &g)}, []string{"-T", "8,16,32"}, 0, "-D 3 -K 2 -T 8,16"},
+		{"same grid", []store.Record{recordOf(5, run, c8, &g)}, []string{"-T", "8,16"}, 5, ""},
+		{"same grid, other order", []store.Record{recordOf(5, run, c8, &g)}, []string{"-T", "16,8"}, 5, ""},
+		{"grid grown", []store.Record{recordOf(5, run, c8, &g)}, []string{"-T", "8,16,32"}, 0, "-D 3 -K 2 -T 8,16"},
 		// The old rule would take this: T=8 is in -T 8.
-		{"grid shrunk", []report.Record{recordOf(5, run, c8, &g)}, []string{"-T", "8"}, 0, "-T 8,16"},
-		{"old file, grid grown", []report.Record{recordOf(5, run, c8, nil)}, []string{"-T", "8,16,32"}, 5, ""},
-		{"old file, finished config outside", []report.Record{recordOf(5, run, c8, nil)}, []string{"-T", "16"}, 0, ""},
+		{"grid shrunk", []store.Record{recordOf(5, run, c8, &g)}, []string{"-T", "8"}, 0, "-T 8,16"},
+		{"old file, grid grown", []store.Record{recordOf(5, run, c8, nil)}, []string{"-T", "8,16,32"}, 5, ""},
+		{"old file, finished config outside", []store.Record{recordOf(5, run, c8, nil)}, []string{"-T", "16"}, 0, ""},
 		{"the latest run of this grid, not the latest run",
-			[]report.Record{recordOf(5, run, c8, &g), recordOf(6, run, c8, &bench.Grid{Dims: []int{3}, Branches: []int{2}, SeqLens: []int{8}})},
+			[]store.Record{recordOf(5, run, c8, &g), recordOf(6, run, c8, &bench.Grid{Dims: []int{3}, Branches: []int{2}, SeqLens: []int{8}})},
 			[]string{"-T", "8,16"}, 5, ""},
-		{"other settings", []report.Record{recordOf(5, run, c8, &g)}, []string{"-T", "8,16", "--seed", "9"}, 0, ""},
+		{"other settings", []store.Record{recordOf(5, run, c8, &g)}, []string{"-T", "8,16", "--seed", "9"}, 0, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			plan := planOf(t, append([]string{"-D", "3", "-K", "2"}, tc.args...)...)
-			res, ok := report.FindResumable(tc.recs, &plan)
+			res, ok := store.FindResumable(tc.recs, &plan)
 			switch {
 			case tc.wantID != 0 && (!ok || res.RunID != tc.wantID || res.Done() != 1):
 				t.Errorf("FindResumable = run %d, %d results, %v; want run %d with 1", res.RunID, res.Done(), ok, tc.wantID)
 			case tc.wantID == 0 && ok:
 				t.Errorf("FindResumable = run %d; want none", res.RunID)
-			case tc.wantID == 0 && tc.hint != "" && (res.OtherGrid == nil || !strings.Contains(report.DescribePlan(bench.Plan{Grid: *res.OtherGrid}), tc.hint)):
+			case tc.wantID == 0 && tc.hint != "" && (res.OtherGrid == nil || !strings.Contains(store.DescribePlan(bench.Plan{Grid: *res.OtherGrid}), tc.hint)):
 				t.Errorf("no match names the grid %v; want %q", res.OtherGrid, tc.hint)
 			}
 		})
@@ -92,7 +92,7 @@ func TestResumeThroughTheCLI(t *testing.T) {
 	if code, _, stderr := runCLI(t, small...); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	jsonl := filepath.Join(dir, report.FileJSONL)
+	jsonl := filepath.Join(dir, store.FileJSONL)
 	grown := append([]string{"--resume"}, args(dir, "8,16,32")...)
 
 	b, err := os.ReadFile(jsonl)
@@ -125,7 +125,7 @@ func TestResumeThroughTheCLI(t *testing.T) {
 	if code != 0 || !strings.Contains(stderr, "nothing to resume") || !strings.Contains(stderr, "-T 8,16;") {
 		t.Errorf("--resume with a grown grid: exit %d, %q; want 0 and a note naming the run's -T 8,16", code, stderr)
 	}
-	recs = readJSONLLines(t, filepath.Join(dir2, report.FileJSONL))
+	recs = readJSONLLines(t, filepath.Join(dir2, store.FileJSONL))
 	if len(recs) != 5 || recs[4].RunID == recs[0].RunID {
 		t.Errorf("JSONL holds %d records; want 2 + 3 of a new run", len(recs))
 	}
@@ -140,7 +140,7 @@ func TestMalformedHistory(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	jsonl := filepath.Join(dir, report.FileJSONL)
+	jsonl := filepath.Join(dir, store.FileJSONL)
 	future := time.Now().Unix() + 1000
 	content := `{"run_id":1,"D":3,"K":2,"T":8}` + "\n" + "this is { not json\n" + `{"run_id":` + itoa(future) + `,"D":3,"K":2,"T":8}` + "\n"
 	if err := os.WriteFile(jsonl, []byte(content), 0o644); err != nil {

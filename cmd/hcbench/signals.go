@@ -10,21 +10,18 @@ import (
 )
 
 // interrupts turns SIGINT, SIGTERM, SIGHUP and SIGPIPE into a cancelled
-// context: the engine stops within one epoch and the caller saves what
+// context: the sweep stops within one epoch and the session saves what
 // finished. SIGPIPE is a reader of stdout or stderr gone away (hcbench |
 // head): the writes fail from then on, but the files are saved. Later
-// signals are acknowledged but change nothing, so that a second Ctrl+C while
-// the reports are written cannot leave them half-written.
+// signals are acknowledged but change nothing, so that a second Ctrl+C
+// while the reports are written cannot leave them half-written.
 type interrupts struct {
-	mu     sync.Mutex
-	first  os.Signal
-	count  int
-	quit   chan struct{}
-	exited chan struct{}
-	once   sync.Once
+	mu           sync.Mutex
+	name         string // the first signal's, "" until one came
+	quit, exited chan struct{}
 }
 
-// watchSignals cancels the sweep on the first signal from sigs.
+// watchSignals cancels on the first signal from sigs.
 func watchSignals(sigs <-chan os.Signal, cancel context.CancelFunc, stderr io.Writer) *interrupts {
 	in := &interrupts{quit: make(chan struct{}), exited: make(chan struct{})}
 	go func() {
@@ -35,13 +32,12 @@ func watchSignals(sigs <-chan os.Signal, cancel context.CancelFunc, stderr io.Wr
 				return
 			case sig := <-sigs:
 				in.mu.Lock()
-				in.count++
-				first := in.count == 1
-				if first {
-					in.first = sig
+				again := in.name != ""
+				if !again {
+					in.name = signalName(sig)
 				}
 				in.mu.Unlock()
-				if first {
+				if !again {
 					cancel()
 					continue
 				}
@@ -52,30 +48,26 @@ func watchSignals(sigs <-chan os.Signal, cancel context.CancelFunc, stderr io.Wr
 	return in
 }
 
-// signal returns the first signal received, or nil.
-func (in *interrupts) signal() os.Signal {
+// signal is the first signal's name, "" when none came.
+func (in *interrupts) signal() string {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	return in.first
+	return in.name
 }
 
 // stop ends the watcher.
 func (in *interrupts) stop() {
-	in.once.Do(func() { close(in.quit) })
+	close(in.quit)
 	<-in.exited
 }
 
+var signalNames = map[os.Signal]string{os.Interrupt: "SIGINT", syscall.SIGTERM: "SIGTERM", syscall.SIGHUP: "SIGHUP",
+	syscall.SIGPIPE: "SIGPIPE (the reader of the output went away)"}
+
 // signalName is the conventional name: SIGINT rather than "interrupt".
 func signalName(s os.Signal) string {
-	switch s {
-	case os.Interrupt:
-		return "SIGINT"
-	case syscall.SIGTERM:
-		return "SIGTERM"
-	case syscall.SIGHUP:
-		return "SIGHUP"
-	case syscall.SIGPIPE:
-		return "SIGPIPE (the reader of the output went away)"
+	if n, ok := signalNames[s]; ok {
+		return n
 	}
 	return s.String()
 }

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/store"
 )
 
 // Faults met while a sweep runs (issue 7), through the built binary and,
@@ -47,7 +47,7 @@ func startSweep(t *testing.T, dir string, minLines int, args ...string) *running
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &runningBinary{cmd: cmd, stdout: stdout, errPath: errFile.Name(), jsonl: filepath.Join(dir, report.FileJSONL)}
+	s := &runningBinary{cmd: cmd, stdout: stdout, errPath: errFile.Name(), jsonl: filepath.Join(dir, store.FileJSONL)}
 	t.Cleanup(func() {
 		if cmd.ProcessState == nil {
 			cmd.Process.Kill()
@@ -121,7 +121,7 @@ func checkWholeRun(t *testing.T, dir string, recs []jsonlRec, n int) {
 			t.Errorf("config %v has run_id %d, want the run's %d", r.config(), r.RunID, recs[0].RunID)
 		}
 	}
-	rows := readCSVRows(t, filepath.Join(dir, report.FileCSV))
+	rows := readCSVRows(t, filepath.Join(dir, store.FileCSV))
 	checkOnce(t, "CSV", rows)
 	if !sameConfigs(recs, rows) {
 		t.Errorf("CSV holds %d rows, not the JSONL's %d configs", len(rows), len(recs))
@@ -230,7 +230,7 @@ func (s *syncBuffer) String() string {
 // is refused again.
 func TestOutputDirRemovedRelocked(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "res")
-	jsonl := filepath.Join(dir, report.FileJSONL)
+	jsonl := filepath.Join(dir, store.FileJSONL)
 	sigs := make(chan os.Signal, 1)
 	var stdout, stderr syncBuffer
 	done := make(chan int, 1)
@@ -255,7 +255,7 @@ func TestOutputDirRemovedRelocked(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitUntil("the JSONL to be recreated", func() bool { return strings.Contains(stderr.String(), "recreated "+jsonl) })
-	if ok, err := flock.New(report.PathsFor(dir).Lock).TryLock(); ok || err != nil {
+	if ok, err := flock.New(store.PathsFor(dir).Lock).TryLock(); ok || err != nil {
 		t.Errorf("locking the recreated directory: %v, %v; want it held by the running sweep", ok, err)
 	}
 	sigs <- os.Interrupt
@@ -269,7 +269,7 @@ func TestOutputDirRemovedRelocked(t *testing.T) {
 	}
 	recs := readJSONLLines(t, jsonl)
 	checkOnce(t, "JSONL", recs)
-	rows := readCSVRows(t, filepath.Join(dir, report.FileCSV))
+	rows := readCSVRows(t, filepath.Join(dir, store.FileCSV))
 	if !sameConfigs(recs, rows) || len(recs) < 3 {
 		t.Errorf("JSONL (%d) and CSV (%d) do not hold the same finished configs", len(recs), len(rows))
 	}

@@ -30,6 +30,8 @@ const (
 	FlagResume   = "resume"
 	FlagBaseline = "baseline"
 	FlagHeadless = "headless"
+	// FlagMaxMemory sets Spec.MaxMemory; a memory refusal names it.
+	FlagMaxMemory = "max-memory"
 	// DefaultOut is where results go unless --out says otherwise.
 	DefaultOut = ".benchmarks"
 )
@@ -56,8 +58,11 @@ type Spec struct {
 	// Baseline is an earlier run's JSONL to compare with ("" for none; a
 	// resumed run keeps the one it was started with).
 	Baseline string
-	// MaxMemory refuses a plan whose largest config needs more (0: no check).
-	MaxMemory int64
+	// MaxMemory refuses a plan whose largest config needs more (0: no check);
+	// MemorySource names where that budget comes from in the refusal
+	// (e.g. "--max-memory", or MemoryBudget's source; "" says nothing).
+	MaxMemory    int64
+	MemorySource string
 	// Version is hcbench's, written in every record.
 	Version string
 }
@@ -120,8 +125,8 @@ func Open(ctx context.Context, spec Spec) (*Session, error) {
 	if err := spec.Plan.Validate(); err != nil {
 		return nil, usagef("invalid benchmark plan: %v", err)
 	}
-	if err := bench.CheckMemory(spec.Plan, spec.MaxMemory); err != nil {
-		return nil, usagef("%v", err)
+	if err := spec.checkMemory(spec.Plan); err != nil {
+		return nil, err
 	}
 	if spec.Out == "" {
 		spec.Out = DefaultOut
@@ -166,6 +171,19 @@ func Open(ctx context.Context, spec Spec) (*Session, error) {
 		s.notes = append(s.notes, note)
 	}
 	return s, nil
+}
+
+// checkMemory refuses p when its largest config needs more than the
+// budget: allocating it would kill the process with a runtime fatal error.
+func (spec Spec) checkMemory(p bench.Plan) error {
+	err := bench.CheckMemory(p, spec.MaxMemory)
+	switch {
+	case err == nil:
+		return nil
+	case spec.MemorySource == "":
+		return usagef("%v", err)
+	}
+	return usagef("%v, %s: shrink the grid or set --%s", err, spec.MemorySource, FlagMaxMemory)
 }
 
 // resolve is path relative to the spec's WorkDir.
@@ -215,8 +233,8 @@ func (s *Session) adoptResumed(ctx context.Context) error {
 			return err
 		}
 	}
-	if err := bench.CheckMemory(run.Plan, s.spec.MaxMemory); err != nil {
-		return usagef("%v", err)
+	if err := s.spec.checkMemory(run.Plan); err != nil {
+		return err
 	}
 	if s.base == nil && run.Baseline != "" {
 		base, err := loadBaseline(ctx, run.Baseline)
