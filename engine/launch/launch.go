@@ -11,7 +11,6 @@ package launch
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os/exec"
 	"strings"
@@ -197,10 +196,3 @@ func CheckQMLHC(dir string) (string, error) { return pyworker.CheckDir(dir) }
 // FindPython looks the interpreter up as the shell would ("" is
 // DefaultPython) and returns its absolute path, without running it.
 func FindPython(python string) (string, error) { return pyworker.FindPython(python) }
-
-// IsSetupError reports whether err is a python engine setting refused
-// (a *pyworker.SetupError): a usage error, not a failure.
-func IsSetupError(err error) bool {
-	var se *pyworker.SetupError
-	return errors.As(err, &se)
-}

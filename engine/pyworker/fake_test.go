@@ -192,11 +192,3 @@ func TestFakeWorkerCancel(t *testing.T) {
 	}
 	checkNoneLeft(t, pids)
 }
-
-// workers are sweep options that measure with s's worker.
-func workers(s Setup) sweep.Options {
-	return sweep.Options{
-		Worker:        func() (*exec.Cmd, error) { return s.Command(), nil },
-		WorkerOptions: worker.Options{Name: "python worker"},
-	}
-}

@@ -19,11 +19,10 @@ import (
 	"path/filepath"
 )
 
+// script is the worker program's source, passed to the interpreter with -c.
+//
 //go:embed worker.py
 var script string
-
-// Script is the embedded worker program's source.
-func Script() string { return script }
 
 // Names of the settings, as the command line spells them.
 const (

@@ -111,18 +111,18 @@ func TestResolveDefaultPython(t *testing.T) {
 func TestCommand(t *testing.T) {
 	s := Setup{Python: "/opt/py/bin/python3", Dir: "/src/qml-hcs"}
 	cmd := s.Command()
-	want := []string{"/opt/py/bin/python3", "-B", "-c", Script(), "/src/qml-hcs"}
+	want := []string{"/opt/py/bin/python3", "-B", "-c", script, "/src/qml-hcs"}
 	if strings.Join(cmd.Args, "\x00") != strings.Join(want, "\x00") {
 		t.Errorf("args %q, want %q", cmd.Args, want)
 	}
 	if cmd.Path != s.Python {
 		t.Errorf("path %q, want %q", cmd.Path, s.Python)
 	}
-	if !strings.Contains(Script(), "\nPROTOCOL = 1\n") {
+	if !strings.Contains(script, "\nPROTOCOL = 1\n") {
 		t.Error("the embedded worker does not declare protocol 1")
 	}
 	// Windows limits a whole command line to 32767 characters.
-	if n := len(Script()); n > 30000 {
+	if n := len(script); n > 30000 {
 		t.Errorf("worker.py is %d bytes: too long to pass with -c on Windows", n)
 	}
 }

@@ -366,9 +366,9 @@ func TestRealWorkerFatal(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{"not a checkout", []string{"-B", "-c", Script(), notCheckout}, []string{notCheckout, "not a qml-hcs checkout"}},
-		{"import error", []string{"-B", "-c", Script(), broken}, []string{"importing qmlhc", "qmlhc_missing_dependency"}},
-		{"no argument", []string{"-B", "-c", Script()}, []string{"usage"}},
+		{"not a checkout", []string{"-B", "-c", script, notCheckout}, []string{notCheckout, "not a qml-hcs checkout"}},
+		{"import error", []string{"-B", "-c", script, broken}, []string{"importing qmlhc", "qmlhc_missing_dependency"}},
+		{"no argument", []string{"-B", "-c", script}, []string{"usage"}},
 	}
 	// -S hides site-packages, where numpy usually lives: a python without numpy.
 	if exec.Command(s.Python, "-S", "-c", "import numpy").Run() != nil {
@@ -376,7 +376,7 @@ func TestRealWorkerFatal(t *testing.T) {
 			name string
 			args []string
 			want []string
-		}{"no numpy", []string{"-S", "-B", "-c", Script(), s.Dir}, []string{"numpy is not installed", "--python"}})
+		}{"no numpy", []string{"-S", "-B", "-c", script, s.Dir}, []string{"numpy is not installed", "--python"}})
 	} else {
 		t.Log("no-numpy case not run: numpy is importable even without site-packages")
 	}
