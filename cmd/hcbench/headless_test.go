@@ -195,3 +195,41 @@ func TestSignalDuringSetup(t *testing.T) {
 		t.Errorf("the whole sweep ran despite the signal (%d configs)", n)
 	}
 }
+
+// TestSlowNote: a grid whose largest config is slow is announced with an
+// estimate before anything runs, so that a log does not stay silent; a
+// signal then stops it with nothing recorded.
+func TestSlowNote(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "res")
+	sigs := make(chan os.Signal, 1)
+	env := testEnvironment()
+	env.signals = sigs
+	var stdout, stderr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run([]string{"--headless", "-o", dir, "-D", "3,512", "-K", "256", "-T", "16384", "--repeats", "1", "--depths", "1"},
+			&stdout, &stderr, env)
+	}()
+	for !strings.Contains(stderr.String(), "hcbench: measuring ") {
+		select {
+		case code := <-done:
+			t.Fatalf("exit %d before the sweep started\nstderr: %s", code, stderr.String())
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	sigs <- os.Interrupt
+	if code := <-done; code != exitInterrupted {
+		t.Errorf("exit %d, want 130\nstderr: %s", code, stderr.String())
+	}
+	if note, start := strings.Index(stderr.String(), "note: the largest"), strings.Index(stderr.String(), "measuring "); note < 0 || note > start {
+		t.Errorf("the note does not come before the sweep:\n%s", stderr.String())
+	}
+	for _, w := range []string{"note: the largest config D=512 K=256 T=16384", "per epoch", "whole grid at least", "estimated"} {
+		if !strings.Contains(stderr.String(), w) {
+			t.Errorf("stderr lacks %q:\n%s", w, stderr.String())
+		}
+	}
+	if n := countLines(filepath.Join(dir, store.FileJSONL)); n != 0 {
+		t.Errorf("%d configs recorded; want none", n)
+	}
+}

@@ -143,32 +143,17 @@ func TestBinaryBrokenPipe(t *testing.T) {
 }
 
 // TestBinaryResumeNothingFinished: interrupted during its first config, a
-// sweep has nothing saved; "--resume" then starts it, and stdout never said
-// "complete".
+// sweep has nothing saved: stdout never says "complete", it says how to
+// run it again; "--resume" then starts it.
 func TestBinaryResumeNothingFinished(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "res")
 	args := []string{"--headless", "-o", dir, "-D", "3", "-K", "2", "-T", "8", "--repeats", "1", "--depths", "1"}
-	cmd, stdout, stderr := command(t, append(args, "--min-time", "30s")...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// The lock file appears when the run is open; the config then runs for
-	// 30 s, so the signal lands in it.
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if _, err := os.Stat(filepath.Join(dir, "qmlhc_benchmarks.jsonl")); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatal("the run never opened its JSONL")
-		}
-	}
-	cmd.Process.Signal(syscall.SIGINT)
-	if code := exitCode(t, cmd.Wait()); code != exitInterrupted {
-		t.Fatalf("exit %d; want 130\nstderr: %s", code, stderr)
-	}
-	if out := stdout.String(); strings.Contains(out, "Benchmark complete") || !strings.Contains(out, "interrupted before any config finished") ||
-		!strings.Contains(out, "hcbench --resume -o "+dir) {
+	// The config runs for 30 s, so the signal lands in it.
+	s := startBinary(t, append(args, "--min-time", "30s")...)
+	s.waitStarted(t)
+	s.interrupt(t)
+	if out := s.stdout.String(); strings.Contains(out, "Benchmark complete") || !strings.Contains(out, "interrupted before any config finished") ||
+		!strings.Contains(out, "To run it: hcbench --headless -D 3 -K 2 -T 8 --depths 1 --repeats 1 --min-time 30s -o "+dir) {
 		t.Errorf("stdout after an interrupt in the first config:\n%s", out)
 	}
 	r := runBinary(t, append(append([]string{"--resume"}, args...), "--min-time", "1ms")...)
@@ -208,7 +193,7 @@ func TestBinaryFIFOBaseline(t *testing.T) {
 
 // TestBinaryInterruptedSummary: stdout after a signal opens with
 // "Benchmark interrupted: N of M configs saved to:" and says how to
-// continue, never "complete".
+// continue, spelling the run's grid and settings, never "complete".
 func TestBinaryInterruptedSummary(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "res")
 	cmd, stdout, stderr := startLong(t, dir)
@@ -219,7 +204,8 @@ func TestBinaryInterruptedSummary(t *testing.T) {
 	n := len(readJSONLLines(t, filepath.Join(dir, "qmlhc_benchmarks.jsonl")))
 	out := stdout.String()
 	want := "Benchmark interrupted: " + strconv.Itoa(n) + " of 100 configs saved to:\n"
-	if !strings.HasPrefix(out, want) || strings.Contains(out, "Benchmark complete") || !strings.Contains(out, "hcbench --resume -o "+dir) {
-		t.Errorf("stdout:\n%s\nwant it to open with %q and name hcbench --resume -o %s", out, want, dir)
+	resume := "To continue this run: hcbench --resume -D 3 -K 3 -T 48..4800:48 --depths 1 --repeats 1 --min-time 20ms -o " + dir + "\n"
+	if !strings.HasPrefix(out, want) || strings.Contains(out, "Benchmark complete") || !strings.Contains(out, resume) {
+		t.Errorf("stdout:\n%s\nwant it to open with %q and say %q", out, want, resume)
 	}
 }
