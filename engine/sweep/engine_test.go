@@ -19,7 +19,7 @@ import (
 // quality columns, which do not depend on timing.
 var fast = bench.Timing{MinTime: 0, MinEpochs: 1}
 
-// collect drains a runner's events and returns them with the final error.
+// collect drains a runner's events and returns them.
 func collect(t *testing.T, r *Runner) []Event {
 	t.Helper()
 	return live(t, r, func(Event) {})

@@ -73,8 +73,8 @@ func testWorker(t *testing.T, gateT int, when string) (start func() (*exec.Cmd, 
 	return start, log, open
 }
 
-// live calls f on each event as it arrives (collect reads them all first),
-// and returns them all.
+// live calls f on each event as it arrives, and returns them all. A sweep
+// that never ends is the failure go test's -timeout reports.
 func live(t *testing.T, r *Runner, f func(Event)) []Event {
 	t.Helper()
 	var evs []Event
