@@ -12,10 +12,8 @@ import (
 	"github.com/hcbench/hcbench/report/console"
 )
 
-// compareUsage is `hcbench compare --help`.
-//
 //go:embed compare_usage.txt
-var compareUsage string
+var compareUsage string // hcbench compare --help
 
 // runCompare is `hcbench compare OLD NEW`: two recorded runs compared by
 // report/compare, printed by report, gated as the main command gates.
@@ -41,13 +39,14 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 	if gated && err != nil {
 		return fail(stderr, err)
 	}
-	var runs [2]compare.RecordedRun
-	for i := range runs {
-		if runs[i], err = compare.LoadRecordedRun(fs.Arg(i)); err != nil {
-			return fail(stderr, usagef("compare: %v", err))
-		}
+	old, err := compare.LoadRecordedRun(fs.Arg(0))
+	if err != nil {
+		return fail(stderr, usagef("compare: %v", err))
 	}
-	old, cur := runs[0], runs[1]
+	cur, err := compare.LoadRecordedRun(fs.Arg(1))
+	if err != nil {
+		return fail(stderr, usagef("compare: %v", err))
+	}
 	b := compare.CompareBaseline(old.Label(), old.Results, cur.Results)
 	if len(b.Entries) == 0 {
 		return fail(stderr, usagef("compare: %s and %s have no config in common (same D, K, T and depths)", old.Label(), cur.Label()))

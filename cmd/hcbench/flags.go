@@ -14,10 +14,8 @@ import (
 	"github.com/hcbench/hcbench/report/session"
 )
 
-// usage is what --help prints.
-//
 //go:embed usage.txt
-var usage string
+var usage string // what --help prints
 
 // flagFailOnRegr is the gate's flag, of the main command and of compare.
 const flagFailOnRegr = "fail-on-regression"
@@ -31,24 +29,22 @@ type options struct {
 	help, version      bool
 }
 
-// usagef is a bad command line: exit 2, one line naming the flag, the
-// value and what is allowed.
+// usagef is a bad command line (exit 2).
 func usagef(format string, args ...any) error {
 	return &session.UsageError{Err: fmt.Errorf(format, args...)}
 }
 
-// parseArgs reads and checks the whole command line into a session.Spec.
-// It touches nothing on disk and runs nothing: the session checks the
-// rest (memory, the engine's handshake, the baseline) before it creates
-// anything.
+// parseArgs reads and checks the command line into a session.Spec,
+// touching nothing on disk: the session checks the rest (memory, the
+// engine's handshake, the baseline) before it creates anything.
 func parseArgs(args []string, env environment) (*options, error) {
 	fs := pflag.NewFlagSet("hcbench", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard) // one line of ours instead of pflag's usage
+	o := &options{}
 	var pf bench.PlanFlags
 	var lf launch.Flags
 	pf.Register(fs)
 	lf.Register(fs)
-	o := &options{}
 	var maxMemory, failPct string
 	fs.StringVarP(&o.spec.Out, session.FlagOut, "o", session.DefaultOut, "")
 	bench.OnceString(fs, &maxMemory, session.FlagMaxMemory, "", "")
@@ -63,11 +59,9 @@ func parseArgs(args []string, env environment) (*options, error) {
 		return nil, usagef("%v (run hcbench --help for the flags)", err)
 	}
 	if o.help || o.version {
-		// "hcbench --version junk" in a script is a mistake worth saying.
-		if fs.NArg() > 0 {
+		if fs.NArg() > 0 { // "hcbench --version junk" in a script is a mistake worth saying
 			return nil, usagef("unexpected argument %q after --help/--version (run hcbench --help)", fs.Arg(0))
 		}
-		o.spec.Version = versionString()
 		return o, nil
 	}
 	if err := o.read(fs, &pf, &lf, env, maxMemory, failPct); err != nil {
@@ -118,8 +112,7 @@ func (o *options) read(fs *pflag.FlagSet, pf *bench.PlanFlags, lf *launch.Flags,
 	return nil
 }
 
-// parsePercent reads --fail-on-regression's value, "5" or "5%" alike, for
-// the main command and compare.
+// parsePercent reads --fail-on-regression's value, "5" or "5%" alike.
 func parsePercent(s string) (float64, error) {
 	v, err := bench.ParsePercent(s)
 	if err != nil {

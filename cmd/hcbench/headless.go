@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -11,16 +12,15 @@ import (
 	"github.com/hcbench/hcbench/tui"
 )
 
-// headless runs the session without a screen: its notes and progress on
-// stderr (each finished config is on disk before it is shown), the summary
-// on stdout, also after an interruption.
+// headless runs the session without a screen: notes and progress on
+// stderr, the summary on stdout, also after an interruption.
 func headless(ctx context.Context, o *options, env environment, stdout, stderr io.Writer, intr *interrupts) int {
 	sess, err := session.Open(ctx, o.spec)
 	if ctx.Err() != nil {
 		if err == nil {
 			sess.Close()
 		}
-		return notStarted(stderr, intr)
+		return ended(nil, o, console.New(stderr, console.Options{}), stdout, stderr, intr)
 	}
 	if err != nil {
 		return fail(stderr, err)
@@ -28,12 +28,9 @@ func headless(ctx context.Context, o *options, env environment, stdout, stderr i
 	opt := env.stderr
 	opt.Prior = sess.Prior()
 	pr := console.New(stderr, opt)
-	for _, n := range sess.Notes() {
-		pr.Note(n)
-	}
+	pr.Note(sess.Notes()...)
 	if err := sess.Start(ctx); err != nil {
-		sess.Close()
-		return fail(stderr, err)
+		return fail(stderr, errors.Join(err, sess.Close()))
 	}
 	pr.Follow(sess.Updates(), ctx.Done(), intr.signal)
 	out := sess.Finish()
@@ -45,18 +42,21 @@ func headless(ctx context.Context, o *options, env environment, stdout, stderr i
 // scrollback.
 func interactive(ctx context.Context, o *options, stdout, stderr io.Writer, intr *interrupts) int {
 	out, err := tui.Run(ctx, tui.Options{Spec: o.spec, StartNow: o.startNow})
-	switch {
-	case err != nil:
+	if err != nil {
 		return fail(stderr, fmt.Errorf("interactive mode: %w", err))
-	case out == nil:
-		return notStarted(stderr, intr)
 	}
 	return ended(out, o, console.New(stderr, console.Options{}), stdout, stderr, intr)
 }
 
 // ended prints how the run ended (the summary on stdout, the rest on
-// stderr) and returns the exit code.
+// stderr; nil: no sweep was started) and returns the exit code.
 func ended(out *session.Outcome, o *options, pr *console.Printer, stdout, stderr io.Writer, intr *interrupts) int {
+	if out == nil {
+		if pr.NotStarted(intr.signal()); intr.signal() != "" {
+			return exitInterrupted
+		}
+		return exitOK
+	}
 	pr.End(*out, stdout, intr.signal())
 	switch {
 	case out.SaveErr != nil || (out.Err != nil && !out.Stopped):
@@ -65,15 +65,6 @@ func ended(out *session.Outcome, o *options, pr *console.Printer, stdout, stderr
 		return exitInterrupted
 	case o.gate && out.Comparison != nil:
 		return gate(pr, stderr, out.Comparison, o.pct)
-	}
-	return exitOK
-}
-
-// notStarted is the exit when no sweep was started: 130 after a signal.
-func notStarted(stderr io.Writer, intr *interrupts) int {
-	console.New(stderr, console.Options{}).NotStarted(intr.signal())
-	if intr.signal() != "" {
-		return exitInterrupted
 	}
 	return exitOK
 }

@@ -153,7 +153,11 @@ func TestSummaryOpensWithHowTheRunEnded(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := ended(&tc.out, &options{}, console.New(&stderr, console.Options{}), &stdout, &stderr, &interrupts{name: tc.signal})
+			intr := &interrupts{}
+			if tc.signal != "" {
+				intr.first.Store(&tc.signal)
+			}
+			code := ended(&tc.out, &options{}, console.New(&stderr, console.Options{}), &stdout, &stderr, intr)
 			if code != tc.code {
 				t.Errorf("exit %d, want %d", code, tc.code)
 			}
@@ -231,5 +235,26 @@ func TestSlowNote(t *testing.T) {
 	}
 	if n := countLines(filepath.Join(dir, store.FileJSONL)); n != 0 {
 		t.Errorf("%d configs recorded; want none", n)
+	}
+}
+
+// TestNoSweepStarted: leaving the workbench before any sweep (or a signal
+// before the sweep started) says that nothing was measured or saved; only
+// the signal makes it an interruption.
+func TestNoSweepStarted(t *testing.T) {
+	for _, signal := range []string{"", "SIGHUP"} {
+		var stdout, stderr bytes.Buffer
+		intr := &interrupts{}
+		if signal != "" {
+			intr.first.Store(&signal)
+		}
+		code := ended(nil, &options{}, console.New(&stderr, console.Options{}), &stdout, &stderr, intr)
+		want, wantCode := "hcbench: no sweep was started: nothing was measured or saved\n", exitOK
+		if signal != "" {
+			want, wantCode = "hcbench: interrupted by SIGHUP before the sweep started: nothing was measured or saved\n", exitInterrupted
+		}
+		if code != wantCode || stderr.String() != want || stdout.Len() != 0 {
+			t.Errorf("signal %q: exit %d, stderr %q, stdout %q; want %d, %q", signal, code, stderr.String(), stdout.String(), wantCode, want)
+		}
 	}
 }

@@ -1,11 +1,9 @@
 // Command hcbench benchmarks the QMLHC hypercausal engine over a D × K × T
-// grid, interactively in a terminal or headless, and saves the reference's
-// JSONL/CSV reports. Run hcbench --help for the flags.
-//
-// It is a thin client of report/session, which owns a run's life: this
-// package reads the flags into a session.Spec, looks at the terminal,
-// turns signals into a cancelled context and connects the session to the
-// console printer (headless) or to the workbench (tui).
+// grid, in a terminal workbench or headless (hcbench --help). It is a thin
+// client of report/session, which owns a run's life: it reads the flags
+// into a session.Spec, looks at the terminal, turns signals into a
+// cancelled context and connects the session to the console printer
+// (headless) or the workbench (tui).
 package main
 
 import (
@@ -31,23 +29,16 @@ import (
 )
 
 // Exit codes, as the README lists them.
-const (
-	exitOK          = 0
-	exitError       = 1
-	exitUsage       = 2
-	exitRegression  = 3
-	exitInterrupted = 130
-)
+const exitOK, exitError, exitUsage, exitRegression, exitInterrupted = 0, 1, 2, 3, 130
 
 func main() {
 	measure.MainIfWorker() // a worker process (hcbench re-executed to measure) ends here
 	if len(os.Args) > 1 && os.Args[1] == "compare" {
 		os.Exit(runCompare(os.Args[2:], os.Stdout, os.Stderr))
 	}
-	// Buffered so that a signal arriving while run is busy is not lost.
-	// SIGPIPE is asked for so that a write to a closed pipe returns an
-	// error and stops the sweep like an interrupt (results saved, exit 130)
-	// instead of killing the process before it saves.
+	// Buffered, so that no signal is lost while run is busy. SIGPIPE makes
+	// a write to a closed pipe fail and stop the sweep like an interrupt
+	// (results saved, exit 130) instead of killing the process unsaved.
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGPIPE)
 	env := environment{stdoutTerminal: term.IsTerminal(os.Stdout.Fd()), signals: sigs, stderr: console.Options{
@@ -71,8 +62,7 @@ type environment struct {
 	signals        <-chan os.Signal // SIGINT, SIGTERM, SIGHUP and SIGPIPE (nil: none)
 }
 
-// run is the whole command: it parses args, runs the workbench or the
-// headless sweep, and returns the exit code.
+// run is the whole command; it returns the exit code.
 func run(args []string, stdout, stderr io.Writer, env environment) int {
 	stderr = &lockedWriter{w: stderr} // the signal watcher writes there too
 	o, err := parseArgs(args, env)
@@ -83,7 +73,7 @@ func run(args []string, stdout, stderr io.Writer, env environment) int {
 		io.WriteString(stdout, usage)
 		return exitOK
 	case o.version:
-		fmt.Fprintf(stdout, "hcbench %s (%s %s/%s)\n", o.spec.Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		fmt.Fprintf(stdout, "hcbench %s (%s %s/%s)\n", versionString(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return exitOK
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -98,11 +88,10 @@ func run(args []string, stdout, stderr io.Writer, env environment) int {
 	return interactive(ctx, o, stdout, stderr, intr)
 }
 
-// fail prints err as one line and returns its exit code: 2 for a request
-// refused as asked, 1 for anything else.
+// fail prints err as one line; its exit code is 2 for a request refused
+// as asked, 1 for anything else.
 func fail(stderr io.Writer, err error) int {
-	msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
-	fmt.Fprintf(stderr, "hcbench: %s\n", msg)
+	fmt.Fprintf(stderr, "hcbench: %s\n", strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; "))
 	var ue *session.UsageError
 	var fe *bench.FlagError
 	if errors.As(err, &ue) || errors.As(err, &fe) {

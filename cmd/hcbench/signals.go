@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -16,12 +16,11 @@ import (
 // signals are acknowledged but change nothing, so that a second Ctrl+C
 // while the reports are written cannot leave them half-written.
 type interrupts struct {
-	mu           sync.Mutex
-	name         string // the first signal's, "" until one came
+	first        atomic.Pointer[string] // the first signal's name
 	quit, exited chan struct{}
 }
 
-// watchSignals cancels on the first signal from sigs.
+// watchSignals cancels on the first signal from sigs until stop.
 func watchSignals(sigs <-chan os.Signal, cancel context.CancelFunc, stderr io.Writer) *interrupts {
 	in := &interrupts{quit: make(chan struct{}), exited: make(chan struct{})}
 	go func() {
@@ -31,17 +30,12 @@ func watchSignals(sigs <-chan os.Signal, cancel context.CancelFunc, stderr io.Wr
 			case <-in.quit:
 				return
 			case sig := <-sigs:
-				in.mu.Lock()
-				again := in.name != ""
-				if !again {
-					in.name = signalName(sig)
-				}
-				in.mu.Unlock()
-				if !again {
+				name := signalName(sig)
+				if in.first.CompareAndSwap(nil, &name) {
 					cancel()
-					continue
+				} else {
+					fmt.Fprintf(stderr, "hcbench: %s again: already stopping (finished configs are being saved), please wait\n", name)
 				}
-				fmt.Fprintf(stderr, "hcbench: %s again: already stopping (finished configs are being saved), please wait\n", signalName(sig))
 			}
 		}
 	}()
@@ -50,23 +44,18 @@ func watchSignals(sigs <-chan os.Signal, cancel context.CancelFunc, stderr io.Wr
 
 // signal is the first signal's name, "" when none came.
 func (in *interrupts) signal() string {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	return in.name
+	if p := in.first.Load(); p != nil {
+		return *p
+	}
+	return ""
 }
 
-// stop ends the watcher.
-func (in *interrupts) stop() {
-	close(in.quit)
-	<-in.exited
-}
-
-var signalNames = map[os.Signal]string{os.Interrupt: "SIGINT", syscall.SIGTERM: "SIGTERM", syscall.SIGHUP: "SIGHUP",
-	syscall.SIGPIPE: "SIGPIPE (the reader of the output went away)"}
+func (in *interrupts) stop() { close(in.quit); <-in.exited }
 
 // signalName is the conventional name: SIGINT rather than "interrupt".
 func signalName(s os.Signal) string {
-	if n, ok := signalNames[s]; ok {
+	if n, ok := map[os.Signal]string{os.Interrupt: "SIGINT", syscall.SIGTERM: "SIGTERM", syscall.SIGHUP: "SIGHUP",
+		syscall.SIGPIPE: "SIGPIPE (the reader of the output went away)"}[s]; ok {
 		return n
 	}
 	return s.String()

@@ -76,12 +76,14 @@ func New(w io.Writer, opt Options) *Printer {
 	}
 }
 
-// Note prints msg on a line of its own ("hcbench: msg"), clearing the
-// progress line first and drawing it again after.
-func (p *Printer) Note(msg string) {
+// Note prints each message on a line of its own ("hcbench: msg"),
+// clearing the progress line first and drawing it again after.
+func (p *Printer) Note(msgs ...string) {
 	wasDrawn := p.drawn > 0
 	p.Clear()
-	fmt.Fprintf(p.w, "%s%s\n", prefix, msg)
+	for _, msg := range msgs {
+		fmt.Fprintf(p.w, "%s%s\n", prefix, msg)
+	}
 	if !p.now.IsZero() {
 		p.lastLine = p.now
 	}
