@@ -124,13 +124,10 @@ func writeBadFixtures(t *testing.T, dir string) {
 }
 
 // checkRefusal checks one refused invocation's outcome.
-func checkRefusal(t *testing.T, tc badInvocation, code int, stdout, stderr string, took time.Duration, out string) {
+func checkRefusal(t *testing.T, tc badInvocation, code int, stdout, stderr string, out string) {
 	t.Helper()
 	if code != tc.code {
 		t.Errorf("exit code %d, want %d (stderr %q)", code, tc.code, stderr)
-	}
-	if took > 5*time.Second {
-		t.Errorf("took %v to refuse", took)
 	}
 	if stdout != "" {
 		t.Errorf("stdout not empty: %q", stdout)
@@ -158,9 +155,8 @@ func TestBadInvocations(t *testing.T) {
 	for _, tc := range badInvocations(dir) {
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(dir, "out")
-			start := time.Now()
 			code, stdout, stderr := runCLI(t, append([]string{"-o", out}, tc.args...)...)
-			checkRefusal(t, tc, code, stdout, stderr, time.Since(start), out)
+			checkRefusal(t, tc, code, stdout, stderr, out)
 			if fi, err := os.Stat(filepath.Join(dir, "a-file")); err != nil || !fi.Mode().IsRegular() {
 				t.Errorf("a-file was disturbed: %v", err)
 			}

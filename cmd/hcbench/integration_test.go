@@ -117,9 +117,8 @@ func TestBinaryBadInvocations(t *testing.T) {
 		n++
 		t.Run(tc.name, func(t *testing.T) {
 			out := filepath.Join(dir, "out")
-			start := time.Now()
 			r := runBinary(t, append([]string{"-o", out}, tc.args...)...)
-			checkRefusal(t, tc, r.code, r.stdout, r.stderr, time.Since(start), out)
+			checkRefusal(t, tc, r.code, r.stdout, r.stderr, out)
 		})
 	}
 	if n != len(picked) {
@@ -213,13 +212,9 @@ func TestBinaryInterruptAndResume(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			start := time.Now()
 			code := exitCode(t, cmd.Wait())
 			if code != exitInterrupted {
 				t.Fatalf("exit %d, want 130\nstderr: %s", code, stderr)
-			}
-			if d := time.Since(start); d > 10*time.Second {
-				t.Errorf("took %v to stop", d)
 			}
 			if !strings.Contains(stderr.String(), "interrupted by "+signalName(tc.sigs[0])) {
 				t.Errorf("stderr does not say it was interrupted by %s:\n%s", tc.name, stderr)
