@@ -51,6 +51,18 @@ type Recorder struct {
 	// lost is set once the JSONL at the path is no longer ident: the next
 	// flush recreates the directory and writes the whole run again.
 	lost bool
+	// off is where this Recorder's last write to the JSONL ended: the
+	// file's size as far as the run knows (-1: unknown, after a cut-back
+	// that failed). A JSONL truncated in place (`: > FILE`, `truncate -s N
+	// FILE`) keeps its identity, so ident cannot show it; a size below off,
+	// or last no longer at off-len(last), does.
+	off int64
+	// last is the line this Recorder appended last, ending at off (nil
+	// when there is none to check).
+	last []byte
+	// base is the JSONL's size when the run first opened it: a cut below
+	// it took lines written before this run, which it cannot write again.
+	base int64
 	// ended is set by end: nothing is opened, created or written again.
 	ended bool
 }
@@ -65,6 +77,42 @@ type LostError struct {
 }
 
 func (e *LostError) Error() string { return e.Path + ": " + e.Reason }
+
+// TruncatedError says that the JSONL was cut short in place behind the
+// Recorder's back (`: > FILE`, `truncate -s N FILE`) and made whole again:
+// a line cut through (and whatever was appended to it) removed, every
+// result of the run in memory that the file lost written again, each once,
+// and the other whole lines kept. Err is nil when all of that is on disk;
+// otherwise the results stay in memory and the next Add or Flush writes
+// them.
+type TruncatedError struct {
+	Path string // the JSONL
+	// Size is the length the file was found with; Written the length the
+	// Recorder had written.
+	Size, Written int64
+	// Rewritten counts the run's results written again.
+	Rewritten int
+	// Dropped counts the bytes removed: a line cut through, with anything
+	// glued to it.
+	Dropped int64
+	// EarlierLost counts the bytes written before this run that the cut
+	// took: other runs' records, which no one can write again.
+	EarlierLost int64
+	Err         error
+}
+
+func (e *TruncatedError) Error() string {
+	s := fmt.Sprintf("%s was cut to %d bytes behind the run's back (the run had written %d)", e.Path, e.Size, e.Written)
+	if e.Size >= e.Written {
+		s = fmt.Sprintf("%s was cut short and written again behind the run's back (its last record is gone)", e.Path)
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *TruncatedError) Unwrap() error { return e.Err }
 
 // NewRecorder prepares dir and opens its JSONL for appending. prior are
 // results of this run already on disk (a resumed run): they are kept in
@@ -108,15 +156,17 @@ func (r *Recorder) open() error {
 		f.Close()
 		return fmt.Errorf("opening %s: %w", r.paths.JSONL, err)
 	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("opening %s: %w", r.paths.JSONL, err)
+	}
 	r.jsonl = f
-	if r.ident == nil {
-		st, err := f.Stat()
-		if err != nil {
-			f.Close()
-			r.jsonl = nil
-			return fmt.Errorf("opening %s: %w", r.paths.JSONL, err)
-		}
-		r.ident = st
+	switch {
+	case r.ident == nil: // a new file to watch
+		r.ident, r.off, r.base, r.last = st, st.Size(), st.Size(), nil
+	case r.off < 0: // reopened after a failed cut-back: mendTail cut the torn line
+		r.off, r.last = st.Size(), nil
 	}
 	return nil
 }
@@ -326,44 +376,232 @@ func (r *Recorder) configsOnFile() (map[bench.Config]bool, error) {
 // flush appends the pending lines in order. A line is appended by one
 // write and synced; when either fails the file is cut back to its length
 // before the write, so that a half-written line never sits in the middle of
-// the history, and the line stays pending.
+// the history, and the line stays pending. Before each append and after
+// the last, the file's size is checked against what the Recorder wrote: a
+// JSONL truncated in place is made whole again (mend) and flush returns a
+// *TruncatedError.
 func (r *Recorder) flush() error {
 	if r.lost {
 		if err := r.recreate(); err != nil {
 			return err
 		}
 	}
-	if len(r.pending) == 0 {
-		return nil
-	}
 	if r.jsonl == nil {
+		if len(r.pending) == 0 {
+			return nil
+		}
 		if err := r.open(); err != nil {
 			return err
 		}
 	}
-	for len(r.pending) > 0 {
-		st, err := r.jsonl.Stat()
-		if err != nil {
-			return fmt.Errorf("appending to %s: %w", r.paths.JSONL, err)
+	var cut *TruncatedError
+	fail := func(err error) error {
+		if cut == nil {
+			return err
 		}
-		size := st.Size()
-		_, err = r.jsonl.Write(r.pending[0])
-		if err == nil {
-			err = r.jsonl.Sync()
-		}
+		cut.Err = err
+		return cut
+	}
+	for mends := 0; ; {
+		found, err := r.cutShort()
 		if err != nil {
-			if terr := r.jsonl.Truncate(size); terr != nil {
-				// The file may now end in a torn line; reopening mends it.
-				r.jsonl.Close()
-				r.jsonl = nil
+			return fail(err)
+		}
+		if found != nil {
+			if mends++; mends > maxMends {
+				return fail(fmt.Errorf("%s keeps being cut short while the run appends to it", r.paths.JSONL))
 			}
-			return fmt.Errorf("appending to %s: %w", r.paths.JSONL, fsys.UnwrapPath(err))
+			if err := r.mend(found); err != nil {
+				return fail(err)
+			}
+			cut = mergeCuts(cut, found)
+		}
+		if len(r.pending) == 0 {
+			break
+		}
+		if err := r.appendLine(r.pending[0]); err != nil {
+			return fail(err)
 		}
 		r.pending[0] = nil
 		r.pending = r.pending[1:]
 	}
 	r.pending = nil
+	if cut != nil {
+		return cut
+	}
 	return nil
+}
+
+// maxMends bounds the repairs of one flush: a file cut again and again
+// while the run appends is reported, not chased forever.
+const maxMends = 3
+
+// appendLine appends one line and syncs it. On failure the file is cut
+// back to its length before the write; when that fails too it is closed,
+// and reopening mends the torn line.
+func (r *Recorder) appendLine(line []byte) error {
+	st, err := r.jsonl.Stat()
+	if err != nil {
+		return fmt.Errorf("appending to %s: %w", r.paths.JSONL, err)
+	}
+	size := st.Size()
+	_, err = r.jsonl.Write(line)
+	if err == nil {
+		err = r.jsonl.Sync()
+	}
+	if err != nil {
+		if terr := r.jsonl.Truncate(size); terr != nil {
+			r.jsonl.Close()
+			r.jsonl = nil
+			r.off, r.last = -1, nil
+		}
+		return fmt.Errorf("appending to %s: %w", r.paths.JSONL, fsys.UnwrapPath(err))
+	}
+	r.off, r.last = size+int64(len(line)), line
+	return nil
+}
+
+// cutShort compares the open JSONL with what the Recorder wrote: shorter
+// than off, or the last line no longer where it was written, means the
+// file was truncated in place (and perhaps written again). A file that
+// grew was appended to by someone else (another run of this process, while
+// the workbench restarts): it is adopted, ending with a newline so that the
+// next record starts a line of its own.
+func (r *Recorder) cutShort() (*TruncatedError, error) {
+	st, err := r.jsonl.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("appending to %s: %w", r.paths.JSONL, err)
+	}
+	size := st.Size()
+	if r.off < 0 {
+		r.off, r.last = size, nil
+		return nil, nil
+	}
+	if size < r.off {
+		return &TruncatedError{Path: r.paths.JSONL, Size: size, Written: r.off}, nil
+	}
+	if n := int64(len(r.last)); n > 0 {
+		got := make([]byte, n)
+		if _, err := r.jsonl.ReadAt(got, r.off-n); err != nil && err != io.EOF {
+			return nil, fmt.Errorf("reading %s back: %w", r.paths.JSONL, err)
+		}
+		if !bytes.Equal(got, r.last) {
+			return &TruncatedError{Path: r.paths.JSONL, Size: size, Written: r.off}, nil
+		}
+	}
+	if size > r.off {
+		if err := mendTail(r.jsonl); err != nil {
+			return nil, fmt.Errorf("appending to %s: %w", r.paths.JSONL, err)
+		}
+		if st, err = r.jsonl.Stat(); err != nil {
+			return nil, fmt.Errorf("appending to %s: %w", r.paths.JSONL, err)
+		}
+		r.off, r.last = st.Size(), nil
+	}
+	return nil, nil
+}
+
+// mend makes a JSONL that was cut short whole again, in place (its
+// identity, and so the watch on it, stays): the file is cut back to the
+// first line that is not a whole record — the line the truncation cut
+// through, with any record appended to it since — and what followed that
+// line and is whole is queued again, then every result of the run in
+// memory that the file does not hold. So each result is in the file once,
+// no torn bytes sit in the middle of the history, and the lines of other
+// runs that survived the cut are kept.
+func (r *Recorder) mend(cut *TruncatedError) error {
+	st, err := r.jsonl.Stat()
+	if err != nil {
+		return fmt.Errorf("reading %s again: %w", r.paths.JSONL, err)
+	}
+	size := st.Size()
+	from := size // where the first line that is not a whole record starts
+	var after [][]byte
+	have := map[bench.Config]bool{}
+	br := bufio.NewReaderSize(io.NewSectionReader(r.jsonl, 0, size), 64<<10)
+	for off := int64(0); ; {
+		line, err := br.ReadBytes('\n')
+		if err != nil && err != io.EOF {
+			return fmt.Errorf("reading %s again: %w", r.paths.JSONL, err)
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			whole := line
+			rec, perr := parseRecord(line)
+			if perr != nil { // cut through, perhaps with a record glued on
+				from = min(from, off)
+				whole, rec, perr = gluedRecord(line)
+				cut.Dropped += int64(len(line) - len(whole))
+			}
+			if perr == nil {
+				if rec.RunID == r.meta.RunID {
+					have[rec.Config] = true
+				}
+				if off >= from || whole[len(whole)-1] != '\n' {
+					from = min(from, off)
+					after = append(after, append(bytes.TrimRight(whole, "\r\n"), '\n'))
+				}
+			}
+		}
+		off += int64(len(line))
+		if err == io.EOF {
+			break
+		}
+	}
+	lines := after
+	for _, res := range r.results {
+		if have[res.Config] {
+			continue
+		}
+		line, err := encodeRecord(r.record(res))
+		if err != nil {
+			return fmt.Errorf("encoding %s for %s: %w", res.Config, r.paths.JSONL, err)
+		}
+		lines = append(lines, line)
+		cut.Rewritten++
+	}
+	if lost := r.base - cut.Size; lost > 0 {
+		cut.EarlierLost += lost
+		r.base = cut.Size
+	}
+	if from < size {
+		if err := r.jsonl.Truncate(from); err != nil {
+			return fmt.Errorf("cutting the torn end from %s: %w", r.paths.JSONL, fsys.UnwrapPath(err))
+		}
+		if err := r.jsonl.Sync(); err != nil {
+			return fmt.Errorf("syncing %s: %w", r.paths.JSONL, err)
+		}
+	}
+	// Memory is complete, so the lines queued before cover nothing more.
+	r.pending = lines
+	r.off, r.last = from, nil
+	return nil
+}
+
+// gluedRecord is the whole record at the end of a line that is not one:
+// a record appended to the remains of a line the truncation cut through.
+// Records start with their run id. The error says there is none.
+func gluedRecord(line []byte) ([]byte, Record, error) {
+	i := bytes.LastIndex(line, []byte(`{"run_id":`))
+	if i <= 0 {
+		return nil, Record{}, errors.New("no record")
+	}
+	rec, err := parseRecord(line[i:])
+	if err != nil {
+		return nil, Record{}, err
+	}
+	return line[i:], rec, nil
+}
+
+// mergeCuts adds a second repair of the same flush to the first.
+func mergeCuts(first, next *TruncatedError) *TruncatedError {
+	if first == nil {
+		return next
+	}
+	first.Rewritten += next.Rewritten
+	first.Dropped += next.Dropped
+	first.EarlierLost += next.EarlierLost
+	first.Size = min(first.Size, next.Size)
+	return first
 }
 
 // Results are the run's results in its grid, in the grid's sweep order
@@ -395,12 +633,21 @@ func (r *Recorder) Paths() Paths { return r.paths }
 // Meta is the run's description.
 func (r *Recorder) Meta() Meta { return r.meta }
 
-// Flush appends any pending JSONL lines. A JSONL lost since the last Add
-// is recreated here rather than reported: Flush is often the last call,
-// with nothing after it to repair the loss.
+// Flush appends any pending JSONL lines. A JSONL lost or cut short since
+// the last Add is repaired here rather than reported: Flush is often the
+// last call, with nothing after it to repair the loss.
 func (r *Recorder) Flush() error {
 	_ = r.checkLost() // a loss is repaired by the flush below
-	return r.flush()
+	return repaired(r.flush())
+}
+
+// repaired is err without a *TruncatedError whose repair succeeded.
+func repaired(err error) error {
+	var te *TruncatedError
+	if errors.As(err, &te) && te.Err == nil {
+		return nil
+	}
+	return err
 }
 
 // Machine is where the run is measured, as its records say.
@@ -410,7 +657,7 @@ func (r *Recorder) Machine() Machine { return r.machine }
 // usable: a later Add or Flush opens the file again.
 func (r *Recorder) Close() error {
 	_ = r.checkLost() // as in Flush: repaired, since nothing comes after
-	err := r.flush()
+	err := repaired(r.flush())
 	if r.jsonl != nil {
 		if cerr := r.jsonl.Close(); cerr != nil {
 			err = errors.Join(err, fmt.Errorf("closing %s: %w", r.paths.JSONL, cerr))

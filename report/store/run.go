@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,8 +18,14 @@ import (
 
 // FileLock is the lock file next to the JSONL. Locking a file of its own
 // rather than the JSONL keeps the JSONL readable where locks are mandatory
-// (Windows locks the bytes it covers against every other handle).
+// (Windows locks the bytes it covers against every other handle). Where
+// the lock file can be deleted while held (Unix), the output directory is
+// locked too (lockDir), and a running writer takes the lock file again
+// when it finds it gone or replaced (relock, after every append).
 const FileLock = ".qmlhc_benchmarks.lock"
+
+// errHeld says that another process holds a lock.
+var errHeld = errors.New("held by another process")
 
 // LockedError refuses a second writer: another hcbench holds the output
 // directory's lock.
@@ -72,7 +79,9 @@ type Run struct {
 	paths   Paths
 	failing bool // appending fails (disk full, read-only): said once
 	lost    bool // the JSONL was removed or replaced: said each time
-	ended   bool
+	// unlocked: taking the lock again failed (said once until it works).
+	unlocked bool
+	ended    bool
 }
 
 // OpenRun takes dir for a run of plan: it creates the directory, locks it
@@ -107,11 +116,13 @@ func OpenRun(dir string, plan bench.Plan, opts RunOptions) (*Run, error) {
 // dirLock is the lock of one output directory, shared by the runs of this
 // process: the workbench starts a new run (restart) while the previous one
 // still winds down in the same directory. It is released when the last of
-// them closes. Other processes are kept out by the OS lock.
+// them closes. Other processes are kept out by the OS locks: on the lock
+// file and, where it can be deleted while held, on the directory.
 type dirLock struct {
 	key   string
 	paths Paths
 	fl    *flock.Flock
+	dir   *os.File // the locked directory (nil where none can be locked)
 	refs  int
 }
 
@@ -131,13 +142,40 @@ func acquire(paths Paths) (*dirLock, error) {
 		l.refs++
 		return l, nil
 	}
-	fl, err := tryLock(paths)
+	fl, dir, err := lockOS(paths)
 	if err != nil {
 		return nil, err
 	}
-	l := &dirLock{key: key, paths: paths, fl: fl, refs: 1}
+	l := &dirLock{key: key, paths: paths, fl: fl, dir: dir, refs: 1}
 	locks.m[key] = l
 	return l, nil
+}
+
+// lockOS takes the OS locks of an output directory, as any process does:
+// the directory first (so that a writer that finds the lock file deleted is
+// refused before it creates one), then the lock file.
+func lockOS(paths Paths) (*flock.Flock, *os.File, error) {
+	dir, err := lockDir(paths.Dir)
+	if err != nil {
+		return nil, nil, lockError(paths, paths.Dir, err)
+	}
+	fl, err := tryLock(paths)
+	if err != nil {
+		if dir != nil {
+			dir.Close()
+		}
+		return nil, nil, err
+	}
+	return fl, dir, nil
+}
+
+// lockError is a failure to lock path: a *LockedError when another
+// process holds it.
+func lockError(paths Paths, path string, err error) error {
+	if errors.Is(err, errHeld) {
+		return &LockedError{JSONL: paths.JSONL}
+	}
+	return fmt.Errorf("locking %s: %w", path, fsys.UnwrapPath(err))
 }
 
 func tryLock(paths Paths) (*flock.Flock, error) {
@@ -159,27 +197,55 @@ func (l *dirLock) release() error {
 		return nil
 	}
 	delete(locks.m, l.key)
-	return l.fl.Close()
+	err := l.fl.Close()
+	if l.dir != nil {
+		err = errors.Join(err, l.dir.Close())
+	}
+	return err
 }
 
-// relock takes the lock again when its file went with a removed directory:
-// the old lock then holds an unlinked file that no other hcbench would
-// open, which would let a second writer in.
+// relock takes the locks again when what they hold is no longer at their
+// paths: the lock file deleted or replaced, or gone with a removed
+// directory. The old locks then hold unlinked files that no other hcbench
+// would open, which would let a second writer in. Cheap when nothing
+// changed (two stats per lock): Run.Add calls it after every append.
 func (l *dirLock) relock() error {
 	locks.Lock()
 	defer locks.Unlock()
+	var errs []error
+	if !sameFile(l.dir, dirOf(l.paths.Dir)) {
+		dir, err := lockDir(l.paths.Dir)
+		if err != nil {
+			errs = append(errs, lockError(l.paths, l.paths.Dir, err))
+		} else if dir != nil {
+			if l.dir != nil {
+				l.dir.Close()
+			}
+			l.dir = dir
+		}
+	}
 	held, herr := l.fl.Stat()
 	cur, cerr := os.Stat(l.paths.Lock)
-	if herr == nil && cerr == nil && os.SameFile(held, cur) {
-		return nil
+	if herr != nil || cerr != nil || !os.SameFile(held, cur) {
+		fl, err := tryLock(l.paths)
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			l.fl.Close()
+			l.fl = fl
+		}
 	}
-	fl, err := tryLock(l.paths)
-	if err != nil {
-		return err
+	return errors.Join(errs...)
+}
+
+// sameFile reports whether f is still the file at path.
+func sameFile(f *os.File, path string) bool {
+	if f == nil {
+		return false
 	}
-	l.fl.Close()
-	l.fl = fl
-	return nil
+	held, herr := f.Stat()
+	cur, cerr := os.Stat(path)
+	return herr == nil && cerr == nil && os.SameFile(held, cur)
 }
 
 func (r *Run) open(opts RunOptions) error {
@@ -250,26 +316,77 @@ func (r *Run) Add(res bench.Result) string {
 	}
 	err := r.rec.Add(res)
 	var le *LostError
+	var te *TruncatedError
+	var msg string
 	switch {
 	case errors.As(err, &le):
 		r.failing, r.lost = true, true
 		return fmt.Sprintf("warning: %v; the run's %d results are kept in memory and saved there again after the next config",
 			err, len(r.rec.Results()))
+	case errors.As(err, &te):
+		msg = r.truncated(te)
+		if te.Err != nil {
+			return msg
+		}
 	case err != nil && !r.failing:
 		r.failing = true
 		return fmt.Sprintf("warning: cannot save %s: %v; results are kept in memory and written again after each config", res.Config, err)
-	case err == nil && r.lost:
+	case err != nil:
+		return ""
+	case r.lost:
 		r.failing, r.lost = false, false
-		msg := fmt.Sprintf("recreated %s: every result of run %d so far is saved", r.paths.JSONL, r.ID)
-		if err := r.lock.relock(); err != nil {
-			msg += fmt.Sprintf("; warning: cannot lock it against a second hcbench: %v", err)
-		}
-		return msg
-	case err == nil && r.failing:
+		msg = fmt.Sprintf("recreated %s: every result of run %d so far is saved", r.paths.JSONL, r.ID)
+	case r.failing:
 		r.failing = false
-		return fmt.Sprintf("%s is writable again: every result so far is saved", r.paths.JSONL)
+		msg = fmt.Sprintf("%s is writable again: every result so far is saved", r.paths.JSONL)
+	}
+	return joinNotes(msg, r.relock())
+}
+
+// truncated is what the user hears about a JSONL cut short in place.
+func (r *Run) truncated(te *TruncatedError) string {
+	msg := "warning: " + (&TruncatedError{Path: te.Path, Size: te.Size, Written: te.Written}).Error()
+	if te.Err != nil {
+		r.failing = true
+		msg += fmt.Sprintf("; writing the run's results again failed (%v): the run's %d results are kept in memory and written again after the next config",
+			te.Err, len(r.rec.Results()))
+	} else {
+		r.failing = false
+		msg += fmt.Sprintf("; wrote %d results of run %d again: every result of the run so far is in it once", te.Rewritten, r.ID)
+	}
+	if te.Dropped > 0 {
+		msg += fmt.Sprintf("; removed the %d bytes of the line the cut went through", te.Dropped)
+	}
+	if te.EarlierLost > 0 {
+		msg += fmt.Sprintf("; %d bytes written before this run were cut off and are lost", te.EarlierLost)
+	}
+	return msg
+}
+
+// relock takes the directory's locks again when their files went away
+// (see dirLock.relock); a failure is said once until it works again.
+func (r *Run) relock() string {
+	err := r.lock.relock()
+	switch {
+	case err != nil && !r.unlocked:
+		r.unlocked = true
+		return fmt.Sprintf("warning: cannot lock %s against a second hcbench: %v", r.paths.Dir, err)
+	case err == nil && r.unlocked:
+		r.unlocked = false
+		return fmt.Sprintf("%s is locked against a second hcbench again", r.paths.Dir)
 	}
 	return ""
+}
+
+// joinNotes joins the non-empty notes with "; ".
+func joinNotes(notes ...string) string {
+	var out []string
+	for _, n := range notes {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return strings.Join(out, "; ")
 }
 
 // SetGrid records a live edit of the grid: later records carry it, and
