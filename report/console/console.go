@@ -138,6 +138,9 @@ func (p *Printer) Update(u session.Update) {
 
 // measuring is the piped log's first line of a sweep.
 func measuring(done, total int) string {
+	if done >= total && total > 0 {
+		return fmt.Sprintf("nothing left to measure: the %d configs were done before", total)
+	}
 	if done > 0 {
 		return fmt.Sprintf("measuring %d of %d configs (%d done before)", total-done, total, done)
 	}

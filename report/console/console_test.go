@@ -282,3 +282,20 @@ func TestNotStartedAndGate(t *testing.T) {
 		t.Errorf("a gate that compared nothing: %v, %v; want an error", failed, err)
 	}
 }
+
+// TestMeasuringLine: the piped log's first line counts what is left.
+func TestMeasuringLine(t *testing.T) {
+	for _, tc := range []struct {
+		done, total int
+		want        string
+	}{
+		{0, 1, "measuring 1 config"},
+		{0, 12, "measuring 12 configs"},
+		{5, 12, "measuring 7 of 12 configs (5 done before)"},
+		{12, 12, "nothing left to measure: the 12 configs were done before"},
+	} {
+		if got := measuring(tc.done, tc.total); got != tc.want {
+			t.Errorf("measuring(%d, %d) = %q, want %q", tc.done, tc.total, got, tc.want)
+		}
+	}
+}
