@@ -5,12 +5,11 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/stats"
-	"github.com/hcbench/hcbench/report/internal/fsys"
-	"github.com/hcbench/hcbench/report/store"
 )
 
 // The comparison of two runs (README "Comparing runs"). Per config: the
@@ -72,6 +71,10 @@ type BaselineEntry struct {
 	// [fastest new / slowest old, slowest new / fastest old]; otherwise "?".
 	Unsettled bool
 	Verdict   string
+	// Invalid: a side holds a value no measurement can take (Reason says
+	// which, see implausible): the config gets "?", stays out of Holm's
+	// family, the geomean and the gate, and its Cmp is all NaN.
+	Invalid bool
 	// QualityDiffers: the same seeds gave different quality figures
 	// (total loss, RMSE, robustness): the numbers changed, not only the speed.
 	QualityDiffers bool
@@ -91,23 +94,10 @@ type Baseline struct {
 	GeoMeanRatio                float64
 	GeoMeanCILow, GeoMeanCIHigh float64
 	// Faster, Slower and Unchanged count verdicts; Few the entries with
-	// too few measurements to tell.
-	Faster, Slower, Unchanged, Few int
-	Unmatched                      int // current configs the baseline lacks
-}
-
-// LoadBaseline reads a JSONL (a whole history or a single run) and returns
-// its latest run. A torn last line, as a crash leaves, is ignored.
-func LoadBaseline(path string) ([]bench.Result, error) {
-	recs, _, err := store.ReadJSONLRepair(path)
-	if err != nil {
-		return nil, fmt.Errorf("baseline: %w", err)
-	}
-	_, res := store.LatestRun(recs)
-	if len(res) == 0 {
-		return nil, fmt.Errorf("baseline %s: holds no results", path)
-	}
-	return res, nil
+	// too few measurements to tell; Invalid those whose values are not
+	// times (BaselineEntry.Invalid).
+	Faster, Slower, Unchanged, Few, Invalid int
+	Unmatched                               int // current configs the baseline lacks
 }
 
 // Measurements are the independent measurements a result's headline is
@@ -149,6 +139,14 @@ func CompareBaseline(path string, base, cur []bench.Result) Baseline {
 			b.Unmatched++
 			continue
 		}
+		if why := invalidPair(old, r); why != "" {
+			nan := math.NaN()
+			b.Entries = append(b.Entries, BaselineEntry{Config: r.Config, Depths: slices.Clone(r.Depths), Old: old, New: r,
+				Cmp:     stats.RatioTest{Ratio: nan, CILow: nan, CIHigh: nan, P: nan, SE: nan, DF: nan},
+				Invalid: true, Verdict: VerdictTooFew, Reason: why, FastestRatio: nan})
+			ps = append(ps, nan)
+			continue
+		}
 		mo, mn := Measurements(old), Measurements(r)
 		e := BaselineEntry{Config: r.Config, Depths: slices.Clone(r.Depths), Old: old, New: r,
 			Cmp:            stats.MedianRatio(mo, mn, confidence, old.SharedSpread, r.SharedSpread),
@@ -169,7 +167,7 @@ func CompareBaseline(path string, base, cur []bench.Result) Baseline {
 	for i := range b.Entries {
 		e := &b.Entries[i]
 		e.PAdj = adj[i]
-		if !e.Unsettled && !math.IsNaN(levels[i]) {
+		if !e.Unsettled && !e.Invalid && !math.IsNaN(levels[i]) {
 			// The same statistic, its interval at the family's level.
 			p := e.Cmp.P
 			e.Cmp = stats.MedianRatio(Measurements(e.Old), Measurements(e.New), 1-levels[i], e.Old.SharedSpread, e.New.SharedSpread)
@@ -185,6 +183,8 @@ func CompareBaseline(path string, base, cur []bench.Result) Baseline {
 		e := &b.Entries[i]
 		significant := e.PAdj < alpha
 		switch {
+		case e.Invalid:
+			b.Invalid++
 		case e.Cmp.TooFew() || math.IsNaN(e.PAdj):
 			e.Verdict = VerdictTooFew
 			e.Reason = "too few steady measurements to tell"
@@ -215,11 +215,69 @@ func CompareBaseline(path string, base, cur []bench.Result) Baseline {
 	// geomean's interval adds both runs' shared spreads, as each config's.
 	var so, sn []float64
 	for _, e := range b.Entries {
-		so, sn = append(so, e.Old.SharedSpread), append(sn, e.New.SharedSpread)
+		if !e.Invalid {
+			so, sn = append(so, e.Old.SharedSpread), append(sn, e.New.SharedSpread)
+		}
 	}
 	g := stats.GeoMeanCI(ratios, confidence, math.Hypot(stats.Median(so), stats.Median(sn)))
 	b.GeoMeanRatio, b.GeoMeanCILow, b.GeoMeanCIHigh = g.Centre, g.CILow, g.CIHigh
 	return b
+}
+
+// The range of a time per epoch, in seconds. No epoch of any config runs
+// in under a tenth of a nanosecond (one tanh takes longer) or for more
+// than 11 days; a value outside is a damaged or edited record, and its
+// logarithms and ratios (5e-324, 1e308) would overflow into NaN or ±Inf.
+const (
+	minTime = 1e-10 // seconds per epoch
+	maxTime = 1e6
+	// maxSharedSpread bounds a run's shared_spread, a standard deviation
+	// on the log scale (typically 0.005): 1 is a machine whose speed
+	// swings by 2.7× between cycles.
+	maxSharedSpread = 1.0
+)
+
+// implausible says why r's times cannot be compared, or "" when they can:
+// a value the comparison uses (a measurement, a legacy record's per-repeat
+// mean, the headline median, the shared spread) outside what it can be —
+// not finite, zero or negative, or beyond [minTime, maxTime].
+func implausible(r bench.Result) string {
+	num := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	notTime := func(v float64) bool { return !(v >= minTime && v <= maxTime) }
+	for _, m := range r.Measurements {
+		if notTime(m) {
+			return fmt.Sprintf("time_measurements holds %s, not a time per epoch", num(m))
+		}
+	}
+	if len(r.Measurements) == 0 {
+		for _, run := range r.Runs {
+			if notTime(run.TimeEpochMean) {
+				return fmt.Sprintf("a repeat's time_epoch_mean is %s, not a time per epoch", num(run.TimeEpochMean))
+			}
+		}
+		if len(r.Runs) == 0 && r.TimeEpochMean != 0 && notTime(r.TimeEpochMean) {
+			return fmt.Sprintf("time_epoch_mean is %s, not a time per epoch", num(r.TimeEpochMean))
+		}
+	}
+	if r.TimeEpochMedian != 0 && notTime(r.TimeEpochMedian) { // 0: a record without a median
+		return fmt.Sprintf("time_epoch_median is %s, not a time per epoch", num(r.TimeEpochMedian))
+	}
+	if !(r.SharedSpread >= 0 && r.SharedSpread <= maxSharedSpread) {
+		return fmt.Sprintf("shared_spread is %s, not a spread", num(r.SharedSpread))
+	}
+	return ""
+}
+
+// invalidPair is why a pair cannot be compared, naming the side ("" when
+// both are plausible).
+func invalidPair(old, cur bench.Result) string {
+	if why := implausible(old); why != "" {
+		return "the old run's " + why
+	}
+	if why := implausible(cur); why != "" {
+		return "the new run's " + why
+	}
+	return ""
 }
 
 // holmLevels is, for each p-value, the significance level Holm's step-down
@@ -370,17 +428,11 @@ func (b Baseline) Describe() string {
 	if b.Few > 0 {
 		fmt.Fprintf(&s, "; %d with too few steady measurements to tell", b.Few)
 	}
+	if b.Invalid > 0 {
+		fmt.Fprintf(&s, "; %d with values that are not times (no verdict)", b.Invalid)
+	}
 	if b.Unmatched > 0 {
 		fmt.Fprintf(&s, "; %d not in the baseline", b.Unmatched)
 	}
 	return s.String()
-}
-
-// LoadBaselineFile is LoadBaseline for a path given by the user: anything
-// but a regular file (a FIFO would block the read forever) is refused.
-func LoadBaselineFile(path string) ([]bench.Result, error) {
-	if err := store.CheckRegular(path); err != nil {
-		return nil, fmt.Errorf("baseline: %w", fsys.UnwrapPath(err))
-	}
-	return LoadBaseline(path)
 }

@@ -158,24 +158,27 @@ func recordRun(t *testing.T, dir string, id int64, results []bench.Result) strin
 	return rec.Paths().JSONL
 }
 
-// TestLoadBaseline reads the latest run of a history.
+// TestLoadBaseline reads the latest run of a history, or the one named.
 func TestLoadBaseline(t *testing.T) {
 	dir := t.TempDir()
 	recordRun(t, dir, 100, fixture.Results()[:2])
 	jsonl := recordRun(t, dir, 200, fixture.Results()[:5])
-	res, err := LoadBaseline(jsonl)
-	if err != nil || len(res) != 5 {
-		t.Fatalf("LoadBaseline: %d results, %v; want the latest run's 5", len(res), err)
+	r, err := LoadRecordedRun(jsonl)
+	if err != nil || len(r.Results) != 5 || r.RunID != 200 || len(r.Notes) != 0 {
+		t.Fatalf("LoadRecordedRun: run %d, %d results, notes %q, %v; want the latest run's 5, no notes", r.RunID, len(r.Results), r.Notes, err)
+	}
+	if res, err := LoadBaselineFile(jsonl + "@100"); err != nil || len(res) != 2 {
+		t.Errorf("LoadBaselineFile(FILE@100): %d results, %v; want run 100's 2", len(res), err)
 	}
 	empty := filepath.Join(dir, "empty.jsonl")
 	if err := os.WriteFile(empty, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LoadBaseline(empty); err == nil {
-		t.Error("LoadBaseline of an empty file succeeded")
+	if _, err := LoadRecordedRun(empty); err == nil {
+		t.Error("LoadRecordedRun of an empty file succeeded")
 	}
-	if _, err := LoadBaseline(filepath.Join(dir, "missing.jsonl")); err == nil {
-		t.Error("LoadBaseline of a missing file succeeded")
+	if _, err := LoadRecordedRun(filepath.Join(dir, "missing.jsonl")); err == nil {
+		t.Error("LoadRecordedRun of a missing file succeeded")
 	}
 }
 

@@ -140,7 +140,8 @@ func Open(ctx context.Context, spec Spec) (*Session, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.base, s.basePath = base, spec.Baseline
+		s.base, s.basePath = base.Results, spec.Baseline
+		s.notes = append(s.notes, baselineNotes(base)...)
 	}
 	absBase := ""
 	if spec.Baseline != "" {
@@ -242,8 +243,9 @@ func (s *Session) adoptResumed(ctx context.Context) error {
 			s.notes = append(s.notes, fmt.Sprintf("warning: run %d was compared with %s, which cannot be read now (%v): its reports will have no comparison; give --%s FILE to compare",
 				run.ID, run.Baseline, err, FlagBaseline))
 		} else {
-			s.base, s.basePath = base, run.Baseline
+			s.base, s.basePath = base.Results, run.Baseline
 			s.notes = append(s.notes, fmt.Sprintf("comparing with the run's baseline %s, as when it started", run.Baseline))
+			s.notes = append(s.notes, baselineNotes(base)...)
 		}
 	}
 	if done, total := len(run.Prior), run.Plan.Grid.Size(); done < total {
@@ -254,31 +256,41 @@ func (s *Session) adoptResumed(ctx context.Context) error {
 	return nil
 }
 
-// loadBaseline reads a baseline JSONL, abandoned when ctx is cancelled so
-// that a file that never answers (a slow network mount) cannot hold the
-// process; a FIFO or device is refused outright.
-func loadBaseline(ctx context.Context, path string) ([]bench.Result, error) {
+// loadBaseline reads a baseline, FILE or FILE@RUN_ID, abandoned when ctx
+// is cancelled so that a file that never answers (a slow network mount)
+// cannot hold the process; a FIFO or device is refused outright.
+func loadBaseline(ctx context.Context, spec string) (compare.RecordedRun, error) {
 	type loaded struct {
-		res []bench.Result
+		run compare.RecordedRun
 		err error
 	}
 	ch := make(chan loaded, 1)
 	go func() {
-		res, err := compare.LoadBaselineFile(path)
-		ch <- loaded{res, err}
+		run, err := compare.LoadRecordedRun(spec)
+		ch <- loaded{run, err}
 	}()
 	select {
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return compare.RecordedRun{}, ctx.Err()
 	case l := <-ch:
 		if l.err != nil {
-			return nil, &UsageError{&bench.FlagError{Flag: FlagBaseline, Value: path, Err: l.err}}
+			return compare.RecordedRun{}, &UsageError{&bench.FlagError{Flag: FlagBaseline, Value: spec, Err: l.err}}
 		}
-		if len(l.res) == 0 {
-			return nil, &UsageError{&bench.FlagError{Flag: FlagBaseline, Value: path, Err: errors.New("holds no results to compare with")}}
+		if len(l.run.Results) == 0 {
+			return compare.RecordedRun{}, &UsageError{&bench.FlagError{Flag: FlagBaseline, Value: spec, Err: errors.New("holds no results to compare with")}}
 		}
-		return l.res, nil
+		return l.run, nil
 	}
+}
+
+// baselineNotes are what the baseline's reading left out or found
+// suspicious (compare.RecordedRun.Notes), said as notes of the run.
+func baselineNotes(base compare.RecordedRun) []string {
+	out := make([]string, len(base.Notes))
+	for i, n := range base.Notes {
+		out[i] = "note: baseline " + n
+	}
+	return out
 }
 
 // slowThreshold is when a config counts as slow enough to be announced

@@ -92,11 +92,13 @@ func readHistory(path string) (*history, error) {
 }
 
 // CheckRegular refuses a path that is not a regular file: opening a FIFO
-// or a device for reading could block forever or read without end.
+// or a device for reading could block forever or read without end. The
+// error names the path once ("PATH: reason"); a missing file's is
+// fs.ErrNotExist.
 func CheckRegular(path string) error {
 	st, err := os.Stat(path)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", path, fsys.UnwrapPath(err))
 	}
 	if !st.Mode().IsRegular() {
 		what := "not a regular file"

@@ -163,7 +163,7 @@ func replaceNonFinite(v reflect.Value) {
 }
 
 // ReadJSONL reads every record of a JSONL file. A line that is not a record
-// is refused with an error "PATH:LINE: reason"; blank lines are skipped.
+// is refused with a *LineError "PATH:LINE: reason"; blank lines are skipped.
 func ReadJSONL(path string) ([]Record, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -187,28 +187,64 @@ func ReadJSONLRepair(path string) (recs []Record, tornLine int, err error) {
 	return readJSONL(f, path, true)
 }
 
+// Line is a record with the number of the line it was read from.
+type Line struct {
+	Record
+	N int // 1-based
+}
+
+// ReadJSONLLines is ReadJSONLRepair with each record's line number, for
+// readers that say which lines they left out or found suspicious.
+func ReadJSONLLines(path string) (lines []Line, tornLine int, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	return readLines(f, path, true)
+}
+
+// LineError is a line of a JSONL that is not a record, or cannot be read.
+type LineError struct {
+	Path string
+	Line int // 1-based
+	Err  error
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("%s:%d: %v", e.Path, e.Line, e.Err) }
+func (e *LineError) Unwrap() error { return e.Err }
+
 func readJSONL(r io.Reader, name string, repair bool) ([]Record, int, error) {
+	lines, torn, err := readLines(r, name, repair)
+	recs := make([]Record, len(lines))
+	for i, l := range lines {
+		recs[i] = l.Record
+	}
+	return recs, torn, err
+}
+
+func readLines(r io.Reader, name string, repair bool) ([]Line, int, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
-	var recs []Record
+	var out []Line
 	for n := 1; ; n++ {
 		// ReadBytes, not a Scanner: a line with many samples can be long.
 		line, err := br.ReadBytes('\n')
 		if err != nil && err != io.EOF {
-			return recs, 0, fmt.Errorf("%s:%d: %w", name, n, err)
+			return out, 0, &LineError{name, n, err}
 		}
 		last := err == io.EOF
 		if len(bytes.TrimSpace(line)) > 0 {
 			rec, perr := parseRecord(line)
 			if perr != nil {
 				if repair && (last || isLastLine(br)) {
-					return recs, n, nil
+					return out, n, nil
 				}
-				return recs, 0, fmt.Errorf("%s:%d: %w", name, n, perr)
+				return out, 0, &LineError{name, n, perr}
 			}
-			recs = append(recs, rec)
+			out = append(out, Line{rec, n})
 		}
 		if last {
-			return recs, 0, nil
+			return out, 0, nil
 		}
 	}
 }
