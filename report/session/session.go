@@ -131,6 +131,8 @@ func Open(ctx context.Context, spec Spec) (*Session, error) {
 	if spec.Out == "" {
 		spec.Out = DefaultOut
 	}
+	// The plan records who measures: a resume matches on it.
+	spec.Plan.Engine = spec.Engine.Name()
 	s := &Session{spec: spec, wake: make(chan struct{}, 1), updates: make(chan Update)}
 	if err := s.probe(ctx); err != nil {
 		return nil, err

@@ -101,6 +101,7 @@ func TestStopBeforeAnythingFinishedKeepsEarlierReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
 	if err := s.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
