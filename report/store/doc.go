@@ -4,8 +4,8 @@
 // (ReadJSONL, Runs, LatestRun) and the Recorder that appends to it.
 // Measured results are never lost: each is appended to the JSONL and synced
 // the moment it is added, a failed write leaves the results in memory for a
-// retry, and a JSONL removed or replaced behind the run's back is written
-// again. The other files of the output directory (Paths) are package
+// retry, and a JSONL removed, replaced or truncated in place behind the
+// run's back is written again. The other files of the output directory (Paths) are package
 // report's, written from the results the store keeps.
 package store
 

@@ -524,7 +524,11 @@ func (r *Recorder) mend(cut *TruncatedError) error {
 		if err != nil && err != io.EOF {
 			return fmt.Errorf("reading %s again: %w", r.paths.JSONL, err)
 		}
-		if len(bytes.TrimSpace(line)) > 0 {
+		switch {
+		case len(line) > 0 && len(bytes.TrimSpace(line)) == 0 && line[len(line)-1] != '\n':
+			from = min(from, off) // blank remains the next record would glue to
+			cut.Dropped += int64(len(line))
+		case len(bytes.TrimSpace(line)) > 0:
 			whole := line
 			rec, perr := parseRecord(line)
 			if perr != nil { // cut through, perhaps with a record glued on

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -310,5 +311,76 @@ func TestLockFileTakenByAnother(t *testing.T) {
 	recs, err := ReadJSONL(p.JSONL)
 	if err != nil || !sameSet(configsOf(Runs(recs)[r.ID]), []bench.Config{res[0].Config, res[1].Config, res[2].Config, res[3].Config}) {
 		t.Errorf("JSONL: %d records (%v); want the run's 4", len(recs), err)
+	}
+}
+
+// FuzzJSONLTruncated cuts the JSONL anywhere below what the run wrote and
+// appends any bytes after the cut (what others wrote since): the next Add
+// leaves a file every reader accepts, holding every result of the run —
+// exactly once unless the appended bytes make records of the run
+// themselves, alone or by completing the line that was cut. (Bytes that put
+// back exactly what was cut are no cut at all.)
+func FuzzJSONLTruncated(f *testing.F) {
+	f.Add(uint(0), []byte(nil))
+	f.Add(uint(100), []byte(nil))
+	f.Add(uint(3000), []byte("garbage\n"))
+	f.Add(uint(2500), []byte(`{"run_id":42,"D":3,"K":3,"T":48}`+"\n"))
+	f.Add(uint(4000), []byte("\n\n{\n"))
+	f.Add(uint(0), []byte("\f"))             // blank to Go, not to JSON: must not glue
+	f.Add(uint(2430), []byte(`":0,"T":48}`)) // completes the cut line into a record
+	all := fixtureResults()
+	f.Fuzz(func(t *testing.T, cut uint, tail []byte) {
+		dir := t.TempDir()
+		rec := newTestRecorder(t, fsys.OS{}, dir, fixtureRunID, nil)
+		addAll(t, rec, all[:4])
+		p := rec.Paths()
+		before, err := os.ReadFile(p.JSONL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := int64(cut % uint(len(before)))
+		if bytes.HasPrefix(tail, before[at:]) {
+			return
+		}
+		if err := os.Truncate(p.JSONL, at); err != nil {
+			t.Fatal(err)
+		}
+		appendTo(t, p.JSONL, tail)
+		err = rec.Add(all[4])
+		var te *TruncatedError
+		if err != nil && (!errors.As(err, &te) || te.Err != nil) {
+			t.Fatalf("Add after a cut to %d and %q: %v", at, tail, err)
+		}
+		recs, err := ReadJSONL(p.JSONL)
+		if err != nil {
+			t.Fatalf("after a cut to %d and %q the JSONL does not read: %v", at, tail, err)
+		}
+		count := map[bench.Config]int{}
+		for _, r := range recs {
+			if r.RunID == fixtureRunID {
+				count[r.Config]++
+			}
+		}
+		cutLine := before[bytes.LastIndexByte(before[:at], '\n')+1 : at]
+		completed, _, _ := bytes.Cut(slices.Concat(cutLine, tail), []byte("\n"))
+		_, perr := parseRecord(completed)
+		ours := perr == nil || bytes.Contains(tail, []byte(`"run_id":`+strconv.FormatInt(fixtureRunID, 10)))
+		for _, r := range all[:5] {
+			if n := count[r.Config]; n == 0 || (n > 1 && !ours) {
+				t.Errorf("after a cut to %d and %q, %s is in the JSONL %d times", at, tail, r.Config, n)
+			}
+		}
+	})
+}
+
+func appendTo(t *testing.T, path string, b []byte) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(b); err != nil {
+		t.Fatal(err)
 	}
 }
