@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -152,11 +153,49 @@ func BuildRevision() string {
 // That happens before the result is sent, while the parent waits for it:
 // no other worker measures meanwhile, and no timed region is in it.
 func Measure(req worker.Request, ctl *worker.Control) (worker.Result, error) {
-	res, held, err := measureRun(req, ctl)
+	var (
+		res  worker.Result
+		held int64
+		err  error
+	)
+	atRandomStackDepth(rand.IntN(stackSteps), func() { res, held, err = measureRun(req, ctl) })
 	if held > releaseAbove {
 		freeOSMemory() // the run's buffers are unreachable now
 	}
 	return res, err
+}
+
+// Placement. How fast the same epoch runs depends on where the measuring
+// goroutine's stack lies relative to the heap buffers (the tanh kernels
+// keep their packing buffers on the stack; a few offsets in 64 make them
+// alias the data in the L1 cache and cost 15–40% — measured with a sweep
+// of stack offsets on this project's VM). A Go process's layout is
+// deterministic, so every worker of one build would sit at the same
+// offset, and a whole build could read 13–27% slow next to go test -bench
+// (one did). Each measurement therefore runs at a random stack depth: the
+// placement varies between measurements as pyperf's does between
+// processes, an unlucky one is an outlier the contention rule and the
+// median absorb, and the headline describes the code, not one layout.
+const (
+	// stackSteps × the frame of descend (≥ 64 bytes) spans more than the
+	// 4 KiB over which cache sets and store-to-load aliasing repeat.
+	stackSteps = 96
+)
+
+// atRandomStackDepth runs f below depth extra frames of descend.
+func atRandomStackDepth(depth int, f func()) { descend(depth, f) }
+
+// descend recurses depth times, each frame at least 64 bytes, then runs f.
+//
+//go:noinline
+func descend(depth int, f func()) byte {
+	var frame [64]byte
+	if depth > 0 {
+		frame[depth%64] = descend(depth-1, f)
+		return frame[(depth+1)%64]
+	}
+	f()
+	return frame[0]
 }
 
 // releaseAbove is the size of a run's buffers above which the worker
