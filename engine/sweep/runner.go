@@ -3,7 +3,6 @@ package sweep
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os/exec"
 	"sync"
 	"sync/atomic"
@@ -34,8 +33,13 @@ type Options struct {
 	// first thing in its main (or TestMain). Package launch passes the
 	// Python worker here for --engine python.
 	Worker func() (*exec.Cmd, error)
-	// WorkerOptions name the workers in errors and set their no-output
-	// timeout.
+	// WorkerOptions name the workers in errors, set their no-output
+	// timeout and the least time a measurement is given, and say where the
+	// stderr of a worker that breaks is written. A measurement's limit is
+	// derived from an estimate of its config's epoch (worker.Limit): its
+	// slowest round so far, else the slowest rate of work of the sweep's
+	// configs, else the calibrated Estimator (for a Python engine, with
+	// nothing timed yet, pythonSlowdown times that).
 	WorkerOptions worker.Options
 
 	// sched overrides the schedule's constants (tests).
@@ -43,6 +47,8 @@ type Options struct {
 	// held, if set, is called (with the runner's lock held: it must not
 	// block) whenever the sweep starts waiting for a Resume (tests).
 	held func()
+	// limits, if set, stands in for worker.CurrentLimits (tests).
+	limits func() worker.Limits
 }
 
 // Runner runs one sweep in its own goroutine. Its methods are safe for
@@ -69,18 +75,28 @@ type Runner struct {
 	pending   []Event       // events not yet taken by the forwarder
 	lastProg  time.Time
 
-	opts   Options
-	active atomic.Pointer[worker.Client] // the worker measuring now, if any
+	opts    Options
+	workers int                           // worker processes at most (PoolSize)
+	active  atomic.Pointer[worker.Client] // the worker measuring now, if any
 
 	notify chan struct{} // wakes the forwarder
 	events chan Event
 	doneCh chan struct{}
 }
 
-// Start validates the plan and starts the sweep. Cancelling ctx stops it
-// within one epoch; results already reported stay valid.
+// Start validates the plan, checks that the open-file limit leaves room
+// for a worker process (PoolSize) and starts the sweep. Cancelling ctx
+// stops it within one epoch; results already reported stay valid.
 func Start(ctx context.Context, p bench.Plan, opts Options) (*Runner, error) {
 	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	limits := opts.limits
+	if limits == nil {
+		limits = worker.CurrentLimits
+	}
+	workers, _, err := poolSize(p, limits())
+	if err != nil {
 		return nil, err
 	}
 	cctx, cancel := context.WithCancel(ctx)
@@ -96,6 +112,7 @@ func Start(ctx context.Context, p bench.Plan, opts Options) (*Runner, error) {
 		events:   make(chan Event, 64),
 		doneCh:   make(chan struct{}),
 		opts:     opts,
+		workers:  workers,
 	}
 	r.wake = sync.NewCond(&r.mu)
 	for i := range opts.Prior {
@@ -349,7 +366,7 @@ func (r *Runner) loop() {
 			r.emit(Event{Kind: ConfigFinished, Config: res.Config, Result: &rr, Reused: true})
 		}
 	}
-	m := newMeasurer(r, r.opts)
+	m := newMeasurer(r, r.opts, r.workers)
 	defer m.close()
 	failed, err := m.sweep()
 	// Configs still in flight are dropped: incomplete, they have no result.
@@ -357,7 +374,9 @@ func (r *Runner) loop() {
 	clear(r.inFlight)
 	r.mu.Unlock()
 	if err != nil && !r.stopping() {
-		r.end(err, Event{Kind: SweepFailed, Config: failed, Err: fmt.Errorf("config %s: %w", failed, err)})
+		// The error names the config it happened on, or is not about one
+		// (a worker that could not start).
+		r.end(err, Event{Kind: SweepFailed, Config: failed, Err: err})
 		return
 	}
 	if r.stopping() {

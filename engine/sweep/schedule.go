@@ -15,8 +15,8 @@ import (
 // The schedule: a sweep keeps a set of configs in flight and measures in
 // cycles. A cycle makes the next measurement of every config in flight,
 // alternating the direction between cycles; measurement j of a config goes
-// to worker j % maxWorkers. A config is final, and reported, right after
-// its last measurement, and new configs are admitted from the grid after
+// to worker j % workers (PoolSize). A config is final, and reported, right
+// after its last measurement, and new configs are admitted from the grid after
 // each cycle, so the set slides along the grid and results stream one (or
 // a few) at a time. Admission aims at cycles of about cycleTarget, judged
 // from the measurements' own durations: a config's n measurements then

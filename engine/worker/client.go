@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -22,9 +24,6 @@ const DefaultTimeout = time.Minute
 
 // closeGrace is how long a worker has to exit after its stdin is closed.
 const closeGrace = 2 * time.Second
-
-// stderrKeep is how much of the end of a worker's stderr an error quotes.
-const stderrKeep = 4 << 10
 
 // maxLine bounds one protocol line (a result holds at most MaxRounds samples).
 const maxLine = 64 << 20
@@ -40,27 +39,56 @@ type Options struct {
 	// Timeout is how long the worker may stay silent (while not paused)
 	// before it is killed as hung; 0 means DefaultTimeout.
 	Timeout time.Duration
+	// MinLimit is the least time a measurement is given to deliver its
+	// result, whatever its plan (see Limit); 0 means DefaultMinLimit.
+	MinLimit time.Duration
+	// LogDir, when set, is where the whole stderr of a worker that broke
+	// is written, in a file the error names; without it the error quotes
+	// the end of the stderr.
+	LogDir string
+
+	limits func() Limits // CurrentLimits unless set (tests)
+	grace  time.Duration // closeGrace unless set (tests)
 }
 
 // RunError is a measurement the worker refused or failed (its "error"
 // reply); the worker stays usable.
 type RunError struct {
 	Config Config
+	Seed   uint64
 	Msg    string
 }
 
-func (e *RunError) Error() string { return fmt.Sprintf("%s: %s", e.Config, e.Msg) }
+func (e *RunError) Error() string { return fmt.Sprintf("%s: %s", measuring(e.Config, e.Seed), e.Msg) }
+
+// measuring names a measurement: its config and seed.
+func measuring(c Config, seed uint64) string { return fmt.Sprintf("%s seed %d", c, seed) }
+
+// trimRepeated drops what a worker put before its message that the error
+// says already: the config, with or without the seed.
+func trimRepeated(msg string, c Config, seed uint64) string {
+	for _, p := range []string{measuring(c, seed) + ": ", c.String() + ": "} {
+		if strings.HasPrefix(msg, p) {
+			return msg[len(p):]
+		}
+	}
+	return msg
+}
 
 // Client is the parent's end of one worker process. Measure is for one
 // goroutine at a time; Pause, Resume, Stop, Close and Kill may be called
 // from any goroutine.
 type Client struct {
-	name    string
-	timeout time.Duration
-	cmd     *exec.Cmd
-	stdin   io.WriteCloser
-	stderr  *tail
-	hello   Hello
+	name     string
+	timeout  time.Duration
+	minLimit time.Duration
+	logDir   string
+	limits   func() Limits
+	grace    time.Duration // how long a worker may run on after closing its stdout
+	cmd      *exec.Cmd
+	stdin    io.WriteCloser
+	stderr   *stderrLog
+	hello    Hello
 
 	lines chan []byte   // stdout lines, closed at EOF
 	quit  chan struct{} // closed when the client gives up on the worker
@@ -68,13 +96,19 @@ type Client struct {
 	rerr  error         // why reading stopped (nil at EOF); valid after lines closes
 	werr  error         // the process's exit; valid after done
 
-	wmu      sync.Mutex // serialises writes to stdin
-	mu       sync.Mutex
-	quiet    bool  // pause sent: silence is expected until resumed
-	excused  int   // timeouts forgiven while quiet (for tests)
-	broken   error // set once the worker is unusable
-	quitOnce sync.Once
-	nextID   int64
+	wmu        sync.Mutex // serialises writes to stdin
+	mu         sync.Mutex
+	quiet      bool          // pause sent: silence is expected until resumed
+	quietSince time.Time     // when quiet began
+	quietTotal time.Duration // time spent quiet before that
+	excused    int           // timeouts forgiven while quiet (for tests)
+	deferred   int           // measurement limits reached while quiet and extended (for tests)
+	broken     error         // set once the worker is unusable
+	lingered   bool          // it closed its stdout but ran on, and was killed
+	logged     bool          // its stderr was written to logPath (if not "")
+	logPath    string
+	quitOnce   sync.Once
+	nextID     int64
 }
 
 // Start starts cmd as a worker and reads its hello. cmd must not have its
@@ -83,19 +117,32 @@ type Client struct {
 // Measure has its own). The error names the worker and quotes its stderr.
 func Start(ctx context.Context, cmd *exec.Cmd, opt Options) (*Client, error) {
 	c := &Client{
-		name:    opt.Name,
-		timeout: opt.Timeout,
-		cmd:     cmd,
-		stderr:  &tail{},
-		lines:   make(chan []byte),
-		quit:    make(chan struct{}),
-		done:    make(chan struct{}),
+		name:     opt.Name,
+		timeout:  opt.Timeout,
+		minLimit: opt.MinLimit,
+		logDir:   opt.LogDir,
+		limits:   opt.limits,
+		grace:    opt.grace,
+		cmd:      cmd,
+		stderr:   &stderrLog{},
+		lines:    make(chan []byte),
+		quit:     make(chan struct{}),
+		done:     make(chan struct{}),
 	}
 	if c.name == "" {
 		c.name = "worker"
 	}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout
+	}
+	if c.minLimit <= 0 {
+		c.minLimit = DefaultMinLimit
+	}
+	if c.limits == nil {
+		c.limits = CurrentLimits
+	}
+	if c.grace <= 0 {
+		c.grace = closeGrace
 	}
 	if cmd.Stdin != nil || cmd.Stdout != nil || cmd.Stderr != nil {
 		return nil, fmt.Errorf("%s: the command's standard streams must not be set", c.name)
@@ -105,14 +152,15 @@ func Start(ctx context.Context, cmd *exec.Cmd, opt Options) (*Client, error) {
 	cmd.WaitDelay = closeGrace
 	var err error
 	if c.stdin, err = cmd.StdinPipe(); err != nil {
-		return nil, fmt.Errorf("%s: %w", c.name, err)
+		return nil, c.startError(err)
 	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", c.name, err)
+		c.stdin.Close()
+		return nil, c.startError(err)
 	}
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("cannot start %s (%s): %w", c.name, cmd.Path, err)
+		return nil, c.startError(err)
 	}
 	go c.read(stdout)
 
@@ -126,16 +174,18 @@ func Start(ctx context.Context, cmd *exec.Cmd, opt Options) (*Client, error) {
 	case b, ok := <-c.lines:
 		if !ok {
 			<-c.done
-			return fail(fmt.Errorf("%s exited before saying hello: %s", c.name, c.exitReason()))
+			return fail(fmt.Errorf("%s ended before saying hello: %s", c.name, c.exitReason()))
 		}
 		var env envelope
 		if err := json.Unmarshal(b, &env); err != nil {
-			return fail(fmt.Errorf("%s: first line is not JSON: %q%s", c.name, clip(b), c.stderrNote()))
+			c.Kill()
+			return fail(fmt.Errorf("%s: first line is not JSON: %q%s", c.name, clip(b), c.diagnosis()))
 		}
 		switch env.Type {
 		case typeHello:
 		case typeFatal:
-			return fail(fmt.Errorf("%s cannot start: %s%s", c.name, env.Error, c.stderrNote()))
+			c.Kill()
+			return fail(fmt.Errorf("%s cannot start: %s%s", c.name, env.Error, c.diagnosis()))
 		default:
 			return fail(fmt.Errorf("%s: first line is %q, not a hello", c.name, env.Type))
 		}
@@ -149,7 +199,8 @@ func Start(ctx context.Context, cmd *exec.Cmd, opt Options) (*Client, error) {
 		c.hello = h.Hello
 		return c, nil
 	case <-timer.C:
-		return fail(fmt.Errorf("%s said nothing for %v after starting%s", c.name, c.timeout, c.stderrNote()))
+		c.Kill()
+		return fail(fmt.Errorf("%s said nothing for %v after starting%s", c.name, c.timeout, c.diagnosis()))
 	case <-ctx.Done():
 		return fail(fmt.Errorf("%s: %w", c.name, ctx.Err()))
 	}
@@ -162,15 +213,32 @@ func (c *Client) Hello() Hello { return c.hello }
 func (c *Client) Pid() int { return c.cmd.Process.Pid }
 
 // read forwards stdout lines until EOF or the client quits, then waits for
-// the process.
+// the process. A worker whose stdout ends normally exits at once; one that
+// runs on for c.grace after closing it is killed (and said to have
+// lingered, so that its end is not taken for a crash of its own).
 func (c *Client) read(r io.Reader) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), maxLine)
 	defer func() {
 		c.rerr = sc.Err()
 		close(c.lines)
-		c.quitNow() // nothing more will be read: make sure the worker ends
-		c.werr = c.cmd.Wait()
+		exited := make(chan struct{})
+		go func() {
+			c.werr = c.cmd.Wait()
+			close(exited)
+		}()
+		grace := time.NewTimer(c.grace)
+		select {
+		case <-exited:
+		case <-c.quit:
+		case <-grace.C:
+			c.mu.Lock()
+			c.lingered = true
+			c.mu.Unlock()
+		}
+		grace.Stop()
+		c.quitNow() // nothing more will be read: make sure the worker's group ends
+		<-exited
 		close(c.done)
 	}()
 	for sc.Scan() {
@@ -209,8 +277,10 @@ func (c *Client) send(v any) error {
 // nil, is called from Measure's goroutine for each progress line. A
 // *RunError means the worker refused this config and is still usable;
 // ErrStopped means Stop abandoned it; any other error means the worker is
-// broken and has been killed (the error names the config and quotes the
-// worker's stderr). Cancelling ctx kills the worker and returns ctx's error.
+// broken and has been killed (the error names the config and seed, and
+// says why: quoting the worker's stderr, or that it made no progress
+// within the measurement's Limit). Cancelling ctx kills the worker and
+// returns ctx's error.
 func (c *Client) Measure(ctx context.Context, req Request, progress func(Progress)) (Result, error) {
 	c.mu.Lock()
 	if c.broken != nil {
@@ -224,7 +294,7 @@ func (c *Client) Measure(ctx context.Context, req Request, progress func(Progres
 	}
 	c.mu.Unlock()
 	broke := func(format string, a ...any) (Result, error) {
-		err := fmt.Errorf("%s (pid %d) measuring %s: %s", c.name, c.Pid(), req.Config, fmt.Sprintf(format, a...))
+		err := fmt.Errorf("%s (pid %d) measuring %s: %s", c.name, c.Pid(), measuring(req.Config, req.Seed), fmt.Sprintf(format, a...))
 		c.mu.Lock()
 		c.broken = err
 		c.mu.Unlock()
@@ -232,10 +302,17 @@ func (c *Client) Measure(ctx context.Context, req Request, progress func(Progres
 		return Result{}, err
 	}
 	if err := c.send(requestMsg{Type: typeMeasure, Request: req}); err != nil {
-		return broke("%v%s", err, c.stderrNote())
+		c.Kill()
+		return broke("%v%s", err, c.diagnosis())
 	}
+	limit := Limit(req, c.minLimit)
+	clock := c.activeClock()
+	var last Progress  // the furthest progress, by fraction: a heartbeat repeats it
+	var moved duration // active time when it moved last
 	timer := time.NewTimer(c.timeout)
 	defer timer.Stop()
+	deadline := time.NewTimer(limit)
+	defer deadline.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -255,7 +332,23 @@ func (c *Client) Measure(ctx context.Context, req Request, progress func(Progres
 				timer.Reset(c.timeout)
 				continue
 			}
-			return broke("said nothing for %v; killed as hung%s", c.timeout, c.stderrNote())
+			c.Kill()
+			return broke("said nothing for %v; killed as hung%s", c.timeout, c.diagnosis())
+		case <-deadline.C:
+			active, quiet := clock()
+			if quiet { // paused time does not count: look again later
+				c.mu.Lock()
+				c.deferred++
+				c.mu.Unlock()
+				deadline.Reset(max(limit-active, min(limit, time.Second)))
+				continue
+			}
+			if active < limit {
+				deadline.Reset(limit - active)
+				continue
+			}
+			c.Kill()
+			return broke("%s%s", c.noProgress(req, limit, last, active-moved.d, moved.set), c.diagnosis())
 		case b, ok := <-c.lines:
 			if !ok {
 				<-c.done
@@ -264,30 +357,47 @@ func (c *Client) Measure(ctx context.Context, req Request, progress func(Progres
 			timer.Reset(c.timeout)
 			var env envelope
 			if err := json.Unmarshal(b, &env); err != nil {
-				return broke("wrote a line that is not JSON: %q%s", clip(b), c.stderrNote())
+				c.Kill()
+				return broke("wrote a line that is not JSON: %q%s", clip(b), c.diagnosis())
 			}
 			switch env.Type {
 			case typeProgress:
 				var p progressMsg
 				if err := json.Unmarshal(b, &p); err != nil {
+					c.Kill()
 					return broke("bad progress line %q: %v", clip(b), err)
 				}
-				if progress != nil && p.ID == req.ID {
+				if p.ID != req.ID {
+					continue
+				}
+				if p.Fraction > last.Fraction {
+					last = p.Progress
+					moved.d, _ = clock()
+					moved.set = true
+				}
+				if progress != nil {
 					progress(p.Progress)
 				}
 			case typeResult:
 				var r resultMsg
 				if err := json.Unmarshal(b, &r); err != nil {
+					c.Kill()
 					return broke("bad result line %q: %v", clip(b), err)
 				}
 				if r.ID != req.ID {
+					c.Kill()
 					return broke("result for measurement %d, expected %d", r.ID, req.ID)
 				}
 				return r.Result, nil
 			case typeError:
 				if env.ID == req.ID {
-					return Result{}, &RunError{Config: req.Config, Msg: env.Error}
+					msg := trimRepeated(env.Error, req.Config, req.Seed)
+					if memoryCause(msg) {
+						msg += addressSpaceNote(c.limits().AddressSpace)
+					}
+					return Result{}, &RunError{Config: req.Config, Seed: req.Seed, Msg: msg}
 				}
+				c.Kill()
 				return broke("error for measurement %d, expected %d: %s", env.ID, req.ID, env.Error)
 			case typeStopped:
 				if env.ID == req.ID {
@@ -298,12 +408,72 @@ func (c *Client) Measure(ctx context.Context, req Request, progress func(Progres
 			case typeResumed:
 				c.setQuiet(false)
 			case typeFatal:
-				return broke("failed: %s%s", env.Error, c.stderrNote())
+				c.Kill()
+				return broke("failed: %s%s", env.Error, c.diagnosis())
 			default:
+				c.Kill()
 				return broke("unknown message type %q", env.Type)
 			}
 		}
 	}
+}
+
+// duration is a time that may not have been set yet.
+type duration struct {
+	d   time.Duration
+	set bool
+}
+
+// activeClock starts a clock of the time the worker is not paused (not
+// quiet) from now; it reports that time and whether the worker is quiet.
+func (c *Client) activeClock() func() (time.Duration, bool) {
+	c.mu.Lock()
+	t0, q0 := time.Now(), c.quietTotal
+	if c.quiet {
+		q0 -= time.Since(c.quietSince)
+	}
+	c.mu.Unlock()
+	return func() (time.Duration, bool) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		now := time.Now()
+		q := c.quietTotal
+		if c.quiet {
+			q += now.Sub(c.quietSince)
+		}
+		return now.Sub(t0) - (q - q0), c.quiet
+	}
+}
+
+// noProgress says why a measurement that reached its limit was given up:
+// what its limit was, and how far it got (since the last progress that
+// moved, still, for how long, when it ever did).
+func (c *Client) noProgress(req Request, limit time.Duration, last Progress, still time.Duration, moved bool) string {
+	epoch := "its epochs"
+	if c.hello.Engine == "python" {
+		epoch = "forward_epoch"
+	}
+	why := fmt.Sprintf("no result after %v, its limit (the least any measurement is given)", round(limit))
+	if planned := Planned(req, req.Epoch); planned > 0 {
+		why = fmt.Sprintf("no result after %v, its limit (%d× the %v it was planned to take, at least %v)",
+			round(limit), LimitSlack, round(planned), round(c.minLimit))
+	}
+	if !moved {
+		return fmt.Sprintf("%s: %s made no progress — not one round finished — though the worker kept answering; killed", why, epoch)
+	}
+	return fmt.Sprintf("%s: %s made no progress for the last %v (at %.0f%% of the measurement, depth %d) though the worker kept answering; killed",
+		why, epoch, round(still), 100*last.Fraction, last.Depth)
+}
+
+// round shortens a duration for a message.
+func round(d time.Duration) time.Duration {
+	switch {
+	case d >= time.Minute:
+		return d.Round(time.Second)
+	case d >= time.Second:
+		return d.Round(100 * time.Millisecond)
+	}
+	return d.Round(time.Millisecond)
 }
 
 // Paused reports whether a Pause was sent and no Resume since. The worker
@@ -317,8 +487,14 @@ func (c *Client) Paused() bool {
 
 func (c *Client) setQuiet(q bool) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case q && !c.quiet:
+		c.quietSince = time.Now()
+	case !q && c.quiet:
+		c.quietTotal += time.Since(c.quietSince)
+	}
 	c.quiet = q
-	c.mu.Unlock()
 }
 
 // Pause asks the worker to hold after its current round; paused time is not
@@ -378,25 +554,84 @@ func (c *Client) Done() <-chan struct{} { return c.done }
 
 // exitReason says how the worker ended, with its stderr; call after done.
 func (c *Client) exitReason() string {
+	c.mu.Lock()
+	lingered := c.lingered
+	c.mu.Unlock()
 	var s string
 	switch {
 	case c.rerr != nil:
 		s = "cannot read its output: " + c.rerr.Error()
+	case lingered:
+		s = fmt.Sprintf("closed its output without an answer and ran on for %v; killed", c.grace)
 	case c.werr != nil:
 		s = "exited: " + c.werr.Error()
 	default:
 		s = "exited without an answer"
 	}
-	return s + c.stderrNote()
+	return s + c.diagnosis()
 }
 
-// stderrNote is the end of the worker's stderr, as "; stderr: …", or "".
-func (c *Client) stderrNote() string {
-	t := strings.TrimSpace(c.stderr.String())
-	if t == "" {
+// diagnosis is what the worker's stderr says about its end, for an error:
+// "; stderr: " and the line that says why it died (else the end of it),
+// what that means under an address-space limit, and the log file that
+// holds the whole of it (Options.LogDir); "" when it wrote nothing. Call
+// once the worker has ended (Kill, or done), so that all of it was read.
+func (c *Client) diagnosis() string {
+	text := strings.TrimSpace(c.stderr.String())
+	if text == "" {
 		return ""
 	}
-	return "; stderr: " + t
+	why := cause(text)
+	path := c.saveLog()
+	var b strings.Builder
+	b.WriteString("; stderr: ")
+	switch {
+	case why != "":
+		b.WriteString(why)
+	case path != "":
+		b.WriteString(lastBytes(text, quoteTail))
+	default:
+		b.WriteString(lastBytes(text, quoteKeep))
+	}
+	if why != "" && memoryCause(why) {
+		b.WriteString(addressSpaceNote(c.limits().AddressSpace))
+	}
+	if path != "" {
+		b.WriteString("; the whole of it is in " + path)
+	}
+	return b.String()
+}
+
+// saveLog writes the worker's stderr to a file in the log directory, once,
+// and returns its path ("" when there is no directory or it failed).
+func (c *Client) saveLog() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.logged && c.logDir != "" {
+		c.logged = true
+		c.logPath, _ = writeLog(c.logDir, c.name, c.cmd.Process.Pid, c.stderr.String())
+	}
+	return c.logPath
+}
+
+// startError says why the worker's process could not start, plainly: the
+// program's path as the user knows it, and what the system said.
+func (c *Client) startError(err error) error {
+	prog := c.cmd.Path
+	if prog == selfExe && startExe != "" {
+		prog = startExe + " (this program)"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	msg := err.Error()
+	if errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
+		if l := c.limits().OpenFiles; l > 0 {
+			msg += fmt.Sprintf(" (the open-file limit, ulimit -n, is %d)", l)
+		}
+	}
+	return fmt.Errorf("cannot start %s %s: %s", c.name, prog, msg)
 }
 
 // clip shortens a line for an error message.
@@ -406,28 +641,6 @@ func clip(b []byte) string {
 		return string(b[:n]) + "…"
 	}
 	return string(b)
-}
-
-// tail keeps the last stderrKeep bytes written to it.
-type tail struct {
-	mu  sync.Mutex
-	buf []byte
-}
-
-func (t *tail) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if over := len(t.buf) - stderrKeep; over > 0 {
-		t.buf = append(t.buf[:0], t.buf[over:]...)
-	}
-	return len(p), nil
-}
-
-func (t *tail) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return string(t.buf)
 }
 
 // SelfCommand is a command that starts the running executable as a Go
@@ -443,6 +656,9 @@ func SelfCommand() (*exec.Cmd, error) {
 	return cmd, nil
 }
 
+// selfExe is the running program on Linux, whatever became of its file.
+const selfExe = "/proc/self/exe"
+
 // startExe is this program's path, resolved when it started: a file put
 // in its place later (a rebuild mid-run) is another program.
 var startExe, startExeErr = os.Executable()
@@ -453,8 +669,8 @@ var startExe, startExeErr = os.Executable()
 // elsewhere the path resolved at start.
 func selfPath() (string, error) {
 	if runtime.GOOS == "linux" {
-		if _, err := os.Stat("/proc/self/exe"); err == nil {
-			return "/proc/self/exe", nil
+		if _, err := os.Stat(selfExe); err == nil {
+			return selfExe, nil
 		}
 	}
 	return startExe, startExeErr

@@ -3,6 +3,7 @@ package worker
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 )
 
 // Protocol is the protocol version this package speaks (docs/protocol.md).
@@ -45,6 +46,11 @@ type Request struct {
 	MaxRounds int     `json:"max_rounds"` // rounds (samples), at most
 	Warmup    int     `json:"warmup"`     // untimed epochs per depth first
 	Batch     int     `json:"batch"`      // epochs per depth and round; 0: calibrate
+
+	// Epoch is the parent's estimate of one epoch of this config (its
+	// mean over the depths; 0 when unknown), from which the client derives
+	// how long the measurement may take (Limit). It is not sent.
+	Epoch time.Duration `json:"-"`
 }
 
 // Result is one finished measurement.

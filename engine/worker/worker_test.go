@@ -30,8 +30,11 @@ func TestMain(m *testing.M) {
 // in each) and returns them as samples; seed 666 is refused.
 func fakeMeasure(rounds *atomic.Int64) MeasureFunc {
 	return func(req Request, ctl *Control) (Result, error) {
-		if req.Seed == 666 {
+		switch req.Seed {
+		case 666:
 			return Result{}, errors.New("seed 666 is refused")
+		case 667: // as the Python worker said it: the config first
+			return Result{}, fmt.Errorf("%s seed %d: ZeroDivisionError: float division by zero", req.Config, req.Seed)
 		}
 		var samples []float64
 		for i := 0; i < req.MaxRounds; i++ {
@@ -69,6 +72,48 @@ func fakeWorker(mode string) int {
 	case "nohello":
 		fmt.Fprintln(os.Stderr, "import error: qmlhc")
 		return 4
+	case "stuck", "stalls":
+		// A worker whose measurement never ends while its heartbeat goes
+		// on, as a Python worker's does when forward_epoch never returns:
+		// "stuck" never finishes a round, "stalls" finishes three.
+		io.WriteString(out, hello)
+		sc := bufio.NewScanner(os.Stdin)
+		for sc.Scan() {
+			var m struct {
+				Type string `json:"type"`
+				ID   int64  `json:"id"`
+			}
+			json.Unmarshal(sc.Bytes(), &m)
+			if m.Type != "measure" {
+				continue
+			}
+			go func() {
+				frac := 0.0
+				for i := 0; ; i++ {
+					if mode == "stalls" && i < 3 {
+						frac = float64(i+1) / 10
+					}
+					fmt.Fprintf(out, `{"type":"progress","id":%d,"depth":2,"fraction":%g}`+"\n", m.ID, frac)
+					time.Sleep(2 * time.Millisecond)
+				}
+			}()
+		}
+	case "oom":
+		// A Go runtime crash: the line that says why, then a long dump.
+		io.WriteString(out, hello)
+		bufio.NewReader(os.Stdin).ReadString('\n')
+		io.WriteString(os.Stderr, oomStderr)
+		return 2
+	case "closeout", "closeout-hello":
+		// Closes its stdout (after the hello, on the first request) and
+		// runs on until killed.
+		if mode == "closeout" {
+			io.WriteString(out, hello)
+			bufio.NewReader(os.Stdin).ReadString('\n')
+		}
+		fmt.Fprintln(os.Stderr, "closing stdout")
+		out.Close()
+		time.Sleep(15 * time.Minute)
 	case "badjson", "crash", "silent", "unknown", "spawn":
 		io.WriteString(out, hello)
 		if mode == "spawn" {
@@ -99,6 +144,12 @@ func fakeWorker(mode string) int {
 	}
 	return 0
 }
+
+// oomStderr is what a Go worker that ran out of memory writes: the cause
+// first, then more than 4 KiB of goroutine dump.
+var oomStderr = "runtime: out of memory: cannot allocate 4194304-byte block (0 in use)\nfatal error: out of memory\n\nruntime stack:\n" +
+	strings.Repeat("runtime.throw({0x83b86c?, 0x7ffdbe1609e0?})\n\t/usr/local/go/src/runtime/panic.go:1229 +0x48\n", 100) +
+	"\ngoroutine 1 gp=0xc000002380 m=0 mp=0x1092280 [running]:\nruntime: g 0 gp=0x1090600: unknown pc\n"
 
 func fake(t *testing.T, mode string, opt Options) (*Client, error) {
 	t.Helper()
@@ -248,7 +299,7 @@ func TestStartErrors(t *testing.T) {
 	for _, tc := range []struct{ mode, want string }{
 		{"fatal", "cannot start: no numpy"},
 		{"proto2", "speaks protocol 2; this hcbench speaks protocol 1"},
-		{"nohello", "exited before saying hello: exited: exit status 4; stderr: import error: qmlhc"},
+		{"nohello", "ended before saying hello: exited: exit status 4; stderr: import error: qmlhc"},
 	} {
 		t.Run(tc.mode, func(t *testing.T) {
 			_, err := fake(t, tc.mode, Options{})
