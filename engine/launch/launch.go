@@ -122,7 +122,7 @@ func Resolve(s Spec) (Spec, error) {
 // be resolved.
 func (s Spec) Options() sweep.Options {
 	if s.Name() != bench.EnginePython {
-		return sweep.Options{}
+		return sweep.Options{WorkerOptions: worker.Options{Name: "go worker"}}
 	}
 	setup := pyworker.Setup{Python: s.Python, Dir: s.QMLHC}
 	return sweep.Options{

@@ -94,16 +94,16 @@ func checkNoneLeft(t *testing.T, dir string) {
 	}
 }
 
-// sweep runs a two-config plan with the fake and returns the configs that
-// finished and the sweep's error.
-func runSweep(t *testing.T, s Setup, timeout time.Duration) ([]bench.Config, error) {
+// runSweep runs a two-config plan with the fake and returns the configs
+// that finished and the sweep's error.
+func runSweep(t *testing.T, s Setup, opt worker.Options) ([]bench.Config, error) {
 	t.Helper()
 	p := bench.DefaultPlan()
 	p.Grid = bench.Grid{Dims: []int{3}, Branches: []int{3}, SeqLens: []int{16, 24}}
 	p.Depths, p.Repeats, p.Engine = []int{1, 2}, 1, bench.EnginePython
 	r, err := sweep.Start(context.Background(), p, sweep.Options{
 		Worker:        func() (*exec.Cmd, error) { return s.Command(), nil },
-		WorkerOptions: worker.Options{Name: "python worker", Timeout: timeout},
+		WorkerOptions: opt,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -124,22 +124,29 @@ func runSweep(t *testing.T, s Setup, timeout time.Duration) ([]bench.Config, err
 func TestFakeWorkerFailures(t *testing.T) {
 	first := bench.Config{D: 3, K: 3, T: 16}
 	tests := []struct {
-		mode    string
-		timeout time.Duration
-		done    int      // configs finished before the failure
-		want    []string // in the error
+		mode string
+		opt  worker.Options // its Name is "python worker"
+		done int            // configs finished before the failure
+		want []string       // in the error
 	}{
-		{"ok", 0, 2, nil},
-		{"nonumpy", 0, 0, []string{"python worker cannot start", "numpy is not installed"}},
-		{"importerror", 0, 0, []string{"python worker cannot start", "importing qmlhc", "scipy"}},
-		{"crash", 0, 1, []string{"python worker", "D=3 K=3 T=24", "Segmentation fault"}},
-		{"hang", time.Second, 1, []string{"python worker", "D=3 K=3 T=24", "said nothing for 1s", "hung"}},
-		{"badjson", 0, 1, []string{"python worker", "D=3 K=3 T=24", "not JSON", "numpy warning printed on stdout"}},
+		{"ok", worker.Options{}, 2, nil},
+		{"nonumpy", worker.Options{}, 0, []string{"python worker cannot start", "numpy is not installed"}},
+		{"importerror", worker.Options{}, 0, []string{"python worker cannot start", "importing qmlhc", "scipy"}},
+		{"crash", worker.Options{}, 1, []string{"python worker", "D=3 K=3 T=24", "Segmentation fault"}},
+		{"hang", worker.Options{Timeout: time.Second}, 1, []string{"python worker", "D=3 K=3 T=24", "said nothing for 1s", "hung"}},
+		{"badjson", worker.Options{}, 1, []string{"python worker", "D=3 K=3 T=24", "not JSON", "numpy warning printed on stdout"}},
+		// Its heartbeat goes on while its measurement never ends (issue 21:
+		// a forward_epoch that never returns): killed at the limit.
+		{"stuck", worker.Options{MinLimit: 100 * time.Millisecond}, 1,
+			[]string{"python worker", "D=3 K=3 T=24 seed", "no result after", "forward_epoch made no progress", "killed"}},
+		// It closes its stdout and runs on: said so, not "signal: killed".
+		{"closeout", worker.Options{}, 0, []string{"python worker", "D=3 K=3 T=16 seed", "closed its output without an answer", "stderr: fakepython: closing stdout"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode, func(t *testing.T) {
 			s, pids := fakeSetup(t, tt.mode)
-			done, err := runSweep(t, s, tt.timeout)
+			tt.opt.Name = "python worker"
+			done, err := runSweep(t, s, tt.opt)
 			if len(done) != tt.done || (tt.done > 0 && done[0] != first) {
 				t.Errorf("finished %v, want the first %d config(s) kept", done, tt.done)
 			}
@@ -156,6 +163,9 @@ func TestFakeWorkerFailures(t *testing.T) {
 					if !strings.Contains(err.Error(), w) {
 						t.Errorf("error %q does not mention %q", err, w)
 					}
+				}
+				if strings.Contains(err.Error(), "signal: killed") {
+					t.Errorf("error %q blames the kill hcbench did itself", err)
 				}
 			}
 			checkNoneLeft(t, pids)

@@ -294,13 +294,14 @@ class Server:
         except Stopped:
             return {"type": "stopped", "id": rid}
         except RunError as e:
-            return {"type": "error", "id": rid, "error": "%s%s" % ("" if m is None else str(m) + ": ", e)}
+            # hcbench names the config and seed: the message says only why.
+            return {"type": "error", "id": rid, "error": str(e)}
         except Exception as e:
             # The user's code failed on this config (or ran out of memory):
             # report it and stay usable; the traceback goes to stderr.
             traceback.print_exc()
             return {"type": "error", "id": rid,
-                    "error": "%s: %s: %s" % ("request" if m is None else m, type(e).__name__, e)}
+                    "error": "%s%s: %s" % ("request: " if m is None else "", type(e).__name__, e)}
 
 
 def integer(req, key, low, default=None):
@@ -353,9 +354,6 @@ class Measurement:
         self.max_rounds = integer(req, "max_rounds", 1, 1000)
         self.warmup = integer(req, "warmup", 0, 3)
         self.batch = integer(req, "batch", 0, 0)
-
-    def __str__(self):
-        return "D=%d K=%d T=%d seed %d" % (self.D, self.K, self.T, self.seed)
 
     def hold(self):
         if not self.server.hold():

@@ -530,8 +530,19 @@ func (c *Client) Close() error {
 			if ok {
 				continue
 			}
-			<-c.done
+			select {
+			case <-c.done:
+			case <-grace.C:
+				c.Kill()
+				return fmt.Errorf("%s did not exit within %v of its input closing; killed", c.name, closeGrace)
+			}
 			c.quitNow() // the group may hold more than the worker
+			c.mu.Lock()
+			lingered := c.lingered
+			c.mu.Unlock()
+			if lingered {
+				return fmt.Errorf("%s closed its output but did not exit within %v of its input closing; killed", c.name, c.grace)
+			}
 			return c.werr
 		case <-grace.C:
 			c.Kill()

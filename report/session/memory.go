@@ -5,21 +5,20 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/hcbench/hcbench/engine/launch"
 )
 
 // MemoryBudget is the memory a run may use unless the user says otherwise
-// (Spec.MaxMemory): what the OS reports as available now, lowered to the
-// process's address-space limit (ulimit -v) where one is set, and where
-// that figure comes from, to be named in a refusal. 0 when neither is
-// known.
+// (Spec.MaxMemory): what the OS reports as available now, lowered to what
+// the address-space limit (ulimit -v), where one is set, leaves a worker
+// for its buffers (launch.AddressSpaceBudget), and where that figure comes
+// from, to be named in a refusal. 0 when neither is known. A limit that
+// leaves nothing is not a budget: Open refuses the run (launch.CheckLimits).
 func MemoryBudget() (budget int64, source string) {
 	budget, source = availableMemory(), "the memory available on this machine"
-	if limit := addressSpaceLimit(); limit > 0 {
-		// The Go runtime and the program need some of the address space
-		// beside the buffers.
-		if l := limit / 4 * 3; budget == 0 || l < budget {
-			budget, source = l, "¾ of the address-space limit (ulimit -v)"
-		}
+	if l := launch.AddressSpaceBudget(); l > 0 && (budget == 0 || l < budget) {
+		budget, source = l, "what the address-space limit (ulimit -v) leaves a worker process"
 	}
 	return budget, source
 }

@@ -134,6 +134,10 @@ func Open(ctx context.Context, spec Spec) (*Session, error) {
 	// The plan records who measures: a resume matches on it.
 	spec.Plan.Engine = spec.Engine.Name()
 	s := &Session{spec: spec, wake: make(chan struct{}, 1), updates: make(chan Update)}
+	limitNote, err := launch.CheckLimits(spec.Plan)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.probe(ctx); err != nil {
 		return nil, err
 	}
@@ -167,6 +171,9 @@ func Open(ctx context.Context, spec Spec) (*Session, error) {
 		return nil, err
 	}
 	s.notes = append(s.notes, run.Notes...)
+	if limitNote != "" {
+		s.notes = append(s.notes, limitNote)
+	}
 	if busy := store.BusyWarning(); busy != "" {
 		s.notes = append([]string{"warning: " + busy}, s.notes...)
 	}
@@ -375,6 +382,7 @@ func (s *Session) Start(ctx context.Context) error {
 	}
 	opts := s.spec.Engine.Options()
 	opts.Prior = s.run.Prior
+	opts.WorkerOptions.LogDir = s.resolve(s.spec.Out) // a broken worker's stderr, next to the results
 	r, err := sweep.Start(ctx, s.run.Plan, opts)
 	if err != nil {
 		return fmt.Errorf("cannot start the sweep: %w", err)

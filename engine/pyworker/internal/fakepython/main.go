@@ -8,6 +8,12 @@
 //	importerror  a traceback on stderr, a fatal and exit 1
 //	crash        results until one config is complete, then dies on the next measure
 //	hang         results until one config is complete, then silence for ever
+//	stuck        results until one config is complete, then a measurement
+//	             that never ends while a heartbeat repeats its progress
+//	             every 100ms, as the real worker's thread does while
+//	             forward_epoch never returns
+//	closeout     hello, then closes its stdout on the first measure and
+//	             runs on
 //	badjson      results until one config is complete, then a line that is not JSON
 //	slow         hello, then measures that take 30s with a heartbeat
 //
@@ -28,6 +34,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -37,7 +44,10 @@ func main() {
 		_ = os.WriteFile(filepath.Join(dir, pid), []byte(pid), 0o644)
 	}
 	out := json.NewEncoder(os.Stdout)
+	var mu sync.Mutex // a heartbeat goroutine writes too
 	say := func(v map[string]any) {
+		mu.Lock()
+		defer mu.Unlock()
 		if err := out.Encode(v); err != nil {
 			os.Exit(1)
 		}
@@ -61,6 +71,16 @@ func main() {
 	say(map[string]any{"type": "hello", "protocol": 1, "engine": "python", "engine_version": "0.1.0+fake",
 		"details": map[string]string{"python": "3.11.2", "numpy": "1.24.2", "qmlhc_version": "0.1.0", "qmlhc_dir": a[3]}})
 	in := bufio.NewScanner(os.Stdin)
+	if mode == "closeout" {
+		if !in.Scan() { // the probe's worker: closed after its hello
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "fakepython: closing stdout")
+		os.Stdout.Close()
+		for {
+			time.Sleep(time.Hour)
+		}
+	}
 	measured := 0
 	for in.Scan() {
 		var req struct {
@@ -93,6 +113,14 @@ func main() {
 				for {
 					time.Sleep(time.Hour)
 				}
+			case "stuck":
+				go func(id int64, depth int) {
+					for {
+						say(map[string]any{"type": "progress", "id": id, "depth": depth, "fraction": 0})
+						time.Sleep(100 * time.Millisecond)
+					}
+				}(req.ID, req.Depths[0])
+				continue
 			case "badjson":
 				fmt.Println("<frozen importlib._bootstrap>: numpy warning printed on stdout")
 				continue

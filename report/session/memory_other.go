@@ -1,6 +1,0 @@
-//go:build !unix
-
-package session
-
-// addressSpaceLimit is unknown where there is no RLIMIT_AS.
-func addressSpaceLimit() int64 { return 0 }
