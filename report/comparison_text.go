@@ -58,6 +58,9 @@ func WriteComparison(w io.Writer, oldLabel, newLabel string, b compare.Baseline,
 	if b.Few > 0 {
 		fmt.Fprintf(&s, ", %d with too few steady measurements to tell", b.Few)
 	}
+	if b.Invalid > 0 {
+		fmt.Fprintf(&s, ", %d holding values no measurement can take", b.Invalid)
+	}
 	fmt.Fprintf(&s, " of %d matched configs (ratio new/old of the medians; t on the log ratio over the independent measurements, Holm-corrected over the configs, 5%%: each interval is at the level Holm tested its config at, so it excludes 1 exactly when p < 0.05)\n", len(b.Entries))
 	if b.Unmatched > 0 {
 		fmt.Fprintf(&s, "%d configs of the new run are not in the old one\n", b.Unmatched)

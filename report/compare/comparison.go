@@ -70,7 +70,11 @@ type BaselineEntry struct {
 	// interval is the range of ratios the measurements allow,
 	// [fastest new / slowest old, slowest new / fastest old]; otherwise "?".
 	Unsettled bool
-	Verdict   string
+	// BySeparation: the verdict rests on complete separation alone, as
+	// for Unsettled — also when a side kept fewer than stats.MinToCompare
+	// steady measurements but has enough in all.
+	BySeparation bool
+	Verdict      string
 	// Invalid: a side holds a value no measurement can take (Reason says
 	// which, see implausible): the config gets "?", stays out of Holm's
 	// family, the geomean and the gate, and its Cmp is all NaN.
@@ -153,8 +157,14 @@ func CompareBaseline(path string, base, cur []bench.Result) Baseline {
 			FastestRatio:   fastest(mn) / fastest(mo),
 			Unsettled:      bench.Unsettled(old) || bench.Unsettled(r),
 			QualityDiffers: qualityDiffers(old, r)}
-		if e.Unsettled {
-			e.Cmp = separationTest(e.Cmp, allMeasurements(old), allMeasurements(r))
+		// Without a steady cluster, or with too few steady measurements
+		// on a side but enough in all, the t statistic is not trusted:
+		// complete separation decides (a 10× regression measured on a
+		// contended CPU is still one).
+		ao, an := allMeasurements(old), allMeasurements(r)
+		e.BySeparation = e.Unsettled || e.Cmp.TooFew() && len(ao) >= stats.MinToCompare && len(an) >= stats.MinToCompare
+		if e.BySeparation {
+			e.Cmp = separationTest(e.Cmp, ao, an)
 		}
 		b.Entries = append(b.Entries, e)
 		ps = append(ps, e.Cmp.P)
@@ -167,7 +177,7 @@ func CompareBaseline(path string, base, cur []bench.Result) Baseline {
 	for i := range b.Entries {
 		e := &b.Entries[i]
 		e.PAdj = adj[i]
-		if !e.Unsettled && !e.Invalid && !math.IsNaN(levels[i]) {
+		if !e.BySeparation && !e.Invalid && !math.IsNaN(levels[i]) {
 			// The same statistic, its interval at the family's level.
 			p := e.Cmp.P
 			e.Cmp = stats.MedianRatio(Measurements(e.Old), Measurements(e.New), 1-levels[i], e.Old.SharedSpread, e.New.SharedSpread)
@@ -188,8 +198,11 @@ func CompareBaseline(path string, base, cur []bench.Result) Baseline {
 		case e.Cmp.TooFew() || math.IsNaN(e.PAdj):
 			e.Verdict = VerdictTooFew
 			e.Reason = "too few steady measurements to tell"
-			if e.Unsettled && !e.Cmp.TooFew() {
+			switch {
+			case e.Unsettled && !e.Cmp.TooFew():
 				e.Reason = "no steady measurements and the two runs overlap"
+			case e.BySeparation && !e.Cmp.TooFew():
+				e.Reason = "too few steady measurements and the two runs overlap"
 			}
 			b.Few++
 		case significant && e.Cmp.Ratio < 1 && e.FastestRatio < 1:
@@ -206,8 +219,11 @@ func CompareBaseline(path string, base, cur []bench.Result) Baseline {
 			e.Verdict = VerdictUnchanged
 			b.Unchanged++
 		}
-		if e.Unsettled && e.Verdict != VerdictTooFew && e.Reason == "" {
+		if e.BySeparation && e.Verdict != VerdictTooFew && e.Reason == "" {
 			e.Reason = "no steady measurements: decided by complete separation"
+			if !e.Unsettled {
+				e.Reason = "too few steady measurements: decided by complete separation"
+			}
 		}
 	}
 	// The configs' ratios vary around what the two runs share — the
@@ -324,6 +340,7 @@ func allMeasurements(r bench.Result) []float64 {
 // verdict).
 func separationTest(c stats.RatioTest, old, new []float64) stats.RatioTest {
 	fo, so, fn, sn := fastest(old), slowest(old), fastest(new), slowest(new)
+	c.NOld, c.NNew = len(old), len(new)
 	c.CILow, c.CIHigh = fn/so, sn/fo
 	c.P, c.SE, c.DF = math.NaN(), math.NaN(), math.NaN()
 	if c.TooFew() || !(fo > 0) || !(fn > 0) {

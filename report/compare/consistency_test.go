@@ -3,6 +3,7 @@ package compare
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/hcbench/hcbench/engine/bench"
@@ -40,7 +41,7 @@ func TestRatioIntervalPAndVerdictAgree(t *testing.T) {
 		}
 		b := CompareBaseline("old.jsonl", base, cur)
 		for _, e := range b.Entries {
-			if e.Cmp.TooFew() || e.Unsettled {
+			if e.Cmp.TooFew() || e.BySeparation || e.Invalid {
 				continue
 			}
 			checked++
@@ -91,5 +92,30 @@ func TestHolmLevelsMatchHolm(t *testing.T) {
 				t.Errorf("holmLevels(%v)[%d] = %g, want %g", tc.ps, i, got[i], tc.want[i])
 			}
 		}
+	}
+}
+
+// A side that kept fewer than four steady measurements (the others left
+// out as contended) but has nine in all is decided by complete
+// separation: a 10× regression measured on a busy machine still fails
+// the gate, and says what decided it.
+func TestTooFewSteadyDecidedBySeparation(t *testing.T) {
+	old := bench.Result{Config: bench.Config{D: 3, K: 2, T: 16}, Depths: []int{1}, Repeats: 1,
+		Measurements: []float64{1e-6, 1.01e-6, 0.99e-6, 1e-6, 1.02e-6, 1e-6, 0.98e-6, 1e-6, 1.01e-6}}
+	bench.Headline(&old)
+	// Three near the fastest, six contended (>15% above it): three kept.
+	cur := old
+	cur.Measurements = []float64{10e-6, 10.1e-6, 10.05e-6, 13e-6, 14e-6, 15e-6, 13.5e-6, 16e-6, 14.5e-6}
+	bench.Headline(&cur)
+	if kept, _ := bench.HeadlineMeasurements(cur); len(kept) >= 4 {
+		t.Fatalf("%d measurements kept: not the case tested", len(kept))
+	}
+	b := CompareBaseline("old.jsonl", []bench.Result{old}, []bench.Result{cur})
+	e := b.Entries[0]
+	if e.Verdict != VerdictSlower || !e.BySeparation || !strings.Contains(e.Reason, "complete separation") {
+		t.Fatalf("verdict %q (%s), by separation %v", e.Verdict, e.Reason, e.BySeparation)
+	}
+	if len(b.Regressions(20)) != 1 {
+		t.Errorf("a 10× regression does not fail a 20%% gate: interval [%g, %g]", e.Cmp.CILow, e.Cmp.CIHigh)
 	}
 }

@@ -362,11 +362,14 @@ func (p *Printer) Gate(b *compare.Baseline, pct float64) (failed bool, err error
 	if len(b.Entries) == 0 {
 		return false, fmt.Errorf("--fail-on-regression: no config of this run is in the baseline %s, so nothing was compared", b.Path)
 	}
+	if b.Invalid == len(b.Entries) {
+		return false, fmt.Errorf("--fail-on-regression: every config matched in %s holds values no measurement can take, so nothing was compared (see the notes)", b.Path)
+	}
 	regs := b.Regressions(pct)
 	if len(regs) == 0 {
 		return false, nil
 	}
-	p.Note(fmt.Sprintf("%d of %d configs are slower than the baseline by more than %g%% (one-sided t on the log ratio of medians, Holm-corrected, 5%%): %s",
-		len(regs), len(b.Entries), pct, report.DescribeEntries(regs)))
+	p.Note(fmt.Sprintf("%d of %d configs are slower than the baseline by more than %g%% (the interval of the ratio of medians, at Holm's level, lies above %g): %s",
+		len(regs), len(b.Entries), pct, 1+pct/100, report.DescribeEntries(regs)))
 	return true, nil
 }

@@ -281,6 +281,10 @@ func TestNotStartedAndGate(t *testing.T) {
 	if failed, err := p.Gate(&compare.Baseline{Path: "old.jsonl"}, 5); failed || err == nil || !strings.Contains(err.Error(), "nothing was compared") {
 		t.Errorf("a gate that compared nothing: %v, %v; want an error", failed, err)
 	}
+	invalid := &compare.Baseline{Path: "old.jsonl", Entries: []compare.BaselineEntry{{Invalid: true, Verdict: compare.VerdictTooFew}}, Invalid: 1}
+	if failed, err := p.Gate(invalid, 5); failed || err == nil || !strings.Contains(err.Error(), "nothing was compared") {
+		t.Errorf("a gate over invalid values only: %v, %v; want an error", failed, err)
+	}
 }
 
 // TestMeasuringLine: the piped log's first line counts what is left.
