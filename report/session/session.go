@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -283,7 +284,9 @@ func loadBaseline(ctx context.Context, spec string) (compare.RecordedRun, error)
 		return compare.RecordedRun{}, ctx.Err()
 	case l := <-ch:
 		if l.err != nil {
-			return compare.RecordedRun{}, &UsageError{&bench.FlagError{Flag: FlagBaseline, Value: spec, Err: l.err}}
+			// The flag's message names the path already.
+			why := errors.New(strings.TrimPrefix(l.err.Error(), spec+": "))
+			return compare.RecordedRun{}, &UsageError{&bench.FlagError{Flag: FlagBaseline, Value: spec, Err: why}}
 		}
 		if len(l.run.Results) == 0 {
 			return compare.RecordedRun{}, &UsageError{&bench.FlagError{Flag: FlagBaseline, Value: spec, Err: errors.New("holds no results to compare with")}}

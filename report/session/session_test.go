@@ -3,6 +3,7 @@ package session
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -123,5 +124,24 @@ func TestStopBeforeAnythingFinishedKeepsEarlierReports(t *testing.T) {
 	out.WriteSummary(&b)
 	if !strings.Contains(b.String(), "left as they were") || strings.Contains(b.String(), "complete") {
 		t.Errorf("summary %q", b.String())
+	}
+}
+
+// A baseline that cannot be read is refused before anything is created,
+// naming the flag and the path once.
+func TestBadBaselineNamedOnce(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "not-a-file")
+	if err := os.Mkdir(bad, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	_, err := Open(t.Context(), Spec{Plan: tinyPlan(2), Out: out, Baseline: bad})
+	var ue *UsageError
+	if !errors.As(err, &ue) || strings.Count(err.Error(), bad) != 1 || !strings.HasPrefix(err.Error(), "--baseline") {
+		t.Fatalf("error %v: want a usage error naming --baseline and %s once", err, bad)
+	}
+	if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the output directory was created for a refused baseline: %v", err)
 	}
 }
