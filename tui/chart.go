@@ -8,7 +8,7 @@ import (
 	"github.com/NimbleMarkets/ntcharts/canvas"
 	"github.com/NimbleMarkets/ntcharts/canvas/graph"
 	"github.com/NimbleMarkets/ntcharts/linechart"
-	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // pt is a point of the chart: config position, median time.
@@ -59,7 +59,7 @@ func drawChart(s *runState, st styles, w, h int) (string, bool) {
 	}
 	n := len(s.order)
 	minX, maxX := 1.0, float64(max(2, n))
-	yLabel := func(_ int, v float64) string { return report.FormatSeconds(v) }
+	yLabel := func(_ int, v float64) string { return bench.FormatSeconds(v) }
 	loY, hiY := 0.0, maxY*1.1
 	logY := false
 	if minY := minPositive(pts); minY > 0 && maxY/minY > logSpan {
@@ -70,7 +70,7 @@ func drawChart(s *runState, st styles, w, h int) (string, bool) {
 			pts[i].y = math.Log10(math.Max(pts[i].y, minY))
 		}
 		loY, hiY = math.Log10(minY)-0.05, math.Log10(maxY)+0.05
-		yLabel = func(_ int, v float64) string { return report.FormatSeconds(math.Pow(10, v)) }
+		yLabel = func(_ int, v float64) string { return bench.FormatSeconds(math.Pow(10, v)) }
 	}
 	ySteps := 2
 	if h < 8 {

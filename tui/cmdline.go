@@ -4,50 +4,12 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/hcbench/hcbench/engine/bench"
 )
-
-// commandLine is the hcbench invocation that measures plan p into outDir
-// again (headless, so it can go in a script or CI job), with the baseline
-// when there is one. Every setting is spelled out, defaults included, so
-// the line still means the same if the defaults change.
-func commandLine(p bench.Plan, outDir, baseline string) string {
-	args := []string{"hcbench", "--headless",
-		"-D", bench.FormatList(p.Grid.Dims),
-		"-K", bench.FormatList(p.Grid.Branches),
-		"-T", bench.FormatList(p.Grid.SeqLens),
-		"--depths", bench.FormatList(p.Depths),
-		"--repeats", strconv.Itoa(p.Repeats),
-		"--seed", strconv.FormatUint(p.Seed, 10),
-		"--min-time", p.Timing.MinTime.String(),
-		"--policy", p.Policy,
-		"-o", shellQuote(outDir),
-	}
-	if p.EngineName() != bench.EngineGo {
-		// The checkout and interpreter come from $QMLHC_PATH and python3
-		// unless --qmlhc and --python are added.
-		args = append(args, "--engine", p.EngineName())
-	}
-	if baseline != "" {
-		args = append(args, "--baseline", shellQuote(baseline))
-	}
-	return strings.Join(args, " ")
-}
-
-// shellQuote quotes s for a POSIX shell when it holds anything but plain
-// path characters.
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./~+,:=@") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
 
 // osc52 is the escape sequence that asks the terminal to put s on the
 // clipboard. Terminals that do not support it ignore it; tmux passes it on

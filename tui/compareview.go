@@ -6,7 +6,9 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/compare"
 )
 
 // compareModel shows two recorded runs compared exactly as `hcbench
@@ -17,7 +19,7 @@ import (
 // ratios.
 type compareModel struct {
 	old, cur pastRun
-	b        report.Baseline
+	b        compare.Baseline
 	summary  []string // WriteComparison's notes, geomean and count lines
 	err      error
 	s        *runState // the newer run, holding the ratios the heatmap draws
@@ -29,20 +31,20 @@ type compareModel struct {
 // as shown.
 func newCompare(path, shown string, old, cur pastRun) *compareModel {
 	c := &compareModel{old: old, cur: cur, s: pastSweep(cur)}
-	ro, err := report.LoadRecordedRun(fmt.Sprintf("%s@%d", path, old.id))
+	ro, err := compare.LoadRecordedRun(fmt.Sprintf("%s@%d", path, old.id))
 	if err != nil {
 		c.err = err
 		return c
 	}
-	rn, err := report.LoadRecordedRun(fmt.Sprintf("%s@%d", path, cur.id))
+	rn, err := compare.LoadRecordedRun(fmt.Sprintf("%s@%d", path, cur.id))
 	if err != nil {
 		c.err = err
 		return c
 	}
 	ro.Path, rn.Path = shown, shown
-	c.b = report.CompareBaseline(ro.Label(), ro.Results, rn.Results)
+	c.b = compare.CompareBaseline(ro.Label(), ro.Results, rn.Results)
 	var out strings.Builder
-	if err := report.WriteComparison(&out, ro.Label(), rn.Label(), c.b, report.RunDifferences(ro, rn)); err != nil {
+	if err := report.WriteComparison(&out, ro.Label(), rn.Label(), c.b, compare.RunDifferences(ro, rn)); err != nil {
 		c.err = err
 		return c
 	}
@@ -125,8 +127,8 @@ func (c *compareModel) tableLines(st styles, w int) []string {
 		if !math.IsNaN(e.PAdj) {
 			p = pText(e.PAdj)
 		}
-		l := padRight(e.Config.String(), 16) + padRight(report.FormatRatioCI(e.Cmp), 24) + " " + padRight(e.Verdict, 9) +
-			padRight(p, 10) + padRight(report.FormatSeconds(report.Headline(e.Old)), 10) + report.FormatSeconds(report.Headline(e.New))
+		l := padRight(e.Config.String(), 16) + padRight(compare.FormatRatioCI(e.Cmp), 24) + " " + padRight(e.Verdict, 9) +
+			padRight(p, 10) + padRight(bench.FormatSeconds(report.Headline(e.Old)), 10) + bench.FormatSeconds(report.Headline(e.New))
 		out = append(out, truncate(l, w))
 	}
 	return out

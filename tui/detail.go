@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/compare"
 )
 
 // detailModel is one config looked at closely: the headline and what its
@@ -22,12 +23,12 @@ import (
 // keeps its place, so esc returns to the same row.
 type detailModel struct {
 	res  bench.Result
-	base *report.BaselineEntry // nil without a baseline match
-	what string                // whose result: "run 1795642542"
+	base *compare.BaselineEntry // nil without a baseline match
+	what string                 // whose result: "run 1795642542"
 	sc   scroller
 }
 
-func newDetail(r bench.Result, base *report.BaselineEntry, what string) *detailModel {
+func newDetail(r bench.Result, base *compare.BaselineEntry, what string) *detailModel {
 	return &detailModel{res: r, base: base, what: what}
 }
 
@@ -63,9 +64,9 @@ func (d *detailModel) content(st styles, w, h int) []string {
 	}
 	head := func(s string) { add("", st.paneTitle.Render(s)) }
 
-	add(st.value.Render("median time/epoch "+report.FormatSeconds(r.TimeEpochMedian)) + "  " + ciLine(&r))
+	add(st.value.Render("median time/epoch "+bench.FormatSeconds(r.TimeEpochMedian)) + "  " + ciLine(&r))
 	add(st.subtle.Render(fmt.Sprintf("mean time/epoch (the reference's) %s ± %s std · %s",
-		report.FormatSeconds(r.TimeEpochMean), report.FormatSeconds(r.TimeEpochStd), engineLine(&r))))
+		bench.FormatSeconds(r.TimeEpochMean), bench.FormatSeconds(r.TimeEpochStd), engineLine(&r))))
 	if warn := report.NoiseWarning(r); warn != "" {
 		add(st.warn.Render(wrapWords("⚠ "+warn, w)))
 	}
@@ -95,7 +96,7 @@ func (d *detailModel) content(st styles, w, h int) []string {
 		mem += " (" + r.MemKind + ")"
 	}
 	add(fmt.Sprintf("%s · %d epochs measured · batch %d · %s on the config", mem, r.EpochsMeasured, r.Batch,
-		report.FormatSeconds(r.TimeElapsed)))
+		bench.FormatSeconds(r.TimeElapsed)))
 
 	if d.base != nil {
 		head("Against the baseline")
@@ -116,8 +117,8 @@ func ciLine(r *bench.Result) string {
 	if !(level > 0) {
 		level = 0.95
 	}
-	return fmt.Sprintf("%s CI [%s, %s] (%s)", report.FormatLevel(level), report.FormatSeconds(r.TimeEpochCILow),
-		report.FormatSeconds(r.TimeEpochCIHigh), ciText(r))
+	return fmt.Sprintf("%s CI [%s, %s] (%s)", bench.FormatLevel(level), bench.FormatSeconds(r.TimeEpochCILow),
+		bench.FormatSeconds(r.TimeEpochCIHigh), ciText(r))
 }
 
 func engineLine(r *bench.Result) string {
@@ -151,7 +152,7 @@ func joinSeconds(xs []float64) string {
 	}
 	parts := make([]string, len(xs))
 	for i, x := range xs {
-		parts[i] = report.FormatSeconds(x)
+		parts[i] = bench.FormatSeconds(x)
 	}
 	return strings.Join(parts, "  ")
 }
@@ -223,10 +224,10 @@ func histogramLines(all []float64, median float64, st styles, w, bins int) []str
 	rows := make([]row, 0, bins+1)
 	for i, n := range counts {
 		a := lo + (cut-lo)*float64(i)/float64(bins)
-		rows = append(rows, row{"≥" + report.FormatSeconds(a), n})
+		rows = append(rows, row{"≥" + bench.FormatSeconds(a), n})
 	}
 	if stalls > 0 {
-		rows = append(rows, row{">" + report.FormatSeconds(stallAt), stalls})
+		rows = append(rows, row{">" + bench.FormatSeconds(stallAt), stalls})
 	}
 	labelW, countW := 0, 0
 	top := 0
@@ -282,12 +283,12 @@ func perDepthLines(r *bench.Result, w int) []string {
 			cell := "–"
 			for _, dr := range run.Depths {
 				if dr.Depth == d {
-					cell = report.FormatSeconds(dr.TimeEpochMean)
+					cell = bench.FormatSeconds(dr.TimeEpochMean)
 				}
 			}
 			l += padRight(cell, cw)
 		}
-		l += padRight(report.FormatSeconds(run.TimeEpochMean), cw) + fmt.Sprintf("%.4f", run.RMSEMean)
+		l += padRight(bench.FormatSeconds(run.TimeEpochMean), cw) + fmt.Sprintf("%.4f", run.RMSEMean)
 		out = append(out, l)
 	}
 	return out
@@ -296,15 +297,18 @@ func perDepthLines(r *bench.Result, w int) []string {
 // baselineDetail is one config's comparison with the baseline, in the
 // reports' terms: the ratio of headlines with its interval, the verdict
 // after the correction over every config, and its adjusted p-value.
-func baselineDetail(e *report.BaselineEntry) string {
-	s := "ratio new/old " + report.FormatRatioCI(e.Cmp) + " · " + e.Verdict
+func baselineDetail(e *compare.BaselineEntry) string {
+	s := "ratio new/old " + compare.FormatRatioCI(e.Cmp) + " · " + e.Verdict
 	if !math.IsNaN(e.PAdj) {
 		s += " (" + pText(e.PAdj) + ", Holm-adjusted)"
+	}
+	if e.Reason != "" {
+		s += " · " + e.Reason
 	}
 	if e.QualityDiffers {
 		s += " · quality differs: the same seeds gave other numbers"
 	}
-	return s + " · baseline " + report.FormatSeconds(report.Headline(e.Old))
+	return s + " · baseline " + bench.FormatSeconds(report.Headline(e.Old))
 }
 
 // scroller is a window over lines that the arrow keys and the wheel move.

@@ -76,31 +76,24 @@ func editPreview(s *runState, g bench.Grid) string {
 	return fmt.Sprintf("%d configs: %d done · %d to run · %d queued dropped", len(configs), done, toRun, dropped)
 }
 
-// applyGrid hands the edited grid to the engine. A sweep that has ended
-// cannot take it, so a new runner continues the same run with every result
-// so far as Prior: they are reported as reused, not measured again.
+// applyGrid hands the edited grid to the running sweep, through the
+// session (which records it, so the run's later records and a --resume
+// carry it). A sweep that has ended keeps its grid: the run has ended.
 func (a *app) applyGrid(g bench.Grid) tea.Cmd {
-	if a.run != nil && !a.run.closed {
-		err := a.run.r.SetGrid(g)
-		if err == nil {
-			if a.run.rec != nil {
-				a.run.rec.SetGrid(g)
-			}
-			a.setStatus("grid applied: "+editPreview(a.sw, g), false)
-			return nil
-		}
-		if !errors.Is(err, sweep.ErrSweepOver) {
-			a.setStatus("✗ "+err.Error(), true)
-			return nil
-		}
+	if a.run == nil || a.run.finishing {
+		a.setStatus(fmt.Sprintf("run %d has ended: its grid stays as it was; n sets up a new sweep with another grid", a.sw.runID), false)
+		return nil
 	}
-	p := a.sw.plan
-	p.Grid = g
-	if a.rec != nil {
-		a.rec.SetGrid(g)
+	err := a.run.s.SetGrid(g)
+	switch {
+	case errors.Is(err, sweep.ErrSweepOver):
+		a.setStatus(fmt.Sprintf("run %d ended before the edit: its grid stays as it was; n sets up a new sweep with another grid", a.sw.runID), false)
+	case err != nil:
+		a.setStatus("✗ "+err.Error(), true)
+	default:
+		a.setStatus("grid applied: "+editPreview(a.sw, g), false)
 	}
-	a.setStatus("grid applied, sweep continued: "+editPreview(a.sw, g), false)
-	return a.startRunner(p, a.sw.resultList())
+	return nil
 }
 
 // View draws the editor in w cells, previewing what applying would do to

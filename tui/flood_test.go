@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/sweep"
+	"github.com/hcbench/hcbench/report/session"
 )
 
 // bigPlan is a 1,000-config grid (10 × 10 × 10).
@@ -44,7 +45,7 @@ func BenchmarkFloodUpdateView(b *testing.B) {
 		evs[i] = configEvents(p, i, c)
 	}
 	fresh := func() Model {
-		m, started := testModel(b, Options{Plan: p, StartNow: true})
+		m, started := testModel(b, topts{Plan: p, StartNow: true})
 		m = update(m, size(120, 40), startMsg{})
 		<-started
 		return m
@@ -59,7 +60,7 @@ func BenchmarkFloodUpdateView(b *testing.B) {
 			m = fresh()
 			b.StartTimer()
 		}
-		nm, _ := m.Update(eventsMsg{run: m.a.run, events: evs[k]})
+		nm, _ := m.Update(updatesMsg{run: m.a.run, updates: asUpdates(evs[k]...)})
 		m = nm.(Model)
 		if i%4 == 0 {
 			nm, _ = m.Update(frameMsg{})
@@ -74,7 +75,7 @@ func BenchmarkFloodUpdateView(b *testing.B) {
 func BenchmarkFrame1000(b *testing.B) {
 	p := bigPlan()
 	cs := p.Grid.Configs()
-	m, started := testModel(b, Options{Plan: p, StartNow: true})
+	m, started := testModel(b, topts{Plan: p, StartNow: true})
 	m = update(m, size(120, 40), startMsg{})
 	<-started
 	var all []sweep.Event
@@ -100,14 +101,14 @@ func BenchmarkFrame1000(b *testing.B) {
 func TestKeyAnsweredUnderFlood(t *testing.T) {
 	p := bigPlan()
 	cs := p.Grid.Configs()
-	m, started := testModel(t, Options{Plan: p, StartNow: true})
+	m, started := testModel(t, topts{Plan: p, StartNow: true})
 	m = update(m, size(120, 40), startMsg{})
 	<-started
 	wants := []string{"Heatmap: RMSE", "Heatmap: robustness", "Heatmap: memory", "Heatmap: median time/epoch"}
 	keys := 0
 	for i, c := range cs {
 		before := m.View()
-		nm, cmd := m.Update(eventsMsg{run: m.a.run, events: configEvents(p, i, c)})
+		nm, cmd := m.Update(updatesMsg{run: m.a.run, updates: asUpdates(configEvents(p, i, c)...)})
 		m = nm.(Model)
 		if cmd == nil {
 			t.Fatalf("config %d: the batch asked for no further drain", i)
@@ -146,7 +147,7 @@ func BenchmarkKeyUnderFlood(b *testing.B) {
 func floodOnce(b *testing.B) time.Duration {
 	p := bigPlan()
 	cs := p.Grid.Configs()
-	m, started := testModel(b, Options{Plan: p, StartNow: true})
+	m, started := testModel(b, topts{Plan: p, StartNow: true})
 	tm := teatest.NewTestModel(b, m, teatest.WithInitialTermSize(120, 40))
 	f := <-started
 	stop := make(chan struct{})
@@ -155,13 +156,11 @@ func floodOnce(b *testing.B) time.Duration {
 		n := 0
 		defer func() { streamed <- n }()
 		send := func(ev sweep.Event) bool {
-			select {
-			case f.ch <- ev:
-				n++
-				return true
-			case <-stop:
+			if !f.sendOr(session.Update{Event: ev}, stop) {
 				return false
 			}
+			n++
+			return true
 		}
 		for i, c := range cs {
 			for _, ev := range configEvents(p, i, c) {

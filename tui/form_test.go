@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,9 +11,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/hcbench/hcbench/engine/bench"
-	"github.com/hcbench/hcbench/engine/pyworker"
+	"github.com/hcbench/hcbench/engine/launch"
 	"github.com/hcbench/hcbench/engine/pyworker/pyworkertest"
-	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/muesli/termenv"
 )
 
@@ -63,8 +61,8 @@ func lineWith(v, s string) string {
 }
 
 func TestSetupEngineChoice(t *testing.T) {
-	t.Setenv(pyworker.EnvQMLHC, "")
-	m, _ := testModel(t, Options{})
+	t.Setenv(launch.EnvQMLHC, "")
+	m, _ := testModel(t, topts{})
 	m = update(m, size(120, 40))
 	if v := m.View(); !strings.Contains(v, "engine") || strings.Contains(v, "qml-hcs dir") {
 		t.Fatalf("go engine: want the engine choice and no python fields:\n%s", v)
@@ -113,7 +111,7 @@ func TestSetupEngineChoice(t *testing.T) {
 
 func TestSetupPythonFieldsPrefilledAndChecked(t *testing.T) {
 	good := qmlhcDir(t)
-	t.Setenv(pyworker.EnvQMLHC, good)
+	t.Setenv(launch.EnvQMLHC, good)
 	self, err := os.Executable() // any executable stands in for python here
 	if err != nil {
 		t.Fatal(err)
@@ -121,14 +119,14 @@ func TestSetupPythonFieldsPrefilledAndChecked(t *testing.T) {
 	p := bench.DefaultPlan()
 	p.Engine = bench.EnginePython
 
-	m, _ := testModel(t, Options{Plan: p})
+	m, _ := testModel(t, topts{Plan: p})
 	if got := m.a.setup.form.value("qmlhc"); got != good {
 		t.Errorf("qmlhc prefilled %q, want $QMLHC_PATH %q", got, good)
 	}
-	if got := m.a.setup.form.value("python"); got != pyworker.DefaultPython {
-		t.Errorf("python prefilled %q, want %q", got, pyworker.DefaultPython)
+	if got := m.a.setup.form.value("python"); got != launch.DefaultPython {
+		t.Errorf("python prefilled %q, want %q", got, launch.DefaultPython)
 	}
-	m, _ = testModel(t, Options{Plan: p, QMLHC: "flagdir", Python: self})
+	m, _ = testModel(t, topts{Plan: p, QMLHC: "flagdir", Python: self})
 	if got, want := m.a.setup.form.value("qmlhc")+" "+m.a.setup.form.value("python"), "flagdir "+self; got != want {
 		t.Errorf("prefilled %q, want the flags' %q", got, want)
 	}
@@ -154,7 +152,7 @@ func TestSetupPythonFieldsPrefilledAndChecked(t *testing.T) {
 		{"python", "venv/bin/python", "no such interpreter"},
 	}
 	for _, tt := range tests {
-		m, _ := testModel(t, Options{Plan: p, WorkDir: work, Python: self})
+		m, _ := testModel(t, topts{Plan: p, WorkDir: work, Python: self})
 		m = update(m, size(120, 40))
 		m = setField(t, m, tt.field, tt.value)
 		v := m.View()
@@ -185,7 +183,7 @@ func TestSetupFormScrolls(t *testing.T) {
 	}
 	p := bench.DefaultPlan()
 	p.Engine = bench.EnginePython
-	m, _ := testModel(t, Options{Plan: p, QMLHC: good, Python: self})
+	m, _ := testModel(t, topts{Plan: p, QMLHC: good, Python: self})
 
 	m = update(m, size(80, 24))
 	v := m.View()
@@ -247,62 +245,48 @@ func TestSetupStartsPythonSweep(t *testing.T) {
 	good := qmlhcDir(t)
 	t.Setenv("FAKE_PYTHON_PIDS", "")
 
-	start := func(t *testing.T, mode, dir string) (Model, chan *fakeSweeper, *sweep.Options, string) {
+	start := func(t *testing.T, mode, dir string) (Model, string) {
 		t.Helper()
 		t.Setenv("FAKE_PYTHON_MODE", mode)
 		work := t.TempDir()
-		m, _ := testModel(t, Options{OutDir: "out", WorkDir: work})
-		started := make(chan *fakeSweeper, 1)
-		var got sweep.Options
-		m.a.start = func(_ context.Context, p bench.Plan, o sweep.Options) (sweeper, error) {
-			got = o
-			f := newFakeSweeper(p)
-			started <- f
-			return f, nil
-		}
+		m, _ := testModel(t, topts{OutDir: "out", WorkDir: work})
+		m.a.open = openSession // the real session: it checks the worker
 		m = update(m, size(80, 24))
 		m = toField(t, m, "engine")
 		m = update(m, keyRight)
 		m = setField(t, m, "qmlhc", dir)
 		m = setField(t, m, "python", fake)
-		nm, cmd := m.Update(keyMsg("enter"))
+		nm, _ := m.Update(keyMsg("enter"))
 		m = nm.(Model)
-		if cmd != nil {
+		if op := m.a.opening; op != nil {
 			if !strings.Contains(m.View(), "checking the python engine") {
 				t.Errorf("no word while the worker is checked:\n%s", m.View())
 			}
-			if _, cmd2 := m.Update(keyMsg("enter")); cmd2 != nil {
+			if nm, _ := m.Update(keyMsg("enter")); nm.(Model).a.opening != op {
 				t.Error("a second enter while checking started another check")
 			}
-			nm, _ = m.Update(cmd())
-			m = nm.(Model)
+			m = opened(m, op)
 		}
-		return m, started, &got, work
+		if m.a.run != nil {
+			t.Cleanup(func() { m.a.run.finish() })
+		}
+		return m, work
 	}
 
 	t.Run("ok", func(t *testing.T) {
-		m, started, eo, work := start(t, "ok", good)
-		select {
-		case f := <-started:
-			if f.Plan().EngineName() != bench.EnginePython {
-				t.Errorf("sweep plan engine %q, want python", f.Plan().EngineName())
-			}
-		default:
+		m, work := start(t, "ok", good)
+		if m.a.run == nil {
 			t.Fatalf("no sweep started:\n%s", m.View())
 		}
-		if eo.Worker == nil || eo.WorkerOptions.Name != "python worker" {
-			t.Fatalf("sweep started without python workers: %+v", eo.WorkerOptions)
+		s := m.a.run.s
+		if eng := s.Engine(); eng.Name() != bench.EnginePython || eng.QMLHC != good || eng.Python != fake {
+			t.Errorf("sweep engine %+v, want python on %s with %s", eng, good, fake)
 		}
-		cmd, err := eo.Worker()
-		if err != nil || cmd.Path != fake || cmd.Args[len(cmd.Args)-1] != good {
-			t.Errorf("worker command %v (%v), want %s … %s", cmd, err, fake, good)
+		if s.Plan().EngineName() != bench.EnginePython {
+			t.Errorf("sweep plan engine %q, want python", s.Plan().EngineName())
 		}
-		h, err := pyworker.Probe(t.Context(), *eo)
-		if err != nil || h.Engine != bench.EnginePython || h.Details["qmlhc_dir"] != good {
-			t.Errorf("the sweep's worker: %+v %v, want the fake python on %s", h, err, good)
-		}
-		if v := m.View(); !strings.Contains(v, "engine: python") {
-			t.Errorf("no line saying what measures:\n%s", v)
+		if !strings.Contains(m.a.status, "engine: python") {
+			t.Errorf("the status does not say what measures: %q", m.a.status)
 		}
 		if !fileExists(filepath.Join(work, "out")) {
 			t.Error("the started sweep has no output directory")
@@ -310,16 +294,16 @@ func TestSetupStartsPythonSweep(t *testing.T) {
 	})
 
 	t.Run("import error", func(t *testing.T) {
-		m, started, _, work := start(t, "importerror", good)
-		if len(started) != 0 {
+		m, work := start(t, "importerror", good)
+		if m.a.run != nil {
 			t.Fatal("a sweep started with a worker that failed its handshake")
 		}
 		v := m.View()
-		l := lineWith(v, "✗ python engine:")
+		l := lineWith(v, "✗ --engine python:")
 		if l == "" || !strings.Contains(v, "No module named 'scipy'") {
 			t.Errorf("handshake failure not shown as one ✗ message:\n%s", v)
 		}
-		if m.a.screen != screenSetup || m.a.setup.probing {
+		if m.a.screen != screenSetup || m.a.setup.opening {
 			t.Error("the form should stay, ready for another enter")
 		}
 		// At 50×15 the message is shown whole, wrapped, and the form
@@ -336,8 +320,8 @@ func TestSetupStartsPythonSweep(t *testing.T) {
 	})
 
 	t.Run("bad checkout", func(t *testing.T) {
-		m, started, _, work := start(t, "ok", t.TempDir())
-		if len(started) != 0 {
+		m, work := start(t, "ok", t.TempDir())
+		if m.a.run != nil {
 			t.Fatal("a sweep started on a directory that is not a checkout")
 		}
 		if v := m.View(); !strings.Contains(v, "not a qml-hcs checkout") {
@@ -368,7 +352,7 @@ func TestGoldenSetupPython(t *testing.T) {
 	p.Engine = bench.EnginePython
 	for _, s := range sizes {
 		t.Run(s.name, func(t *testing.T) {
-			m, _ := testModel(t, Options{Plan: p, OutDir: ".benchmarks", WorkDir: work, QMLHC: "qml-hcs", Python: "venv/bin/python3"})
+			m, _ := testModel(t, topts{Plan: p, OutDir: ".benchmarks", WorkDir: work, QMLHC: "qml-hcs", Python: "venv/bin/python3"})
 			m = update(m, size(s.w, s.h))
 			m = toField(t, m, "engine")
 			v := m.View()
@@ -387,7 +371,7 @@ func TestFocusedLongValueStaysInItsBox(t *testing.T) {
 	lipgloss.SetColorProfile(termenv.TrueColor)
 	defer lipgloss.SetColorProfile(termenv.Ascii)
 	long := strings.Repeat("x", 60)
-	m, _ := testModel(t, Options{})
+	m, _ := testModel(t, topts{})
 	m = update(m, size(120, 40))
 	m = setField(t, m, "seed", "1")
 	m = update(m, keyMsg(long), keyMsg("backspace")) // wrong, then still wrong

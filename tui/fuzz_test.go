@@ -16,7 +16,7 @@ func FuzzSetupFields(f *testing.F) {
 		f.Add(s, 1)
 	}
 	f.Fuzz(func(t *testing.T, s string, field int) {
-		m, started := testModel(t, Options{})
+		m, started := testModel(t, topts{})
 		m = update(m, size(50, 15))
 		n := len(m.a.setup.form.fields)
 		field = ((field % n) + n) % n
@@ -34,7 +34,7 @@ func FuzzSetupFields(f *testing.F) {
 			m = update(m, keyMsg(string(r)))
 		}
 		checkFits(t, m.View(), 50, 15)
-		p, _, err := setupPlan(m.a.setup.form, m.a.opt.Plan)
+		p, _, err := setupPlan(m.a.setup.form, m.a.opt.Spec.Plan)
 		if _, ferr := m.a.setup.form.firstError(); ferr == nil && err != nil &&
 			!strings.Contains(err.Error(), "configs: at most") {
 			t.Fatalf("fields pass but the plan does not: %v", err)

@@ -22,8 +22,8 @@ func waitText(s string) func([]byte) bool {
 
 // goldenModel runs a model in a test program at w×h with the fixed clock,
 // writing under a temporary WorkDir so the report paths read ".benchmarks".
-func goldenModel(t *testing.T, startNow bool, w, h int) (*teatest.TestModel, chan *fakeSweeper, *clock) {
-	m, started := testModel(t, Options{StartNow: startNow, OutDir: ".benchmarks", WorkDir: t.TempDir(), Version: "test"})
+func goldenModel(t *testing.T, startNow bool, w, h int) (*teatest.TestModel, chan *fakeSession, *clock) {
+	m, started := testModel(t, topts{StartNow: startNow, OutDir: ".benchmarks", WorkDir: t.TempDir(), Version: "test"})
 	clk := &clock{}
 	m.a.now = clk.now
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
@@ -59,7 +59,7 @@ func TestGolden(t *testing.T) {
 			f := <-started
 			clk.set(4200 * time.Millisecond)
 			for _, ev := range sweepEvents(p, 7, true) {
-				f.ch <- ev
+				f.events(ev)
 			}
 			teatest.WaitFor(t, tm.Output(), waitText("repeat 2/3"), waitLong)
 			teatest.RequireEqualOutput(t, finalView(t, tm))
@@ -69,9 +69,9 @@ func TestGolden(t *testing.T) {
 			f := <-started
 			clk.set(9100 * time.Millisecond)
 			for _, ev := range sweepEvents(p, 12, false) {
-				f.ch <- ev
+				f.events(ev)
 			}
-			f.finish(12)
+			f.finish()
 			teatest.WaitFor(t, tm.Output(), waitText("reports saved"), waitLong)
 			teatest.RequireEqualOutput(t, finalView(t, tm))
 		})

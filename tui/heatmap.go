@@ -8,7 +8,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine/bench"
-	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/compare"
 )
 
 // heatGlyphs encode a cell's level by density, so the heatmap reads without
@@ -77,7 +77,7 @@ func (m metric) formatPrec(v float64, extra int) string {
 func (m metric) format(v float64) string {
 	switch m {
 	case metricTime:
-		return report.FormatSeconds(v)
+		return bench.FormatSeconds(v)
 	case metricRMSE:
 		return fmt.Sprintf("%.4f", v)
 	case metricRobustness:
@@ -85,7 +85,7 @@ func (m metric) format(v float64) string {
 	case metricMemory:
 		return fmtBytes(int64(math.Round(v)))
 	case metricRatio:
-		return report.FormatRatio(v)
+		return compare.FormatRatio(v)
 	}
 	return fmt.Sprint(v)
 }

@@ -12,7 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine/bench"
-	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/store"
 )
 
 // pastRun is one run recorded in the output directory's JSONL.
@@ -23,8 +23,11 @@ type pastRun struct {
 	gridKnown bool           // the records carry the grid (older files do not)
 	results   []bench.Result // the last record of each config, in first-record order
 	done      int            // configs of the grid with a result
-	machine   report.Machine
+	machine   store.Machine
 	engine    string
+	// resumable is the run as a resume continues it (nil when it has
+	// nothing left to measure, or no grid on record).
+	resumable *store.Resumable
 }
 
 func (r pastRun) complete() bool { return r.gridKnown && r.done >= r.plan.Grid.Size() }
@@ -44,17 +47,18 @@ func (r pastRun) status() string {
 // run's last record: a resumed run appends under its old id). It reads
 // with report's reader, tolerating a torn last line as --resume does.
 func readPastRuns(path string) ([]pastRun, error) {
-	recs, _, err := report.ReadJSONLRepair(path)
+	recs, _, err := store.ReadJSONLRepair(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	byRun := report.Runs(recs)
+	byRun := store.Runs(recs)
 	last := map[int64]int{}
-	first := map[int64]report.Record{}
+	first := map[int64]store.Record{}
 	grid := map[int64]*bench.Grid{}
+	recsOf := map[int64][]store.Record{}
 	var order []int64
 	for i, r := range recs {
 		if _, ok := last[r.RunID]; !ok {
@@ -62,6 +66,7 @@ func readPastRuns(path string) ([]pastRun, error) {
 			first[r.RunID] = r
 		}
 		last[r.RunID] = i
+		recsOf[r.RunID] = append(recsOf[r.RunID], r)
 		if r.Grid != nil {
 			grid[r.RunID] = r.Grid
 		}
@@ -88,6 +93,11 @@ func readPastRuns(path string) ([]pastRun, error) {
 		} else {
 			pr.plan.Grid = gridOf(pr.results)
 			pr.done = len(pr.results)
+		}
+		// What a resume of it continues: report/store's reading, the one
+		// --resume and the session use.
+		if res, ok := store.FindResumable(recsOf[id], nil); ok {
+			pr.resumable = &res
 		}
 		out = append(out, pr)
 	}
@@ -129,6 +139,7 @@ const (
 type historyModel struct {
 	path    string // the JSONL on disk
 	shown   string // the JSONL as the user typed its directory
+	out     string // the directory as typed
 	runs    []pastRun
 	err     error
 	loading bool // the JSONL is being read, off the UI goroutine
@@ -146,8 +157,8 @@ type historyModel struct {
 
 // newHistory opens the history of the JSONL at path and returns the
 // command that reads it: a long history never holds up the screen.
-func newHistory(path, shown string, st styles) (*historyModel, tea.Cmd) {
-	h := &historyModel{path: path, shown: shown, view: newRunView(st), loading: true}
+func newHistory(path, out string, st styles) (*historyModel, tea.Cmd) {
+	h := &historyModel{path: path, shown: store.PathsFor(out).JSONL, out: out, view: newRunView(st), loading: true}
 	return h, safeCmd(func() tea.Msg {
 		runs, err := readPastRuns(path)
 		return applyMsg(func(a *app) {
@@ -392,7 +403,17 @@ func (h *historyModel) listView(st styles, w, height int) string {
 	}
 	head := "   " + padRight("run", 12) + padRight("status", 16) + padRight("grid", 24) + padRight("date (UTC)", 18) + "engine · machine · settings"
 	lines := []string{st.tableHeader.UnsetPadding().Render(truncate(head, w))}
-	rows := max(1, height-3)
+	// A run with something left to measure says how to continue it, here
+	// and from a shell (the spelling of every printed command).
+	cont := ""
+	if r, ok := h.selected(); ok && r.resumable != nil {
+		cont = wrapWords(fmt.Sprintf("u continues run %d here · from a shell: %s", r.id, continueCommand(*r.resumable, h.out)), w)
+	}
+	contH := 0
+	if cont != "" {
+		contH = lipgloss.Height(cont)
+	}
+	rows := max(1, height-3-contH)
 	if h.cursor < h.top {
 		h.top = h.cursor
 	}
@@ -428,5 +449,8 @@ func (h *historyModel) listView(st styles, w, height int) string {
 		lines = append(lines, line)
 	}
 	lines = append(lines, "", st.subtle.Render(truncate(fmt.Sprintf("%d runs in %s · newest first", len(h.runs), h.shown), w)))
+	if cont != "" {
+		lines = append(lines, st.subtle.Render(cont))
+	}
 	return strings.Join(lines, "\n")
 }

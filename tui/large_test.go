@@ -25,7 +25,7 @@ func largePlan() bench.Plan {
 // configs.
 func largeModel(t testing.TB, n int) Model {
 	p := largePlan()
-	m, started := testModel(t, Options{Plan: p, StartNow: true, OutDir: ".benchmarks"})
+	m, started := testModel(t, topts{Plan: p, StartNow: true, OutDir: ".benchmarks"})
 	m = update(m, size(120, 40), startMsg{})
 	<-started
 	evs := sweepEvents(p, n, n < p.Grid.Size())
@@ -34,7 +34,7 @@ func largeModel(t testing.TB, n int) Model {
 	}
 	for len(evs) > 0 {
 		k := min(len(evs), maxBatch)
-		m = update(m, eventsMsg{run: m.a.run, events: evs[:k]})
+		m = update(m, updatesMsg{run: m.a.run, updates: asUpdates(evs[:k]...)})
 		evs = evs[k:]
 	}
 	return update(m, frameMsg{})
@@ -79,8 +79,8 @@ func benchFrames(b *testing.B, step time.Duration) {
 	for i := 0; i < b.N; i++ {
 		c := cs[next+i%n]
 		clk.set(time.Duration(i+1) * step)
-		m = update(m, eventsMsg{run: m.a.run, events: []sweep.Event{{Kind: sweep.ConfigFinished, Config: c,
-			Done: next + i%n + 1, Total: len(cs), Result: synthResult(c, p)}}}, frameMsg{})
+		m = update(m, updatesMsg{run: m.a.run, updates: asUpdates(sweep.Event{Kind: sweep.ConfigFinished, Config: c,
+			Done: next + i%n + 1, Total: len(cs), Result: synthResult(c, p)})}, frameMsg{})
 		_ = m.View()
 	}
 }

@@ -63,7 +63,7 @@ func (a *app) header(w int) string {
 		fmt.Sprintf("%d repeats", p.Repeats),
 		fmt.Sprintf("seed %d", p.Seed),
 		p.Policy,
-		"→ " + a.opt.OutDir,
+		"→ " + a.outDir(),
 	}
 	line := func() string { return title + a.st.subtle.Render(" · "+strings.Join(parts, " · ")) }
 	for _, drop := range []int{4, 4, 3, 2} { // seed, policy, repeats, depths

@@ -12,15 +12,16 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/sweep"
-	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/session"
+	"github.com/hcbench/hcbench/report/store"
 )
 
-// countingSweeper passes a real runner's events on, counting per config how
-// often it was measured (ConfigStarted) and reused, and keeping the first
-// Result each ConfigFinished carried.
-type countingSweeper struct {
-	sweeper
-	out chan sweep.Event
+// countingSession passes a real session's updates on, counting per config
+// how often it was measured (ConfigStarted) and reused, and keeping the
+// first Result each ConfigFinished carried.
+type countingSession struct {
+	runSession
+	out chan session.Update
 	log *eventLog
 }
 
@@ -35,34 +36,41 @@ func newEventLog() *eventLog {
 	return &eventLog{starts: map[bench.Config]int{}, reused: map[bench.Config]int{}, first: map[bench.Config]*bench.Result{}}
 }
 
-func (l *eventLog) countingStart(ctx context.Context, p bench.Plan, o sweep.Options) (sweeper, error) {
-	r, err := startEngine(ctx, p, o)
+func (l *eventLog) open(ctx context.Context, spec session.Spec) (runSession, error) {
+	s, err := openSession(ctx, spec)
 	if err != nil {
 		return nil, err
 	}
-	c := &countingSweeper{sweeper: r, out: make(chan sweep.Event, 1024), log: l}
+	return &countingSession{runSession: s, out: make(chan session.Update, 1<<16), log: l}, nil
+}
+
+func (c *countingSession) Start(ctx context.Context) error {
+	if err := c.runSession.Start(ctx); err != nil {
+		return err
+	}
+	l := c.log
 	go func() {
 		defer close(c.out)
-		for ev := range r.Events() {
+		for u := range c.runSession.Updates() {
 			l.mu.Lock()
 			switch {
-			case ev.Kind == sweep.ConfigStarted:
-				l.starts[ev.Config]++
-			case ev.Kind == sweep.ConfigFinished && ev.Reused:
-				l.reused[ev.Config]++
-			case ev.Kind == sweep.ConfigFinished:
-				if _, ok := l.first[ev.Config]; !ok {
-					l.first[ev.Config] = ev.Result
+			case u.Kind == sweep.ConfigStarted:
+				l.starts[u.Config]++
+			case u.Kind == sweep.ConfigFinished && u.Reused:
+				l.reused[u.Config]++
+			case u.Kind == sweep.ConfigFinished:
+				if _, ok := l.first[u.Config]; !ok {
+					l.first[u.Config] = u.Result
 				}
 			}
 			l.mu.Unlock()
-			c.out <- ev
+			c.out <- u
 		}
 	}()
-	return c, nil
+	return nil
 }
 
-func (c *countingSweeper) Events() <-chan sweep.Event { return c.out }
+func (c *countingSession) Updates() <-chan session.Update { return c.out }
 
 // output accumulates a test program's output so several waits can look at
 // all of it.
@@ -121,9 +129,9 @@ func liveEditModel(t *testing.T, minTime time.Duration) (*teatest.TestModel, *ou
 	p := bench.DefaultPlan()
 	p.Timing.MinTime = minTime
 	dir := t.TempDir()
-	m := NewModel(Options{Plan: p, OutDir: dir, StartNow: true, Version: "test"})
+	m := NewModel(Options{Spec: session.Spec{Plan: p, PlanGiven: true, Out: dir, Version: "test"}, StartNow: true})
 	log := newEventLog()
-	m.a.start = log.countingStart
+	m.a.open = log.open
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(120, 40))
 	return tm, &output{tm: tm}, log, dir
 }
@@ -151,11 +159,11 @@ func checkEighteen(t *testing.T, final Model, log *eventLog, dir string) {
 			t.Errorf("%s: the result kept is not the one first measured", c)
 		}
 	}
-	recs, err := report.ReadJSONL(report.PathsFor(dir).JSONL)
+	recs, err := store.ReadJSONL(store.PathsFor(dir).JSONL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	runs := report.Runs(recs)
+	runs := store.Runs(recs)
 	if len(runs) != 1 || len(recs) != 18 {
 		t.Errorf("JSONL has %d lines in %d runs, want 18 in 1", len(recs), len(runs))
 	}
@@ -165,7 +173,6 @@ var (
 	reSomeDone  = regexp.MustCompile(`\b([1-9]|1[01])/12\b`)
 	rePaused    = regexp.MustCompile(`⏸ paused|✓ finished`)
 	reAllDone18 = regexp.MustCompile(`18/18[\s\S]*✓ finished|✓ finished[\s\S]*18/18`)
-	reDone12    = regexp.MustCompile(`12/12[\s\S]*✓ finished|✓ finished[\s\S]*12/12`)
 )
 
 // TestLiveEditAddsT144MidRun is the issue's proof of live editing: the
@@ -201,30 +208,17 @@ func TestLiveEditAddsT144MidRun(t *testing.T) {
 	t.Logf("edited after %d of 12 configs", before)
 }
 
-// TestLiveEditAfterSweepEnded edits a sweep that has already finished: a
-// new runner continues the same run with the 12 results as Prior, which
-// come back as reused, not measured.
-func TestLiveEditAfterSweepEnded(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the real engine")
+// TestEditAfterRunEnded: a run that has ended keeps its grid — it has
+// released its directory and writes nothing again — and e says how to
+// measure another grid.
+func TestEditAfterRunEnded(t *testing.T) {
+	p := bench.DefaultPlan()
+	m, f := startedModel(t, 120, 40, append(sweepEvents(p, 12, false), sweep.Event{Kind: sweep.SweepFinished, Done: 12, Total: 12})...)
+	m = update(m, keyMsg("e"))
+	if m.a.editor != nil || len(f.grids) != 0 {
+		t.Fatal("e opened the editor over an ended run")
 	}
-	tm, out, log, dir := liveEditModel(t, time.Millisecond)
-	out.waitFor(t, reDone12, 60*time.Second)
-	editToT144(tm)
-	out.waitFor(t, reAllDone18, 60*time.Second)
-	typeKeys(tm, "q")
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(Model)
-	checkEighteen(t, final, log, dir)
-	log.mu.Lock()
-	defer log.mu.Unlock()
-	if n := len(log.reused); n != 12 {
-		t.Errorf("%d configs reported reused, want the first 12", n)
-	}
-	for c, n := range log.reused {
-		if c.T == 144 || n != 1 {
-			t.Errorf("%s reused %d times", c, n)
-		}
-	}
+	mustContain(t, m.View(), "has ended: its grid stays as it was; n sets up a new sweep")
 }
 
 // TestQuitSavesReports: q during a sweep stops the engine, saves the
@@ -238,14 +232,14 @@ func TestQuitSavesReports(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(30*time.Second)).(Model)
 	a := final.a
-	if !a.finalSaved || a.saveErr != nil || !a.interrupted {
-		t.Fatalf("finalSaved=%v saveErr=%v interrupted=%v", a.finalSaved, a.saveErr, a.interrupted)
+	if out := a.run.out; !a.run.finished || out.SaveErr != nil || !out.Stopped || !out.ReportsWritten {
+		t.Fatalf("finished=%v saveErr=%v stopped=%v reports=%v", a.run.finished, out.SaveErr, out.Stopped, out.ReportsWritten)
 	}
-	recs, err := report.ReadJSONL(report.PathsFor(dir).JSONL)
+	recs, err := store.ReadJSONL(store.PathsFor(dir).JSONL)
 	if err != nil || len(recs) == 0 {
 		t.Fatalf("JSONL: %d records, %v", len(recs), err)
 	}
-	for _, f := range []string{report.PathsFor(dir).CSV, report.PathsFor(dir).Markdown, report.PathsFor(dir).TimesPNG} {
+	for _, f := range []string{store.PathsFor(dir).CSV, store.PathsFor(dir).Markdown, store.PathsFor(dir).TimesPNG} {
 		if !fileExists(f) {
 			t.Errorf("%s not written", f)
 		}

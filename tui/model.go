@@ -12,7 +12,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/sweep"
-	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/session"
 )
 
 // frameInterval paces redraws caused by engine events: events only mark
@@ -28,18 +28,17 @@ const (
 )
 
 // Model is the root tea.Model. Its state lives behind a pointer so that
-// Bubble Tea's value copies share one picture of the sweep, and Run can
-// still reach the recorder after the program has ended (or panicked).
+// Bubble Tea's value copies share one picture of the run, and Run can
+// still finish the runs after the program has ended (or panicked).
 type Model struct{ a *app }
 
 type app struct {
-	opt   Options
-	ctx   context.Context
-	now   func() time.Time
-	start startFunc
-	busy  func() string // the busy-machine warning at a sweep's start ("" when quiet)
-	st    styles
-	help  help.Model
+	opt  Options
+	ctx  context.Context
+	now  func() time.Time
+	open openFunc
+	st   styles
+	help help.Model
 
 	width, height int
 
@@ -51,55 +50,53 @@ type app struct {
 	prompt   *prompt      // a question that owns the keyboard while non-nil
 	helpView helpModel
 	runv     *runView
-	probe    *probe    // the setup form's check of a Python worker, while it runs
 	views    views     // detail, history, compare, filter, command line (workbench.go)
 	clip     io.Writer // where the clipboard's OSC 52 goes; nil: no copying
 
-	sw       *runState
-	run      *activeRun   // the runner the screen follows
-	orphans  []*activeRun // runners replaced by a restart, still winding down
-	rec      *recorder
-	baseline []bench.Result
+	opening *opening   // a session being opened
+	run     *liveRun   // the run on screen: the last one started
+	runs    []*liveRun // every run started, finished by Run at the end
+	sw      *runState  // the picture of run
 
 	status    string
 	statusErr bool
 
-	quitting    bool
-	interrupted bool
-	finalSaved  bool
-	saveErr     error
-	panicErr    error
+	quitting bool
+	panicErr error
 
 	view       string // last drawing, returned until something changes
 	valid      bool
 	ticking    bool // a frame tick is on its way
-	stale      bool // engine data changed since the last drawing
+	stale      bool // run data changed since the last drawing
 	lastSecond int64
 }
 
-// NewModel builds the root model: the setup view, or the run view at once
-// when opt.StartNow, after the resume offer if the output directory holds
-// an unfinished run of the same plan.
+// NewModel builds the root model: the setup form prefilled from
+// opt.Spec, or the run at once with opt.StartNow, after the offer to
+// continue the output directory's unfinished run if it holds one.
 func NewModel(opt Options) Model {
+	if opt.Spec.Out == "" {
+		opt.Spec.Out = session.DefaultOut
+	}
+	if opt.Spec.Plan.Repeats == 0 {
+		opt.Spec.Plan = bench.DefaultPlan()
+	}
 	st := newStyles()
 	a := &app{
-		opt:      opt,
-		ctx:      context.Background(),
-		now:      time.Now,
-		start:    newSweeper,
-		busy:     report.BusyWarning,
-		st:       st,
-		help:     newHelp(st),
-		width:    80,
-		height:   24,
-		baseline: opt.Baseline,
-		runv:     newRunView(st),
+		opt:    opt,
+		ctx:    context.Background(),
+		now:    time.Now,
+		open:   openSession,
+		st:     st,
+		help:   newHelp(st),
+		width:  80,
+		height: 24,
+		runv:   newRunView(st),
 	}
-	if a.opt.OutDir == "" {
-		a.opt.OutDir = ".benchmarks"
+	a.setup = newSetupModel(opt.Spec)
+	if !opt.Spec.Resume {
+		a.prompt = resumeOffer(opt.Spec)
 	}
-	a.setup = newSetupModel(opt.Plan, a.opt)
-	a.prompt = resumeOffer(a.opt)
 	return Model{a: a}
 }
 
@@ -154,8 +151,8 @@ func (m Model) Update(msg tea.Msg) (out tea.Model, cmd tea.Cmd) {
 		// so an idle workbench costs no CPU.
 		a.ticking = false
 		return m, nil
-	case eventsMsg:
-		cmd := a.onEvents(msg)
+	case updatesMsg:
+		cmd := a.onUpdates(msg)
 		if !a.ticking {
 			a.ticking = true
 			cmd = tea.Batch(cmd, tick())
@@ -176,12 +173,13 @@ func (m Model) Update(msg tea.Msg) (out tea.Model, cmd tea.Cmd) {
 		return m, nil
 	case savedMsg:
 		return m, a.onSaved(msg)
+	case finishedMsg:
+		return m, a.onFinished(msg)
+	case openedMsg:
+		return m, a.onOpened(msg.op)
 	case startMsg:
-		return m, a.startFromPlan(a.opt.Plan, a.opt.OutDir)
-	case probedMsg:
-		return m, a.onProbed(msg)
+		return m, a.startSpec(a.opt.Spec)
 	case interruptMsg:
-		a.interrupted = true
 		return m, a.quit()
 	case panicMsg:
 		a.panicErr = msg.err
@@ -226,13 +224,10 @@ func (a *app) recordPanic(r any) {
 	a.stopAll()
 }
 
-// stopAll cancels every runner; their results so far stay recorded.
+// stopAll stops every run; their results so far stay recorded.
 func (a *app) stopAll() {
-	if a.run != nil {
-		a.run.r.Cancel()
-	}
-	for _, o := range a.orphans {
-		o.r.Cancel()
+	for _, run := range a.runs {
+		run.s.Stop()
 	}
 }
 
@@ -242,7 +237,7 @@ func (a *app) setStatus(s string, isErr bool) {
 }
 
 // resolve places a directory typed by the user (shown as typed) on disk.
-func (a *app) resolve(dir string) string { return resolveIn(a.opt.WorkDir, dir) }
+func (a *app) resolve(dir string) string { return resolveIn(a.opt.Spec.WorkDir, dir) }
 
 func resolveIn(work, dir string) string {
 	if work == "" || filepath.IsAbs(dir) {
@@ -251,7 +246,7 @@ func resolveIn(work, dir string) string {
 	return filepath.Join(work, dir)
 }
 
-func (a *app) haveBaseline() bool { return len(a.baseline) > 0 }
+func (a *app) haveBaseline() bool { return a.sw != nil && a.sw.baseline }
 
 // action is what a sub-model asks of the app after a key: the app owns
 // the run's life (start, stop, save), the sub-models only their own state.
@@ -321,9 +316,22 @@ func (a *app) do(act action) tea.Cmd {
 		a.helpView.open = true
 	case actStart:
 		return a.startFromSetup()
+	case actClose:
+		// esc on the setup form: back to the run it came from (n), or out
+		// when there is none.
+		if a.screen == screenSetup && a.run != nil {
+			a.screen = screenRun
+			a.setStatus("", false)
+			return nil
+		}
+		return a.quit()
 	case actRerun:
 		return a.rerun()
 	case actEdit:
+		if a.run == nil || a.run.finishing || !a.sw.active() {
+			a.setStatus(fmt.Sprintf("run %d has ended: its grid stays as it was; n sets up a new sweep with another grid", a.sw.runID), false)
+			return nil
+		}
 		a.editor = newEditorModel(a.sw.plan.Grid)
 	case actApply:
 		g, err := a.editor.grid()
@@ -339,10 +347,7 @@ func (a *app) do(act action) tea.Cmd {
 	case actPause:
 		a.togglePause()
 	case actSave:
-		if a.rec != nil {
-			a.setStatus("saving reports…", false)
-			return a.saveCmd(a.rec, false)
-		}
+		return a.save()
 	}
 	return nil
 }
@@ -364,22 +369,22 @@ func (a *app) settle(ev sweep.Event) {
 }
 
 func (a *app) togglePause() {
-	if a.run == nil || a.run.closed || !a.sw.active() {
+	if a.run == nil || a.run.finishing || !a.sw.active() {
 		a.setStatus("no sweep is running", false)
 		return
 	}
 	// The state flips when the engine confirms (Paused/Resumed events); the
 	// status says the request is on its way.
-	if a.run.r.IsPaused() {
-		a.run.r.Resume()
+	if a.run.s.IsPaused() {
+		a.run.s.Resume()
 		a.setStatus(statusResuming, false)
 	} else {
-		a.run.r.Pause()
+		a.run.s.Pause()
 		a.setStatus(statusPausing, false)
 	}
 }
 
-// rerun starts the same plan again as a new run: at once when the sweep has
+// rerun measures the run again as a new run: at once when the sweep has
 // ended, after a confirmation while it runs.
 func (a *app) rerun() tea.Cmd {
 	if a.sw == nil {
@@ -397,77 +402,15 @@ func (a *app) rerun() tea.Cmd {
 	return nil
 }
 
-// restart retires the current runner (it winds down on its own; its
-// recorder is saved when it has) and starts a new run of the same plan.
+// restart finishes the run on screen (stopped, its results recorded) and
+// opens a new run of the same plan, engine, baseline and directory.
 func (a *app) restart() tea.Cmd {
-	a.setStatus("", false) // "reports saved" was about the run before
-	var cmds []tea.Cmd
-	if a.run != nil {
-		a.run.r.Cancel()
-		if a.run.closed {
-			cmds = append(cmds, a.saveCmd(a.run.rec, false)) // closes it once saved
-		} else {
-			a.orphans = append(a.orphans, a.run)
-		}
-		a.run = nil
-	}
-	a.rec = nil
-	return tea.Batch(append(cmds, a.startFromPlan(a.sw.plan, a.opt.OutDir))...)
-}
-
-// quit stops the sweep and saves before leaving. A second quit while the
-// first is saving leaves at once (Run saves what it can afterwards).
-func (a *app) quit() tea.Cmd {
-	if a.quitting {
-		return tea.Quit
-	}
-	a.quitting = true
-	a.editor, a.prompt, a.helpView.open = nil, nil, false
-	a.views = views{} // the run view shows the sweep stopping and saving
-	if a.sw != nil && a.sw.active() {
-		a.interrupted = true
-	}
-	if a.run != nil && !a.run.closed {
-		a.setStatus("stopping the sweep…", false)
-		a.run.r.Cancel()
-		return nil // the runner's closing event triggers the save
-	}
-	if a.rec != nil {
-		a.setStatus("saving reports…", false)
-		return a.saveCmd(a.rec, true)
-	}
-	return tea.Quit
-}
-
-type savedMsg struct {
-	rec   *recorder
-	paths report.Paths
-	err   error
-	final bool
-}
-
-func (a *app) saveCmd(rec *recorder, final bool) tea.Cmd {
-	return safeCmd(func() tea.Msg {
-		err := rec.Save()
-		return savedMsg{rec: rec, paths: rec.Paths(), err: err, final: final}
-	})
-}
-
-func (a *app) onSaved(msg savedMsg) tea.Cmd {
-	if msg.rec != a.rec {
-		msg.rec.Close() // a retired run's last save
+	if a.opening != nil {
+		a.setStatus("a run is being opened: wait for it", false)
 		return nil
 	}
-	if msg.err != nil {
-		a.setStatus("✗ saving reports: "+msg.err.Error(), true)
-	} else {
-		a.setStatus("✓ reports saved to "+msg.paths.Dir+" (JSONL, CSV, Markdown, PNG/SVG figures)", false)
-	}
-	if msg.final {
-		a.finalSaved, a.saveErr = true, msg.err
-		return tea.Quit
-	}
-	return nil
+	spec := specFor(a.run)
+	return tea.Batch(a.retire(a.run), a.startSpec(spec))
 }
 
 // safeCmd runs f in a command goroutine, turning a panic into a message so
@@ -482,16 +425,4 @@ func safeCmd(f func() tea.Msg) tea.Cmd {
 		}()
 		return f()
 	}
-}
-
-// loadBaseline reads the baseline file typed in the form ("" for none).
-func loadBaseline(path string) ([]bench.Result, error) {
-	if path == "" {
-		return nil, nil
-	}
-	base, err := report.LoadBaselineFile(path) // a FIFO would block the screen
-	if err == nil && len(base) == 0 {
-		err = fmt.Errorf("%s holds no results", path)
-	}
-	return base, err
 }

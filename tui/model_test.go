@@ -1,7 +1,7 @@
 package tui
 
 import (
-	"os"
+	"context"
 	"regexp"
 	"slices"
 	"strings"
@@ -11,7 +11,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/sweep"
-	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/compare"
+	"github.com/hcbench/hcbench/report/session"
 )
 
 var sizes = []struct {
@@ -37,9 +38,9 @@ func checkFits(t *testing.T, v string, w, h int) {
 
 // startedModel is a model at size w×h running the default plan on a fake
 // engine, with the given events already folded in.
-func startedModel(t *testing.T, w, h int, evs ...sweep.Event) (Model, *fakeSweeper) {
+func startedModel(t *testing.T, w, h int, evs ...sweep.Event) (Model, *fakeSession) {
 	t.Helper()
-	m, started := testModel(t, Options{StartNow: true})
+	m, started := testModel(t, topts{StartNow: true})
 	m = update(m, size(w, h), startMsg{})
 	f := <-started
 	return feed(m, evs...), f
@@ -52,7 +53,7 @@ func TestSetupPrefilledFromPlan(t *testing.T) {
 	p.Repeats = 5
 	p.Seed = 7
 	p.Policy = bench.PolicyMedian
-	m, _ := testModel(t, Options{Plan: p, OutDir: "out-here"})
+	m, _ := testModel(t, topts{Plan: p, OutDir: "out-here"})
 	for _, s := range sizes {
 		m = update(m, size(s.w, s.h))
 		v := m.View()
@@ -66,7 +67,7 @@ func TestSetupPrefilledFromPlan(t *testing.T) {
 }
 
 func TestSetupValidatesInline(t *testing.T) {
-	m, started := testModel(t, Options{})
+	m, started := testModel(t, topts{})
 	m = update(m, size(120, 40), keyMsg("tab")) // to K
 	m = update(m, keyMsg("ctrl+u"), keyMsg("1,3"))
 	v := m.View()
@@ -100,7 +101,7 @@ func TestSetupValidatesInline(t *testing.T) {
 }
 
 func TestSetupRepeatsSeedPolicyChecked(t *testing.T) {
-	m, _ := testModel(t, Options{})
+	m, _ := testModel(t, topts{})
 	m = update(m, size(120, 40))
 	for range 4 {
 		m = update(m, keyMsg("tab")) // to repeats
@@ -186,7 +187,7 @@ func TestMetricCycles(t *testing.T) {
 		}
 	}
 	// A baseline adds the ratio.
-	mb, started := testModel(t, Options{StartNow: true, Baseline: []bench.Result{*synthResult(bench.Config{D: 3, K: 3, T: 48}, p)}})
+	mb, started := testModel(t, topts{StartNow: true, Baseline: []bench.Result{*synthResult(bench.Config{D: 3, K: 3, T: 48}, p)}})
 	mb = update(mb, size(120, 40), startMsg{})
 	<-started
 	for range 4 {
@@ -224,7 +225,7 @@ func TestHeatmapAverageAndLevels(t *testing.T) {
 	}
 	v := renderHeatmap(s, metricTime, axesDK, newStyles(), 60, 10)
 	// D=3 K=3 averages T=48 and T=96: 2e-7·3^0.3·3^0.5·72.
-	want := report.FormatSeconds(2e-7 * 1.390389 * 1.732051 * 72)
+	want := bench.FormatSeconds(2e-7 * 1.390389 * 1.732051 * 72)
 	if !strings.Contains(v, want) {
 		t.Errorf("D=3 K=3 cell should show %s:\n%s", want, v)
 	}
@@ -327,7 +328,7 @@ func TestEditorAppliesLive(t *testing.T) {
 		t.Fatalf("SetGrid got %v", f.grids)
 	}
 	// The engine confirms; the panes re-layout on the new grid.
-	m = update(m, eventsMsg{run: m.a.run, events: []sweep.Event{{Kind: sweep.PlanChanged, Done: 7, Total: 18}}, plan: ptr(f.Plan())}, frameMsg{})
+	m = update(m, updatesMsg{run: m.a.run, updates: asUpdates(sweep.Event{Kind: sweep.PlanChanged, Done: 7, Total: 18}), plan: ptr(f.Plan())}, frameMsg{})
 	v = m.View()
 	if !strings.Contains(v, "7/18") {
 		t.Errorf("no 7/18 after the edit:\n%s", v)
@@ -397,8 +398,8 @@ func TestOverlaysFit(t *testing.T) {
 	}
 }
 
-// The baseline comparison is computed where events are drained (off the
-// UI goroutine) and shown in the table, the summary and the heatmap.
+// The session's comparison with the baseline is shown in the table (with
+// the Holm-adjusted p), the summary and the heatmap.
 func TestBaselineRatioShown(t *testing.T) {
 	p := bench.DefaultPlan()
 	var base []bench.Result
@@ -414,18 +415,18 @@ func TestBaselineRatioShown(t *testing.T) {
 		r.TimeEpochMean /= 2
 		base = append(base, *r)
 	}
-	m, started := testModel(t, Options{StartNow: true, Baseline: base, BaselinePath: "base.jsonl"})
+	m, started := testModel(t, topts{StartNow: true, Baseline: base, BaselinePath: "base.jsonl"})
 	m = update(m, size(120, 40), startMsg{})
 	f := <-started
 	for _, ev := range sweepEvents(p, 12, false) {
-		f.ch <- ev
+		f.events(ev)
 	}
 	for len(m.a.sw.results) < 12 {
 		m = update(m, m.a.drainCmd(m.a.run)())
 	}
 	m = update(m, frameMsg{})
 	v := m.View()
-	for _, want := range []string{"vs base", "2.00× p<0.001", "- Baseline       : 2.00× geo-mean over 12 matched · 12 slower · 0 faster"} {
+	for _, want := range []string{"vs base", "2.00× p<0.001", "- Baseline       : geomean ratio 2.00×", "0 faster, 12 slower, 0 unchanged of 12 matched"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("lacks %q:\n%s", want, v)
 		}
@@ -436,28 +437,25 @@ func TestBaselineRatioShown(t *testing.T) {
 	if v := m.View(); !strings.Contains(v, "Heatmap: ratio vs baseline · D×K") || !strings.Contains(v, "2.00×") {
 		t.Errorf("heatmap ratio:\n%s", v)
 	}
-	// The saved reports compare too, as headless runs' do.
-	if err := m.a.rec.Save(); err != nil {
-		t.Fatal(err)
-	}
-	csv, err := os.ReadFile(m.a.rec.run.Paths().CSV)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if head, _, _ := strings.Cut(string(csv), "\n"); !strings.Contains(head, "baseline_ratio,baseline_ci_low,baseline_ci_high,baseline_verdict") {
-		t.Errorf("CSV header lacks the comparison columns: %s", head)
-	}
 }
 
-// TestBusyWarningShown: a sweep started on a busy machine says so once, on
-// screen, as headless runs do on stderr.
-func TestBusyWarningShown(t *testing.T) {
-	m, started := testModel(t, Options{StartNow: true})
-	m.a.busy = func() string { return "the machine is busy (1-minute load average 3.00 ≥ 2 CPUs)" }
+// TestSessionNotesShown: what the session says about the opening — a busy
+// machine, the engine, a resume — is on screen, as headless runs print it
+// on stderr.
+func TestSessionNotesShown(t *testing.T) {
+	m, _ := testModel(t, topts{StartNow: true})
+	open := m.a.open
+	m.a.open = func(ctx context.Context, spec session.Spec) (runSession, error) {
+		s, err := open(ctx, spec)
+		if f, ok := s.(*fakeSession); ok {
+			f.notes = []string{"warning: the machine is busy (1-minute load average 3.00 ≥ 2 CPUs)", "engine: python — qml-hcs 1.0"}
+		}
+		return s, err
+	}
 	m = update(m, size(120, 40), startMsg{})
-	<-started
-	if v := m.View(); !strings.Contains(v, "warning: the machine is busy (1-minute load average 3.00 ≥ 2 CPUs)") {
-		t.Errorf("no busy warning:\n%s", v)
+	mustContain(t, m.View(), "warning: the machine is busy (1-minute load average 3.00 ≥ 2 CPUs) · engine: python")
+	if !m.a.statusErr {
+		t.Error("a warning is not shown as one")
 	}
 }
 
@@ -484,20 +482,20 @@ func TestBaselineVerdictsCorrected(t *testing.T) {
 		bench.Headline(&n)
 		base, cur = append(base, *b), append(cur, n)
 	}
-	if alone := report.CompareBaseline("base.jsonl", base, cur[:1]).Entries[0]; !alone.Slower() {
+	if alone := compare.CompareBaseline("base.jsonl", base, cur[:1]).Entries[0]; !alone.Slower() {
 		t.Fatalf("the data must make one config alone significant: %+v", alone.Cmp)
 	}
-	want := report.CompareBaseline("base.jsonl", base, cur)
+	want := compare.CompareBaseline("base.jsonl", base, cur)
 	if want.Slower != 0 {
 		t.Fatalf("the data must make the corrected comparison call no config slower: %d", want.Slower)
 	}
-	m, started := testModel(t, Options{StartNow: true, Baseline: base, BaselinePath: "base.jsonl"})
+	m, started := testModel(t, topts{StartNow: true, Baseline: base, BaselinePath: "base.jsonl"})
 	m = update(m, size(120, 40), startMsg{})
 	f := <-started
 	cs := p.Grid.Configs()
-	f.ch <- sweep.Event{Kind: sweep.SweepStarted, Total: len(cs)}
+	f.events(sweep.Event{Kind: sweep.SweepStarted, Total: len(cs)})
 	for i := range cs {
-		f.ch <- sweep.Event{Kind: sweep.ConfigFinished, Config: cs[i], Done: i + 1, Total: len(cs), Result: &cur[i]}
+		f.events(sweep.Event{Kind: sweep.ConfigFinished, Config: cs[i], Done: i + 1, Total: len(cs), Result: &cur[i]})
 	}
 	for len(m.a.sw.results) < len(cs) {
 		m = update(m, m.a.drainCmd(m.a.run)())
@@ -539,11 +537,11 @@ func TestNoisyLineWhyFirst(t *testing.T) {
 // measurements were left out as contended, as the headless summary does.
 func TestProgressNamesContention(t *testing.T) {
 	p := bench.DefaultPlan()
-	m, started := testModel(t, Options{Plan: p, StartNow: true})
+	m, started := testModel(t, topts{Plan: p, StartNow: true})
 	m = update(m, size(120, 40), startMsg{})
 	f := <-started
 	cs := p.Grid.Configs()
-	f.ch <- sweep.Event{Kind: sweep.SweepStarted, Total: len(cs)}
+	f.events(sweep.Event{Kind: sweep.SweepStarted, Total: len(cs)})
 	r := synthResult(cs[0], p)
 	r.Measurements = []float64{18.1e-6, 24.2e-6, 18.5e-6, 24.5e-6, 19.3e-6, 24.6e-6, 18.5e-6, 24.8e-6, 25.6e-6}
 	bench.Headline(r)

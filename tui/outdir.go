@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/hcbench/hcbench/engine/bench"
-	"github.com/hcbench/hcbench/engine/pyworker"
+	"github.com/hcbench/hcbench/engine/launch"
 )
 
 // expandHome turns a leading "~" or "~/" into the home directory, as a
@@ -93,10 +93,10 @@ func checkBaselineIn(work string) func(string) error {
 func checkMinTime(s string) error { _, err := bench.ParseMinTime(s); return err }
 
 // checkQMLHCIn checks the qml-hcs checkout field as --qmlhc is checked
-// (pyworker.CheckDir: the files only, nothing is run).
+// (launch.CheckQMLHC: the files only, nothing is run).
 func checkQMLHCIn(work string) func(string) error {
 	return func(s string) error {
-		_, err := pyworker.CheckDir(qmlhcIn(work, s))
+		_, err := launch.CheckQMLHC(qmlhcIn(work, s))
 		return err
 	}
 }
@@ -114,7 +114,7 @@ func qmlhcIn(work, s string) string {
 // starts).
 func checkPythonIn(work string) func(string) error {
 	return func(s string) error {
-		_, err := pyworker.FindPython(pythonIn(work, s))
+		_, err := launch.FindPython(pythonIn(work, s))
 		return err
 	}
 }

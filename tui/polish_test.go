@@ -32,7 +32,7 @@ func TestItem1TableAt80x24(t *testing.T) {
 	big.Grid.SeqLens, _ = bench.ParseList("16..96:16")
 	for _, p := range []bench.Plan{ref, big} {
 		n := p.Grid.Size()
-		m, started := testModel(t, Options{Plan: p, StartNow: true})
+		m, started := testModel(t, topts{Plan: p, StartNow: true})
 		m = update(m, size(80, 24), startMsg{})
 		<-started
 		m = feed(m, append(sweepEvents(p, n, false), sweep.Event{Kind: sweep.SweepFinished, Done: n, Total: n})...)
@@ -66,7 +66,7 @@ func TestItem2DroppedResultsExcluded(t *testing.T) {
 		t.Fatalf("edit not applied: %v", f.grids)
 	}
 	np := f.Plan()
-	m = update(m, eventsMsg{run: m.a.run, events: []sweep.Event{{Kind: sweep.PlanChanged, Done: 0, Total: 12}}, plan: &np}, frameMsg{})
+	m = update(m, updatesMsg{run: m.a.run, updates: asUpdates(sweep.Event{Kind: sweep.PlanChanged, Done: 0, Total: 12}), plan: &np}, frameMsg{})
 	v := m.View()
 	if strings.Contains(v, "D=3 K=") || strings.Contains(v, "D=3 ") {
 		t.Errorf("dropped D=3 results still shown:\n%s", v)
@@ -118,7 +118,7 @@ func TestItem3OutDirChecked(t *testing.T) {
 	}
 
 	// Launch, type a new directory, quit: nothing exists.
-	m, started := testModel(t, Options{OutDir: "out", WorkDir: work})
+	m, started := testModel(t, topts{OutDir: "out", WorkDir: work})
 	m = update(m, size(80, 24))
 	for range 8 {
 		m = update(m, keyMsg("tab")) // to the output dir
@@ -138,7 +138,7 @@ func TestItem3OutDirChecked(t *testing.T) {
 // 11: min-time and baseline are fields; a long value keeps its ✗ visible
 // at 50 columns.
 func TestItem11SetupFields(t *testing.T) {
-	m, _ := testModel(t, Options{})
+	m, _ := testModel(t, topts{})
 	m = update(m, size(50, 15))
 	for range 6 {
 		m = update(m, keyMsg("tab")) // to min-time
@@ -287,7 +287,7 @@ func TestItem8TimesWhilePausedAndDone(t *testing.T) {
 	clk := &clock{}
 	m.a.now = clk.now
 	clk.set(5 * time.Second)
-	f.finish(12)
+	f.finish()
 	m = update(m, m.a.drainCmd(m.a.run)(), frameMsg{})
 	before := regexp.MustCompile(`elapsed \S+`).FindString(m.View())
 	clk.set(time.Hour)
@@ -374,7 +374,7 @@ func TestItem12Smaller(t *testing.T) {
 	if _, cmd := m.Update(frameMsg{}); cmd == nil {
 		t.Error("a running sweep should keep the frames coming")
 	}
-	f.finish(12)
+	f.finish()
 	m = update(m, m.a.drainCmd(m.a.run)(), frameMsg{})
 	if _, cmd := m.Update(frameMsg{}); cmd != nil {
 		t.Error("a finished, unchanged screen still ticks")

@@ -7,7 +7,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 func newProgressBar() progress.Model {
@@ -54,16 +54,16 @@ func (v *runView) runningText() string {
 
 func (v *runView) timesText(now time.Time) string {
 	s := v.sw
-	t := "elapsed " + report.FormatDuration(s.elapsedAt(now))
+	t := "elapsed " + bench.FormatDuration(s.elapsedAt(now))
 	switch {
 	case s.active() && s.paused:
 		t += " · ETA on hold while paused"
 	case s.active():
 		eta, measured := s.eta()
 		if measured {
-			t += " · ETA " + report.FormatDuration(eta)
+			t += " · ETA " + bench.FormatDuration(eta)
 		} else {
-			t += " · ETA ≥ " + report.FormatDuration(eta)
+			t += " · ETA ≥ " + bench.FormatDuration(eta)
 		}
 	}
 	return t

@@ -7,7 +7,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine/bench"
-	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/session"
+	"github.com/hcbench/hcbench/report/store"
 )
 
 // prompt is a yes/no question that owns the keyboard until answered.
@@ -65,11 +66,12 @@ func (a *app) answerPrompt(msg tea.KeyMsg) tea.Cmd {
 
 // resumeOffer looks in the output directory for the latest unfinished run,
 // whatever its settings (the flags need not be retyped), and offers to
-// continue it, naming its grid. The search is report's, the one --resume
-// uses; it reads without locking or changing anything (the run is opened,
-// and locked, when the user says yes). A damaged history offers nothing.
-func resumeOffer(opt Options) *prompt {
-	res, ok := report.ReadResumable(resolveIn(opt.WorkDir, opt.OutDir), nil)
+// continue it, naming its grid. The search is report/store's, the one
+// --resume uses; it reads without locking or changing anything (the run
+// is opened, and locked, when the user says yes). A damaged history offers
+// nothing.
+func resumeOffer(spec session.Spec) *prompt {
+	res, ok := store.ReadResumable(resolveIn(spec.WorkDir, outOf(spec)), nil)
 	if !ok {
 		return nil
 	}
@@ -78,13 +80,10 @@ func resumeOffer(opt Options) *prompt {
 		text: fmt.Sprintf("continue run %d (%d/%d done: -D %s -K %s -T %s, depths %s, %d repeats, seed %d, %s)? y/n",
 			res.RunID, res.Done(), total, bench.FormatList(g.Dims), bench.FormatList(g.Branches), bench.FormatList(g.SeqLens),
 			bench.FormatList(res.Plan.Depths), res.Plan.Repeats, res.Plan.Seed, res.Plan.Policy),
-		onYes: func(a *app) tea.Cmd {
-			a.setStatus(fmt.Sprintf("continuing run %d: %d configs left", res.RunID, total-res.Done()), false)
-			return a.startRun(res.Plan, a.opt.OutDir, res.RunID)
-		},
+		onYes: func(a *app) tea.Cmd { return a.startSpec(resumeSpec(a.opt.Spec, res)) },
 		onNo: func(a *app) tea.Cmd {
 			if a.opt.StartNow {
-				return a.startFromPlan(a.opt.Plan, a.opt.OutDir)
+				return a.startSpec(a.opt.Spec)
 			}
 			return nil
 		},

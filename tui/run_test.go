@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/hcbench/hcbench/engine/bench"
-	"github.com/hcbench/hcbench/engine/sweep"
-	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/session"
+	"github.com/hcbench/hcbench/report/store"
 )
 
 const (
@@ -19,8 +19,9 @@ const (
 )
 
 // TestRunInterruptedByContext: a cancelled context (how the caller passes
-// on SIGINT, SIGTERM and SIGHUP) stops the sweep; Run saves the reports,
-// leaves the alternate screen and reports the run as interrupted.
+// on SIGINT, SIGTERM and SIGHUP) stops the sweep; Run finishes the run —
+// reports saved — leaves the alternate screen and returns the outcome,
+// stopped.
 func TestRunInterruptedByContext(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the real engine")
@@ -32,18 +33,19 @@ func TestRunInterruptedByContext(t *testing.T) {
 	defer cancel()
 	go func() {
 		// Cancel once the first result is on disk.
-		for !nonEmpty(report.PathsFor(dir).JSONL) {
+		for !nonEmpty(store.PathsFor(dir).JSONL) {
 			time.Sleep(5 * time.Millisecond)
 		}
 		cancel()
 	}()
 	var screen bytes.Buffer
-	out, err := Run(ctx, Options{Plan: p, OutDir: dir, StartNow: true, Input: strings.NewReader(""), Output: &screen})
+	out, err := Run(ctx, Options{Spec: session.Spec{Plan: p, PlanGiven: true, Out: dir}, StartNow: true,
+		Input: strings.NewReader(""), Output: &screen})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !out.Interrupted || out.SaveErr != nil || len(out.Results) == 0 || len(out.Results) == 12 {
-		t.Fatalf("interrupted=%v saveErr=%v results=%d", out.Interrupted, out.SaveErr, len(out.Results))
+	if out == nil || !out.Stopped || out.SaveErr != nil || len(out.Results) == 0 || len(out.Results) == 12 {
+		t.Fatalf("outcome %+v", out)
 	}
 	if out.Paths.Dir != dir || !fileExists(out.Paths.CSV) || !fileExists(out.Paths.ScalingPNG) {
 		t.Errorf("reports not saved in %s: %+v", dir, out.Paths)
@@ -54,45 +56,54 @@ func TestRunInterruptedByContext(t *testing.T) {
 	}
 }
 
-// TestRunRecoversPanic: a panic inside the program is recovered; the
-// reports are saved, the terminal restored and the panic returned.
-func TestRunRecoversPanic(t *testing.T) {
-	orig := newSweeper
-	defer func() { newSweeper = orig }()
-	newSweeper = func(context.Context, bench.Plan, sweep.Options) (sweeper, error) { panic("boom") }
+// panicStart is a fake session whose Start panics.
+type panicStart struct{ *fakeSession }
 
-	dir := t.TempDir()
+func (panicStart) Start(context.Context) error { panic("boom") }
+
+// withOpen replaces the sessions Run opens for the test.
+func withOpen(t *testing.T, open openFunc) {
+	orig := openSession
+	openSession = open
+	t.Cleanup(func() { openSession = orig })
+}
+
+// TestRunRecoversPanic: a panic inside the program is recovered; the run
+// is finished, the terminal restored and the panic returned.
+func TestRunRecoversPanic(t *testing.T) {
+	var opened *fakeSession
+	withOpen(t, func(_ context.Context, spec session.Spec) (runSession, error) {
+		f, err := fakeOpen(spec, 1)
+		opened = f
+		return panicStart{f}, err
+	})
 	var screen bytes.Buffer
-	out, err := Run(context.Background(), Options{Plan: bench.DefaultPlan(), OutDir: dir, StartNow: true,
+	_, err := Run(context.Background(), Options{Spec: session.Spec{Plan: bench.DefaultPlan(), Out: t.TempDir()}, StartNow: true,
 		Input: strings.NewReader(""), Output: &screen})
 	if err == nil || !strings.Contains(err.Error(), "panic: boom") {
 		t.Fatalf("err = %v, want the panic", err)
-	}
-	if out.SaveErr != nil || !fileExists(out.Paths.CSV) {
-		t.Errorf("reports not saved after the panic: %v", out.SaveErr)
 	}
 	s := screen.String()
 	if !strings.Contains(s, altScreenOn) || strings.LastIndex(s, altScreenOff) < strings.LastIndex(s, altScreenOn) {
 		t.Error("the terminal was not restored after the panic")
 	}
+	if opened == nil || !opened.closed && !opened.finished {
+		t.Error("the opened session was neither closed nor finished")
+	}
 }
 
-// TestRunPanicInCommand: a panic in a command's goroutine (here the engine
-// event source) is caught the same way.
+// TestRunPanicInCommand: a panic in a command's goroutine (here opening
+// the session) is caught the same way.
 func TestRunPanicInCommand(t *testing.T) {
-	orig := newSweeper
-	defer func() { newSweeper = orig }()
-	newSweeper = func(_ context.Context, p bench.Plan, _ sweep.Options) (sweeper, error) {
-		return panicSweeper{newFakeSweeper(p)}, nil
-	}
+	withOpen(t, func(context.Context, session.Spec) (runSession, error) { panic("open") })
 	var screen bytes.Buffer
-	out, err := Run(context.Background(), Options{Plan: bench.DefaultPlan(), OutDir: t.TempDir(), StartNow: true,
+	out, err := Run(context.Background(), Options{Spec: session.Spec{Plan: bench.DefaultPlan(), Out: t.TempDir()}, StartNow: true,
 		Input: strings.NewReader(""), Output: &screen})
-	if err == nil || !strings.Contains(err.Error(), "panic: events") {
+	if err == nil || !strings.Contains(err.Error(), "panic: open") {
 		t.Fatalf("err = %v, want the panic", err)
 	}
-	if out.SaveErr != nil {
-		t.Error(out.SaveErr)
+	if out != nil {
+		t.Errorf("outcome %+v for a run that never opened", out)
 	}
 }
 
@@ -101,15 +112,11 @@ func nonEmpty(path string) bool {
 	return err == nil && st.Size() > 0
 }
 
-type panicSweeper struct{ *fakeSweeper }
-
-func (panicSweeper) Events() <-chan sweep.Event { panic("events") }
-
 func TestResumeOffer(t *testing.T) {
 	p := bench.DefaultPlan()
 	cs := p.Grid.Configs()
 	record := func(t *testing.T, dir string, id int64, n int) {
-		rec, err := report.NewRecorder(report.Meta{RunID: id, Plan: p, Version: "test"}, dir, nil)
+		rec, err := store.NewRecorder(store.Meta{RunID: id, Plan: p, Version: "test"}, dir, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -125,7 +132,7 @@ func TestResumeOffer(t *testing.T) {
 		dir := t.TempDir()
 		record(t, dir, 41, 12)
 		record(t, dir, 42, 5)
-		m, started := testModel(t, Options{Plan: p, OutDir: dir, StartNow: true})
+		m, started := testModel(t, topts{Plan: p, OutDir: dir, StartNow: true})
 		m = update(m, size(120, 40))
 		if v := m.View(); !strings.Contains(v, "continue run 42 (5/12 done: -D 3,6 -K 3,5,9 -T 48,96") {
 			t.Fatalf("no resume offer:\n%s", v)
@@ -142,7 +149,7 @@ func TestResumeOffer(t *testing.T) {
 	t.Run("no", func(t *testing.T) {
 		dir := t.TempDir()
 		record(t, dir, 42, 5)
-		m, started := testModel(t, Options{Plan: p, OutDir: dir, StartNow: true})
+		m, started := testModel(t, topts{Plan: p, OutDir: dir, StartNow: true})
 		m = update(m, size(50, 15), keyMsg("n"))
 		f := <-started
 		if len(f.prior) != 0 || m.a.sw.runID == 42 {
@@ -153,7 +160,7 @@ func TestResumeOffer(t *testing.T) {
 		other := p
 		other.Seed = 124
 		other.Grid = bench.Grid{Dims: []int{9}, Branches: []int{2}, SeqLens: []int{8}}
-		for name, opt := range map[string]Options{
+		for name, opt := range map[string]topts{
 			"finished run":   {Plan: p},
 			"other seed":     {Plan: other},
 			"other min-time": {Plan: bench.Plan{Grid: p.Grid, Depths: p.Depths, Repeats: p.Repeats, Seed: p.Seed, Policy: p.Policy, Timing: bench.Timing{MinTime: time.Second, MinEpochs: 5}}},

@@ -96,31 +96,17 @@ func extremes(rs []*bench.Result) (fast, slow *bench.Result) {
 
 func describeExtreme(r *bench.Result) string {
 	return fmt.Sprintf("%s  median time/epoch=%s  RMSE=%.4f  Robustness=%.3f",
-		r.Config, report.FormatSeconds(r.TimeEpochMedian), r.RMSEMean, r.RobustnessMean)
+		r.Config, bench.FormatSeconds(r.TimeEpochMedian), r.RMSEMean, r.RobustnessMean)
 }
 
-// baselineLine is the geometric-mean ratio over the matched configs of the
-// grid and how many are significantly slower or faster (p < 0.05).
+// baselineLine is the run's comparison with its baseline in the summary
+// printed at the end (report/compare's one computation: geomean, and the
+// Holm-corrected verdicts' counts).
 func baselineLine(s *runState) string {
-	var logSum float64
-	n, slower, faster := 0, 0, 0
-	for c, e := range s.ratios {
-		if _, ok := s.results[c]; !ok || !s.inGrid(c) || !(e.Cmp.Ratio > 0) || math.IsInf(e.Cmp.Ratio, 0) {
-			continue
-		}
-		logSum += math.Log(e.Cmp.Ratio)
-		n++
-		if e.Slower() {
-			slower++
-		} else if e.Faster() {
-			faster++
-		}
+	if s.cmp == nil {
+		return "- Baseline       : no config compared yet"
 	}
-	if n == 0 {
-		return "- Baseline       : no config matched yet"
-	}
-	return fmt.Sprintf("- Baseline       : %s geo-mean over %d matched · %d slower · %d faster (p<0.05)",
-		report.FormatRatio(math.Exp(logSum/float64(n))), n, slower, faster)
+	return "- Baseline       : " + s.cmp.Describe()
 }
 
 // noisyInGrid counts the noisy configs of the current grid and names the

@@ -5,7 +5,8 @@ import (
 
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/sweep"
-	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/compare"
+	"github.com/hcbench/hcbench/report/session"
 )
 
 // runPhase is where the sweep stands, as the screen shows it.
@@ -18,8 +19,9 @@ const (
 	phaseFailed
 )
 
-// sweep is the TUI's picture of one run, built only from engine events so
-// that the screen never asks the engine anything on the draw path.
+// runState is the workbench's picture of one run, built only from the
+// session's updates so that the screen never asks anything on the draw
+// path.
 type runState struct {
 	runID int64
 	plan  bench.Plan
@@ -31,9 +33,14 @@ type runState struct {
 	// contended and all of them (addResult keeps them; the progress pane
 	// shows them every frame).
 	contended, measured int
-	finished            []bench.Config // finish order, including configs later dropped from the grid
 	noisy               map[bench.Config]string
-	ratios              map[bench.Config]report.BaselineEntry // against the baseline, when there is one
+
+	// baseline: the run is compared with one; cmp is the comparison so
+	// far (report/compare's one computation, made by the session), ratios
+	// its entries by config.
+	baseline bool
+	cmp      *compare.Baseline
+	ratios   map[bench.Config]compare.BaselineEntry
 
 	// The progress fields mirror tr, engine's one progress reckoning.
 	tr       *sweep.Tracker
@@ -59,7 +66,7 @@ func newSweep(runID int64, plan bench.Plan, prior []bench.Result, started time.T
 		runID:   runID,
 		results: make(map[bench.Config]*bench.Result),
 		noisy:   make(map[bench.Config]string),
-		ratios:  make(map[bench.Config]report.BaselineEntry),
+		ratios:  make(map[bench.Config]compare.BaselineEntry),
 		tr:      sweep.NewTracker(prior),
 		started: started,
 		clock:   started,
@@ -102,7 +109,6 @@ func (s *runState) addResult(r *bench.Result) bool {
 	s.results[r.Config] = r
 	s.contended += r.Contended
 	s.measured += len(r.Measurements)
-	s.finished = append(s.finished, r.Config)
 	if noisy, why := noiseOf(r); noisy {
 		s.noisy[r.Config] = why
 	}
@@ -110,10 +116,25 @@ func (s *runState) addResult(r *bench.Result) bool {
 	return true
 }
 
-// apply folds one engine event, received at now, into the picture. The
-// progress is the tracker's. An event without a time (a test's synthetic
-// one) counts as happening now, and its sweep as started with the sweep.
-func (s *runState) apply(ev sweep.Event, now time.Time) {
+// setComparison takes the run's comparison with its baseline as the
+// session made it: every verdict is corrected anew as configs finish.
+func (s *runState) setComparison(b *compare.Baseline) {
+	s.cmp = b
+	s.ratios = make(map[bench.Config]compare.BaselineEntry, len(b.Entries))
+	for _, e := range b.Entries {
+		s.ratios[e.Config] = e
+	}
+	s.baseline = true
+	s.version++
+}
+
+// apply folds one update, received at now, into the picture. The progress
+// is the tracker's. A config that finished after an edit dropped it from
+// the grid is not recorded (Dropped), so it is not shown either. An event
+// without a time (a test's synthetic one) counts as happening now, and its
+// sweep as started with the sweep.
+func (s *runState) apply(u session.Update, now time.Time) {
+	ev := u.Event
 	if ev.Time.IsZero() {
 		ev.Time = now
 		if ev.Kind == sweep.SweepStarted {
@@ -131,7 +152,7 @@ func (s *runState) apply(ev sweep.Event, now time.Time) {
 	s.repeat, s.depth, s.fraction = s.tr.Repeat, s.tr.Depth, s.tr.Fraction
 	switch ev.Kind {
 	case sweep.ConfigFinished:
-		if ev.Result != nil {
+		if ev.Result != nil && !u.Dropped {
 			s.addResult(ev.Result)
 		}
 	case sweep.SweepFinished:
@@ -146,30 +167,13 @@ func (s *runState) apply(ev sweep.Event, now time.Time) {
 // stop ends the sweep without an engine event (its channel closed early,
 // or it could not start).
 func (s *runState) stop(phase runPhase, err error, now time.Time) {
-	s.apply(sweep.Event{Kind: sweep.SweepCancelled, Time: now, Done: s.done, Total: s.total}, now)
+	s.apply(session.Update{Event: sweep.Event{Kind: sweep.SweepCancelled, Time: now, Done: s.done, Total: s.total}}, now)
 	s.phase, s.err = phase, err
 }
 
 // elapsedAt is the run's wall time so far (a resumed run's earlier time
 // included), stopped when the sweep ended.
 func (s *runState) elapsedAt(now time.Time) time.Duration { return s.tr.Elapsed(now) }
-
-// resultList returns the finished results: the grid's in sweep order, then
-// those no longer in the grid in finish order (as engine.Runner.Results).
-func (s *runState) resultList() []bench.Result {
-	out := make([]bench.Result, 0, len(s.results))
-	for _, c := range s.order {
-		if r, ok := s.results[c]; ok {
-			out = append(out, *r)
-		}
-	}
-	for _, c := range s.finished {
-		if _, inGrid := s.index[c]; !inGrid {
-			out = append(out, *s.results[c])
-		}
-	}
-	return out
-}
 
 // gridResults returns pointers to the finished results of the current grid,
 // in sweep order.
@@ -201,8 +205,9 @@ func (s *runState) eta() (time.Duration, bool) {
 	return estimateDuration(s.plan, s.total-s.done), false
 }
 
-// estimateDuration is the lower bound on the measuring time of n configs:
-// every depth of every repeat is timed for at least Timing.MinTime.
+// estimateDuration is the lower bound on the measuring time of n configs
+// (the sweep's, without calibrating: each part of a repeat measures at
+// least its share of min-time at every depth).
 func estimateDuration(p bench.Plan, n int) time.Duration {
-	return time.Duration(n) * time.Duration(p.Repeats) * time.Duration(len(p.Depths)) * p.Timing.MinTime
+	return time.Duration(n) * sweep.MinConfigTime(p, 0)
 }

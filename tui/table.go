@@ -10,7 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/table"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine/bench"
-	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/compare"
 )
 
 // sortKey is the column the results table is ordered by; every column
@@ -58,7 +58,7 @@ func tableColumns(haveBaseline bool, numW, cfgW int) []column {
 	cols := []column{
 		{"#", numW, sortSweep, func(i int, _ *bench.Result, _ *runState) string { return strconv.Itoa(i) }},
 		{"config", cfgW, sortConfig, func(_ int, r *bench.Result, _ *runState) string { return r.Config.String() }},
-		{"median", 9, sortTime, func(_ int, r *bench.Result, _ *runState) string { return report.FormatSeconds(r.TimeEpochMedian) }},
+		{"median", 9, sortTime, func(_ int, r *bench.Result, _ *runState) string { return bench.FormatSeconds(r.TimeEpochMedian) }},
 		{"±CI", 7, sortCI, func(_ int, r *bench.Result, _ *runState) string { return ciText(r) }},
 	}
 	if haveBaseline {
@@ -95,17 +95,17 @@ func ciText(r *bench.Result) string {
 	return fmt.Sprintf("±%.1f%%", 100*h)
 }
 
-// ratioText is the ratio to the baseline with its p-value, "–" for a
-// config the baseline lacks.
+// ratioText is the ratio to the baseline with its Holm-adjusted p-value
+// (the one the verdict is made from), "–" for a config the baseline lacks.
 func ratioText(s *runState, c bench.Config) string {
 	e, ok := s.ratios[c]
 	if !ok {
 		return "–"
 	}
-	if math.IsNaN(e.Cmp.P) {
-		return report.FormatRatio(e.Cmp.Ratio)
+	if math.IsNaN(e.PAdj) {
+		return compare.FormatRatio(e.Cmp.Ratio)
 	}
-	return report.FormatRatio(e.Cmp.Ratio) + " " + pText(e.Cmp.P)
+	return compare.FormatRatio(e.Cmp.Ratio) + " " + pText(e.PAdj)
 }
 
 // pText writes a p-value with the digits it needs: never "p=0.00".

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/store"
 )
 
 // TestTmux runs the real binary in a real terminal (tmux) the way a user
@@ -55,7 +55,7 @@ func TestTmux(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, final)
 		}
 	}
-	files := report.PathsFor(outDir)
+	files := store.PathsFor(outDir)
 	for _, f := range []string{files.JSONL, files.CSV, files.TimesPNG, files.ScalingPNG} {
 		if !fileExists(f) {
 			t.Errorf("%s not written", f)

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -18,6 +17,8 @@ import (
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/compare"
+	"github.com/hcbench/hcbench/report/store"
 )
 
 // richResult is synthResult with what the detail view shows: independent
@@ -94,9 +95,9 @@ func writeHistory(t *testing.T, dir string, p bench.Plan, runs ...fixtureRun) st
 		for _, c := range cs {
 			r := richResult(c, p)
 			scaleResult(r, math.Pow(fr.scale, float64(c.K)/5)) // the change grows with K
-			rec := report.Record{RunID: fr.id, Result: *r, Timing: p.Timing, Seed: p.Seed, Grid: &g,
+			rec := store.Record{RunID: fr.id, Result: *r, Timing: p.Timing, Seed: p.Seed, Grid: &g,
 				Started: time.Unix(fr.id, 0).UTC(),
-				Machine: report.Machine{Version: "test", GoVersion: "go1.26", OS: "linux", Arch: "amd64", CPU: "Test CPU", NumCPU: 2}}
+				Machine: store.Machine{Version: "test", GoVersion: "go1.26", OS: "linux", Arch: "amd64", CPU: "Test CPU", NumCPU: 2}}
 			line, err := json.Marshal(rec)
 			if err != nil {
 				t.Fatal(err)
@@ -107,7 +108,7 @@ func writeHistory(t *testing.T, dir string, p bench.Plan, runs ...fixtureRun) st
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	path := report.PathsFor(dir).JSONL
+	path := store.PathsFor(dir).JSONL
 	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +132,7 @@ func workbench(t *testing.T, w, h int, runs ...fixtureRun) Model {
 	if len(runs) > 0 {
 		writeHistory(t, filepath.Join(work, ".benchmarks"), p, runs...)
 	}
-	m, started := testModel(t, Options{StartNow: true, OutDir: ".benchmarks", WorkDir: work, Version: "test"})
+	m, started := testModel(t, topts{StartNow: true, OutDir: ".benchmarks", WorkDir: work, Version: "test"})
 	m = update(m, size(w, h))
 	if m.a.prompt != nil {
 		m = press(m, "n") // no to the resume offer: the sweep starts
@@ -139,8 +140,9 @@ func workbench(t *testing.T, w, h int, runs ...fixtureRun) Model {
 		m = update(m, startMsg{})
 	}
 	f := <-started
-	f.finish(p.Grid.Size())
 	m = feed(m, richEvents(p)...)
+	f.closeUpdates()
+	m = drain(m) // the run ends: its Finish is on its way
 	m.View()
 	return m
 }
@@ -154,8 +156,13 @@ func press(m Model, ks ...string) Model {
 			m = update(m, tea.KeyMsg{Type: t})
 			continue
 		}
+		before := m.a.opening
 		nm, cmd := m.Update(keyMsg(k))
 		m = nm.(Model)
+		if op := m.a.opening; op != nil && op != before {
+			m = opened(m, op)
+			continue
+		}
 		if (k == "h" || k == "c") && cmd != nil {
 			// Reading the history and comparing run off the UI goroutine:
 			// run the command and hand its result back, as the program does.
@@ -222,21 +229,10 @@ func TestDetailWithBaseline(t *testing.T) {
 		scaleResult(r, 0.8)
 		base = append(base, *r)
 	}
-	m, started := testModel(t, Options{StartNow: true, Baseline: base, BaselinePath: "old.jsonl"})
+	m, started := testModel(t, topts{StartNow: true, Baseline: base, BaselinePath: "old.jsonl"})
 	m = update(m, size(120, 40), startMsg{})
 	<-started
-	evs := richEvents(p)
-	var cur []bench.Result
-	for _, ev := range evs {
-		if ev.Result != nil {
-			cur = append(cur, *ev.Result)
-		}
-	}
-	ratios := map[bench.Config]report.BaselineEntry{}
-	for _, e := range report.CompareBaseline("old.jsonl", base, cur).Entries {
-		ratios[e.Config] = e
-	}
-	m = update(m, eventsMsg{run: m.a.run, events: evs, ratios: ratios}, frameMsg{})
+	m = feed(m, richEvents(p)...) // compared as the session compares
 	m.View()
 	m = press(m, "enter", "end")
 	v := m.View()
@@ -357,8 +353,9 @@ func TestCommandLine(t *testing.T) {
 	cmd()
 	v := m.View()
 	checkFits(t, v, 80, 24)
-	want := "hcbench --headless -D 3,6 -K 3,5,9 -T 48,96 --depths 1,2,3 --repeats 3 --seed 123 --min-time 10ms --policy mean -o .benchmarks"
-	mustContain(t, v, "hcbench --headless -D 3,6 -K 3,5,9 -T 48,96", "--policy mean -o .benchmarks")
+	// The session's rerun command, as the summary after q prints it.
+	want := m.a.run.s.Command(false)
+	mustContain(t, v, "hcbench --headless -D 3,6 -K 3,5,9 -T 48,96")
 	b64, ok := strings.CutPrefix(clip.String(), "\x1b]52;c;")
 	if !ok || !strings.HasSuffix(b64, "\a") {
 		t.Fatalf("clipboard got %q, want an OSC 52 sequence", clip.String())
@@ -371,19 +368,6 @@ func TestCommandLine(t *testing.T) {
 	if m.a.views.cmdline != nil {
 		t.Error("a key should close the command line")
 	}
-	py := bench.DefaultPlan()
-	py.Engine = bench.EnginePython
-	if got := commandLine(py, "o", ""); !strings.Contains(got, " --engine python") {
-		t.Errorf("a python run's command line lacks --engine python: %s", got)
-	}
-	if got := commandLine(bench.DefaultPlan(), "o", "old dir/q.jsonl"); strings.Contains(got, "--engine") || !strings.HasSuffix(got, "--baseline 'old dir/q.jsonl'") {
-		t.Errorf("command line: %s", got)
-	}
-	for in, out := range map[string]string{"out": "out", "my dir": "'my dir'", "it's": `'it'\''s'`, "": "''", "~/a/b": "~/a/b"} {
-		if got := shellQuote(in); got != out {
-			t.Errorf("shellQuote(%q) = %q, want %q", in, got, out)
-		}
-	}
 }
 
 // TestNewSweepFromFinished: after a finished run, n goes back to the setup
@@ -392,9 +376,6 @@ func TestCommandLine(t *testing.T) {
 func TestNewSweepFromFinished(t *testing.T) {
 	m := workbench(t, 120, 40, fixtureRun{id: idOld, scale: 1})
 	first := m.a.sw.runID
-	for _, r := range m.a.sw.resultList() {
-		m.a.rec.Add(r) // recorded as the drain does
-	}
 	m = press(m, "n")
 	if m.a.screen != screenSetup {
 		t.Fatal("n did not go back to setup")
@@ -408,10 +389,6 @@ func TestNewSweepFromFinished(t *testing.T) {
 	}
 	if p := m.a.sw.plan; p.Repeats != 5 || p.Seed != 7 {
 		t.Errorf("new plan has repeats %d seed %d, want 5 and 7", p.Repeats, p.Seed)
-	}
-	runs, err := readPastRuns(m.a.jsonlPath())
-	if err != nil || len(runs) != 2 || runs[0].id != first || runs[1].id != idOld {
-		t.Errorf("history: %v %v", runs, err)
 	}
 }
 
@@ -448,17 +425,17 @@ func TestHistoryCompare(t *testing.T) {
 	// What hcbench compare OLD NEW prints for the same two runs (cmd's
 	// runCompare is these three calls).
 	path := m.a.jsonlPath()
-	ro, err := report.LoadRecordedRun(fmt.Sprintf("%s@%d", path, idOld))
+	ro, err := compare.LoadRecordedRun(fmt.Sprintf("%s@%d", path, idOld))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rn, err := report.LoadRecordedRun(fmt.Sprintf("%s@%d", path, idNew))
+	rn, err := compare.LoadRecordedRun(fmt.Sprintf("%s@%d", path, idNew))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := report.CompareBaseline(ro.Label(), ro.Results, rn.Results)
+	b := compare.CompareBaseline(ro.Label(), ro.Results, rn.Results)
 	var out strings.Builder
-	if err := report.WriteComparison(&out, ro.Label(), rn.Label(), b, report.RunDifferences(ro, rn)); err != nil {
+	if err := report.WriteComparison(&out, ro.Label(), rn.Label(), b, compare.RunDifferences(ro, rn)); err != nil {
 		t.Fatal(err)
 	}
 	var geo, counts string
@@ -476,7 +453,7 @@ func TestHistoryCompare(t *testing.T) {
 	mustContain(t, v, geo, "geomean 1.11×", "1.06×", "1.19×", fmt.Sprintf("run %d (new) vs run %d (old", idNew, idOld))
 	mustContain(t, strings.Join(strings.Fields(v), " "), counts[:40])
 	for _, e := range b.Entries {
-		mustContain(t, v, e.Config.String()+"    "+report.FormatRatioCI(e.Cmp))
+		mustContain(t, v, e.Config.String()+"    "+compare.FormatRatioCI(e.Cmp))
 	}
 	if n := strings.Count(v, "slower"); n < 12 {
 		t.Errorf("want 12 slower verdicts, found %d:\n%s", n, v)
@@ -508,25 +485,21 @@ func TestHistoryOpenAndDetail(t *testing.T) {
 
 func TestHistoryContinue(t *testing.T) {
 	m := workbench(t, 120, 40, fixtureRun{id: idOld, scale: 1}, fixtureRun{id: idPart, scale: 1, done: 5})
-	started := make(chan *fakeSweeper, 1)
-	m.a.start = func(_ context.Context, p bench.Plan, o sweep.Options) (sweeper, error) {
-		f := newFakeSweeper(p)
-		f.prior = o.Prior
-		started <- f
-		return f, nil
-	}
 	m = press(m, "h")
 	mustContain(t, m.View(), "partial 5/12")
 	m = press(m, "j", "u") // the complete run: nothing to continue
 	if m.a.views.history == nil || !strings.Contains(m.a.status, "nothing left") {
 		t.Fatalf("continuing a complete run: status %q", m.a.status)
 	}
-	m = press(m, "k", "u")
-	f := <-started
-	if m.a.sw.runID != idPart || len(f.prior) != 5 {
-		t.Errorf("continued run %d with %d prior results, want run %d with 5", m.a.sw.runID, len(f.prior), idPart)
+	m = press(m, "k")
+	// The list says how to continue it, here and from a shell.
+	mustContain(t, m.View(), fmt.Sprintf("u continues run %d here · from a shell: hcbench --resume -D 3,6 -K 3,5,9 -T 48,96", idPart))
+	m = press(m, "u")
+	f := fake(m)
+	if m.a.sw.runID != idPart || len(f.prior) != 5 || !f.spec.Resume || f.spec.ResumeID != idPart {
+		t.Errorf("continued run %d with %d prior results (spec %+v), want run %d with 5", m.a.sw.runID, len(f.prior), f.spec, idPart)
 	}
-	mustContain(t, m.View(), "continuing run", "7 configs left")
+	mustContain(t, m.View(), fmt.Sprintf("resuming run %d", idPart), "5 of 12 configs already done", "5/12")
 }
 
 func TestHistoryEmptyAndDamaged(t *testing.T) {
@@ -727,7 +700,7 @@ func TestSparseRecords(t *testing.T) {
 	checkFits(t, v, 50, 15)
 
 	dir := t.TempDir()
-	rec := report.Record{RunID: 42, Result: *richResult(r.Config, bench.DefaultPlan())}
+	rec := store.Record{RunID: 42, Result: *richResult(r.Config, bench.DefaultPlan())}
 	line, err := json.Marshal(rec)
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/compare"
+	"github.com/hcbench/hcbench/report/store"
 )
 
 // The workbench's views over the run view — detail, history, compare,
@@ -85,13 +86,13 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, keys.Open):
 		a.openDetail()
 	case key.Matches(msg, keys.History):
-		h, cmd := newHistory(a.jsonlPath(), report.PathsFor(a.opt.OutDir).JSONL, a.st)
+		h, cmd := newHistory(a.jsonlPath(), a.outDir(), a.st)
 		v.history = h
 		return cmd, true
 	case key.Matches(msg, keys.Filter):
 		v.filter = newFilterInput(a.runv.table.filter.String())
 	case key.Matches(msg, keys.Command):
-		line := commandLine(a.sw.plan, a.opt.OutDir, a.opt.BaselinePath)
+		line := a.runCommand()
 		v.cmdline = &cmdlineModel{line: line, copied: a.clip != nil}
 		return copyCmd(a.clip, line), true
 	case key.Matches(msg, keys.New):
@@ -106,8 +107,17 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 // (reading the history, comparing runs) as the change it makes.
 type applyMsg func(*app)
 
+// outDir is the output directory as typed: the run's on screen, else the
+// flags'.
+func (a *app) outDir() string {
+	if a.run != nil {
+		return outOf(a.run.spec)
+	}
+	return outOf(a.opt.Spec)
+}
+
 // jsonlPath is the output directory's history on disk.
-func (a *app) jsonlPath() string { return report.PathsFor(a.resolve(a.opt.OutDir)).JSONL }
+func (a *app) jsonlPath() string { return store.PathsFor(a.resolve(a.outDir())).JSONL }
 
 // focusTable is the table keys and filters go to: the history's opened run,
 // or the live run's.
@@ -144,16 +154,17 @@ func (a *app) openDetail() {
 	if !ok {
 		return
 	}
-	var base *report.BaselineEntry
+	var base *compare.BaselineEntry
 	if e, ok := s.ratios[r.Config]; ok {
 		base = &e
 	}
 	a.views.detail = newDetail(*r, base, what)
 }
 
-// newSweep goes back to the setup form, prefilled with the current run's
-// settings. A running sweep is stopped first, after a confirmation; the run
-// keeps its results in the history either way.
+// newSweep goes back to the setup form, prefilled with the run's
+// settings. A running sweep is stopped first, after a confirmation; the
+// run keeps its results in the history either way, and esc on the form
+// returns to it.
 func (a *app) newSweep() tea.Cmd {
 	if a.sw.active() {
 		a.prompt = &prompt{
@@ -166,54 +177,44 @@ func (a *app) newSweep() tea.Cmd {
 	return a.toSetup()
 }
 
-// toSetup retires the current run (saved and closed once it has wound
-// down) and shows the setup form with its settings.
+// toSetup finishes the run (stopped, recorded, saved, released) and shows
+// the setup form with its settings. The run stays on screen behind the
+// form: esc goes back to it.
 func (a *app) toSetup() tea.Cmd {
-	prev := a.sw.runID
-	cmd := a.retire()
-	a.setup = newSetupModel(a.sw.plan, a.opt)
+	cmd := a.retire(a.run)
+	a.setup = newSetupModel(specFor(a.run))
 	a.screen = screenSetup
 	a.views = views{}
 	a.setStatus(fmt.Sprintf("run %d stays in the history (h); to compare with it, give %s as the baseline",
-		prev, report.PathsFor(a.opt.OutDir).JSONL), false)
+		a.sw.runID, store.PathsFor(a.outDir()).JSONL), false)
 	return cmd
 }
 
-// retire stops the current runner and hands its recorder to the save that
-// closes it, as a restart does.
-func (a *app) retire() tea.Cmd {
-	var cmd tea.Cmd
-	if a.run != nil {
-		a.run.r.Cancel()
-		if a.run.closed {
-			cmd = a.saveCmd(a.run.rec, false) // closes it once saved
-		} else {
-			a.orphans = append(a.orphans, a.run)
-		}
-		a.run = nil
-	}
-	a.rec = nil
-	return cmd
-}
-
-// continueRun resumes the unfinished run under the history's cursor in the
-// same output directory, under its own run id.
+// continueRun continues the unfinished run under the history's cursor in
+// the same output directory, under its own run id: a session resuming it
+// with the engine its results were measured with and its baseline.
 func (a *app) continueRun() tea.Cmd {
 	r, ok := a.views.history.selected()
 	switch {
 	case !ok:
 		return nil
-	case !r.gridKnown || r.complete():
+	case r.resumable == nil:
 		a.setStatus(fmt.Sprintf("run %d has nothing left to measure", r.id), false)
 		return nil
 	case a.sw != nil && a.sw.active():
-		a.setStatus(fmt.Sprintf("run %d is still measuring: stop it (n) before continuing another", a.sw.runID), true)
+		a.setStatus(fmt.Sprintf("run %d is still measuring: stop it (n) before continuing run %d", a.sw.runID, r.id), true)
+		return nil
+	case a.opening != nil:
+		a.setStatus("a run is being opened: wait for it", false)
 		return nil
 	}
-	cmd := a.retire()
+	base := a.opt.Spec
+	if a.run != nil {
+		base = a.run.spec
+	}
+	res := *r.resumable
 	a.views = views{}
-	a.setStatus(fmt.Sprintf("continuing run %d: %d configs left", r.id, r.plan.Grid.Size()-r.done), false)
-	return tea.Batch(cmd, a.startRun(r.plan, a.opt.OutDir, r.id))
+	return a.startSpec(resumeSpec(base, res))
 }
 
 // viewBody draws the open workbench view in w×bodyH with its key help,
