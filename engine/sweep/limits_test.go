@@ -39,7 +39,7 @@ func TestPoolSize(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			n, note, err := poolSize(plan(tt.repeats), tt.limits)
+			n, note, err := poolSize(plan(tt.repeats), tt.limits, filesOwn)
 			if n != tt.want {
 				t.Errorf("%d workers, want %d", n, tt.want)
 			}
@@ -70,7 +70,7 @@ func TestFewerWorkersWhenFilesAreShort(t *testing.T) {
 	p := bench.DefaultPlan()
 	p.Grid = bench.Grid{Dims: []int{3}, Branches: []int{3}, SeqLens: []int{8, 16}}
 	p.Depths, p.Timing = []int{1}, fast
-	short := worker.Limits{OpenFiles: 10 + filesOwn + filesToStart + 2*filesPerWorker, FilesOpen: 10}
+	short := worker.Limits{OpenFiles: 10 + filesDuring + filesToStart + 2*filesPerWorker, FilesOpen: 10}
 	start, log, _ := testWorker(t, 0, "")
 	r, err := Start(context.Background(), p, Options{Worker: start, limits: func() worker.Limits { return short }})
 	if err != nil {

@@ -57,10 +57,14 @@ const (
 	// filesToStart are needed for a moment to start one: the worker's
 	// ends of its three pipes and exec's status pipe.
 	filesToStart = 5
-	// filesOwn are hcbench's own beyond those open when it checks: the
-	// output directory's lock and JSONL, a report being written, a
-	// baseline being read, the terminal.
+	// filesOwn are hcbench's own beyond those open when it checks before
+	// a run (PoolSize): the output directory's lock and JSONL, a report
+	// being written, a baseline being read, the terminal.
 	filesOwn = 8
+	// filesDuring are those it may open while the sweep runs, beyond
+	// those open when the sweep starts: a report being written, the JSONL
+	// reopened.
+	filesDuring = 4
 	// filesUnknown is taken as open now where the system cannot say.
 	filesUnknown = 16
 )
@@ -72,10 +76,12 @@ const (
 // processes); the error, when not even one fits, names the limit and
 // what a run needs.
 func PoolSize(p bench.Plan) (n int, note string, err error) {
-	return poolSize(p, worker.CurrentLimits())
+	return poolSize(p, worker.CurrentLimits(), filesOwn)
 }
 
-func poolSize(p bench.Plan, l worker.Limits) (n int, note string, err error) {
+// poolSize is PoolSize under limits l, own being the files hcbench may
+// open beside its workers from now on.
+func poolSize(p bench.Plan, l worker.Limits, own int) (n int, note string, err error) {
 	_, measurements := bench.Split(p.Repeats)
 	want := min(maxWorkers, measurements)
 	if l.OpenFiles <= 0 {
@@ -85,7 +91,7 @@ func poolSize(p bench.Plan, l worker.Limits) (n int, note string, err error) {
 	if open < 0 {
 		open = filesUnknown
 	}
-	fixed := open + filesOwn + filesToStart
+	fixed := open + own + filesToStart
 	all := fixed + want*filesPerWorker
 	n = min(want, (l.OpenFiles-fixed)/filesPerWorker)
 	switch {

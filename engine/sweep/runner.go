@@ -95,7 +95,7 @@ func Start(ctx context.Context, p bench.Plan, opts Options) (*Runner, error) {
 	if limits == nil {
 		limits = worker.CurrentLimits
 	}
-	workers, _, err := poolSize(p, limits())
+	workers, _, err := poolSize(p, limits(), filesDuring) // a caller's files are open by now
 	if err != nil {
 		return nil, err
 	}

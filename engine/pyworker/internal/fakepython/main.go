@@ -14,6 +14,12 @@
 //	             forward_epoch never returns
 //	closeout     hello, then closes its stdout on the first measure and
 //	             runs on
+//	oom          results until one config is complete, then dies as a Go
+//	             program out of memory does: the cause, a long goroutine
+//	             dump, exit 2
+//	refuse       results until one config is complete, then refuses the
+//	             next measure as the worker did before issue 21, its
+//	             message starting with the config and seed
 //	badjson      results until one config is complete, then a line that is not JSON
 //	slow         hello, then measures that take 30s with a heartbeat
 //
@@ -89,7 +95,7 @@ func main() {
 			Seed   uint64 `json:"seed"`
 			Depths []int  `json:"depths"`
 			Config struct {
-				T int `json:"T"`
+				D, K, T int
 			} `json:"config"`
 		}
 		if err := json.Unmarshal(in.Bytes(), &req); err != nil {
@@ -123,6 +129,16 @@ func main() {
 				continue
 			case "badjson":
 				fmt.Println("<frozen importlib._bootstrap>: numpy warning printed on stdout")
+				continue
+			case "oom":
+				fmt.Fprint(os.Stderr, "runtime: out of memory: cannot allocate 4194304-byte block (0 in use)\nfatal error: out of memory\n\nruntime stack:\n")
+				for i := 0; i < 100; i++ {
+					fmt.Fprintf(os.Stderr, "goroutine %d gp=0xc000002380 m=nil [chan receive]:\nruntime.gopark(0x0?, 0x0?, 0x0?)\n\t/usr/local/go/src/runtime/proc.go:462 +0xce\n", i+1)
+				}
+				os.Exit(2)
+			case "refuse":
+				say(map[string]any{"type": "error", "id": req.ID, "error": fmt.Sprintf("D=%d K=%d T=%d seed %d: ZeroDivisionError: float division by zero",
+					req.Config.D, req.Config.K, req.Config.T, req.Seed)})
 				continue
 			}
 		}
