@@ -5,8 +5,11 @@
 // The parent side is Client: Start launches a worker from an *exec.Cmd (in
 // its own process group where the OS has them), checks its hello, and
 // Measure runs one measurement with progress callbacks, pause/resume/stop,
-// a no-output timeout and a clear error naming the config when the worker
-// misbehaves (bad JSON, a crash, silence). Every way out of a Client —
+// a no-output timeout, a limit on its length derived from its plan
+// (Limit: a heartbeat is not progress) and a clear error naming the config
+// when the worker misbehaves (bad JSON, a crash, silence, no result in
+// time), quoting the line of its stderr that says why (the whole of it
+// goes to a log file in Options.LogDir). Every way out of a Client —
 // Close, a broken worker, a cancelled context — ends the worker's whole
 // process group, so no worker outlives its parent's interest in it.
 //
