@@ -9,6 +9,7 @@ import (
 	"github.com/NimbleMarkets/ntcharts/canvas/graph"
 	"github.com/NimbleMarkets/ntcharts/linechart"
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 // pt is a point of the chart: config position, median time.
@@ -34,13 +35,13 @@ func chartTitle(s *runState, w int, logY bool) string {
 // a gap the line spans. When there are more configs than dot columns, each
 // column shows the median of its configs, so a large sweep draws a curve
 // instead of a wall of zigzags.
-func renderChart(s *runState, st styles, w, h int) string {
+func renderChart(s *runState, st theme.Styles, w, h int) string {
 	v, _ := drawChart(s, st, w, h)
 	return v
 }
 
 // drawChart is renderChart, also saying whether the y axis is logarithmic.
-func drawChart(s *runState, st styles, w, h int) (string, bool) {
+func drawChart(s *runState, st theme.Styles, w, h int) (string, bool) {
 	if w < 16 || h < 4 {
 		return "", false
 	}
@@ -78,7 +79,7 @@ func drawChart(s *runState, st styles, w, h int) (string, bool) {
 	}
 	lc := linechart.New(w, h, minX, maxX, loY, hiY,
 		linechart.WithXYSteps(1, ySteps),
-		linechart.WithStyles(st.chartAxis, st.chartLabel, st.chartLine),
+		linechart.WithStyles(st.ChartAxis, st.ChartLabel, st.ChartLine),
 		// The x labels are drawn below at whole config numbers.
 		linechart.WithXLabelFormatter(func(int, float64) string { return "" }),
 		linechart.WithYLabelFormatter(yLabel),
@@ -130,7 +131,7 @@ func drawChart(s *runState, st styles, w, h int) (string, bool) {
 			bg.Set(q)
 		}
 	}
-	graph.DrawBraillePatterns(&lc.Canvas, canvas.Point{X: lc.Origin().X + 1, Y: 0}, bg.BraillePatterns(), st.chartLine)
+	graph.DrawBraillePatterns(&lc.Canvas, canvas.Point{X: lc.Origin().X + 1, Y: 0}, bg.BraillePatterns(), st.ChartLine)
 	return lc.View(), logY
 }
 
@@ -154,7 +155,7 @@ func minPositive(pts []pt) float64 {
 // drawXTicks labels the x axis at whole config numbers with an even step
 // (1, 2, 5, 10, 20, 50, …) chosen so the labels do not crowd: 1, then every
 // multiple of the step up to n.
-func drawXTicks(lc *linechart.Model, n, gw int, colOf func(int) int, st styles) {
+func drawXTicks(lc *linechart.Model, n, gw int, colOf func(int) int, st theme.Styles) {
 	y := lc.Origin().Y + 1
 	labelW := len(strconv.Itoa(n)) + 2
 	step := tickStep(n, max(1, gw/labelW))
@@ -175,7 +176,7 @@ func drawXTicks(lc *linechart.Model, n, gw int, colOf func(int) int, st styles) 
 		if c < next {
 			continue
 		}
-		lc.Canvas.SetStringWithStyle(canvas.Point{X: c, Y: y}, s, st.chartLabel)
+		lc.Canvas.SetStringWithStyle(canvas.Point{X: c, Y: y}, s, st.ChartLabel)
 		next = c + len(s) + 1
 	}
 }

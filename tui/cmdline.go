@@ -9,6 +9,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 // osc52 is the escape sequence that asks the terminal to put s on the
@@ -31,19 +33,19 @@ func (c *cmdlineModel) Update(msg tea.KeyMsg) action {
 	return actClose // any other key closes it
 }
 
-func (c *cmdlineModel) View(st styles, w, h int) string {
+func (c *cmdlineModel) View(st theme.Styles, w, h int) string {
 	note := "select it with the mouse (shift+drag in most terminals) to copy it"
 	if c.copied {
 		note = "sent to the clipboard (OSC 52) where the terminal allows; or select it with the mouse"
 	}
 	inner := lipgloss.JoinVertical(lipgloss.Left,
-		st.paneTitle.Render("The same sweep from a shell"),
+		st.PaneTitle.Render("The same sweep from a shell"),
 		"",
 		wrapAtSpaces(c.line, max(10, w-8)),
 		"",
-		st.subtle.Render(note),
-		st.subtle.Render("any key closes"))
-	box := st.pane.Width(max(10, w-4)).Render(inner)
+		st.Subtle.Render(note),
+		st.Subtle.Render("any key closes"))
+	box := st.Pane.Width(max(10, w-4)).Render(inner)
 	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
 	"github.com/hcbench/hcbench/report/compare"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 // compareModel shows two recorded runs compared exactly as `hcbench
@@ -87,13 +88,13 @@ func (c *compareModel) Update(msg tea.KeyMsg) {
 
 // View draws the comparison in w×h: what is compared, the geomean line, the
 // ratio heatmap and the per-config table (scrolled).
-func (c *compareModel) View(st styles, w, h int) string {
-	head := []string{st.paneTitle.Render(truncate(fmt.Sprintf("run %d (new) vs run %d (old, the baseline)", c.cur.id, c.old.id), w))}
+func (c *compareModel) View(st theme.Styles, w, h int) string {
+	head := []string{st.PaneTitle.Render(theme.Cut(fmt.Sprintf("run %d (new) vs run %d (old, the baseline)", c.cur.id, c.old.id), w))}
 	if c.err != nil {
-		return head[0] + "\n" + st.errText.Render(wrapWords("✗ "+c.err.Error(), w))
+		return head[0] + "\n" + st.ErrText.Render(theme.Wrap("✗ "+c.err.Error(), w))
 	}
 	for _, l := range c.summary {
-		head = append(head, st.value.Render(wrapWords(l, w)))
+		head = append(head, st.Value.Render(theme.Wrap(l, w)))
 	}
 	heatH := 0
 	if len(c.b.Entries) > 0 {
@@ -105,7 +106,7 @@ func (c *compareModel) View(st styles, w, h int) string {
 	}
 	parts := head
 	if heatH > 0 {
-		parts = append(parts, st.subtle.Render(truncate("Heatmap: "+heatmapTitle(metricRatio, c.axes)+" (a: axes)", w)),
+		parts = append(parts, st.Subtle.Render(theme.Cut("Heatmap: "+heatmapTitle(metricRatio, c.axes)+" (a: axes)", w)),
 			renderHeatmap(c.s, metricRatio, c.axes, st, w, heatH-1))
 	}
 	used := 0
@@ -117,19 +118,19 @@ func (c *compareModel) View(st styles, w, h int) string {
 }
 
 // tableLines are the per-config comparison, in grid order.
-func (c *compareModel) tableLines(st styles, w int) []string {
+func (c *compareModel) tableLines(st theme.Styles, w int) []string {
 	// What matters first (ratio and verdict), so a narrow screen keeps it.
-	head := padRight("config", 16) + padRight("ratio [95% CI]", 25) + padRight("verdict", 9) + padRight("p (Holm)", 10) +
-		padRight("old", 10) + "new"
-	out := []string{st.tableHeader.UnsetPadding().Render(truncate(head, w))}
+	head := theme.Pad("config", 16) + theme.Pad("ratio [95% CI]", 25) + theme.Pad("verdict", 9) + theme.Pad("p (Holm)", 10) +
+		theme.Pad("old", 10) + "new"
+	out := []string{st.TableHeader.UnsetPadding().Render(theme.Cut(head, w))}
 	for _, e := range c.b.Entries {
 		p := "–"
 		if !math.IsNaN(e.PAdj) {
 			p = pText(e.PAdj)
 		}
-		l := padRight(e.Config.String(), 16) + padRight(compare.FormatRatioCI(e.Cmp), 24) + " " + padRight(e.Verdict, 9) +
-			padRight(p, 10) + padRight(bench.FormatSeconds(report.Headline(e.Old)), 10) + bench.FormatSeconds(report.Headline(e.New))
-		out = append(out, truncate(l, w))
+		l := theme.Pad(e.Config.String(), 16) + theme.Pad(compare.FormatRatioCI(e.Cmp), 24) + " " + theme.Pad(e.Verdict, 9) +
+			theme.Pad(p, 10) + theme.Pad(bench.FormatSeconds(report.Headline(e.Old)), 10) + bench.FormatSeconds(report.Headline(e.New))
+		out = append(out, theme.Cut(l, w))
 	}
 	return out
 }

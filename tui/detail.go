@@ -14,6 +14,8 @@ import (
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
 	"github.com/hcbench/hcbench/report/compare"
+	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 // detailModel is one config looked at closely: the headline and what its
@@ -47,14 +49,14 @@ func (d *detailModel) Update(msg tea.KeyMsg) action {
 }
 
 // View draws the detail in w×h: a title line, then the scrolled content.
-func (d *detailModel) View(st styles, w, h int) string {
+func (d *detailModel) View(st theme.Styles, w, h int) string {
 	lines := d.content(st, w, h)
-	title := st.paneTitle.Render(d.res.Config.String()) + st.subtle.Render(" · "+d.what+" · esc back")
+	title := st.PaneTitle.Render(d.res.Config.String()) + st.Subtle.Render(" · "+d.what+" · esc back")
 	return title + "\n" + d.sc.window(lines, h-1, st)
 }
 
 // content is every line of the detail at width w.
-func (d *detailModel) content(st styles, w, h int) []string {
+func (d *detailModel) content(st theme.Styles, w, h int) []string {
 	r := d.res
 	var out []string
 	add := func(s ...string) {
@@ -62,22 +64,22 @@ func (d *detailModel) content(st styles, w, h int) []string {
 			out = append(out, strings.Split(l, "\n")...) // a wrapped line is several
 		}
 	}
-	head := func(s string) { add("", st.paneTitle.Render(s)) }
+	head := func(s string) { add("", st.PaneTitle.Render(s)) }
 
-	add(st.value.Render("median time/epoch "+bench.FormatSeconds(r.TimeEpochMedian)) + "  " + ciLine(&r))
-	add(st.subtle.Render(fmt.Sprintf("mean time/epoch (the reference's) %s ± %s std · %s",
+	add(st.Value.Render("median time/epoch "+bench.FormatSeconds(r.TimeEpochMedian)) + "  " + ciLine(&r))
+	add(st.Subtle.Render(fmt.Sprintf("mean time/epoch (the reference's) %s ± %s std · %s",
 		bench.FormatSeconds(r.TimeEpochMean), bench.FormatSeconds(r.TimeEpochStd), engineLine(&r))))
 	if warn := report.NoiseWarning(r); warn != "" {
-		add(st.warn.Render(wrapWords("⚠ "+warn, w)))
+		add(st.Warn.Render(theme.Wrap("⚠ "+warn, w)))
 	}
 
 	head("What the interval is made of")
 	ms, kind := measurementsOf(&r)
-	add(st.subtle.Render(kind))
-	add(wrapWords(joinSeconds(ms), w))
+	add(st.Subtle.Render(kind))
+	add(theme.Wrap(joinSeconds(ms), w))
 	if r.Contended > 0 {
 		kept, _ := bench.HeadlineMeasurements(r)
-		add(st.subtle.Render(wrapWords(fmt.Sprintf("%d ran more than 15%% above the fastest, on a contended CPU, and are left out of the median; it is made of %s",
+		add(st.Subtle.Render(theme.Wrap(fmt.Sprintf("%d ran more than 15%% above the fastest, on a contended CPU, and are left out of the median; it is made of %s",
 			r.Contended, joinSeconds(kept)), w)))
 	}
 
@@ -91,7 +93,7 @@ func (d *detailModel) content(st styles, w, h int) []string {
 	head("Quality and memory")
 	add(fmt.Sprintf("total %.4f ± %.4f · RMSE %.4f ± %.4f · overshoot %.4f · robustness %.3f",
 		r.TotalMean, r.TotalStd, r.RMSEMean, r.RMSEStd, r.OvershootMean, r.RobustnessMean))
-	mem := "memory " + fmtBytes(r.MemPeakBytesMax)
+	mem := "memory " + bench.FormatBytes(r.MemPeakBytesMax)
 	if r.MemKind != "" {
 		mem += " (" + r.MemKind + ")"
 	}
@@ -103,7 +105,7 @@ func (d *detailModel) content(st styles, w, h int) []string {
 		add(baselineDetail(d.base))
 	}
 	for i, l := range out {
-		out[i] = truncate(l, w)
+		out[i] = theme.Cut(l, w)
 	}
 	return out
 }
@@ -157,11 +159,6 @@ func joinSeconds(xs []float64) string {
 	return strings.Join(parts, "  ")
 }
 
-// wrapWords breaks s at spaces into lines of at most w cells.
-func wrapWords(s string, w int) string {
-	return lipgloss.NewStyle().Width(max(1, w)).Render(s)
-}
-
 // outlierLine is the share of stalled rounds (slower than twice the headline).
 func outlierLine(r *bench.Result) string {
 	n := len(r.Samples)
@@ -175,7 +172,7 @@ func outlierLine(r *bench.Result) string {
 // chart) of at most bins rows between the fastest sample and twice the
 // median; slower rounds (stalls) get a last row of their own, so one stall
 // does not squash the rest into a single bar.
-func histogramLines(all []float64, median float64, st styles, w, bins int) []string {
+func histogramLines(all []float64, median float64, st theme.Styles, w, bins int) []string {
 	// A record from another tool may hold anything: only real times count.
 	samples := make([]float64, 0, len(all))
 	for _, x := range all {
@@ -240,7 +237,7 @@ func histogramLines(all []float64, median float64, st styles, w, bins int) []str
 	bc := barchart.New(barW, len(rows), barchart.WithHorizontalBars(), barchart.WithNoAxis(),
 		barchart.WithMaxValue(float64(top)), barchart.WithNoAutoMaxValue(), barchart.WithBarGap(0), barchart.WithBarWidth(1))
 	for _, r := range rows {
-		bc.Push(barchart.BarData{Values: []barchart.BarValue{{Value: float64(r.n), Style: st.chartLine}}})
+		bc.Push(barchart.BarData{Values: []barchart.BarValue{{Value: float64(r.n), Style: st.ChartLine}}})
 	}
 	bc.Draw()
 	bars := strings.Split(bc.View(), "\n")
@@ -250,7 +247,7 @@ func histogramLines(all []float64, median float64, st styles, w, bins int) []str
 		if i < len(bars) {
 			bar = bars[i]
 		}
-		out[i] = padRight(r.label, labelW) + " " + padRight(bar, barW) + " " + strconv.Itoa(r.n)
+		out[i] = theme.Pad(r.label, labelW) + " " + theme.Pad(bar, barW) + " " + strconv.Itoa(r.n)
 	}
 	return out
 }
@@ -271,14 +268,14 @@ func perDepthLines(r *bench.Result, w int) []string {
 	}
 	slices.Sort(depths)
 	const cw = 10
-	head := padRight("repeat", 8) + padRight("seed", 8)
+	head := theme.Pad("repeat", 8) + theme.Pad("seed", 8)
 	for _, d := range depths {
-		head += padRight("depth "+strconv.Itoa(d), cw)
+		head += theme.Pad("depth "+strconv.Itoa(d), cw)
 	}
-	head += padRight("mean", cw) + "RMSE"
+	head += theme.Pad("mean", cw) + "RMSE"
 	out := []string{head}
 	for i, run := range r.Runs {
-		l := padRight(strconv.Itoa(i+1), 8) + padRight(strconv.FormatUint(run.Seed, 10), 8)
+		l := theme.Pad(strconv.Itoa(i+1), 8) + theme.Pad(strconv.FormatUint(run.Seed, 10), 8)
 		for _, d := range depths {
 			cell := "–"
 			for _, dr := range run.Depths {
@@ -286,9 +283,9 @@ func perDepthLines(r *bench.Result, w int) []string {
 					cell = bench.FormatSeconds(dr.TimeEpochMean)
 				}
 			}
-			l += padRight(cell, cw)
+			l += theme.Pad(cell, cw)
 		}
-		l += padRight(bench.FormatSeconds(run.TimeEpochMean), cw) + fmt.Sprintf("%.4f", run.RMSEMean)
+		l += theme.Pad(bench.FormatSeconds(run.TimeEpochMean), cw) + fmt.Sprintf("%.4f", run.RMSEMean)
 		out = append(out, l)
 	}
 	return out
@@ -334,7 +331,7 @@ func (s *scroller) key(msg tea.KeyMsg) {
 
 // window shows h lines from the offset (clamped), with a note of what
 // lies below when it does not all fit.
-func (s *scroller) window(lines []string, h int, st styles) string {
+func (s *scroller) window(lines []string, h int, st theme.Styles) string {
 	if h <= 0 {
 		return ""
 	}
@@ -344,6 +341,6 @@ func (s *scroller) window(lines []string, h int, st styles) string {
 	}
 	s.off = min(s.off, len(lines)-(h-1))
 	end := s.off + h - 1
-	more := st.subtle.Render(fmt.Sprintf("↑↓ scroll · lines %d–%d of %d", s.off+1, end, len(lines)))
+	more := st.Subtle.Render(fmt.Sprintf("↑↓ scroll · lines %d–%d of %d", s.off+1, end, len(lines)))
 	return strings.Join(append(slices.Clone(lines[s.off:end]), more), "\n")
 }

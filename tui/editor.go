@@ -9,6 +9,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/sweep"
+	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 // The grid editor opens over the running sweep. Only the grid can change
@@ -98,15 +100,15 @@ func (a *app) applyGrid(g bench.Grid) tea.Cmd {
 
 // View draws the editor in w cells, previewing what applying would do to
 // the sweep s.
-func (e *editorModel) View(st styles, s *runState, w int) string {
-	title := st.paneTitle.Render("Edit the grid") + st.subtle.Render("  (applies to the running sweep)")
+func (e *editorModel) View(st theme.Styles, s *runState, w int) string {
+	title := st.PaneTitle.Render("Edit the grid") + st.Subtle.Render("  (applies to the running sweep)")
 	preview := ""
 	if g, err := e.grid(); err == nil {
-		preview = st.value.Render(editPreview(s, g))
+		preview = st.Value.Render(editPreview(s, g))
 	} else if _, ferr := e.form.firstError(); ferr == nil {
-		preview = st.errText.Render("✗ " + err.Error())
+		preview = st.ErrText.Render("✗ " + err.Error())
 	}
-	note := st.subtle.Render("depths, repeats, seed and policy stay: results must stay comparable")
+	note := st.Subtle.Render("depths, repeats, seed and policy stay: results must stay comparable")
 	inner := lipgloss.JoinVertical(lipgloss.Left, title, e.form.view(st, w-4), "", preview, note)
-	return st.pane.Width(max(0, w-2)).Render(fitBlock(inner, w-4, 1000))
+	return st.Pane.Width(max(0, w-2)).Render(theme.Fit(inner, w-4, 1000))
 }

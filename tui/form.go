@@ -6,6 +6,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 // field is one labelled input of a form, checked as it is typed.
@@ -124,12 +126,12 @@ func (f *form) update(msg tea.KeyMsg) {
 // hint when there is room. A field that fails its check is marked ✗ (so it
 // reads without colour) and its message is listed below the fields, wrapped
 // to the width, naming the field.
-func (f *form) view(st styles, width int) string { return f.viewIn(st, width, 0) }
+func (f *form) view(st theme.Styles, width int) string { return f.viewIn(st, width, 0) }
 
 // viewIn is view in at most height lines (0: no limit): when the fields
 // and their messages do not fit, the fields scroll, the focused one always
 // drawn, with "↑ more"/"↓ more" where fields are out of sight.
-func (f *form) viewIn(st styles, width, height int) string {
+func (f *form) viewIn(st theme.Styles, width, height int) string {
 	labelW := 0
 	for _, fl := range f.fields {
 		labelW = max(labelW, lipgloss.Width(fl.label))
@@ -144,9 +146,9 @@ func (f *form) viewIn(st styles, width, height int) string {
 		if i == f.focus {
 			focusLine = len(lines)
 		}
-		marker, ls := "  ", st.fieldLabel
+		marker, ls := "  ", st.FieldLabel
 		if i == f.focus {
-			marker, ls = "› ", st.fieldFocused
+			marker, ls = "› ", st.FieldFocused
 		}
 		in := f.fields[i].input.view(st, inputW) // not fl: the input keeps its width
 		if fl.choices != nil {
@@ -155,18 +157,18 @@ func (f *form) viewIn(st styles, width, height int) string {
 				in = "‹ " + in + " ›"
 			}
 		}
-		line := marker + ls.Render(padRight(fl.label, labelW)) + "  " + padRight(in, inputW+1)
+		line := marker + ls.Render(theme.Pad(fl.label, labelW)) + "  " + theme.Pad(in, inputW+1)
 		if fl.err != nil {
-			line += st.errText.Render("✗")
+			line += st.ErrText.Render("✗")
 		} else if rest := width - lipgloss.Width(line) - 3; rest >= lipgloss.Width(fl.hint) {
-			line += "  " + st.subtle.Render(fl.hint)
+			line += "  " + st.Subtle.Render(fl.hint)
 		}
-		lines = append(lines, truncate(line, width))
+		lines = append(lines, theme.Cut(line, width))
 	}
 	var msgs []string
 	for i, fl := range f.fields {
 		if fl.err != nil && f.visible(i) {
-			msgs = append(msgs, st.errText.Width(max(1, width-2)).Render("✗ "+fl.name+": "+fl.err.Error()))
+			msgs = append(msgs, st.ErrText.Width(max(1, width-2)).Render("✗ "+fl.name+": "+fl.err.Error()))
 		}
 	}
 	msgH := 0
@@ -182,7 +184,7 @@ func (f *form) viewIn(st styles, width, height int) string {
 // scroll keeps the window of lines (at least one field between the two
 // markers) that shows the focused line, moving as little as it can from
 // the last window.
-func (f *form) scroll(st styles, lines []string, focus, avail int) []string {
+func (f *form) scroll(st theme.Styles, lines []string, focus, avail int) []string {
 	n := len(lines)
 	avail = max(3, avail)
 	if n <= avail {
@@ -203,11 +205,11 @@ func (f *form) scroll(st styles, lines []string, focus, avail int) []string {
 		f.top = top
 		out := make([]string, 0, avail)
 		if up {
-			out = append(out, st.subtle.Render("  ↑ more"))
+			out = append(out, st.Subtle.Render("  ↑ more"))
 		}
 		out = append(out, lines[top:top+k]...)
 		if down {
-			out = append(out, st.subtle.Render("  ↓ more"))
+			out = append(out, st.Subtle.Render("  ↓ more"))
 		}
 		return out
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report/compare"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 // heatGlyphs encode a cell's level by density, so the heatmap reads without
@@ -83,7 +84,7 @@ func (m metric) format(v float64) string {
 	case metricRobustness:
 		return fmt.Sprintf("%.3f", v)
 	case metricMemory:
-		return fmtBytes(int64(math.Round(v)))
+		return bench.FormatBytes(int64(math.Round(v)))
 	case metricRatio:
 		return compare.FormatRatio(v)
 	}
@@ -271,7 +272,7 @@ func rowLayout(rowName, colName string, rows []int, n int) ([]int, int) {
 // a label column, one cell per column value (or per run of values when
 // they do not fit), and a legend. Cells without a result are drawn as
 // pending; cells with only part of their configs done are marked "~".
-func renderHeatmap(s *runState, m metric, a axes, st styles, w, h int) string {
+func renderHeatmap(s *runState, m metric, a axes, st theme.Styles, w, h int) string {
 	if w < 8 || h < 3 {
 		return ""
 	}
@@ -335,7 +336,7 @@ func renderHeatmap(s *runState, m metric, a axes, st styles, w, h int) string {
 	if !l.colPrefix {
 		corner = rowName + "\\" + colName
 	}
-	b.WriteString(padRight(corner, l.labelW))
+	b.WriteString(theme.Pad(corner, l.labelW))
 	if l.stagger {
 		// Even bins' labels on the first line, odd ones' on the second,
 		// each starting over its own cell.
@@ -357,14 +358,14 @@ func renderHeatmap(s *runState, m metric, a axes, st styles, w, h int) string {
 		if l.colPrefix {
 			label = colName + "=" + label
 		}
-		b.WriteString(padRight(label, l.cellW))
+		b.WriteString(theme.Pad(label, l.cellW))
 	}
 	for i := 0; i < nr; i++ {
 		b.WriteByte('\n')
-		b.WriteString(padRight(rowName+"="+binLabel(rows, l.rowStart, i), l.labelW))
+		b.WriteString(theme.Pad(rowName+"="+binLabel(rows, l.rowStart, i), l.labelW))
 		for j := 0; j < nc; j++ {
 			k := i*nc + j
-			b.WriteString(padRight(heatCellView(cells[k], vals[k], lo, hi, m, l, valW, st), l.cellW))
+			b.WriteString(theme.Pad(heatCellView(cells[k], vals[k], lo, hi, m, l, valW, st), l.cellW))
 		}
 	}
 	b.WriteByte('\n')
@@ -375,9 +376,9 @@ func renderHeatmap(s *runState, m metric, a axes, st styles, w, h int) string {
 // heatCellView draws one cell: its glyph run (pending dots when empty), a
 // "~" when only part of its configs are done — the last glyph gives way
 // to it when the values are not shown — and the value when there is room.
-func heatCellView(c heatCell, v, lo, hi float64, m metric, l heatLayout, valW int, st styles) string {
+func heatCellView(c heatCell, v, lo, hi float64, m metric, l heatLayout, valW int, st theme.Styles) string {
 	if c.n == 0 {
-		cell := st.pending.Render(strings.Repeat(string(pendingGlyph), l.glyphs))
+		cell := st.Pending.Render(strings.Repeat(string(pendingGlyph), l.glyphs))
 		if l.showVals {
 			cell += strings.Repeat(" ", 1+valW)
 		}
@@ -389,13 +390,13 @@ func heatCellView(c heatCell, v, lo, hi float64, m metric, l heatLayout, valW in
 	if partial && !l.showVals {
 		run = strings.Repeat(string(heatGlyphs[lvl]), l.glyphs-1) + "~"
 	}
-	cell := st.heat[lvl].Render(run)
+	cell := st.Heat[lvl].Render(run)
 	if l.showVals {
 		txt := m.format(v)
 		if partial {
 			txt = "~" + txt
 		}
-		cell += " " + padRight(txt, valW)
+		cell += " " + theme.Pad(txt, valW)
 	}
 	return cell
 }
@@ -414,15 +415,15 @@ func binOf(start []int) []int {
 // heatLegend says what each glyph means in at most maxLines lines of w
 // cells: every level's bound when there is room, else the two ends of the
 // scale around the glyph ramp.
-func heatLegend(m metric, lo, hi float64, st styles, w, maxLines int) string {
-	tail := []string{st.pending.Render(string(pendingGlyph)) + " pending", "~ partial"}
+func heatLegend(m metric, lo, hi float64, st theme.Styles, w, maxLines int) string {
+	tail := []string{st.Pending.Render(string(pendingGlyph)) + " pending", "~ partial"}
 	if math.IsInf(lo, 0) {
-		return truncate(st.subtle.Render("no results yet  ")+strings.Join(tail, "  "), w)
+		return theme.Cut(st.Subtle.Render("no results yet  ")+strings.Join(tail, "  "), w)
 	}
 	n := len(heatGlyphs)
 	if !(hi > lo) {
 		mid := n / 2 // where level puts equal values
-		one := "[" + st.heat[mid].Render(string(heatGlyphs[mid])) + "]=" + m.format(lo) + " (all equal)"
+		one := "[" + st.Heat[mid].Render(string(heatGlyphs[mid])) + "]=" + m.format(lo) + " (all equal)"
 		lines := wrapItems(append([]string{one}, tail...), "  ", w)
 		return strings.Join(lines[:min(len(lines), max(1, maxLines))], "\n")
 	}
@@ -433,7 +434,7 @@ func heatLegend(m metric, lo, hi float64, st styles, w, maxLines int) string {
 			if i == n-1 {
 				op = "≤"
 			}
-			items = append(items, "["+st.heat[i].Render(string(heatGlyphs[i]))+"]"+op+bounds[i])
+			items = append(items, "["+st.Heat[i].Render(string(heatGlyphs[i]))+"]"+op+bounds[i])
 		}
 		items = append(items, tail...)
 		if lines := wrapItems(items, "  ", w); len(lines) <= maxLines {
@@ -442,7 +443,7 @@ func heatLegend(m metric, lo, hi float64, st styles, w, maxLines int) string {
 	}
 	var ramp strings.Builder
 	for i, g := range heatGlyphs {
-		ramp.WriteString(st.heat[i].Render(string(g)))
+		ramp.WriteString(st.Heat[i].Render(string(g)))
 	}
 	short := m.format(lo) + " [" + ramp.String() + "] " + m.format(hi)
 	lines := wrapItems(append([]string{short}, tail...), "  ", w)

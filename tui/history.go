@@ -13,6 +13,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 // pastRun is one run recorded in the output directory's JSONL.
@@ -157,7 +159,7 @@ type historyModel struct {
 
 // newHistory opens the history of the JSONL at path and returns the
 // command that reads it: a long history never holds up the screen.
-func newHistory(path, out string, st styles) (*historyModel, tea.Cmd) {
+func newHistory(path, out string, st theme.Styles) (*historyModel, tea.Cmd) {
 	h := &historyModel{path: path, shown: store.PathsFor(out).JSONL, out: out, view: newRunView(st), loading: true}
 	return h, safeCmd(func() tea.Msg {
 		runs, err := readPastRuns(path)
@@ -332,7 +334,7 @@ func (h *historyModel) compareCmd() tea.Cmd {
 }
 
 // View draws the history in w×h: the tabs, then the tab's view.
-func (h *historyModel) View(st styles, now time.Time, w, height int) string {
+func (h *historyModel) View(st theme.Styles, now time.Time, w, height int) string {
 	tabs := h.tabsLine(st)
 	body := ""
 	bh := height - 1
@@ -341,13 +343,13 @@ func (h *historyModel) View(st styles, now time.Time, w, height int) string {
 		body = h.listView(st, w, bh)
 	case tabRun:
 		if h.openS == nil {
-			body = st.subtle.Render("no run opened: choose one in the list and press enter")
+			body = st.Subtle.Render("no run opened: choose one in the list and press enter")
 		} else {
 			body = h.view.View(h.openS, now, false, false, w, bh, bh)
 		}
 	case tabCompare:
 		if h.cmp == nil {
-			body = st.subtle.Render(h.cmpNote)
+			body = st.Subtle.Render(h.cmpNote)
 		} else {
 			body = h.cmp.View(st, w, bh)
 		}
@@ -364,13 +366,13 @@ func (h *historyModel) tabNames() []string {
 	return []string{fmt.Sprintf("Runs (%d)", len(h.runs)), run, "Compare"}
 }
 
-func (h *historyModel) tabsLine(st styles) string {
+func (h *historyModel) tabsLine(st theme.Styles) string {
 	var parts []string
 	for i, n := range h.tabNames() {
 		if historyTab(i) == h.tab {
-			parts = append(parts, st.paneTitle.Render("["+n+"]"))
+			parts = append(parts, st.PaneTitle.Render("["+n+"]"))
 		} else {
-			parts = append(parts, st.subtle.Render(" "+n+" "))
+			parts = append(parts, st.Subtle.Render(" "+n+" "))
 		}
 	}
 	return strings.Join(parts, " ")
@@ -390,24 +392,24 @@ func (h *historyModel) tabAt(x int) (historyTab, bool) {
 }
 
 // listView is the runs, newest first, one line each.
-func (h *historyModel) listView(st styles, w, height int) string {
+func (h *historyModel) listView(st theme.Styles, w, height int) string {
 	if h.err != nil {
 		// Named as the user typed the directory, like everything else here.
-		return st.errText.Render(wrapWords("✗ "+strings.ReplaceAll(h.err.Error(), h.path, h.shown), w))
+		return st.ErrText.Render(theme.Wrap("✗ "+strings.ReplaceAll(h.err.Error(), h.path, h.shown), w))
 	}
 	if h.loading {
-		return st.subtle.Render("reading " + h.shown + "…")
+		return st.Subtle.Render("reading " + h.shown + "…")
 	}
 	if len(h.runs) == 0 {
-		return st.subtle.Render("no runs recorded in " + h.shown + " yet")
+		return st.Subtle.Render("no runs recorded in " + h.shown + " yet")
 	}
-	head := "   " + padRight("run", 12) + padRight("status", 16) + padRight("grid", 24) + padRight("date (UTC)", 18) + "engine · machine · settings"
-	lines := []string{st.tableHeader.UnsetPadding().Render(truncate(head, w))}
+	head := "   " + theme.Pad("run", 12) + theme.Pad("status", 16) + theme.Pad("grid", 24) + theme.Pad("date (UTC)", 18) + "engine · machine · settings"
+	lines := []string{st.TableHeader.UnsetPadding().Render(theme.Cut(head, w))}
 	// A run with something left to measure says how to continue it, here
 	// and from a shell (the spelling of every printed command).
 	cont := ""
 	if r, ok := h.selected(); ok && r.resumable != nil {
-		cont = wrapWords(fmt.Sprintf("u continues run %d here · from a shell: %s", r.id, continueCommand(*r.resumable, h.out)), w)
+		cont = theme.Wrap(fmt.Sprintf("u continues run %d here · from a shell: %s", r.id, continueCommand(*r.resumable, h.out)), w)
 	}
 	contH := 0
 	if cont != "" {
@@ -440,17 +442,17 @@ func (h *historyModel) listView(st styles, w, height int) string {
 		}
 		settings := fmt.Sprintf("%s · %s · depths %s · %d rep · seed %d · %s · %v", r.engine, cpu,
 			bench.FormatList(r.plan.Depths), r.plan.Repeats, r.plan.Seed, r.plan.Policy, r.plan.Timing.MinTime)
-		line := mark + padRight(fmt.Sprint(r.id), 12) + padRight(r.status(), 16) + padRight(truncate(grid, 23), 24) +
-			padRight(r.started.UTC().Format("2006-01-02 15:04"), 18) + settings
-		line = truncate(line, w)
+		line := mark + theme.Pad(fmt.Sprint(r.id), 12) + theme.Pad(r.status(), 16) + theme.Pad(theme.Cut(grid, 23), 24) +
+			theme.Pad(r.started.UTC().Format("2006-01-02 15:04"), 18) + settings
+		line = theme.Cut(line, w)
 		if i == h.cursor {
-			line = st.tableSelected.UnsetTransform().Render(line)
+			line = st.TableSelected.UnsetTransform().Render(line)
 		}
 		lines = append(lines, line)
 	}
-	lines = append(lines, "", st.subtle.Render(truncate(fmt.Sprintf("%d runs in %s · newest first", len(h.runs), h.shown), w)))
+	lines = append(lines, "", st.Subtle.Render(theme.Cut(fmt.Sprintf("%d runs in %s · newest first", len(h.runs), h.shown), w)))
 	if cont != "" {
-		lines = append(lines, st.subtle.Render(cont))
+		lines = append(lines, st.Subtle.Render(cont))
 	}
 	return strings.Join(lines, "\n")
 }

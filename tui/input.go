@@ -5,6 +5,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 // lineInput is a form's one-line field: bubbles/textinput (typing, paste,
@@ -46,7 +47,7 @@ func (in *lineInput) update(msg tea.KeyMsg) bool {
 // view shows the value in width cells, scrolled so the cursor is visible.
 // Without colour the reversed cursor cell would vanish, so the cursor is
 // then marked with "▏".
-func (in *lineInput) view(_ styles, width int) string {
+func (in *lineInput) view(_ theme.Styles, width int) string {
 	if w := max(1, width-1); in.ti.Width != w {
 		// The visible window is worked out when the value or the cursor
 		// moves: place it for the new width now.
@@ -54,7 +55,7 @@ func (in *lineInput) view(_ styles, width int) string {
 		in.ti.SetCursor(in.ti.Position())
 	}
 	if !in.ti.Focused() && lipgloss.Width(in.ti.Value()) > width {
-		return truncate(in.ti.Value(), width) // the cut is marked, not hidden
+		return theme.Cut(in.ti.Value(), width) // the cut is marked, not hidden
 	}
 	if in.ti.Focused() && lipgloss.NewStyle().Reverse(true).Render("x") == "x" {
 		v := []rune(in.ti.Value())

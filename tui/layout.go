@@ -6,6 +6,8 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 // Layout thresholds: below either, the run view drops borders, the chart
@@ -34,16 +36,16 @@ func (a *app) render() string {
 	default:
 		out = a.compose(w, h)
 	}
-	return fitBlock(out, w, h)
+	return theme.Fit(out, w, h)
 }
 
-func (a *app) helpLine(km helpKeys) string { return shortHelp(a.help, km, a.width) }
+func (a *app) helpLine(km keys.Set) string { return keys.Line(a.help, km, a.width) }
 
 func (a *app) statusView() string {
 	if a.statusErr {
-		return a.st.errText.Render(a.status)
+		return a.st.ErrText.Render(a.status)
 	}
-	return a.st.status.Render(a.status)
+	return a.st.Status.Render(a.status)
 }
 
 // header is the title line: run id and the plan in the CLI's terms. On a
@@ -51,7 +53,7 @@ func (a *app) statusView() string {
 // before the grid and the output directory, and whatever still does not
 // fit ends in "…".
 func (a *app) header(w int) string {
-	title := a.st.title.Render("hcbench")
+	title := a.st.Title.Render("hcbench")
 	if a.sw == nil {
 		return title
 	}
@@ -65,29 +67,29 @@ func (a *app) header(w int) string {
 		p.Policy,
 		"→ " + a.outDir(),
 	}
-	line := func() string { return title + a.st.subtle.Render(" · "+strings.Join(parts, " · ")) }
+	line := func() string { return title + a.st.Subtle.Render(" · "+strings.Join(parts, " · ")) }
 	for _, drop := range []int{4, 4, 3, 2} { // seed, policy, repeats, depths
 		if lipgloss.Width(line()) <= w {
 			break
 		}
 		parts = append(parts[:drop], parts[drop+1:]...)
 	}
-	return truncate(line(), w)
+	return theme.Cut(line(), w)
 }
 
 // compose stacks the header, the open sub-model's view (help, prompt,
 // editor over the run, or the run) and the footer in w×h.
 func (a *app) compose(w, h int) string {
-	km := runHelp(a.sw != nil && a.sw.paused)
+	km := keys.RunSet(a.sw != nil && a.sw.paused)
 	switch {
 	case a.prompt != nil:
-		km = promptHelp()
+		km = keys.PromptSet()
 	case a.editor != nil:
-		km = editorHelp()
+		km = keys.EditorSet()
 	case a.screen == screenSetup:
-		km = setupHelp()
+		km = keys.SetupSet()
 	}
-	over, overKeys, overOpen := "", helpKeys{}, false
+	over, overKeys, overOpen := "", keys.Set{}, false
 	if a.prompt == nil && a.screen == screenRun {
 		over, overKeys, overOpen = a.viewBody(w, h, max(0, h-2-btoi(a.status != "")))
 		if overOpen {
@@ -96,9 +98,9 @@ func (a *app) compose(w, h int) string {
 	}
 	footer := []string{}
 	if a.status != "" {
-		footer = append(footer, truncate(a.statusView(), w))
+		footer = append(footer, theme.Cut(a.statusView(), w))
 	}
-	footer = append(footer, truncate(a.helpLine(km), w))
+	footer = append(footer, theme.Cut(a.helpLine(km), w))
 	header := a.header(w)
 	bodyH := max(0, h-1-len(footer))
 
@@ -107,7 +109,7 @@ func (a *app) compose(w, h int) string {
 	case a.helpView.open:
 		var notes []string
 		if a.screen == screenRun && a.editor == nil && h >= compactHeight {
-			notes = helpNotes
+			notes = keys.Notes
 		}
 		body = a.helpView.View(a.help, km, notes, a.st, w)
 	case a.prompt != nil:
@@ -124,20 +126,8 @@ func (a *app) compose(w, h int) string {
 	default:
 		body = a.runBody(w, h, bodyH)
 	}
-	body = padLines(fitBlock(body, w, bodyH), bodyH)
+	body = theme.Lines(theme.Fit(body, w, bodyH), bodyH)
 	return strings.Join(append([]string{header, body}, footer...), "\n")
-}
-
-// padLines makes s exactly n lines so the footer stays at the bottom.
-func padLines(s string, n int) string {
-	if n <= 0 {
-		return ""
-	}
-	lines := strings.Split(s, "\n")
-	for len(lines) < n {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines[:n], "\n")
 }
 
 // runBody is the run view's drawing of the current sweep.

@@ -10,14 +10,13 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/gofrs/flock"
-	"github.com/spf13/pflag"
-
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/launch"
 	"github.com/hcbench/hcbench/engine/pyworker/pyworkertest"
 	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/spf13/pflag"
 )
 
 // The run's life in the workbench, as issue 20 asks it of both front

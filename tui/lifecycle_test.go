@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/gofrs/flock"
-
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report/store"
 )

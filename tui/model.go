@@ -13,6 +13,8 @@ import (
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report/session"
+	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 // frameInterval paces redraws caused by engine events: events only mark
@@ -37,7 +39,7 @@ type app struct {
 	ctx  context.Context
 	now  func() time.Time
 	open openFunc
-	st   styles
+	st   theme.Styles
 	help help.Model
 
 	width, height int
@@ -81,14 +83,14 @@ func NewModel(opt Options) Model {
 	if opt.Spec.Plan.Repeats == 0 {
 		opt.Spec.Plan = bench.DefaultPlan()
 	}
-	st := newStyles()
+	st := theme.New()
 	a := &app{
 		opt:    opt,
 		ctx:    context.Background(),
 		now:    time.Now,
 		open:   openSession,
 		st:     st,
-		help:   newHelp(st),
+		help:   keys.NewHelp(st.HelpKey, st.HelpDesc, st.HelpSep),
 		width:  80,
 		height: 24,
 		runv:   newRunView(st),

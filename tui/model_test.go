@@ -13,6 +13,7 @@ import (
 	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/session"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 var sizes = []struct {
@@ -223,7 +224,7 @@ func TestHeatmapAverageAndLevels(t *testing.T) {
 	for _, c := range p.Grid.Configs()[:12] {
 		s.addResult(synthResult(c, p))
 	}
-	v := renderHeatmap(s, metricTime, axesDK, newStyles(), 60, 10)
+	v := renderHeatmap(s, metricTime, axesDK, theme.New(), 60, 10)
 	// D=3 K=3 averages T=48 and T=96: 2e-7·3^0.3·3^0.5·72.
 	want := bench.FormatSeconds(2e-7 * 1.390389 * 1.732051 * 72)
 	if !strings.Contains(v, want) {
@@ -376,7 +377,7 @@ func TestHeatmapSingleValueLegend(t *testing.T) {
 	p := bench.DefaultPlan()
 	s := newSweep(1, p, nil, testEpoch)
 	s.addResult(synthResult(p.Grid.Configs()[0], p))
-	v := renderHeatmap(s, metricTime, axesDK, newStyles(), 60, 6)
+	v := renderHeatmap(s, metricTime, axesDK, theme.New(), 60, 6)
 	if !strings.Contains(v, "(all equal)") || !strings.Contains(v, "pending") {
 		t.Errorf("single-value legend:\n%s", v)
 	}
@@ -517,7 +518,7 @@ func TestDetailNamesContendedMeasurements(t *testing.T) {
 	r.Measurements = []float64{18.1e-6, 24.2e-6, 18.5e-6, 24.5e-6, 19.3e-6, 24.6e-6, 18.5e-6, 24.8e-6, 25.6e-6}
 	bench.Headline(r)
 	d := newDetail(*r, nil, "run 1")
-	lines := strings.Join(d.content(newStyles(), 120, 40), "\n")
+	lines := strings.Join(d.content(theme.New(), 120, 40), "\n")
 	if !strings.Contains(lines, "5 ran more than 15% above the fastest") || !strings.Contains(lines, "it is made of 18.1µs") {
 		t.Errorf("detail does not name the contended measurements:\n%s", lines)
 	}

@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/sweep"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 // Tests for issue 14's items, numbered as there.
@@ -185,7 +186,7 @@ func TestItem5PartialInCompactHeatmap(t *testing.T) {
 	p.Grid.Branches, _ = bench.ParseList("2..11")
 	s := newSweep(1, p, nil, testEpoch)
 	s.addResult(synthResult(bench.Config{D: 3, K: 2, T: 48}, p)) // T=96 not yet
-	v := renderHeatmap(s, metricTime, axesDK, newStyles(), 40, 6)
+	v := renderHeatmap(s, metricTime, axesDK, theme.New(), 40, 6)
 	if !strings.Contains(strings.Split(v, "\n")[1], "~") {
 		t.Errorf("partial cell without ~:\n%s", v)
 	}
@@ -201,7 +202,7 @@ func TestItem6LabelsWholeOrBinned(t *testing.T) {
 		s.addResult(synthResult(c, p))
 	}
 	for _, w := range []int{20, 30, 46, 60, 100} {
-		v := renderHeatmap(s, metricTime, axesDK, newStyles(), w, 8)
+		v := renderHeatmap(s, metricTime, axesDK, theme.New(), w, 8)
 		// The header is every line above the first row (labels may be
 		// staggered over two lines).
 		var head []string
@@ -328,7 +329,7 @@ func TestItem10NoStaleText(t *testing.T) {
 		r.RobustnessMean = 0.9641 + 0.0001*float64(i%3)
 		s.addResult(r)
 	}
-	legend := renderHeatmap(s, metricRobustness, axesDK, newStyles(), 100, 8)
+	legend := renderHeatmap(s, metricRobustness, axesDK, theme.New(), 100, 8)
 	bounds := regexp.MustCompile(`[<≤]([0-9.]+)`).FindAllStringSubmatch(legend, -1)
 	seen := map[string]bool{}
 	for _, b := range bounds {
@@ -351,7 +352,7 @@ func TestItem10NoStaleText(t *testing.T) {
 	for _, c := range p.Grid.Configs() {
 		sw.addResult(synthResult(c, p))
 	}
-	chart := renderChart(sw, newStyles(), 40, 10)
+	chart := renderChart(sw, theme.New(), 40, 10)
 	lines := strings.Split(chart, "\n")
 	ticks := strings.Fields(lines[len(lines)-1])
 	if len(ticks) < 2 || ticks[len(ticks)-1] != "12" {

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 func newProgressBar() progress.Model {
@@ -23,17 +24,17 @@ func (v *runView) stateText() string {
 	s := v.sw
 	switch {
 	case v.quitting:
-		return v.st.paused.Render("■ stopping, saving…")
+		return v.st.Paused.Render("■ stopping, saving…")
 	case s.phase == phaseFinished:
-		return v.st.good.Render("✓ finished")
+		return v.st.Good.Render("✓ finished")
 	case s.phase == phaseCancelled:
-		return v.st.warn.Render("■ stopped")
+		return v.st.Warn.Render("■ stopped")
 	case s.phase == phaseFailed:
-		return v.st.errText.Render("✗ failed")
+		return v.st.ErrText.Render("✗ failed")
 	case s.paused:
-		return v.st.paused.Render("⏸ paused")
+		return v.st.Paused.Render("⏸ paused")
 	}
-	return v.st.running.Render("▶ running")
+	return v.st.Running.Render("▶ running")
 }
 
 // runningText names the config and depth being measured now.
@@ -91,20 +92,20 @@ func (v *runView) progressView(w int) string {
 	pct := fmt.Sprintf(" %3.0f%%", 100*frac)
 	bar := v.progress
 	bar.Width = max(4, w-len(count)-len(pct))
-	line1 := bar.ViewAs(frac) + v.st.value.Render(count) + v.st.subtle.Render(pct)
+	line1 := bar.ViewAs(frac) + v.st.Value.Render(count) + v.st.Subtle.Render(pct)
 
 	parts := []string{v.stateText(), v.timesText(v.now)}
 	if r := v.runningText(); r != "" {
 		parts = append(parts, r)
 	}
 	if c := s.contentionText(); c != "" {
-		parts = append(parts, v.st.subtle.Render(c))
+		parts = append(parts, v.st.Subtle.Render(c))
 	}
-	line2 := strings.Join(parts, v.st.subtle.Render(" · "))
+	line2 := strings.Join(parts, v.st.Subtle.Render(" · "))
 	if s.err != nil {
-		line2 += "  " + v.st.errText.Render(s.err.Error())
+		line2 += "  " + v.st.ErrText.Render(s.err.Error())
 	}
-	return line1 + "\n" + truncate(line2, w)
+	return line1 + "\n" + theme.Cut(line2, w)
 }
 
 // compactProgressView fits the same facts on three short lines.
@@ -115,11 +116,11 @@ func (v *runView) compactProgressView(w int) string {
 	bar := v.progress
 	bar.Width = max(4, w-len(count))
 	lines := []string{
-		bar.ViewAs(frac) + v.st.value.Render(count),
-		truncate(v.stateText()+v.st.subtle.Render(" · ")+v.timesText(v.now), w),
+		bar.ViewAs(frac) + v.st.Value.Render(count),
+		theme.Cut(v.stateText()+v.st.Subtle.Render(" · ")+v.timesText(v.now), w),
 	}
 	if r := v.runningText(); r != "" {
-		lines = append(lines, truncate(r, w))
+		lines = append(lines, theme.Cut(r, w))
 	}
 	return strings.Join(lines, "\n")
 }

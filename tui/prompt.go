@@ -9,6 +9,8 @@ import (
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 // prompt is a yes/no question that owns the keyboard until answered.
@@ -42,8 +44,8 @@ func (p *prompt) Update(msg tea.KeyMsg) answer {
 }
 
 // View centres the question in w×h.
-func (p *prompt) View(st styles, w, h int) string {
-	box := st.prompt.Width(min(max(20, w-6), 72)).Render(p.text)
+func (p *prompt) View(st theme.Styles, w, h int) string {
+	box := st.Prompt.Width(min(max(20, w-6), 72)).Render(p.text)
 	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
 }
 

@@ -9,13 +9,15 @@ import (
 	"github.com/charmbracelet/bubbles/progress"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 // runView is the live run's screen: progress, epoch-time chart, heatmap,
 // results table and summary. It owns the choices made on it (metric, axes,
 // sort, scroll) and draws a sweep the app hands it.
 type runView struct {
-	st       styles
+	st       theme.Styles
 	metric   metric
 	axes     axes
 	table    resultsTable
@@ -45,7 +47,7 @@ type paneCache struct {
 	view string
 }
 
-func newRunView(st styles) *runView {
+func newRunView(st theme.Styles) *runView {
 	return &runView{st: st, table: newResultsTable(st), progress: newProgressBar(), painted: make(map[string]paneCache), shown: -1}
 }
 
@@ -117,10 +119,10 @@ func (v *runView) pane(title, content string, w, h int) string {
 		return ""
 	}
 	b := lipgloss.RoundedBorder()
-	t := truncate(" "+title+" ", w-4)
-	top := v.st.border.Render(b.TopLeft+b.Top) + v.st.paneTitle.Render(t) +
-		v.st.border.Render(strings.Repeat(b.Top, max(0, w-3-lipgloss.Width(t)))+b.TopRight)
-	body := v.st.pane.BorderTop(false).Width(w - 2).Height(h - 2).Render(fitBlock(content, w-4, h-2))
+	t := theme.Cut(" "+title+" ", w-4)
+	top := v.st.Border.Render(b.TopLeft+b.Top) + v.st.PaneTitle.Render(t) +
+		v.st.Border.Render(strings.Repeat(b.Top, max(0, w-3-lipgloss.Width(t)))+b.TopRight)
+	body := v.st.Pane.BorderTop(false).Width(w - 2).Height(h - 2).Render(theme.Fit(content, w-4, h-2))
 	return top + "\n" + body
 }
 
@@ -220,7 +222,7 @@ func (v *runView) compactBody(w, h int) string {
 	sumH := min(len(sum), 3)
 	heatH := min(heatRows+2, h-used-1-sumH)
 	if heatH >= 3 {
-		lines = append(lines, v.st.paneTitle.Render(truncate(heatmapTitle(v.metric, v.axes), w)))
+		lines = append(lines, v.st.PaneTitle.Render(theme.Cut(heatmapTitle(v.metric, v.axes), w)))
 		lines = append(lines, v.heatView(w, heatH))
 		used += heatH + 1
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/launch"
 	"github.com/hcbench/hcbench/report/session"
+	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 const listHint = "LIST: 3,6 · 3..12 · 3..12:3"
@@ -99,18 +101,18 @@ func setupPlan(f *form, base bench.Plan) (bench.Plan, string, error) {
 // planLine is the live count under a form: configs and the lower bound on
 // the measuring time (with how it is reckoned when there is room), or what
 // is wrong.
-func planLine(f *form, base bench.Plan, st styles, width int) string {
+func planLine(f *form, base bench.Plan, st theme.Styles, width int) string {
 	p, _, err := setupPlan(f, base)
 	if err != nil {
 		if _, ferr := f.firstError(); ferr != nil {
-			return st.errText.Render("✗ fix the marked field to start")
+			return st.ErrText.Render("✗ fix the marked field to start")
 		}
-		return st.errText.Width(max(1, width)).Render("✗ " + err.Error())
+		return st.ErrText.Width(max(1, width)).Render("✗ " + err.Error())
 	}
 	n := p.Grid.Size()
-	line := st.value.Render(fmt.Sprintf("%d configs", n)) +
-		st.subtle.Render(fmt.Sprintf(" · est. ≥ %s", bench.FormatDuration(estimateDuration(p, n))))
-	detail := st.subtle.Render(fmt.Sprintf("  (%d×%d×%d grid × %d repeats × %d depths × min-time %v)",
+	line := st.Value.Render(fmt.Sprintf("%d configs", n)) +
+		st.Subtle.Render(fmt.Sprintf(" · est. ≥ %s", bench.FormatDuration(estimateDuration(p, n))))
+	detail := st.Subtle.Render(fmt.Sprintf("  (%d×%d×%d grid × %d repeats × %d depths × min-time %v)",
 		len(p.Grid.Dims), len(p.Grid.Branches), len(p.Grid.SeqLens), p.Repeats, len(p.Depths), p.Timing.MinTime))
 	if lipgloss.Width(line+detail) <= width {
 		line += detail
@@ -188,8 +190,8 @@ func (m *setupModel) spec() (session.Spec, error) {
 // help below the form. A short terminal loses the form's border and blank
 // line first; if the fields still do not fit, they scroll (the focused one
 // always shown) and the key help keeps its line.
-func (m *setupModel) View(st styles, status string, hm help.Model, w, h int) string {
-	title := st.title.Render("hcbench") + st.subtle.Render(" · set up a sweep")
+func (m *setupModel) View(st theme.Styles, status string, hm help.Model, w, h int) string {
+	title := st.Title.Render("hcbench") + st.Subtle.Render(" · set up a sweep")
 	if status != "" {
 		// A refused start says why in full, wrapped: it is the one thing
 		// to read.
@@ -201,7 +203,7 @@ func (m *setupModel) View(st styles, status string, hm help.Model, w, h int) str
 	}
 	body := m.form.view(st, w-4)
 	count := planLine(m.form, m.base.Plan, st, w-4)
-	pane := st.pane.Width(max(0, w-2)).Render(lipgloss.JoinVertical(lipgloss.Left, body, "", count))
+	pane := st.Pane.Width(max(0, w-2)).Render(lipgloss.JoinVertical(lipgloss.Left, body, "", count))
 	if need := lipgloss.Height(pane) + 2 + statusH; need > h {
 		plan := ""
 		if _, err := m.form.firstError(); err == nil {
@@ -222,7 +224,7 @@ func (m *setupModel) View(st styles, status string, hm help.Model, w, h int) str
 	if status != "" {
 		parts = append(parts, status)
 	}
-	parts = append(parts, shortHelp(hm, setupHelp(), w))
+	parts = append(parts, keys.Line(hm, keys.SetupSet(), w))
 	return lipgloss.JoinVertical(lipgloss.Left, parts...)
 }
 

@@ -32,7 +32,7 @@ func (v *runView) buildSummary() []string {
 	// the summary, like the table, heatmap and chart, shows the grid's.
 	grid := s.gridResults()
 	if len(grid) == 0 {
-		return []string{v.st.subtle.Render("no results yet")}
+		return []string{v.st.Subtle.Render("no results yet")}
 	}
 	fast, slow := extremes(grid)
 	lines := []string{
@@ -44,7 +44,7 @@ func (v *runView) buildSummary() []string {
 		lines = append(lines, baselineLine(s))
 	}
 	if n, first := s.noisyInGrid(); n > 0 {
-		lines = append(lines, v.st.warn.Render(noisyLine(n, first, s.noisy[first])))
+		lines = append(lines, v.st.Warn.Render(noisyLine(n, first, s.noisy[first])))
 	}
 	return lines
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report/compare"
+	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 // sortKey is the column the results table is ordered by; every column
@@ -67,7 +69,7 @@ func tableColumns(haveBaseline bool, numW, cfgW int) []column {
 	cols = append(cols,
 		column{"RMSE", 7, sortRMSE, func(_ int, r *bench.Result, _ *runState) string { return fmt.Sprintf("%.4f", r.RMSEMean) }},
 		column{"robust", 7, sortRobustness, func(_ int, r *bench.Result, _ *runState) string { return fmt.Sprintf("%.3f", r.RobustnessMean) }},
-		column{"memory", 9, sortMemory, func(_ int, r *bench.Result, _ *runState) string { return fmtBytes(r.MemPeakBytesMax) }},
+		column{"memory", 9, sortMemory, func(_ int, r *bench.Result, _ *runState) string { return bench.FormatBytes(r.MemPeakBytesMax) }},
 		column{"outl", 5, sortOutliers, func(_ int, r *bench.Result, _ *runState) string { return strconv.Itoa(r.Outliers) }},
 		column{"epochs", 7, sortEpochs, func(_ int, r *bench.Result, _ *runState) string { return strconv.Itoa(r.EpochsMeasured) }},
 	)
@@ -147,7 +149,7 @@ func cellWidths(s *runState) (numW, cfgW int) {
 	return numW, max(15, len(widest.String()))
 }
 
-func newResultsTable(st styles) resultsTable {
+func newResultsTable(st theme.Styles) resultsTable {
 	km := table.KeyMap{
 		LineUp:     keys.Up,
 		LineDown:   keys.Down,
@@ -157,7 +159,7 @@ func newResultsTable(st styles) resultsTable {
 		GotoBottom: keys.End,
 	}
 	t := table.New(table.WithKeyMap(km), table.WithFocused(true))
-	t.SetStyles(table.Styles{Header: st.tableHeader, Cell: st.tableCell, Selected: st.tableSelected})
+	t.SetStyles(table.Styles{Header: st.TableHeader, Cell: st.TableCell, Selected: st.TableSelected})
 	return resultsTable{t: t, version: -1}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/hcbench/hcbench/report"
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 // richResult is synthResult with what the detail view shows: independent
@@ -208,7 +209,7 @@ func TestDetailOnRow3(t *testing.T) {
 			checkFits(t, v, s.w, s.h)
 			mustContain(t, v, "depth 3")
 			if s.h >= 24 {
-				mustContain(t, v, "35.8µs", "memory 34 KiB")
+				mustContain(t, v, "35.8µs", "memory 33.8 KiB")
 			}
 			m = press(m, "esc")
 			if m.a.views.detail != nil {
@@ -240,7 +241,7 @@ func TestDetailWithBaseline(t *testing.T) {
 }
 
 func TestHistogram(t *testing.T) {
-	st := newStyles()
+	st := theme.New()
 	// 20 samples at 1..2µs and one stall at 10µs: the stall gets its own row.
 	var xs []float64
 	for i := range 20 {
@@ -690,7 +691,7 @@ func TestViewsHelpAndKeysFit(t *testing.T) {
 // TestSparseRecords: a record from an older hcbench or another tool (no
 // measurements, samples, runs or grid; NaN interval) still shows.
 func TestSparseRecords(t *testing.T) {
-	st := newStyles()
+	st := theme.New()
 	r := bench.Result{Config: bench.Config{D: 3, K: 5, T: 48}, TimeEpochMedian: 1e-5, TimeEpochMean: 1e-5,
 		TimeEpochCILow: math.NaN(), TimeEpochCIHigh: math.NaN(), Samples: []float64{math.NaN()}}
 	v := newDetail(r, nil, "run 1").View(st, 80, 24)

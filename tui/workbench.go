@@ -7,6 +7,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 // The workbench's views over the run view — detail, history, compare,
@@ -219,25 +221,25 @@ func (a *app) continueRun() tea.Cmd {
 
 // viewBody draws the open workbench view in w×bodyH with its key help,
 // or reports false when none is open.
-func (a *app) viewBody(w, h, bodyH int) (string, helpKeys, bool) {
+func (a *app) viewBody(w, h, bodyH int) (string, keys.Set, bool) {
 	v := a.views
 	switch {
 	case v.cmdline != nil:
-		return v.cmdline.View(a.st, w, bodyH), helpKeys{short: []key.Binding{brief(keys.Back, "close")}}, true
+		return v.cmdline.View(a.st, w, bodyH), keys.Set{Short: []key.Binding{keys.Brief(keys.Back, "close")}}, true
 	case v.detail != nil:
-		return v.detail.View(a.st, w, bodyH), detailHelp(), true
+		return v.detail.View(a.st, w, bodyH), keys.DetailSet(), true
 	case v.filter != nil && v.history == nil:
 		body := a.runBody(w, h, bodyH-1)
-		return body + "\n" + truncate(v.filter.in.View(), w), filterHelp(), true
+		return body + "\n" + theme.Cut(v.filter.in.View(), w), keys.FilterSet(), true
 	case v.history != nil:
 		body := v.history.View(a.st, a.now(), w, bodyH)
 		if v.filter != nil {
-			body = fitBlock(body, w, bodyH-1) + "\n" + truncate(v.filter.in.View(), w)
-			return body, filterHelp(), true
+			body = theme.Fit(body, w, bodyH-1) + "\n" + theme.Cut(v.filter.in.View(), w)
+			return body, keys.FilterSet(), true
 		}
-		return body, historyHelp(v.history.tab), true
+		return body, keys.HistorySet(v.history.tab == tabRun, v.history.tab == tabCompare), true
 	}
-	return "", helpKeys{}, false
+	return "", keys.Set{}, false
 }
 
 // detailStep is the row a key in the detail moves to: -1, +1, or 0.
@@ -250,30 +252,6 @@ func detailStep(msg tea.KeyMsg) int {
 	}
 	return 0
 }
-
-func detailHelp() helpKeys {
-	k := keys
-	return helpKeys{short: []key.Binding{k.Back, brief(k.Up, "scroll"), k.PrevRow, k.NextRow, k.Help, k.Quit}, drop: []int{1, 2, 3}}
-}
-
-func filterHelp() helpKeys {
-	return helpKeys{short: []key.Binding{brief(keys.Open, "keep filter"), brief(keys.Back, "clear")}}
-}
-
-func historyHelp(t historyTab) helpKeys {
-	k := keys
-	switch t {
-	case tabRun:
-		return helpKeys{short: []key.Binding{brief(k.Open, "detail"), k.Filter, k.Metric, k.Axes, k.Sort, k.Tab, k.Back, k.Quit},
-			drop: []int{3, 2, 4, 1}}
-	case tabCompare:
-		return helpKeys{short: []key.Binding{brief(k.Up, "scroll"), k.Axes, k.Tab, k.Back, k.Quit}, drop: []int{1, 0}}
-	}
-	return helpKeys{short: []key.Binding{k.Open, k.Mark, k.Compare, k.Resume, k.Tab, k.Back, k.Quit}, drop: []int{4, 3, 0}}
-}
-
-// workbenchHelp is the run view's extra keys, for the full help.
-var workbenchHelp = []key.Binding{keys.Open, keys.History, keys.New, keys.Filter, keys.Command}
 
 // filterTitle is the table title's note of an active filter.
 func filterTitle(t *resultsTable) string {
