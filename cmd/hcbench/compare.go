@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/console"
@@ -20,9 +21,10 @@ var compareUsage string // hcbench compare --help
 func runCompare(args []string, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("hcbench compare", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var pctRaw string
+	var pctRaw, format string
 	var help bool
 	fs.StringVar(&pctRaw, flagFailOnRegr, "", "")
+	fs.StringVar(&format, "format", "text", "")
 	fs.BoolVarP(&help, "help", "h", false, "")
 	if err := fs.Parse(args); err != nil {
 		return fail(stderr, usagef("compare: %v (run hcbench compare --help)", err))
@@ -32,7 +34,10 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if fs.NArg() != 2 {
-		return fail(stderr, usagef("compare needs two runs, OLD and NEW (FILE.jsonl or FILE.jsonl@RUN_ID); got %d argument(s)", fs.NArg()))
+		return fail(stderr, usagef("compare needs two runs, OLD and NEW (FILE.jsonl, FILE.jsonl@RUN_ID or a results directory); got %d argument(s)", fs.NArg()))
+	}
+	if err := report.CheckComparisonFormat(format); err != nil {
+		return fail(stderr, &bench.FlagError{Flag: "format", Value: format, Err: err})
 	}
 	gated := fs.Changed(flagFailOnRegr)
 	pct, err := parsePercent(pctRaw)
@@ -51,7 +56,7 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 	if len(b.Entries) == 0 {
 		return fail(stderr, usagef("compare: %s and %s have no config in common (same D, K, T and depths)", old.Label(), cur.Label()))
 	}
-	if err := report.WriteComparison(stdout, old.Label(), cur.Label(), b, compare.RunDifferences(old, cur)); err != nil {
+	if err := report.WriteComparisonAs(stdout, format, old.Label(), cur.Label(), b, compare.RunDifferences(old, cur)); err != nil {
 		return fail(stderr, fmt.Errorf("cannot print the comparison: %w", err))
 	}
 	if gated {

@@ -160,3 +160,28 @@ func TestGateComparedNothing(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errs.String())
 	}
 }
+
+// --format gives other tools the same comparison (a results directory
+// stands for its history); an unknown format is a usage error naming it.
+func TestCompareFormats(t *testing.T) {
+	a := writeRuns(t, compareResults(1))
+	dir := filepath.Dir(writeRuns(t, compareResults(1.5)))
+	if err := os.Rename(filepath.Join(dir, "runs.jsonl"), filepath.Join(dir, store.FileJSONL)); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCmp(a, dir, "--format", "json")
+	var got struct {
+		Counts  struct{ Slower int }
+		Configs []struct{ Verdict string }
+	}
+	if code != exitOK || json.Unmarshal([]byte(out), &got) != nil || len(got.Configs) != 4 || got.Counts.Slower != 4 {
+		t.Fatalf("json: exit %d, %+v, stderr %q\n%s", code, got, errs, out)
+	}
+	code, out, _ = runCmp(a, dir, "--format", "csv")
+	if code != exitOK || !strings.HasPrefix(out, "D,K,T,depths,") || strings.Count(out, "\n") != 5 {
+		t.Errorf("csv: exit %d\n%s", code, out)
+	}
+	if code, _, errs = runCmp(a, dir, "--format", "yaml"); code != exitUsage || !strings.Contains(errs, `--format "yaml"`) {
+		t.Errorf("an unknown format: exit %d, %q", code, errs)
+	}
+}

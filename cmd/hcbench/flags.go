@@ -2,10 +2,8 @@ package main
 
 import (
 	_ "embed"
-	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -95,11 +93,8 @@ func (o *options) read(fs *pflag.FlagSet, pf *bench.PlanFlags, lf *launch.Flags,
 		}
 		s.MemorySource = "--" + session.FlagMaxMemory
 	}
-	if strings.TrimSpace(s.Out) == "" {
-		return &bench.FlagError{Flag: session.FlagOut, Value: s.Out, Err: errors.New("empty: give the directory for the results, e.g. .benchmarks")}
-	}
-	if fs.Changed(session.FlagBaseline) && strings.TrimSpace(s.Baseline) == "" {
-		return &bench.FlagError{Flag: session.FlagBaseline, Value: s.Baseline, Err: errors.New("empty: give an earlier run's qmlhc_benchmarks.jsonl")}
+	if err := s.CheckPaths(fs.Changed(session.FlagBaseline)); err != nil {
+		return err
 	}
 	if o.gate = fs.Changed(flagFailOnRegr); o.gate {
 		if o.pct, err = parsePercent(failPct); err != nil {

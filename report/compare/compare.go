@@ -35,15 +35,19 @@ type RecordedRun struct {
 // Label names the run in messages: "old.jsonl@1700000000".
 func (r RecordedRun) Label() string { return fmt.Sprintf("%s@%d", r.Path, r.RunID) }
 
-// LoadRecordedRun reads spec, a JSONL path optionally followed by
-// @RUN_ID (default: the file's latest run) — for `hcbench compare` and for
-// --baseline alike. A file whose own name holds "@" is read as it is. A
+// LoadRecordedRun reads spec, a JSONL path (or an output directory, for
+// its qmlhc_benchmarks.jsonl) optionally followed by @RUN_ID (default: the
+// file's latest run) — for `hcbench compare` and for --baseline alike. A file whose own name holds "@" is read as it is. A
 // torn last line, as a crash leaves, is left out with a note; worse damage
 // is refused. Errors name the path once.
 func LoadRecordedRun(spec string) (RecordedRun, error) {
 	path, id, hasID, err := parseSpec(spec)
 	if err != nil {
 		return RecordedRun{}, err
+	}
+	// An output directory stands for its history.
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		path = store.PathsFor(path).JSONL
 	}
 	if err := store.CheckRegular(path); err != nil {
 		return RecordedRun{}, err

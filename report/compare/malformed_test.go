@@ -301,3 +301,22 @@ func FuzzCompareValues(f *testing.F) {
 		}
 	})
 }
+
+// An output directory stands for its history, with or without @RUN_ID.
+func TestDirectorySpec(t *testing.T) {
+	dir := t.TempDir()
+	recordRun(t, dir, 100, fixture.Results()[:2])
+	recordRun(t, dir, 200, fixture.Results()[:5])
+	for spec, want := range map[string]struct {
+		id int64
+		n  int
+	}{dir: {200, 5}, dir + "@100": {100, 2}} {
+		r, err := LoadRecordedRun(spec)
+		if err != nil || r.RunID != want.id || len(r.Results) != want.n {
+			t.Errorf("LoadRecordedRun(%q) = run %d with %d results, %v; want run %d with %d", spec, r.RunID, len(r.Results), err, want.id, want.n)
+		}
+	}
+	if _, err := LoadRecordedRun(t.TempDir()); err == nil {
+		t.Error("a directory without a history was read")
+	}
+}

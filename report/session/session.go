@@ -197,6 +197,18 @@ func (spec Spec) checkMemory(p bench.Plan) error {
 	return usagef("%v, %s: shrink the grid or set --%s", err, spec.MemorySource, FlagMaxMemory)
 }
 
+// CheckPaths refuses an output directory, or a baseline when one was
+// given, that is empty or blank: each is a path the user meant to type.
+func (spec Spec) CheckPaths(baselineGiven bool) error {
+	if strings.TrimSpace(spec.Out) == "" {
+		return &bench.FlagError{Flag: FlagOut, Value: spec.Out, Err: errors.New("empty: give the directory for the results, e.g. .benchmarks")}
+	}
+	if baselineGiven && strings.TrimSpace(spec.Baseline) == "" {
+		return &bench.FlagError{Flag: FlagBaseline, Value: spec.Baseline, Err: errors.New("empty: give an earlier run's qmlhc_benchmarks.jsonl")}
+	}
+	return nil
+}
+
 // resolve is path relative to the spec's WorkDir.
 func (s *Session) resolve(path string) string {
 	if s.spec.WorkDir == "" || filepath.IsAbs(path) {
