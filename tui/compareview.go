@@ -9,6 +9,7 @@ import (
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
 	"github.com/hcbench/hcbench/report/compare"
+	"github.com/hcbench/hcbench/tui/widgets/heatmap"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
@@ -24,7 +25,7 @@ type compareModel struct {
 	summary  []string // WriteComparison's notes, geomean and count lines
 	err      error
 	s        *runState // the newer run, holding the ratios the heatmap draws
-	axes     axes
+	axes     heatmap.Axes
 	sc       scroller
 }
 
@@ -80,7 +81,7 @@ func comparisonSummary(out string) []string {
 // Update scrolls the table; a cycles the heatmap's axes.
 func (c *compareModel) Update(msg tea.KeyMsg) {
 	if msg.String() == "a" {
-		c.axes = c.axes.next()
+		c.axes = c.axes.Next()
 		return
 	}
 	c.sc.key(msg)
@@ -98,16 +99,16 @@ func (c *compareModel) View(st theme.Styles, w, h int) string {
 	}
 	heatH := 0
 	if len(c.b.Entries) > 0 {
-		rowName, _, _ := c.axes.names()
-		heatH = min(len(axisValues(c.s.plan.Grid, rowName)), maxHeatRows) + 3
+		rowName, _, _ := c.axes.Names()
+		heatH = min(len(heatmap.AxisValues(c.s.plan.Grid, rowName)), heatmap.MaxRows) + 3
 		if h-len(head)-heatH-1 < 5 {
 			heatH = 0 // the table matters more
 		}
 	}
 	parts := head
 	if heatH > 0 {
-		parts = append(parts, st.Subtle.Render(theme.Cut("Heatmap: "+heatmapTitle(metricRatio, c.axes)+" (a: axes)", w)),
-			renderHeatmap(c.s, metricRatio, c.axes, st, w, heatH-1))
+		parts = append(parts, st.Subtle.Render(theme.Cut("Heatmap: "+heatmap.Title(heatmap.Ratio, c.axes)+" (a: axes)", w)),
+			heatmap.Render(c.s, heatmap.Ratio, c.axes, heatStyles(st), w, heatH-1))
 	}
 	used := 0
 	for _, p := range parts {

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/tui/widgets/heatmap"
 )
 
 // tableFilter keeps the table rows that match every term typed after "/":
@@ -45,7 +46,7 @@ func matchTerm(t string, r *bench.Result, s *runState) bool {
 		return ok && ((t == "slower" && e.Slower()) || (t == "faster" && e.Faster()))
 	}
 	if len(t) > 2 && t[1] == '=' && strings.ContainsRune("dkt", rune(t[0])) {
-		v := axisOf(r.Config, strings.ToUpper(t[:1]))
+		v := heatmap.AxisOf(r.Config, strings.ToUpper(t[:1]))
 		lo, hi, isRange := strings.Cut(t[2:], "..")
 		a, err := strconv.Atoi(lo)
 		if err != nil {

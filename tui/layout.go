@@ -18,7 +18,6 @@ const (
 	sideBySide    = 100 // chart and heatmap next to each other from here
 	roomyHeight   = 30  // the progress gets a pane from here
 	summaryWidth  = 96  // summary lines in full from here
-	maxHeatRows   = 12  // the heatmap bins more rows than this
 )
 
 // render draws the whole screen at the current size. Every pane is clipped

@@ -13,6 +13,7 @@ import (
 	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/session"
+	"github.com/hcbench/hcbench/tui/widgets/heatmap"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
@@ -143,7 +144,7 @@ func TestRunViewInProgress(t *testing.T) {
 				t.Errorf("run view lacks the running depth:\n%s", v)
 			}
 			// Pending cells: D=6 K=5 and D=6 K=9 have no result yet.
-			if !strings.Contains(v, string(pendingGlyph)+string(pendingGlyph)) {
+			if !strings.Contains(v, string(heatmap.PendingGlyph)+string(heatmap.PendingGlyph)) {
 				t.Errorf("no pending cells:\n%s", v)
 			}
 		})
@@ -161,7 +162,7 @@ func TestRunViewEveryPaneAt120x40(t *testing.T) {
 		}
 	}
 	// Each glyph level appears in the legend, readable without colour.
-	for _, g := range heatGlyphs {
+	for _, g := range heatmap.Glyphs {
 		if !strings.Contains(v, "["+string(g)+"]") {
 			t.Errorf("legend lacks glyph %q:\n%s", g, v)
 		}
@@ -224,7 +225,7 @@ func TestHeatmapAverageAndLevels(t *testing.T) {
 	for _, c := range p.Grid.Configs()[:12] {
 		s.addResult(synthResult(c, p))
 	}
-	v := renderHeatmap(s, metricTime, axesDK, theme.New(), 60, 10)
+	v := heatmap.Render(s, heatmap.Time, heatmap.DK, heatStyles(theme.New()), 60, 10)
 	// D=3 K=3 averages T=48 and T=96: 2e-7·3^0.3·3^0.5·72.
 	want := bench.FormatSeconds(2e-7 * 1.390389 * 1.732051 * 72)
 	if !strings.Contains(v, want) {
@@ -377,7 +378,7 @@ func TestHeatmapSingleValueLegend(t *testing.T) {
 	p := bench.DefaultPlan()
 	s := newSweep(1, p, nil, testEpoch)
 	s.addResult(synthResult(p.Grid.Configs()[0], p))
-	v := renderHeatmap(s, metricTime, axesDK, theme.New(), 60, 6)
+	v := heatmap.Render(s, heatmap.Time, heatmap.DK, heatStyles(theme.New()), 60, 6)
 	if !strings.Contains(v, "(all equal)") || !strings.Contains(v, "pending") {
 		t.Errorf("single-value legend:\n%s", v)
 	}

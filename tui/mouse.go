@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/tui/widgets/heatmap"
 )
 
 // The mouse: the wheel scrolls the table and the lists, a click selects a
@@ -190,18 +191,9 @@ func (a *app) clickHeat(lines []string, x, y int) bool {
 		if row >= len(heat) {
 			return false
 		}
-		rowLabel := firstField(heat[row])
-		rowName, _, _ := a.focusAxes().names()
-		if !strings.HasPrefix(rowLabel, rowName+"=") {
-			return false // the header or a legend line
-		}
-		terms := []string{rangeTerm(rowLabel)}
-		if col, ok := heatColumnAt(heat, rowName, x-x0); ok {
-			_, colName, _ := a.focusAxes().names()
-			if !strings.Contains(col, "=") {
-				col = colName + "=" + col
-			}
-			terms = append(terms, rangeTerm(col))
+		terms, ok := heatmap.Hit(heat, a.focusAxes(), x-x0, row)
+		if !ok {
+			return false
 		}
 		t := a.focusTable()
 		t.filter = parseFilter(strings.Join(terms, " "))
@@ -214,59 +206,9 @@ func (a *app) clickHeat(lines []string, x, y int) bool {
 }
 
 // focusAxes are the axes of the heatmap in focus.
-func (a *app) focusAxes() axes {
+func (a *app) focusAxes() heatmap.Axes {
 	if h := a.views.history; h != nil && h.tab == tabRun {
-		return h.view.axes
+		return h.view.heat.Axes
 	}
-	return a.runv.axes
-}
-
-func firstField(s string) string {
-	f := strings.Fields(s)
-	if len(f) == 0 {
-		return ""
-	}
-	return f[0]
-}
-
-// rangeTerm turns a heatmap label into a filter term: "D=2–11" → "D=2..11".
-func rangeTerm(label string) string { return strings.Replace(label, "–", "..", 1) }
-
-// heatColumnAt is the column label over cell column x. The header is the
-// heatmap's first line, and its second when the labels are staggered over
-// two lines (a line that is not a row): of the labels starting at or before
-// x on either, the one starting last.
-func heatColumnAt(heat []string, rowName string, x int) (string, bool) {
-	label, at, ok := headerLabelAt([]rune(heat[0]), x)
-	if len(heat) > 1 && !strings.HasPrefix(strings.TrimSpace(heat[1]), rowName+"=") {
-		if l2, at2, ok2 := headerLabelAt([]rune(heat[1]), x); ok2 && (!ok || at2 > at) {
-			return l2, true
-		}
-	}
-	return label, ok
-}
-
-// headerLabelAt is the column label of a heatmap header line covering cell
-// column x: the last label starting at or before x, the corner excepted,
-// and where it starts.
-func headerLabelAt(head []rune, x int) (string, int, bool) {
-	label, found, start := "", false, 0
-	for i := 0; i < len(head); {
-		if head[i] == ' ' {
-			i++
-			continue
-		}
-		j := i
-		for j < len(head) && head[j] != ' ' {
-			j++
-		}
-		if i > 0 && i <= x {
-			label, found, start = string(head[i:j]), true, i
-		}
-		i = j
-	}
-	if !found || strings.Contains(label, "\\") {
-		return "", 0, false
-	}
-	return label, start, true
+	return a.runv.heat.Axes
 }

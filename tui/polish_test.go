@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/sweep"
+	"github.com/hcbench/hcbench/tui/widgets/heatmap"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
@@ -186,7 +187,7 @@ func TestItem5PartialInCompactHeatmap(t *testing.T) {
 	p.Grid.Branches, _ = bench.ParseList("2..11")
 	s := newSweep(1, p, nil, testEpoch)
 	s.addResult(synthResult(bench.Config{D: 3, K: 2, T: 48}, p)) // T=96 not yet
-	v := renderHeatmap(s, metricTime, axesDK, theme.New(), 40, 6)
+	v := heatmap.Render(s, heatmap.Time, heatmap.DK, heatStyles(theme.New()), 40, 6)
 	if !strings.Contains(strings.Split(v, "\n")[1], "~") {
 		t.Errorf("partial cell without ~:\n%s", v)
 	}
@@ -202,7 +203,7 @@ func TestItem6LabelsWholeOrBinned(t *testing.T) {
 		s.addResult(synthResult(c, p))
 	}
 	for _, w := range []int{20, 30, 46, 60, 100} {
-		v := renderHeatmap(s, metricTime, axesDK, theme.New(), w, 8)
+		v := heatmap.Render(s, heatmap.Time, heatmap.DK, heatStyles(theme.New()), w, 8)
 		// The header is every line above the first row (labels may be
 		// staggered over two lines).
 		var head []string
@@ -329,7 +330,7 @@ func TestItem10NoStaleText(t *testing.T) {
 		r.RobustnessMean = 0.9641 + 0.0001*float64(i%3)
 		s.addResult(r)
 	}
-	legend := renderHeatmap(s, metricRobustness, axesDK, theme.New(), 100, 8)
+	legend := heatmap.Render(s, heatmap.Robustness, heatmap.DK, heatStyles(theme.New()), 100, 8)
 	bounds := regexp.MustCompile(`[<≤]([0-9.]+)`).FindAllStringSubmatch(legend, -1)
 	seen := map[string]bool{}
 	for _, b := range bounds {

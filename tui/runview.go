@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/progress"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/hcbench/hcbench/tui/widgets/heatmap"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
@@ -18,8 +19,7 @@ import (
 // sort, scroll) and draws a sweep the app hands it.
 type runView struct {
 	st       theme.Styles
-	metric   metric
-	axes     axes
+	heat     *heatmap.Model
 	table    resultsTable
 	progress progress.Model
 	painted  map[string]paneCache
@@ -48,7 +48,8 @@ type paneCache struct {
 }
 
 func newRunView(st theme.Styles) *runView {
-	return &runView{st: st, table: newResultsTable(st), progress: newProgressBar(), painted: make(map[string]paneCache), shown: -1}
+	heat := heatmap.New(heatmap.KeyMap{Metric: keys.Metric, Axes: keys.Axes}, heatStyles(st))
+	return &runView{st: st, heat: heat, table: newResultsTable(st), progress: newProgressBar(), painted: make(map[string]paneCache), shown: -1}
 }
 
 // reset forgets what was drawn for an earlier sweep.
@@ -80,10 +81,9 @@ func (v *runView) Update(msg tea.KeyMsg, haveBaseline bool) action {
 		return actPause
 	case key.Matches(msg, keys.Save):
 		return actSave
-	case key.Matches(msg, keys.Metric):
-		v.metric = v.metric.next(haveBaseline)
-	case key.Matches(msg, keys.Axes):
-		v.axes = v.axes.next()
+	case key.Matches(msg, keys.Metric, keys.Axes):
+		v.heat.SetSource(v.sw, haveBaseline)
+		v.heat.Update(msg)
 	case key.Matches(msg, keys.Sort):
 		v.table.cycleSort(haveBaseline)
 	case key.Matches(msg, keys.Rev):
@@ -97,6 +97,7 @@ func (v *runView) Update(msg tea.KeyMsg, haveBaseline bool) action {
 // View draws sweep s as it stands at now in bodyH lines of a w×h terminal.
 func (v *runView) View(s *runState, now time.Time, quitting, haveBaseline bool, w, h, bodyH int) string {
 	v.sw, v.now, v.quitting, v.baseline = s, now, quitting, haveBaseline
+	v.heat.SetSource(s, haveBaseline)
 	if s.version != v.shown && (len(s.order) <= largeSweep || !s.active() || now.Sub(v.shownAt) >= largeRedraw) {
 		v.shown, v.shownAt = s.version, now
 	}
@@ -164,8 +165,8 @@ func (v *runView) richBody(w, h int) string {
 	summary := v.pane("Summary", strings.Join(sumLines, "\n"), w, sumH)
 
 	rest := h - progH - sumH
-	rowName, _, _ := v.axes.names()
-	heatRows := min(len(axisValues(s.plan.Grid, rowName)), maxHeatRows)
+	rowName, _, _ := v.heat.Axes.Names()
+	heatRows := min(len(heatmap.AxisValues(s.plan.Grid, rowName)), heatmap.MaxRows)
 	heatWant := heatRows + 5 // header, rows, two legend lines, border
 	if h < roomyHeight {
 		heatWant-- // the legend's one-line form: a table row is worth more
@@ -185,10 +186,10 @@ func (v *runView) richBody(w, h int) string {
 	band = rest - tableH
 	parts := []string{progress}
 	if band >= 5 {
-		heatTitle := "Heatmap: " + heatmapTitle(v.metric, v.axes)
+		heatTitle := "Heatmap: " + v.heat.Title()
 		// The band changes only with the results shown and the choices
 		// made on it: drawn once for them, not every frame.
-		key := fmt.Sprintf("%d/%dx%d/%d/%d", v.shown, w, band, v.metric, v.axes)
+		key := fmt.Sprintf("%d/%dx%d/%d/%d", v.shown, w, band, v.heat.Metric, v.heat.Axes)
 		parts = append(parts, v.cached("band", key, func() string {
 			if w < sideBySide {
 				return v.pane(heatTitle, v.heatView(w-4, band-2), w, band)
@@ -213,8 +214,8 @@ func (v *runView) compactBody(w, h int) string {
 	s := v.sw
 	lines := []string{v.compactProgressView(w)}
 	used := strings.Count(lines[0], "\n") + 1
-	rowName, _, _ := v.axes.names()
-	heatRows := len(axisValues(s.plan.Grid, rowName))
+	rowName, _, _ := v.heat.Axes.Names()
+	heatRows := len(heatmap.AxisValues(s.plan.Grid, rowName))
 	sum := v.summaryLines()
 	for i, l := range sum {
 		sum[i] = compactSummary(l)
@@ -222,7 +223,7 @@ func (v *runView) compactBody(w, h int) string {
 	sumH := min(len(sum), 3)
 	heatH := min(heatRows+2, h-used-1-sumH)
 	if heatH >= 3 {
-		lines = append(lines, v.st.PaneTitle.Render(theme.Cut(heatmapTitle(v.metric, v.axes), w)))
+		lines = append(lines, v.st.PaneTitle.Render(theme.Cut(v.heat.Title(), w)))
 		lines = append(lines, v.heatView(w, heatH))
 		used += heatH + 1
 	}
@@ -255,8 +256,8 @@ func (v *runView) chartView(w, h int) string {
 }
 
 func (v *runView) heatView(w, h int) string {
-	key := fmt.Sprintf("%d/%dx%d/%d/%d", v.shown, w, h, v.metric, v.axes)
-	return v.cached("heat", key, func() string { return renderHeatmap(v.sw, v.metric, v.axes, v.st, w, h) })
+	key := fmt.Sprintf("%d/%dx%d/%d/%d", v.shown, w, h, v.heat.Metric, v.heat.Axes)
+	return v.cached("heat", key, func() string { return v.heat.Draw(v.sw, w, h) })
 }
 
 func (v *runView) tableView(w, h int) string {
@@ -270,4 +271,9 @@ func (v *runView) tableTitle() string {
 		dir = "descending"
 	}
 	return fmt.Sprintf("Results (%d) · sorted by %s, %s", len(v.table.t.Rows()), sortNames[v.table.by], dir) + filterTitle(&v.table)
+}
+
+// heatStyles are the style sheet's heatmap styles.
+func heatStyles(st theme.Styles) heatmap.Styles {
+	return heatmap.Styles{Levels: st.Heat, Pending: st.Pending, Subtle: st.Subtle}
 }

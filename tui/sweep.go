@@ -187,6 +187,16 @@ func (s *runState) gridResults() []*bench.Result {
 	return out
 }
 
+// Grid, Configs and Ratio make the run a heatmap.Source (with
+// GridResults) and a chart's source.
+func (s *runState) Grid() bench.Grid         { return s.plan.Grid }
+func (s *runState) Configs() []bench.Config  { return s.order }
+func (s *runState) GridResults() []*bench.Result { return s.gridResults() }
+func (s *runState) Ratio(c bench.Config) (float64, bool) {
+	e, ok := s.ratios[c]
+	return e.Cmp.Ratio, ok
+}
+
 // inGrid reports whether c is in the current grid: results of configs an
 // edit dropped stay in the JSONL but not in the run's picture.
 func (s *runState) inGrid(c bench.Config) bool {

@@ -1,4 +1,9 @@
-package tui
+// Package heatmap is the workbench's heatmap widget: a Metric of a run's
+// results over two of the grid's Axes, averaged over the third, drawn with
+// a glyph per level (so it reads without colour) and a legend; cells bin
+// consecutive values when the Axes do not fit. It also reads a drawn
+// heatmap back, for the mouse.
+package heatmap
 
 import (
 	"fmt"
@@ -9,83 +14,104 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report/compare"
-	"github.com/hcbench/hcbench/tui/widgets/theme"
+	"github.com/charmbracelet/x/ansi"
 )
 
-// heatGlyphs encode a cell's level by density, so the heatmap reads without
+// Glyphs encode a cell's level by density, so the heatmap reads without
 // colour (NO_COLOR, monochrome terminals, text captures).
-var heatGlyphs = [...]rune{' ', '░', '▒', '▓', '█'}
+var Glyphs = [...]rune{' ', '░', '▒', '▓', '█'}
 
-const pendingGlyph = '·'
+const PendingGlyph = '·'
 
-// metric is a per-config quantity the heatmap can show.
-type metric int
+// Source is the run a heatmap draws: its grid, the grid's configs in
+// sweep order, the finished results of the grid, and each config's ratio
+// to the baseline (false without one).
+type Source interface {
+	Grid() bench.Grid
+	Configs() []bench.Config
+	GridResults() []*bench.Result
+	Ratio(bench.Config) (float64, bool)
+}
+
+// Styles are what a heatmap is drawn with: a style per level (cool to
+// hot), pending cells, and subtle text.
+type Styles struct {
+	Levels  [len(Glyphs)]lipgloss.Style
+	Pending lipgloss.Style
+	Subtle  lipgloss.Style
+}
+
+// MaxRows is the most rows a heatmap draws; more values are binned.
+const MaxRows = 12
+
+// Metric is a per-config quantity the heatmap can show.
+type Metric int
 
 const (
-	metricTime metric = iota
-	metricRMSE
-	metricRobustness
-	metricMemory
-	metricRatio // only offered with a baseline
+	Time Metric = iota
+	RMSE
+	Robustness
+	Memory
+	Ratio // only offered with a baseline
 )
 
 var metricNames = [...]string{"median time/epoch", "RMSE", "robustness", "memory", "ratio vs baseline"}
 
-func (m metric) String() string { return metricNames[m] }
+func (m Metric) String() string { return metricNames[m] }
 
 // next cycles through the metrics, the ratio only when a baseline is given.
-func (m metric) next(haveBaseline bool) metric {
-	n := metric(len(metricNames))
+func (m Metric) Next(haveBaseline bool) Metric {
+	n := Metric(len(metricNames))
 	if !haveBaseline {
-		n = metricRatio
+		n = Ratio
 	}
 	return (m + 1) % n
 }
 
-// value reads the metric of one result; ratios come from the baseline
-// comparisons the sweep holds.
-func (m metric) value(r *bench.Result, s *runState) (float64, bool) {
+// value reads the metric of one result; ratios come from the source's
+// comparison with the baseline.
+func (m Metric) value(r *bench.Result, src Source) (float64, bool) {
 	switch m {
-	case metricTime:
+	case Time:
 		return r.TimeEpochMedian, true
-	case metricRMSE:
+	case RMSE:
 		return r.RMSEMean, true
-	case metricRobustness:
+	case Robustness:
 		return r.RobustnessMean, true
-	case metricMemory:
+	case Memory:
 		return float64(r.MemPeakBytesMax), true
-	case metricRatio:
-		e, ok := s.ratios[r.Config]
-		if !ok || !(e.Cmp.Ratio > 0) || math.IsInf(e.Cmp.Ratio, 0) {
+	case Ratio:
+		v, ok := src.Ratio(r.Config)
+		if !ok || !(v > 0) || math.IsInf(v, 0) {
 			return 0, false
 		}
-		return e.Cmp.Ratio, true
+		return v, true
 	}
 	return 0, false
 }
 
 // formatPrec is format with extra decimals for the scores.
-func (m metric) formatPrec(v float64, extra int) string {
+func (m Metric) formatPrec(v float64, extra int) string {
 	switch m {
-	case metricRMSE:
+	case RMSE:
 		return strconv.FormatFloat(v, 'f', 4+extra, 64)
-	case metricRobustness:
+	case Robustness:
 		return strconv.FormatFloat(v, 'f', 3+extra, 64)
 	}
 	return m.format(v)
 }
 
-func (m metric) format(v float64) string {
+func (m Metric) format(v float64) string {
 	switch m {
-	case metricTime:
+	case Time:
 		return bench.FormatSeconds(v)
-	case metricRMSE:
+	case RMSE:
 		return fmt.Sprintf("%.4f", v)
-	case metricRobustness:
+	case Robustness:
 		return fmt.Sprintf("%.3f", v)
-	case metricMemory:
+	case Memory:
 		return bench.FormatBytes(int64(math.Round(v)))
-	case metricRatio:
+	case Ratio:
 		return compare.FormatRatio(v)
 	}
 	return fmt.Sprint(v)
@@ -93,46 +119,46 @@ func (m metric) format(v float64) string {
 
 // combine averages a cell's values over the third axis: arithmetic for
 // times and scores, geometric for ratios (a 2× and a 0.5× cancel out).
-func (m metric) combine(sum float64, n int) float64 {
-	if m == metricRatio {
+func (m Metric) combine(sum float64, n int) float64 {
+	if m == Ratio {
 		return math.Exp(sum / float64(n))
 	}
 	return sum / float64(n)
 }
 
-func (m metric) accumulate(v float64) float64 {
-	if m == metricRatio {
+func (m Metric) accumulate(v float64) float64 {
+	if m == Ratio {
 		return math.Log(v)
 	}
 	return v
 }
 
-// axes is the pair of grid axes the heatmap lays out as rows × columns.
-type axes int
+// Axes is the pair of grid axes the heatmap lays out as rows × columns.
+type Axes int
 
 const (
-	axesDK axes = iota
-	axesDT
-	axesKT
+	DK Axes = iota
+	DT
+	KT
 	numAxes
 )
 
 var axisLetters = [numAxes][3]string{{"D", "K", "T"}, {"D", "T", "K"}, {"K", "T", "D"}}
 
-func (a axes) next() axes { return (a + 1) % numAxes }
+func (a Axes) Next() Axes { return (a + 1) % numAxes }
 
-// names returns the row, column and averaged-over axis letters.
-func (a axes) names() (row, col, third string) {
+// Names returns the row, column and averaged-over axis letters.
+func (a Axes) Names() (row, col, third string) {
 	l := axisLetters[a]
 	return l[0], l[1], l[2]
 }
 
-func (a axes) String() string {
-	r, c, _ := a.names()
+func (a Axes) String() string {
+	r, c, _ := a.Names()
 	return r + "×" + c
 }
 
-func axisValues(g bench.Grid, name string) []int {
+func AxisValues(g bench.Grid, name string) []int {
 	switch name {
 	case "D":
 		return g.Dims
@@ -142,7 +168,7 @@ func axisValues(g bench.Grid, name string) []int {
 	return g.SeqLens
 }
 
-func axisOf(c bench.Config, name string) int {
+func AxisOf(c bench.Config, name string) int {
 	switch name {
 	case "D":
 		return c.D
@@ -160,10 +186,10 @@ type heatCell struct {
 
 // heatmapTitle names what the heatmap shows, e.g. "median time/epoch · D×K
 // · avg over T".
-func heatmapTitle(m metric, a axes) string {
-	_, _, third := a.names()
+func Title(m Metric, a Axes) string {
+	_, _, third := a.Names()
 	avg := "avg"
-	if m == metricRatio {
+	if m == Ratio {
 		avg = "geo-mean"
 	}
 	return fmt.Sprintf("%s · %s · %s over %s", m, a, avg, third)
@@ -197,7 +223,7 @@ func binLabelsWidth(vals, start []int) int {
 	return w
 }
 
-// heatLayout is how the grid's axes are laid out in the pane: one line or
+// heatLayout is how the grid's Axes are laid out in the pane: one line or
 // column per value when they fit, else runs of consecutive values ("bins",
 // labelled by their range) so that every value is in some cell and no
 // label is ever cut into another number.
@@ -268,31 +294,32 @@ func rowLayout(rowName, colName string, rows []int, n int) ([]int, int) {
 	return start, max(w, len(rowName)+1+len(colName)) + 1
 }
 
-// renderHeatmap draws the rows × columns grid of the metric within w×h:
+// renderHeatmap draws the rows × columns grid of the Metric within w×h:
 // a label column, one cell per column value (or per run of values when
 // they do not fit), and a legend. Cells without a result are drawn as
 // pending; cells with only part of their configs done are marked "~".
-func renderHeatmap(s *runState, m metric, a axes, st theme.Styles, w, h int) string {
+func Render(src Source, m Metric, a Axes, st Styles, w, h int) string {
 	if w < 8 || h < 3 {
 		return ""
 	}
-	rowName, colName, _ := a.names()
-	rows := axisValues(s.plan.Grid, rowName)
-	cols := axisValues(s.plan.Grid, colName)
+	rowName, colName, _ := a.Names()
+	g := src.Grid()
+	rows := AxisValues(g, rowName)
+	cols := AxisValues(g, colName)
 	rowIdx := indexOf(rows)
 	colIdx := indexOf(cols)
 
 	// Values per (row, column) value, before binning.
 	fine := make([]heatCell, len(rows)*len(cols))
-	for _, c := range s.order {
-		fine[rowIdx[axisOf(c, rowName)]*len(cols)+colIdx[axisOf(c, colName)]].expected++
+	for _, c := range src.Configs() {
+		fine[rowIdx[AxisOf(c, rowName)]*len(cols)+colIdx[AxisOf(c, colName)]].expected++
 	}
-	for _, r := range s.gridResults() {
-		v, ok := m.value(r, s)
+	for _, r := range src.GridResults() {
+		v, ok := m.value(r, src)
 		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
 			continue
 		}
-		cell := &fine[rowIdx[axisOf(r.Config, rowName)]*len(cols)+colIdx[axisOf(r.Config, colName)]]
+		cell := &fine[rowIdx[AxisOf(r.Config, rowName)]*len(cols)+colIdx[AxisOf(r.Config, colName)]]
 		cell.sum += m.accumulate(v)
 		cell.n++
 	}
@@ -336,7 +363,7 @@ func renderHeatmap(s *runState, m metric, a axes, st theme.Styles, w, h int) str
 	if !l.colPrefix {
 		corner = rowName + "\\" + colName
 	}
-	b.WriteString(theme.Pad(corner, l.labelW))
+	b.WriteString(pad(corner, l.labelW))
 	if l.stagger {
 		// Even bins' labels on the first line, odd ones' on the second,
 		// each starting over its own cell.
@@ -358,27 +385,31 @@ func renderHeatmap(s *runState, m metric, a axes, st theme.Styles, w, h int) str
 		if l.colPrefix {
 			label = colName + "=" + label
 		}
-		b.WriteString(theme.Pad(label, l.cellW))
+		b.WriteString(pad(label, l.cellW))
 	}
 	for i := 0; i < nr; i++ {
 		b.WriteByte('\n')
-		b.WriteString(theme.Pad(rowName+"="+binLabel(rows, l.rowStart, i), l.labelW))
+		b.WriteString(pad(rowName+"="+binLabel(rows, l.rowStart, i), l.labelW))
 		for j := 0; j < nc; j++ {
 			k := i*nc + j
-			b.WriteString(theme.Pad(heatCellView(cells[k], vals[k], lo, hi, m, l, valW, st), l.cellW))
+			b.WriteString(pad(heatCellView(cells[k], vals[k], lo, hi, m, l, valW, st), l.cellW))
 		}
 	}
 	b.WriteByte('\n')
-	b.WriteString(heatLegend(m, lo, hi, st, w, h-1-btoi(l.stagger)-nr))
+	legendH := h - 1 - nr
+	if l.stagger {
+		legendH--
+	}
+	b.WriteString(heatLegend(m, lo, hi, st, w, legendH))
 	return b.String()
 }
 
 // heatCellView draws one cell: its glyph run (pending dots when empty), a
 // "~" when only part of its configs are done — the last glyph gives way
 // to it when the values are not shown — and the value when there is room.
-func heatCellView(c heatCell, v, lo, hi float64, m metric, l heatLayout, valW int, st theme.Styles) string {
+func heatCellView(c heatCell, v, lo, hi float64, m Metric, l heatLayout, valW int, st Styles) string {
 	if c.n == 0 {
-		cell := st.Pending.Render(strings.Repeat(string(pendingGlyph), l.glyphs))
+		cell := st.Pending.Render(strings.Repeat(string(PendingGlyph), l.glyphs))
 		if l.showVals {
 			cell += strings.Repeat(" ", 1+valW)
 		}
@@ -386,17 +417,17 @@ func heatCellView(c heatCell, v, lo, hi float64, m metric, l heatLayout, valW in
 	}
 	lvl := level(v, lo, hi)
 	partial := c.n < c.expected
-	run := strings.Repeat(string(heatGlyphs[lvl]), l.glyphs)
+	run := strings.Repeat(string(Glyphs[lvl]), l.glyphs)
 	if partial && !l.showVals {
-		run = strings.Repeat(string(heatGlyphs[lvl]), l.glyphs-1) + "~"
+		run = strings.Repeat(string(Glyphs[lvl]), l.glyphs-1) + "~"
 	}
-	cell := st.Heat[lvl].Render(run)
+	cell := st.Levels[lvl].Render(run)
 	if l.showVals {
 		txt := m.format(v)
 		if partial {
 			txt = "~" + txt
 		}
-		cell += " " + theme.Pad(txt, valW)
+		cell += " " + pad(txt, valW)
 	}
 	return cell
 }
@@ -415,26 +446,26 @@ func binOf(start []int) []int {
 // heatLegend says what each glyph means in at most maxLines lines of w
 // cells: every level's bound when there is room, else the two ends of the
 // scale around the glyph ramp.
-func heatLegend(m metric, lo, hi float64, st theme.Styles, w, maxLines int) string {
-	tail := []string{st.Pending.Render(string(pendingGlyph)) + " pending", "~ partial"}
+func heatLegend(m Metric, lo, hi float64, st Styles, w, maxLines int) string {
+	tail := []string{st.Pending.Render(string(PendingGlyph)) + " pending", "~ partial"}
 	if math.IsInf(lo, 0) {
-		return theme.Cut(st.Subtle.Render("no results yet  ")+strings.Join(tail, "  "), w)
+		return cut(st.Subtle.Render("no results yet  ")+strings.Join(tail, "  "), w)
 	}
-	n := len(heatGlyphs)
+	n := len(Glyphs)
 	if !(hi > lo) {
 		mid := n / 2 // where level puts equal values
-		one := "[" + st.Heat[mid].Render(string(heatGlyphs[mid])) + "]=" + m.format(lo) + " (all equal)"
+		one := "[" + st.Levels[mid].Render(string(Glyphs[mid])) + "]=" + m.format(lo) + " (all equal)"
 		lines := wrapItems(append([]string{one}, tail...), "  ", w)
 		return strings.Join(lines[:min(len(lines), max(1, maxLines))], "\n")
 	}
 	if bounds, ok := legendBounds(m, lo, hi); ok {
 		items := make([]string, 0, n+len(tail))
-		for i := range heatGlyphs {
+		for i := range Glyphs {
 			op := "<"
 			if i == n-1 {
 				op = "≤"
 			}
-			items = append(items, "["+st.Heat[i].Render(string(heatGlyphs[i]))+"]"+op+bounds[i])
+			items = append(items, "["+st.Levels[i].Render(string(Glyphs[i]))+"]"+op+bounds[i])
 		}
 		items = append(items, tail...)
 		if lines := wrapItems(items, "  ", w); len(lines) <= maxLines {
@@ -442,8 +473,8 @@ func heatLegend(m metric, lo, hi float64, st theme.Styles, w, maxLines int) stri
 		}
 	}
 	var ramp strings.Builder
-	for i, g := range heatGlyphs {
-		ramp.WriteString(st.Heat[i].Render(string(g)))
+	for i, g := range Glyphs {
+		ramp.WriteString(st.Levels[i].Render(string(g)))
 	}
 	short := m.format(lo) + " [" + ramp.String() + "] " + m.format(hi)
 	lines := wrapItems(append([]string{short}, tail...), "  ", w)
@@ -453,8 +484,8 @@ func heatLegend(m metric, lo, hi float64, st theme.Styles, w, maxLines int) stri
 // legendBounds writes each level's upper bound with as many digits as it
 // takes for no two to read the same (scores get up to three more
 // decimals); false when they still would.
-func legendBounds(m metric, lo, hi float64) ([]string, bool) {
-	n := len(heatGlyphs)
+func legendBounds(m Metric, lo, hi float64) ([]string, bool) {
+	n := len(Glyphs)
 	for extra := 0; extra <= 3; extra++ {
 		out := make([]string, n)
 		seen := make(map[string]bool, n)
@@ -465,7 +496,7 @@ func legendBounds(m metric, lo, hi float64) ([]string, bool) {
 		if len(seen) == n {
 			return out, true
 		}
-		if m != metricRMSE && m != metricRobustness {
+		if m != RMSE && m != Robustness {
 			break // units formats have fixed precision
 		}
 	}
@@ -496,7 +527,7 @@ func wrapItems(items []string, sep string, w int) []string {
 // level maps v in [lo, hi] to one of the glyph levels; all-equal values sit
 // in the middle so a single result does not look extreme.
 func level(v, lo, hi float64) int {
-	n := len(heatGlyphs)
+	n := len(Glyphs)
 	if !(hi > lo) {
 		return n / 2
 	}
@@ -513,3 +544,9 @@ func indexOf(vs []int) map[int]int {
 	}
 	return m
 }
+
+// pad pads s with spaces to width cells.
+func pad(s string, width int) string { return lipgloss.PlaceHorizontal(width, lipgloss.Left, s) }
+
+// cut cuts a line to width cells, ending it with "…".
+func cut(s string, width int) string { return ansi.Truncate(s, width, "…") }
