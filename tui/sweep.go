@@ -189,8 +189,8 @@ func (s *runState) gridResults() []*bench.Result {
 
 // Grid, Configs and Ratio make the run a heatmap.Source (with
 // GridResults) and a chart's source.
-func (s *runState) Grid() bench.Grid         { return s.plan.Grid }
-func (s *runState) Configs() []bench.Config  { return s.order }
+func (s *runState) Grid() bench.Grid             { return s.plan.Grid }
+func (s *runState) Configs() []bench.Config      { return s.order }
 func (s *runState) GridResults() []*bench.Result { return s.gridResults() }
 func (s *runState) Ratio(c bench.Config) (float64, bool) {
 	e, ok := s.ratios[c]

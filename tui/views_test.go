@@ -746,4 +746,3 @@ func FuzzTableFilter(f *testing.F) {
 		}
 	})
 }
-

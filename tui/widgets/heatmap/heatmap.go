@@ -12,9 +12,9 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report/compare"
-	"github.com/charmbracelet/x/ansi"
 )
 
 // Glyphs encode a cell's level by density, so the heatmap reads without
