@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/sweep"
+	"github.com/hcbench/hcbench/tui/widgets/chart"
 	"github.com/hcbench/hcbench/tui/widgets/heatmap"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
@@ -344,20 +345,15 @@ func TestItem10NoStaleText(t *testing.T) {
 			t.Errorf("pText(%v) = %q, want %q", p, got, want)
 		}
 	}
-	for _, s := range []struct{ n, maxTicks, want int }{{12, 10, 2}, {12, 12, 1}, {10000, 6, 2000}, {1000, 10, 100}} {
-		if got := tickStep(s.n, s.maxTicks); got != s.want {
-			t.Errorf("tickStep(%d, %d) = %d, want %d", s.n, s.maxTicks, got, s.want)
-		}
-	}
 	sw := newSweep(1, p, nil, testEpoch)
 	for _, c := range p.Grid.Configs() {
 		sw.addResult(synthResult(c, p))
 	}
-	chart := renderChart(sw, theme.New(), 40, 10)
-	lines := strings.Split(chart, "\n")
+	drawn := chart.Render(sw, chart.Styles{}, 40, 10)
+	lines := strings.Split(drawn, "\n")
 	ticks := strings.Fields(lines[len(lines)-1])
 	if len(ticks) < 2 || ticks[len(ticks)-1] != "12" {
-		t.Errorf("chart ticks %v should end at 12:\n%s", ticks, chart)
+		t.Errorf("chart ticks %v should end at 12:\n%s", ticks, drawn)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/progress"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/hcbench/hcbench/tui/widgets/chart"
 	"github.com/hcbench/hcbench/tui/widgets/heatmap"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
@@ -20,6 +21,7 @@ import (
 type runView struct {
 	st       theme.Styles
 	heat     *heatmap.Model
+	chart    *chart.Model
 	table    resultsTable
 	progress progress.Model
 	painted  map[string]paneCache
@@ -49,7 +51,8 @@ type paneCache struct {
 
 func newRunView(st theme.Styles) *runView {
 	heat := heatmap.New(heatmap.KeyMap{Metric: keys.Metric, Axes: keys.Axes}, heatStyles(st))
-	return &runView{st: st, heat: heat, table: newResultsTable(st), progress: newProgressBar(), painted: make(map[string]paneCache), shown: -1}
+	ch := chart.New(chart.Styles{Axis: st.ChartAxis, Label: st.ChartLabel, Line: st.ChartLine})
+	return &runView{st: st, heat: heat, chart: ch, table: newResultsTable(st), progress: newProgressBar(), painted: make(map[string]paneCache), shown: -1}
 }
 
 // reset forgets what was drawn for an earlier sweep.
@@ -197,7 +200,7 @@ func (v *runView) richBody(w, h int) string {
 			chartW := w * 11 / 20
 			heatW := w - chartW
 			plot := v.chartView(chartW-4, band-2) // before the title, which says if it is log y
-			chart := v.pane(chartTitle(v.sw, chartW-4, v.chartLog), plot, chartW, band)
+			chart := v.pane(chart.Title(len(v.sw.order), chartW-4, v.chartLog), plot, chartW, band)
 			heat := v.pane(heatTitle, v.heatView(heatW-4, band-2), heatW, band)
 			return lipgloss.JoinHorizontal(lipgloss.Top, chart, heat)
 		}))
@@ -249,8 +252,10 @@ func compactSummary(l string) string {
 func (v *runView) chartView(w, h int) string {
 	key := fmt.Sprintf("%d/%dx%d", v.shown, w, h)
 	return v.cached("chart", key, func() string {
-		d, logY := drawChart(v.sw, v.st, w, h)
-		v.chartLog = logY
+		v.chart.SetSource(v.sw)
+		v.chart.SetSize(w, h)
+		d := v.chart.View()
+		v.chartLog = v.chart.LogY()
 		return d
 	})
 }

@@ -187,14 +187,19 @@ func (s *runState) gridResults() []*bench.Result {
 	return out
 }
 
-// Grid, Configs and Ratio make the run a heatmap.Source (with
-// GridResults) and a chart's source.
+// Grid, Configs, GridResults, Ratio and Result make the run a
+// heatmap.Source and a chart.Source.
 func (s *runState) Grid() bench.Grid             { return s.plan.Grid }
 func (s *runState) Configs() []bench.Config      { return s.order }
 func (s *runState) GridResults() []*bench.Result { return s.gridResults() }
 func (s *runState) Ratio(c bench.Config) (float64, bool) {
 	e, ok := s.ratios[c]
 	return e.Cmp.Ratio, ok
+}
+
+func (s *runState) Result(c bench.Config) (*bench.Result, bool) {
+	r, ok := s.results[c]
+	return r, ok
 }
 
 // inGrid reports whether c is in the current grid: results of configs an

@@ -1,4 +1,8 @@
-package tui
+// Package chart is the workbench's line chart: the median time per epoch
+// of a run's configs in sweep order, in braille dots (ntcharts), with a
+// log axis when the times span more than a decade and column medians when
+// there are more configs than dot columns.
+package chart
 
 import (
 	"math"
@@ -8,47 +12,60 @@ import (
 	"github.com/NimbleMarkets/ntcharts/canvas"
 	"github.com/NimbleMarkets/ntcharts/canvas/graph"
 	"github.com/NimbleMarkets/ntcharts/linechart"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine/bench"
-	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 // pt is a point of the chart: config position, median time.
 type pt struct{ x, y float64 }
 
-// chartTitle names what the chart shows; with more configs than the chart
-// has dots across, each dot column is the median of the configs in it.
-func chartTitle(s *runState, w int, logY bool) string {
+// Source is what a chart draws: the configs in sweep order and the
+// result of each that has one.
+type Source interface {
+	Configs() []bench.Config
+	Result(bench.Config) (*bench.Result, bool)
+}
+
+// Styles are the chart's axis, labels and line.
+type Styles struct{ Axis, Label, Line lipgloss.Style }
+
+// Title names what a chart of n configs, w cells wide, shows; with more
+// configs than the chart has dots across, each dot column is the median
+// of the configs in it.
+func Title(n, w int, logY bool) string {
 	t := "Median time/epoch vs config #"
 	if logY {
 		t += " · log y"
 	}
-	if len(s.order) > 2*max(1, w-10) {
+	if n > 2*max(1, w-10) {
 		t += " · column medians"
 	}
 	return t
 }
 
-// renderChart draws median time per epoch over the configs in sweep order:
+// Render draws median time per epoch over the configs in sweep order:
 // x is the config's position in the grid (1-based, as the table's #
 // column), y the median epoch time with readable units on the axis.
 // Finished configs are joined by a braille line; configs not yet run leave
 // a gap the line spans. When there are more configs than dot columns, each
 // column shows the median of its configs, so a large sweep draws a curve
 // instead of a wall of zigzags.
-func renderChart(s *runState, st theme.Styles, w, h int) string {
-	v, _ := drawChart(s, st, w, h)
+func Render(src Source, st Styles, w, h int) string {
+	v, _ := Draw(src, st, w, h)
 	return v
 }
 
-// drawChart is renderChart, also saying whether the y axis is logarithmic.
-func drawChart(s *runState, st theme.Styles, w, h int) (string, bool) {
+// Draw is Render, also saying whether the y axis is logarithmic.
+func Draw(src Source, st Styles, w, h int) (string, bool) {
 	if w < 16 || h < 4 {
 		return "", false
 	}
-	pts := make([]pt, 0, len(s.order))
+	order := src.Configs()
+	pts := make([]pt, 0, len(order))
 	maxY := 0.0
-	for i, c := range s.order {
-		r, ok := s.results[c]
+	for i, c := range order {
+		r, ok := src.Result(c)
 		if !ok || !(r.TimeEpochMedian >= 0) || math.IsInf(r.TimeEpochMedian, 0) {
 			continue
 		}
@@ -58,7 +75,7 @@ func drawChart(s *runState, st theme.Styles, w, h int) (string, bool) {
 	if maxY == 0 {
 		maxY = 1e-6 // an empty chart still gets a labelled axis
 	}
-	n := len(s.order)
+	n := len(order)
 	minX, maxX := 1.0, float64(max(2, n))
 	yLabel := func(_ int, v float64) string { return bench.FormatSeconds(v) }
 	loY, hiY := 0.0, maxY*1.1
@@ -79,7 +96,7 @@ func drawChart(s *runState, st theme.Styles, w, h int) (string, bool) {
 	}
 	lc := linechart.New(w, h, minX, maxX, loY, hiY,
 		linechart.WithXYSteps(1, ySteps),
-		linechart.WithStyles(st.ChartAxis, st.ChartLabel, st.ChartLine),
+		linechart.WithStyles(st.Axis, st.Label, st.Line),
 		// The x labels are drawn below at whole config numbers.
 		linechart.WithXLabelFormatter(func(int, float64) string { return "" }),
 		linechart.WithYLabelFormatter(yLabel),
@@ -131,7 +148,7 @@ func drawChart(s *runState, st theme.Styles, w, h int) (string, bool) {
 			bg.Set(q)
 		}
 	}
-	graph.DrawBraillePatterns(&lc.Canvas, canvas.Point{X: lc.Origin().X + 1, Y: 0}, bg.BraillePatterns(), st.ChartLine)
+	graph.DrawBraillePatterns(&lc.Canvas, canvas.Point{X: lc.Origin().X + 1, Y: 0}, bg.BraillePatterns(), st.Line)
 	return lc.View(), logY
 }
 
@@ -155,7 +172,7 @@ func minPositive(pts []pt) float64 {
 // drawXTicks labels the x axis at whole config numbers with an even step
 // (1, 2, 5, 10, 20, 50, …) chosen so the labels do not crowd: 1, then every
 // multiple of the step up to n.
-func drawXTicks(lc *linechart.Model, n, gw int, colOf func(int) int, st theme.Styles) {
+func drawXTicks(lc *linechart.Model, n, gw int, colOf func(int) int, st Styles) {
 	y := lc.Origin().Y + 1
 	labelW := len(strconv.Itoa(n)) + 2
 	step := tickStep(n, max(1, gw/labelW))
@@ -176,7 +193,7 @@ func drawXTicks(lc *linechart.Model, n, gw int, colOf func(int) int, st theme.St
 		if c < next {
 			continue
 		}
-		lc.Canvas.SetStringWithStyle(canvas.Point{X: c, Y: y}, s, st.ChartLabel)
+		lc.Canvas.SetStringWithStyle(canvas.Point{X: c, Y: y}, s, st.Label)
 		next = c + len(s) + 1
 	}
 }
@@ -202,3 +219,34 @@ func median(xs []float64) float64 {
 	}
 	return (s[k-1] + s[k]) / 2
 }
+
+// Model is a chart as a tea.Model: no keys; it draws its source at its
+// size and remembers whether that drawing has a log y axis.
+type Model struct {
+	st   Styles
+	src  Source
+	w, h int
+	logY bool
+}
+
+// New is an empty chart.
+func New(st Styles) *Model { return &Model{st: st} }
+
+func (m *Model) SetSource(src Source) { m.src = src }
+func (m *Model) SetSize(w, h int)     { m.w, m.h = w, h }
+
+func (m *Model) Init() tea.Cmd                       { return nil }
+func (m *Model) Update(tea.Msg) (tea.Model, tea.Cmd) { return m, nil }
+
+// View draws the source at the size set.
+func (m *Model) View() string {
+	if m.src == nil {
+		return ""
+	}
+	v, logY := Draw(m.src, m.st, m.w, m.h)
+	m.logY = logY
+	return v
+}
+
+// LogY says whether the last drawing has a log y axis.
+func (m *Model) LogY() bool { return m.logY }
