@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/sweep"
+	"github.com/hcbench/hcbench/tui/widgets/form"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
@@ -18,9 +19,11 @@ import (
 // change there would be a different benchmark (start one from setup).
 
 // editorModel is the grid editor: a form of the three axes.
-type editorModel struct{ form *form }
+type editorModel struct{ form *form.Form }
 
-func newEditorModel(g bench.Grid) *editorModel { return &editorModel{form: newEditorForm(g)} }
+func newEditorModel(g bench.Grid, st theme.Styles) *editorModel {
+	return &editorModel{form: newEditorForm(g, st)}
+}
 
 // Update edits the form; enter asks to apply, esc to cancel.
 func (e *editorModel) Update(msg tea.KeyMsg) action {
@@ -30,29 +33,29 @@ func (e *editorModel) Update(msg tea.KeyMsg) action {
 	case key.Matches(msg, keys.Apply):
 		return actApply
 	}
-	e.form.update(msg)
+	e.form.Update(msg)
 	return actNone
 }
 
 // grid is the grid the form describes, or what is wrong with it.
 func (e *editorModel) grid() (bench.Grid, error) { return editorGrid(e.form) }
 
-func newEditorForm(g bench.Grid) *form {
-	return newForm(
-		newField("D", "D  dims", listHint, bench.FormatList(g.Dims), checkDims),
-		newField("K", "K  branches", listHint+" (≥ 2)", bench.FormatList(g.Branches), checkBranches),
-		newField("T", "T  seq len", listHint, bench.FormatList(g.SeqLens), checkSeqLens),
+func newEditorForm(g bench.Grid, st theme.Styles) *form.Form {
+	return form.New(formKeys, formStyles(st),
+		form.NewField("D", "D  dims", listHint, bench.FormatList(g.Dims), checkDims),
+		form.NewField("K", "K  branches", listHint+" (≥ 2)", bench.FormatList(g.Branches), checkBranches),
+		form.NewField("T", "T  seq len", listHint, bench.FormatList(g.SeqLens), checkSeqLens),
 	)
 }
 
-func editorGrid(f *form) (bench.Grid, error) {
-	if name, err := f.firstError(); err != nil {
+func editorGrid(f *form.Form) (bench.Grid, error) {
+	if name, err := f.FirstError(); err != nil {
 		return bench.Grid{}, fmt.Errorf("%s: %w", name, err)
 	}
 	var g bench.Grid
-	g.Dims, _ = bench.ParseList(f.value("D"))
-	g.Branches, _ = bench.ParseList(f.value("K"))
-	g.SeqLens, _ = bench.ParseList(f.value("T"))
+	g.Dims, _ = bench.ParseList(f.Value("D"))
+	g.Branches, _ = bench.ParseList(f.Value("K"))
+	g.SeqLens, _ = bench.ParseList(f.Value("T"))
 	return g, g.Validate()
 }
 
@@ -105,10 +108,10 @@ func (e *editorModel) View(st theme.Styles, s *runState, w int) string {
 	preview := ""
 	if g, err := e.grid(); err == nil {
 		preview = st.Value.Render(editPreview(s, g))
-	} else if _, ferr := e.form.firstError(); ferr == nil {
+	} else if _, ferr := e.form.FirstError(); ferr == nil {
 		preview = st.ErrText.Render("✗ " + err.Error())
 	}
 	note := st.Subtle.Render("depths, repeats, seed and policy stay: results must stay comparable")
-	inner := lipgloss.JoinVertical(lipgloss.Left, title, e.form.view(st, w-4), "", preview, note)
+	inner := lipgloss.JoinVertical(lipgloss.Left, title, formView(e.form, w-4, 0), "", preview, note)
 	return st.Pane.Width(max(0, w-2)).Render(theme.Fit(inner, w-4, 1000))
 }

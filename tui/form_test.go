@@ -34,8 +34,8 @@ var qmlhcDir = pyworkertest.Checkout
 func toField(t *testing.T, m Model, name string) Model {
 	t.Helper()
 	f := m.a.setup.form
-	for range len(f.fields) {
-		if f.fields[f.focus].name == name {
+	for range len(f.Fields) {
+		if f.Fields[f.Focus].Name == name {
 			return m
 		}
 		m = update(m, keyMsg("tab"))
@@ -72,12 +72,12 @@ func TestSetupEngineChoice(t *testing.T) {
 		t.Errorf("focused choice not marked ‹ go ›: %q", l)
 	}
 	m = update(m, keyMsg("x")) // typing does not change a choice
-	if got := m.a.setup.form.value("engine"); got != bench.EngineGo {
+	if got := m.a.setup.form.Value("engine"); got != bench.EngineGo {
 		t.Errorf("typing changed the choice to %q", got)
 	}
 	m = update(m, keyRight)
 	v := m.View()
-	if got := m.a.setup.form.value("engine"); got != bench.EnginePython {
+	if got := m.a.setup.form.Value("engine"); got != bench.EnginePython {
 		t.Fatalf("→ chose %q, want python", got)
 	}
 	for _, want := range []string{"qml-hcs dir", "python3", "✗ qmlhc: give a qml-hcs checkout"} {
@@ -90,11 +90,11 @@ func TestSetupEngineChoice(t *testing.T) {
 	}
 	// The hidden fields come back into the tab order and leave it again.
 	m = update(m, keyMsg("tab"))
-	if name := m.a.setup.form.fields[m.a.setup.form.focus].name; name != "qmlhc" {
+	if name := m.a.setup.form.Fields[m.a.setup.form.Focus].Name; name != "qmlhc" {
 		t.Errorf("tab after engine (python) reached %q, want qmlhc", name)
 	}
 	m = update(m, keyUp, keyLeft) // back to go
-	if got := m.a.setup.form.value("engine"); got != bench.EngineGo {
+	if got := m.a.setup.form.Value("engine"); got != bench.EngineGo {
 		t.Fatalf("← chose %q, want go", got)
 	}
 	if v := m.View(); strings.Contains(v, "qml-hcs dir") || strings.Contains(v, "✗") {
@@ -104,7 +104,7 @@ func TestSetupEngineChoice(t *testing.T) {
 		t.Errorf("go engine with an empty (hidden) checkout: %v", err)
 	}
 	m = update(m, keyMsg("tab"))
-	if name := m.a.setup.form.fields[m.a.setup.form.focus].name; name != "D" {
+	if name := m.a.setup.form.Fields[m.a.setup.form.Focus].Name; name != "D" {
 		t.Errorf("tab after engine (go) reached %q, want D (wrapping past hidden fields)", name)
 	}
 }
@@ -120,14 +120,14 @@ func TestSetupPythonFieldsPrefilledAndChecked(t *testing.T) {
 	p.Engine = bench.EnginePython
 
 	m, _ := testModel(t, topts{Plan: p})
-	if got := m.a.setup.form.value("qmlhc"); got != good {
+	if got := m.a.setup.form.Value("qmlhc"); got != good {
 		t.Errorf("qmlhc prefilled %q, want $QMLHC_PATH %q", got, good)
 	}
-	if got := m.a.setup.form.value("python"); got != launch.DefaultPython {
+	if got := m.a.setup.form.Value("python"); got != launch.DefaultPython {
 		t.Errorf("python prefilled %q, want %q", got, launch.DefaultPython)
 	}
 	m, _ = testModel(t, topts{Plan: p, QMLHC: "flagdir", Python: self})
-	if got, want := m.a.setup.form.value("qmlhc")+" "+m.a.setup.form.value("python"), "flagdir "+self; got != want {
+	if got, want := m.a.setup.form.Value("qmlhc")+" "+m.a.setup.form.Value("python"), "flagdir "+self; got != want {
 		t.Errorf("prefilled %q, want the flags' %q", got, want)
 	}
 
@@ -199,22 +199,22 @@ func TestSetupFormScrolls(t *testing.T) {
 
 	m = update(m, size(50, 15))
 	f := m.a.setup.form
-	for i := range f.fields {
+	for i := range f.Fields {
 		v := m.View()
 		checkFits(t, v, 50, 15)
-		focused := f.fields[f.focus].label
+		focused := f.Fields[f.Focus].Label
 		if lineWith(v, "› "+focused) == "" {
 			t.Errorf("50×15, field %d: focused %q not shown:\n%s", i, focused, v)
 		}
 		if !strings.Contains(v, "esc quit") {
 			t.Errorf("50×15, field %d: key help lost:\n%s", i, v)
 		}
-		switch f.focus {
+		switch f.Focus {
 		case 0:
 			if strings.Contains(v, "↑ more") || !strings.Contains(v, "↓ more") {
 				t.Errorf("at the top: want only ↓ more:\n%s", v)
 			}
-		case len(f.fields) - 1:
+		case len(f.Fields) - 1:
 			if !strings.Contains(v, "↑ more") || strings.Contains(v, "↓ more") {
 				t.Errorf("at the bottom: want only ↑ more:\n%s", v)
 			}

@@ -95,7 +95,7 @@ func NewModel(opt Options) Model {
 		height: 24,
 		runv:   newRunView(st),
 	}
-	a.setup = newSetupModel(opt.Spec)
+	a.setup = newSetupModel(opt.Spec, st)
 	if !opt.Spec.Resume {
 		a.prompt = resumeOffer(opt.Spec)
 	}
@@ -334,7 +334,7 @@ func (a *app) do(act action) tea.Cmd {
 			a.setStatus(fmt.Sprintf("run %d has ended: its grid stays as it was; n sets up a new sweep with another grid", a.sw.runID), false)
 			return nil
 		}
-		a.editor = newEditorModel(a.sw.plan.Grid)
+		a.editor = newEditorModel(a.sw.plan.Grid, a.st)
 	case actApply:
 		g, err := a.editor.grid()
 		if err != nil {

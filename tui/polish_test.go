@@ -164,7 +164,7 @@ func TestItem11SetupFields(t *testing.T) {
 	}
 	m = update(m, keyMsg("ctrl+u"))
 	m = update(m, keyMsg("shift+tab"))                        // not a binding: stays
-	m.a.setup.form.move(-8)                                   // to D
+	m.a.setup.form.Move(-8)                                   // to D
 	m = update(m, keyMsg(",1,2,3,4,5,6,7,8,9,10,11,12,13,x")) // long, and wrong
 	v = m.View()
 	checkFits(t, v, 50, 15)

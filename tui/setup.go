@@ -12,6 +12,7 @@ import (
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/launch"
 	"github.com/hcbench/hcbench/report/session"
+	"github.com/hcbench/hcbench/tui/widgets/form"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
@@ -42,14 +43,14 @@ func checkEngine(s string) error { _, err := bench.ParseEngine(s); return err }
 
 // pythonChosen shows the Python engine's fields only while it is chosen:
 // the Go engine needs neither, and the form stays short.
-func pythonChosen(f *form) bool { return f.value("engine") == bench.EnginePython }
+func pythonChosen(f *form.Form) bool { return f.Value("engine") == bench.EnginePython }
 
 // newSetupForm prefills every field from spec (the flags, or the run
 // before); paths typed relative are checked in spec.WorkDir.
-func newSetupForm(spec session.Spec) *form {
+func newSetupForm(spec session.Spec, st theme.Styles) *form.Form {
 	work, p := spec.WorkDir, spec.Plan
-	eng := newChoice("engine", "engine", spec.Engine.Name(), bench.Engines, checkEngine)
-	eng.hint = "←/→ go: built-in · python: yours"
+	eng := form.NewChoice("engine", "engine", spec.Engine.Name(), bench.Engines, checkEngine)
+	eng.Hint = "←/→ go: built-in · python: yours"
 	dir := spec.Engine.QMLHC
 	if dir == "" {
 		dir = os.Getenv(launch.EnvQMLHC)
@@ -58,21 +59,21 @@ func newSetupForm(spec session.Spec) *form {
 	if py == "" {
 		py = launch.DefaultPython
 	}
-	qmlhc := newField("qmlhc", "qml-hcs dir", "checkout: its src/, examples/", dir, checkQMLHCIn(work))
-	qmlhc.shown = pythonChosen
-	python := newField("python", "python", "interpreter with numpy", py, checkPythonIn(work))
-	python.shown = pythonChosen
-	return newForm(
-		newField("D", "D  dims", listHint, bench.FormatList(p.Grid.Dims), checkDims),
-		newField("K", "K  branches", listHint+" (≥ 2)", bench.FormatList(p.Grid.Branches), checkBranches),
-		newField("T", "T  seq len", listHint, bench.FormatList(p.Grid.SeqLens), checkSeqLens),
-		newField("depths", "depths", listHint, bench.FormatList(p.Depths), checkDepths),
-		newField("repeats", "repeats", "repeat r uses seed+r", strconv.Itoa(p.Repeats), checkRepeats),
-		newField("seed", "seed", "integer", strconv.FormatUint(p.Seed, 10), checkSeed),
-		newField("min-time", "min-time", "per depth, e.g. 10ms, 1.5s", p.Timing.MinTime.String(), checkMinTime),
-		newChoice("policy", "policy", p.Policy, bench.Policies, checkPolicy),
-		newField("out", "output dir", "reports go here (~ is home)", outOf(spec), checkOutDirIn(work)),
-		newField("baseline", "baseline", "optional: earlier run's JSONL", spec.Baseline, checkBaselineIn(work)),
+	qmlhc := form.NewField("qmlhc", "qml-hcs dir", "checkout: its src/, examples/", dir, checkQMLHCIn(work))
+	qmlhc.Shown = pythonChosen
+	python := form.NewField("python", "python", "interpreter with numpy", py, checkPythonIn(work))
+	python.Shown = pythonChosen
+	return form.New(formKeys, formStyles(st),
+		form.NewField("D", "D  dims", listHint, bench.FormatList(p.Grid.Dims), checkDims),
+		form.NewField("K", "K  branches", listHint+" (≥ 2)", bench.FormatList(p.Grid.Branches), checkBranches),
+		form.NewField("T", "T  seq len", listHint, bench.FormatList(p.Grid.SeqLens), checkSeqLens),
+		form.NewField("depths", "depths", listHint, bench.FormatList(p.Depths), checkDepths),
+		form.NewField("repeats", "repeats", "repeat r uses seed+r", strconv.Itoa(p.Repeats), checkRepeats),
+		form.NewField("seed", "seed", "integer", strconv.FormatUint(p.Seed, 10), checkSeed),
+		form.NewField("min-time", "min-time", "per depth, e.g. 10ms, 1.5s", p.Timing.MinTime.String(), checkMinTime),
+		form.NewChoice("policy", "policy", p.Policy, bench.Policies, checkPolicy),
+		form.NewField("out", "output dir", "reports go here (~ is home)", outOf(spec), checkOutDirIn(work)),
+		form.NewField("baseline", "baseline", "optional: earlier run's JSONL", spec.Baseline, checkBaselineIn(work)),
 		eng, qmlhc, python,
 	)
 }
@@ -80,31 +81,31 @@ func newSetupForm(spec session.Spec) *form {
 // setupPlan builds the plan from the form over base (which keeps what the
 // form has no field for). The output directory comes back with "~"
 // expanded. The error names the field.
-func setupPlan(f *form, base bench.Plan) (bench.Plan, string, error) {
-	if name, err := f.firstError(); err != nil {
+func setupPlan(f *form.Form, base bench.Plan) (bench.Plan, string, error) {
+	if name, err := f.FirstError(); err != nil {
 		return base, "", fmt.Errorf("%s: %w", name, err)
 	}
 	p := base
-	p.Grid.Dims, _ = bench.ParseList(f.value("D"))
-	p.Grid.Branches, _ = bench.ParseList(f.value("K"))
-	p.Grid.SeqLens, _ = bench.ParseList(f.value("T"))
-	p.Depths, _ = bench.ParseList(f.value("depths"))
+	p.Grid.Dims, _ = bench.ParseList(f.Value("D"))
+	p.Grid.Branches, _ = bench.ParseList(f.Value("K"))
+	p.Grid.SeqLens, _ = bench.ParseList(f.Value("T"))
+	p.Depths, _ = bench.ParseList(f.Value("depths"))
 	// Every field checked without error above: the parsers cannot fail.
-	p.Repeats, _ = bench.ParseRepeats(f.value("repeats"))
-	p.Seed, _ = bench.ParseSeed(f.value("seed"))
-	p.Timing.MinTime, _ = bench.ParseMinTime(f.value("min-time"))
-	p.Policy = f.value("policy")
-	p.Engine = f.value("engine")
-	return p, expandHome(f.value("out")), p.Validate()
+	p.Repeats, _ = bench.ParseRepeats(f.Value("repeats"))
+	p.Seed, _ = bench.ParseSeed(f.Value("seed"))
+	p.Timing.MinTime, _ = bench.ParseMinTime(f.Value("min-time"))
+	p.Policy = f.Value("policy")
+	p.Engine = f.Value("engine")
+	return p, expandHome(f.Value("out")), p.Validate()
 }
 
 // planLine is the live count under a form: configs and the lower bound on
 // the measuring time (with how it is reckoned when there is room), or what
 // is wrong.
-func planLine(f *form, base bench.Plan, st theme.Styles, width int) string {
+func planLine(f *form.Form, base bench.Plan, st theme.Styles, width int) string {
 	p, _, err := setupPlan(f, base)
 	if err != nil {
-		if _, ferr := f.firstError(); ferr != nil {
+		if _, ferr := f.FirstError(); ferr != nil {
 			return st.ErrText.Render("✗ fix the marked field to start")
 		}
 		return st.ErrText.Width(max(1, width)).Render("✗ " + err.Error())
@@ -124,15 +125,31 @@ func planLine(f *form, base bench.Plan, st theme.Styles, width int) string {
 // flags (or the run before), over the spec that keeps what the form has
 // no field for.
 type setupModel struct {
-	form *form
+	form *form.Form
 	base session.Spec
 	// opening: Enter asked for the run, which is being opened (a Python
 	// engine is checked by starting a worker); Enter waits until then.
 	opening bool
 }
 
-func newSetupModel(spec session.Spec) *setupModel {
-	return &setupModel{form: newSetupForm(spec), base: spec}
+func newSetupModel(spec session.Spec, st theme.Styles) *setupModel {
+	return &setupModel{form: newSetupForm(spec, st), base: spec}
+}
+
+// formView draws the form in w×h (h 0: no limit).
+func (m *setupModel) formView(w, h int) string { return formView(m.form, w, h) }
+
+func formView(f *form.Form, w, h int) string {
+	f.SetSize(w, h)
+	return f.View()
+}
+
+// formKeys are the forms' keys.
+var formKeys = form.KeyMap{Next: keys.Next, Prev: keys.Prev, ChoiceNext: keys.ChoiceNext, ChoicePrev: keys.ChoicePrev}
+
+// formStyles are the style sheet's form styles.
+func formStyles(st theme.Styles) form.Styles {
+	return form.Styles{Label: st.FieldLabel, Focused: st.FieldFocused, Err: st.ErrText, Subtle: st.Subtle}
 }
 
 // Update edits the form; enter asks to start, esc to leave (back to the
@@ -149,7 +166,7 @@ func (m *setupModel) Update(msg tea.KeyMsg) action {
 	case key.Matches(msg, keys.Start):
 		return actStart
 	}
-	m.form.update(msg)
+	m.form.Update(msg)
 	return actTyped
 }
 
@@ -168,16 +185,16 @@ func (m *setupModel) spec() (session.Spec, error) {
 	spec := m.base
 	spec.Plan, spec.PlanGiven = p, true
 	spec.Out = out
-	spec.Baseline = expandHome(m.form.value("baseline"))
+	spec.Baseline = expandHome(m.form.Value("baseline"))
 	spec.Resume, spec.ResumeID = false, 0
 	spec.Engine, spec.EngineGiven = launch.Spec{Engine: p.EngineName()}, true
 	if p.EngineName() == bench.EnginePython {
 		work := m.base.WorkDir
-		dir, err := launch.CheckQMLHC(qmlhcIn(work, m.form.value("qmlhc")))
+		dir, err := launch.CheckQMLHC(qmlhcIn(work, m.form.Value("qmlhc")))
 		if err != nil {
 			return spec, fmt.Errorf("qmlhc: %w", err)
 		}
-		py, err := launch.FindPython(pythonIn(work, m.form.value("python")))
+		py, err := launch.FindPython(pythonIn(work, m.form.Value("python")))
 		if err != nil {
 			return spec, fmt.Errorf("python: %w", err)
 		}
@@ -201,12 +218,12 @@ func (m *setupModel) View(st theme.Styles, status string, hm help.Model, w, h in
 	if status != "" {
 		statusH = lipgloss.Height(status)
 	}
-	body := m.form.view(st, w-4)
+	body := m.formView(w-4, 0)
 	count := planLine(m.form, m.base.Plan, st, w-4)
 	pane := st.Pane.Width(max(0, w-2)).Render(lipgloss.JoinVertical(lipgloss.Left, body, "", count))
 	if need := lipgloss.Height(pane) + 2 + statusH; need > h {
 		plan := ""
-		if _, err := m.form.firstError(); err == nil {
+		if _, err := m.form.FirstError(); err == nil {
 			// With a field in error the ✗ lines say what the plan line
 			// would ("fix the marked field"): the key help keeps its line.
 			plan = planLine(m.form, m.base.Plan, st, w)
@@ -215,7 +232,7 @@ func (m *setupModel) View(st theme.Styles, status string, hm help.Model, w, h in
 		if plan != "" {
 			avail -= lipgloss.Height(plan)
 		}
-		pane = m.form.viewIn(st, w, avail)
+		pane = m.formView(w, avail)
 		if plan != "" {
 			pane += "\n" + plan
 		}

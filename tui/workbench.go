@@ -184,7 +184,7 @@ func (a *app) newSweep() tea.Cmd {
 // form: esc goes back to it.
 func (a *app) toSetup() tea.Cmd {
 	cmd := a.retire(a.run)
-	a.setup = newSetupModel(specFor(a.run))
+	a.setup = newSetupModel(specFor(a.run), a.st)
 	a.screen = screenSetup
 	a.views = views{}
 	a.setStatus(fmt.Sprintf("run %d stays in the history (h); to compare with it, give %s as the baseline",
