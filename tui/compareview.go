@@ -10,6 +10,7 @@ import (
 	"github.com/hcbench/hcbench/report"
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/tui/widgets/heatmap"
+	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
@@ -24,7 +25,7 @@ type compareModel struct {
 	b        compare.Baseline
 	summary  []string // WriteComparison's notes, geomean and count lines
 	err      error
-	s        *runState // the newer run, holding the ratios the heatmap draws
+	s        *runstate.Run // the newer run, holding the ratios the heatmap draws
 	axes     heatmap.Axes
 	sc       scroller
 }
@@ -52,7 +53,7 @@ func newCompare(path, shown string, old, cur pastRun) *compareModel {
 	}
 	c.summary = comparisonSummary(out.String())
 	for _, e := range c.b.Entries {
-		c.s.ratios[e.Config] = e
+		c.s.Ratios[e.Config] = e
 	}
 	return c
 }
@@ -100,7 +101,7 @@ func (c *compareModel) View(st theme.Styles, w, h int) string {
 	heatH := 0
 	if len(c.b.Entries) > 0 {
 		rowName, _, _ := c.axes.Names()
-		heatH = min(len(heatmap.AxisValues(c.s.plan.Grid, rowName)), heatmap.MaxRows) + 3
+		heatH = min(len(heatmap.AxisValues(c.s.Plan.Grid, rowName)), heatmap.MaxRows) + 3
 		if h-len(head)-heatH-1 < 5 {
 			heatH = 0 // the table matters more
 		}
@@ -127,7 +128,7 @@ func (c *compareModel) tableLines(st theme.Styles, w int) []string {
 	for _, e := range c.b.Entries {
 		p := "–"
 		if !math.IsNaN(e.PAdj) {
-			p = pText(e.PAdj)
+			p = runstate.PText(e.PAdj)
 		}
 		l := theme.Pad(e.Config.String(), 16) + theme.Pad(compare.FormatRatioCI(e.Cmp), 24) + " " + theme.Pad(e.Verdict, 9) +
 			theme.Pad(p, 10) + theme.Pad(bench.FormatSeconds(report.Headline(e.Old)), 10) + bench.FormatSeconds(report.Headline(e.New))

@@ -15,6 +15,7 @@ import (
 	"github.com/hcbench/hcbench/report"
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
@@ -112,7 +113,7 @@ func (d *detailModel) content(st theme.Styles, w, h int) []string {
 
 // ciLine is the interval with its level and relative half-width.
 func ciLine(r *bench.Result) string {
-	if math.IsNaN(ciHalf(r)) {
+	if math.IsNaN(runstate.CIHalf(r)) {
 		return "no confidence interval (fewer than two measurements)"
 	}
 	level := r.CILevel
@@ -120,7 +121,7 @@ func ciLine(r *bench.Result) string {
 		level = 0.95
 	}
 	return fmt.Sprintf("%s CI [%s, %s] (%s)", bench.FormatLevel(level), bench.FormatSeconds(r.TimeEpochCILow),
-		bench.FormatSeconds(r.TimeEpochCIHigh), ciText(r))
+		bench.FormatSeconds(r.TimeEpochCIHigh), runstate.CIText(r))
 }
 
 func engineLine(r *bench.Result) string {
@@ -297,7 +298,7 @@ func perDepthLines(r *bench.Result, w int) []string {
 func baselineDetail(e *compare.BaselineEntry) string {
 	s := "ratio new/old " + compare.FormatRatioCI(e.Cmp) + " · " + e.Verdict
 	if !math.IsNaN(e.PAdj) {
-		s += " (" + pText(e.PAdj) + ", Holm-adjusted)"
+		s += " (" + runstate.PText(e.PAdj) + ", Holm-adjusted)"
 	}
 	if e.Reason != "" {
 		s += " · " + e.Reason

@@ -11,6 +11,7 @@ import (
 	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/tui/widgets/form"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
@@ -62,19 +63,19 @@ func editorGrid(f *form.Form) (bench.Grid, error) {
 // editPreview says what applying would do: how many configs the new grid
 // has, how many are done already, how many would run and how many queued
 // ones would be dropped.
-func editPreview(s *runState, g bench.Grid) string {
+func editPreview(s *runstate.Run, g bench.Grid) string {
 	configs := g.Configs()
 	done, toRun := 0, 0
 	for _, c := range configs {
-		if _, ok := s.results[c]; ok {
+		if _, ok := s.Results[c]; ok {
 			done++
 		} else {
 			toRun++
 		}
 	}
 	dropped := 0
-	for _, c := range s.order {
-		if _, ok := s.results[c]; !ok && !g.Contains(c) {
+	for _, c := range s.Order {
+		if _, ok := s.Results[c]; !ok && !g.Contains(c) {
 			dropped++
 		}
 	}
@@ -86,13 +87,13 @@ func editPreview(s *runState, g bench.Grid) string {
 // carry it). A sweep that has ended keeps its grid: the run has ended.
 func (a *app) applyGrid(g bench.Grid) tea.Cmd {
 	if a.run == nil || a.run.finishing {
-		a.setStatus(fmt.Sprintf("run %d has ended: its grid stays as it was; n sets up a new sweep with another grid", a.sw.runID), false)
+		a.setStatus(fmt.Sprintf("run %d has ended: its grid stays as it was; n sets up a new sweep with another grid", a.sw.RunID), false)
 		return nil
 	}
 	err := a.run.s.SetGrid(g)
 	switch {
 	case errors.Is(err, sweep.ErrSweepOver):
-		a.setStatus(fmt.Sprintf("run %d ended before the edit: its grid stays as it was; n sets up a new sweep with another grid", a.sw.runID), false)
+		a.setStatus(fmt.Sprintf("run %d ended before the edit: its grid stays as it was; n sets up a new sweep with another grid", a.sw.RunID), false)
 	case err != nil:
 		a.setStatus("✗ "+err.Error(), true)
 	default:
@@ -103,7 +104,7 @@ func (a *app) applyGrid(g bench.Grid) tea.Cmd {
 
 // View draws the editor in w cells, previewing what applying would do to
 // the sweep s.
-func (e *editorModel) View(st theme.Styles, s *runState, w int) string {
+func (e *editorModel) View(st theme.Styles, s *runstate.Run, w int) string {
 	title := st.PaneTitle.Render("Edit the grid") + st.Subtle.Render("  (applies to the running sweep)")
 	preview := ""
 	if g, err := e.grid(); err == nil {

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/tui/widgets/heatmap"
+	"github.com/hcbench/hcbench/tui/widgets/runstate"
 )
 
 // tableFilter keeps the table rows that match every term typed after "/":
@@ -27,7 +28,7 @@ func (f tableFilter) empty() bool { return len(f.terms) == 0 }
 func (f tableFilter) String() string { return f.typed }
 
 // match says whether result r of sweep s passes every term.
-func (f tableFilter) match(r *bench.Result, s *runState) bool {
+func (f tableFilter) match(r *bench.Result, s *runstate.Run) bool {
 	for _, t := range f.terms {
 		if !matchTerm(t, r, s) {
 			return false
@@ -36,13 +37,13 @@ func (f tableFilter) match(r *bench.Result, s *runState) bool {
 	return true
 }
 
-func matchTerm(t string, r *bench.Result, s *runState) bool {
+func matchTerm(t string, r *bench.Result, s *runstate.Run) bool {
 	switch t {
 	case "noisy":
-		_, ok := s.noisy[r.Config]
+		_, ok := s.Noisy[r.Config]
 		return ok
 	case "slower", "faster":
-		e, ok := s.ratios[r.Config]
+		e, ok := s.Ratios[r.Config]
 		return ok && ((t == "slower" && e.Slower()) || (t == "faster" && e.Faster()))
 	}
 	if len(t) > 2 && t[1] == '=' && strings.ContainsRune("dkt", rune(t[0])) {

@@ -86,7 +86,7 @@ func BenchmarkFrame1000(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		m.a.sw.version++ // as if a result had come in
+		m.a.sw.Version++ // as if a result had come in
 		m.a.valid = false
 		_ = m.View()
 	}

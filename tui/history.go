@@ -14,6 +14,7 @@ import (
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report/store"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
@@ -151,7 +152,7 @@ type historyModel struct {
 
 	tab     historyTab
 	open    *pastRun
-	openS   *runState // the opened run as the run view draws it
+	openS   *runstate.Run // the opened run as the run view draws it
 	view    *runView
 	cmp     *compareModel
 	cmpNote string // why there is no comparison yet
@@ -274,11 +275,11 @@ func (h *historyModel) openSelected() {
 
 // pastSweep is a recorded run as the run view draws it: finished, or
 // stopped when part of its grid has no result.
-func pastSweep(r pastRun) *runState {
-	s := newSweep(r.id, r.plan, r.results, r.started)
-	s.phase = phaseCancelled
+func pastSweep(r pastRun) *runstate.Run {
+	s := runstate.New(r.id, r.plan, r.results, r.started)
+	s.Phase = runstate.Stopped
 	if r.complete() || !r.gridKnown {
-		s.phase = phaseFinished
+		s.Phase = runstate.Finished
 	}
 	return s
 }

@@ -56,9 +56,9 @@ func (a *app) header(w int) string {
 	if a.sw == nil {
 		return title
 	}
-	p := a.sw.plan
+	p := a.sw.Plan
 	parts := []string{
-		fmt.Sprintf("run %d", a.sw.runID),
+		fmt.Sprintf("run %d", a.sw.RunID),
 		fmt.Sprintf("D=%s K=%s T=%s", bench.FormatList(p.Grid.Dims), bench.FormatList(p.Grid.Branches), bench.FormatList(p.Grid.SeqLens)),
 		"depths " + bench.FormatList(p.Depths),
 		fmt.Sprintf("%d repeats", p.Repeats),
@@ -79,7 +79,7 @@ func (a *app) header(w int) string {
 // compose stacks the header, the open sub-model's view (help, prompt,
 // editor over the run, or the run) and the footer in w×h.
 func (a *app) compose(w, h int) string {
-	km := keys.RunSet(a.sw != nil && a.sw.paused)
+	km := keys.RunSet(a.sw != nil && a.sw.Paused)
 	switch {
 	case a.prompt != nil:
 		km = keys.PromptSet()

@@ -64,7 +64,7 @@ func pump(t *testing.T, m Model, each func(Model, []session.Update) Model) Model
 func TestNewThenEscReturns(t *testing.T) {
 	m := workbench(t, 120, 40)
 	m = update(m, finishedMsg{run: m.a.run, out: m.a.run.finish()})
-	id := m.a.sw.runID
+	id := m.a.sw.RunID
 	m = press(m, "n")
 	if m.a.screen != screenSetup {
 		t.Fatal("n did not open the form")
@@ -75,8 +75,8 @@ func TestNewThenEscReturns(t *testing.T) {
 		t.Fatalf("esc after n did not return to the run (screen %v, quitting %v)", m.a.screen, m.a.quitting)
 	}
 	mustContain(t, m.View(), "✓ finished", "12/12", "Results (12)")
-	if m.a.sw.runID != id {
-		t.Errorf("back on run %d, want %d", m.a.sw.runID, id)
+	if m.a.sw.RunID != id {
+		t.Errorf("back on run %d, want %d", m.a.sw.RunID, id)
 	}
 	_, cmd = m.Update(keyMsg("q"))
 	if cmd == nil || cmd() != tea.Quit() {
@@ -199,11 +199,11 @@ func TestDroppedInFlightNotRecorded(t *testing.T) {
 // whose grid has n configs, all done.
 func checkDropped(t *testing.T, m Model, c bench.Config, n int) {
 	t.Helper()
-	if _, ok := m.a.sw.results[c]; ok {
+	if _, ok := m.a.sw.Results[c]; ok {
 		t.Errorf("%s is in the run's picture", c)
 	}
-	if m.a.sw.done != n || m.a.sw.total != n {
-		t.Errorf("progress %d/%d, want %d/%d", m.a.sw.done, m.a.sw.total, n, n)
+	if m.a.sw.Done != n || m.a.sw.Total != n {
+		t.Errorf("progress %d/%d, want %d/%d", m.a.sw.Done, m.a.sw.Total, n, n)
 	}
 	v := m.View()
 	if strings.Contains(v, c.String()) {
@@ -212,8 +212,8 @@ func checkDropped(t *testing.T, m Model, c bench.Config, n int) {
 	if row := fmt.Sprintf("D=%d ", c.D); strings.Contains(m.a.runv.painted["heat"].view, row) {
 		t.Errorf("the heatmap has a row %q:\n%s", row, m.a.runv.painted["heat"].view)
 	}
-	if !slices.Equal(m.a.runv.table.configs, m.a.sw.plan.Grid.Configs()) {
-		t.Errorf("table rows %v, want the grid's %v", m.a.runv.table.configs, m.a.sw.plan.Grid.Configs())
+	if !slices.Equal(m.a.runv.table.configs, m.a.sw.Plan.Grid.Configs()) {
+		t.Errorf("table rows %v, want the grid's %v", m.a.runv.table.configs, m.a.sw.Plan.Grid.Configs())
 	}
 }
 

@@ -142,10 +142,10 @@ func liveEditModel(t *testing.T, minTime time.Duration) (*teatest.TestModel, *ou
 func checkEighteen(t *testing.T, final Model, log *eventLog, dir string) {
 	t.Helper()
 	a := final.a
-	if n := len(a.sw.results); n != 18 {
+	if n := len(a.sw.Results); n != 18 {
 		t.Fatalf("%d results, want 18", n)
 	}
-	g := a.sw.plan.Grid
+	g := a.sw.Plan.Grid
 	if len(g.SeqLens) != 3 || g.SeqLens[2] != 144 {
 		t.Fatalf("final grid %+v lacks T=144", g)
 	}
@@ -155,7 +155,7 @@ func checkEighteen(t *testing.T, final Model, log *eventLog, dir string) {
 		if n := log.starts[c]; n != 1 {
 			t.Errorf("%s measured %d times, want once", c, n)
 		}
-		if a.sw.results[c] != log.first[c] {
+		if a.sw.Results[c] != log.first[c] {
 			t.Errorf("%s: the result kept is not the one first measured", c)
 		}
 	}

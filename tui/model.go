@@ -14,6 +14,7 @@ import (
 	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
@@ -55,10 +56,10 @@ type app struct {
 	views    views     // detail, history, compare, filter, command line (workbench.go)
 	clip     io.Writer // where the clipboard's OSC 52 goes; nil: no copying
 
-	opening *opening   // a session being opened
-	run     *liveRun   // the run on screen: the last one started
-	runs    []*liveRun // every run started, finished by Run at the end
-	sw      *runState  // the picture of run
+	opening *opening      // a session being opened
+	run     *liveRun      // the run on screen: the last one started
+	runs    []*liveRun    // every run started, finished by Run at the end
+	sw      *runstate.Run // the picture of run
 
 	status    string
 	statusErr bool
@@ -146,7 +147,7 @@ func (m Model) Update(msg tea.Msg) (out tea.Model, cmd tea.Cmd) {
 	switch msg := msg.(type) {
 	case frameMsg:
 		a.onFrame()
-		if a.stale || (a.sw != nil && a.sw.active()) {
+		if a.stale || (a.sw != nil && a.sw.Active()) {
 			return m, tick()
 		}
 		// Nothing moves on screen without an event or a key: stop ticking
@@ -212,7 +213,7 @@ func (a *app) onFrame() {
 		a.stale, a.valid = false, false
 	}
 	// The elapsed time and ETA move on without events.
-	if a.sw != nil && a.sw.active() {
+	if a.sw != nil && a.sw.Active() {
 		if s := a.now().Unix(); s != a.lastSecond {
 			a.lastSecond, a.valid = s, false
 		}
@@ -248,7 +249,7 @@ func resolveIn(work, dir string) string {
 	return filepath.Join(work, dir)
 }
 
-func (a *app) haveBaseline() bool { return a.sw != nil && a.sw.baseline }
+func (a *app) haveBaseline() bool { return a.sw != nil && a.sw.Baseline }
 
 // action is what a sub-model asks of the app after a key: the app owns
 // the run's life (start, stop, save), the sub-models only their own state.
@@ -330,11 +331,11 @@ func (a *app) do(act action) tea.Cmd {
 	case actRerun:
 		return a.rerun()
 	case actEdit:
-		if a.run == nil || a.run.finishing || !a.sw.active() {
-			a.setStatus(fmt.Sprintf("run %d has ended: its grid stays as it was; n sets up a new sweep with another grid", a.sw.runID), false)
+		if a.run == nil || a.run.finishing || !a.sw.Active() {
+			a.setStatus(fmt.Sprintf("run %d has ended: its grid stays as it was; n sets up a new sweep with another grid", a.sw.RunID), false)
 			return nil
 		}
-		a.editor = newEditorModel(a.sw.plan.Grid, a.st)
+		a.editor = newEditorModel(a.sw.Plan.Grid, a.st)
 	case actApply:
 		g, err := a.editor.grid()
 		if err != nil {
@@ -371,7 +372,7 @@ func (a *app) settle(ev sweep.Event) {
 }
 
 func (a *app) togglePause() {
-	if a.run == nil || a.run.finishing || !a.sw.active() {
+	if a.run == nil || a.run.finishing || !a.sw.Active() {
 		a.setStatus("no sweep is running", false)
 		return
 	}
@@ -392,12 +393,12 @@ func (a *app) rerun() tea.Cmd {
 	if a.sw == nil {
 		return nil
 	}
-	if !a.sw.active() {
+	if !a.sw.Active() {
 		return a.restart()
 	}
 	a.prompt = &prompt{
 		// No count here: the sweep goes on while the question is open.
-		text:  fmt.Sprintf("Restart the sweep from scratch as a new run? Run %d keeps every result finished so far on disk.", a.sw.runID),
+		text:  fmt.Sprintf("Restart the sweep from scratch as a new run? Run %d keeps every result finished so far on disk.", a.sw.RunID),
 		onYes: func(a *app) tea.Cmd { return a.restart() },
 		onNo:  func(a *app) tea.Cmd { a.setStatus("restart cancelled", false); return nil },
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/tui/widgets/heatmap"
+	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
@@ -221,9 +222,9 @@ func TestAxesCycle(t *testing.T) {
 
 func TestHeatmapAverageAndLevels(t *testing.T) {
 	p := bench.DefaultPlan()
-	s := newSweep(1, p, nil, testEpoch)
+	s := runstate.New(1, p, nil, testEpoch)
 	for _, c := range p.Grid.Configs()[:12] {
-		s.addResult(synthResult(c, p))
+		s.AddResult(synthResult(c, p))
 	}
 	v := heatmap.Render(s, heatmap.Time, heatmap.DK, heatStyles(theme.New()), 60, 10)
 	// D=3 K=3 averages T=48 and T=96: 2e-7·3^0.3·3^0.5·72.
@@ -376,8 +377,8 @@ func TestFastKeysSplit(t *testing.T) {
 
 func TestHeatmapSingleValueLegend(t *testing.T) {
 	p := bench.DefaultPlan()
-	s := newSweep(1, p, nil, testEpoch)
-	s.addResult(synthResult(p.Grid.Configs()[0], p))
+	s := runstate.New(1, p, nil, testEpoch)
+	s.AddResult(synthResult(p.Grid.Configs()[0], p))
 	v := heatmap.Render(s, heatmap.Time, heatmap.DK, heatStyles(theme.New()), 60, 6)
 	if !strings.Contains(v, "(all equal)") || !strings.Contains(v, "pending") {
 		t.Errorf("single-value legend:\n%s", v)
@@ -423,7 +424,7 @@ func TestBaselineRatioShown(t *testing.T) {
 	for _, ev := range sweepEvents(p, 12, false) {
 		f.events(ev)
 	}
-	for len(m.a.sw.results) < 12 {
+	for len(m.a.sw.Results) < 12 {
 		m = update(m, m.a.drainCmd(m.a.run)())
 	}
 	m = update(m, frameMsg{})
@@ -499,11 +500,11 @@ func TestBaselineVerdictsCorrected(t *testing.T) {
 	for i := range cs {
 		f.events(sweep.Event{Kind: sweep.ConfigFinished, Config: cs[i], Done: i + 1, Total: len(cs), Result: &cur[i]})
 	}
-	for len(m.a.sw.results) < len(cs) {
+	for len(m.a.sw.Results) < len(cs) {
 		m = update(m, m.a.drainCmd(m.a.run)())
 	}
 	for _, e := range want.Entries {
-		got, ok := m.a.sw.ratios[e.Config]
+		got, ok := m.a.sw.Ratios[e.Config]
 		if !ok || got.Verdict != e.Verdict || got.PAdj != e.PAdj {
 			t.Errorf("%s: workbench %q (p adj %v), compare %q (p adj %v)", e.Config, got.Verdict, got.PAdj, e.Verdict, e.PAdj)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/tui/widgets/chart"
 	"github.com/hcbench/hcbench/tui/widgets/heatmap"
+	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
@@ -186,8 +187,8 @@ func TestItem11SetupFields(t *testing.T) {
 func TestItem5PartialInCompactHeatmap(t *testing.T) {
 	p := bench.DefaultPlan()
 	p.Grid.Branches, _ = bench.ParseList("2..11")
-	s := newSweep(1, p, nil, testEpoch)
-	s.addResult(synthResult(bench.Config{D: 3, K: 2, T: 48}, p)) // T=96 not yet
+	s := runstate.New(1, p, nil, testEpoch)
+	s.AddResult(synthResult(bench.Config{D: 3, K: 2, T: 48}, p)) // T=96 not yet
 	v := heatmap.Render(s, heatmap.Time, heatmap.DK, heatStyles(theme.New()), 40, 6)
 	if !strings.Contains(strings.Split(v, "\n")[1], "~") {
 		t.Errorf("partial cell without ~:\n%s", v)
@@ -199,9 +200,9 @@ func TestItem5PartialInCompactHeatmap(t *testing.T) {
 func TestItem6LabelsWholeOrBinned(t *testing.T) {
 	p := bench.DefaultPlan()
 	p.Grid.Branches, _ = bench.ParseList("2..11")
-	s := newSweep(1, p, nil, testEpoch)
+	s := runstate.New(1, p, nil, testEpoch)
 	for _, c := range p.Grid.Configs() {
-		s.addResult(synthResult(c, p))
+		s.AddResult(synthResult(c, p))
 	}
 	for _, w := range []int{20, 30, 46, 60, 100} {
 		v := heatmap.Render(s, heatmap.Time, heatmap.DK, heatStyles(theme.New()), w, 8)
@@ -226,7 +227,7 @@ func TestItem6LabelsWholeOrBinned(t *testing.T) {
 			}
 			seen[l] = true
 			for _, part := range strings.Split(l, "–") {
-				if !s.plan.Grid.Contains(bench.Config{D: 3, K: atoi(part), T: 48}) {
+				if !s.Plan.Grid.Contains(bench.Config{D: 3, K: atoi(part), T: 48}) {
 					t.Errorf("w=%d: label %q names K=%s, not in the grid", w, l, part)
 				}
 			}
@@ -325,11 +326,11 @@ func TestItem10NoStaleText(t *testing.T) {
 		t.Errorf("restart prompt should carry no count that goes stale: %+v", m.a.prompt)
 	}
 
-	s := newSweep(1, p, nil, testEpoch)
+	s := runstate.New(1, p, nil, testEpoch)
 	for i, c := range p.Grid.Configs() {
 		r := synthResult(c, p)
 		r.RobustnessMean = 0.9641 + 0.0001*float64(i%3)
-		s.addResult(r)
+		s.AddResult(r)
 	}
 	legend := heatmap.Render(s, heatmap.Robustness, heatmap.DK, heatStyles(theme.New()), 100, 8)
 	bounds := regexp.MustCompile(`[<≤]([0-9.]+)`).FindAllStringSubmatch(legend, -1)
@@ -341,13 +342,13 @@ func TestItem10NoStaleText(t *testing.T) {
 		seen[b[1]] = true
 	}
 	for p, want := range map[float64]string{0.0001: "p<0.001", 0.004: "p=0.004", 0.2: "p=0.20"} {
-		if got := pText(p); got != want {
-			t.Errorf("pText(%v) = %q, want %q", p, got, want)
+		if got := runstate.PText(p); got != want {
+			t.Errorf("runstate.PText(%v) = %q, want %q", p, got, want)
 		}
 	}
-	sw := newSweep(1, p, nil, testEpoch)
+	sw := runstate.New(1, p, nil, testEpoch)
 	for _, c := range p.Grid.Configs() {
-		sw.addResult(synthResult(c, p))
+		sw.AddResult(synthResult(c, p))
 	}
 	drawn := chart.Render(sw, chart.Styles{}, 40, 10)
 	lines := strings.Split(drawn, "\n")

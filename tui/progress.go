@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
@@ -25,13 +26,13 @@ func (v *runView) stateText() string {
 	switch {
 	case v.quitting:
 		return v.st.Paused.Render("■ stopping, saving…")
-	case s.phase == phaseFinished:
+	case s.Phase == runstate.Finished:
 		return v.st.Good.Render("✓ finished")
-	case s.phase == phaseCancelled:
+	case s.Phase == runstate.Stopped:
 		return v.st.Warn.Render("■ stopped")
-	case s.phase == phaseFailed:
+	case s.Phase == runstate.Failed:
 		return v.st.ErrText.Render("✗ failed")
-	case s.paused:
+	case s.Paused:
 		return v.st.Paused.Render("⏸ paused")
 	}
 	return v.st.Running.Render("▶ running")
@@ -40,27 +41,27 @@ func (v *runView) stateText() string {
 // runningText names the config and depth being measured now.
 func (v *runView) runningText() string {
 	s := v.sw
-	if s.running == nil || !s.active() {
+	if s.Running == nil || !s.Active() {
 		return ""
 	}
-	t := s.running.String()
-	if s.depth > 0 {
-		t += fmt.Sprintf(" · depth %d", s.depth)
+	t := s.Running.String()
+	if s.Depth > 0 {
+		t += fmt.Sprintf(" · depth %d", s.Depth)
 	}
-	if s.plan.Repeats > 1 {
-		t += fmt.Sprintf(" · repeat %d/%d", s.repeat+1, s.plan.Repeats)
+	if s.Plan.Repeats > 1 {
+		t += fmt.Sprintf(" · repeat %d/%d", s.Repeat+1, s.Plan.Repeats)
 	}
 	return t
 }
 
 func (v *runView) timesText(now time.Time) string {
 	s := v.sw
-	t := "elapsed " + bench.FormatDuration(s.elapsedAt(now))
+	t := "elapsed " + bench.FormatDuration(s.ElapsedAt(now))
 	switch {
-	case s.active() && s.paused:
+	case s.Active() && s.Paused:
 		t += " · ETA on hold while paused"
-	case s.active():
-		eta, measured := s.eta()
+	case s.Active():
+		eta, measured := s.ETA()
 		if measured {
 			t += " · ETA " + bench.FormatDuration(eta)
 		} else {
@@ -70,25 +71,12 @@ func (v *runView) timesText(now time.Time) string {
 	return t
 }
 
-// completed is the share of the sweep done, counting what is measured of
-// the configs in flight so the bar moves during long configs (the
-// tracker's reckoning: several configs are in flight at once).
-func (s *runState) completed() float64 {
-	if s.total <= 0 {
-		return 0
-	}
-	if !s.active() {
-		return min(1, float64(s.done)/float64(s.total))
-	}
-	return s.tr.Percent() / 100
-}
-
 // progressView is the progress pane's content: the bar with done/total and
 // percent, then times, state and what is running.
 func (v *runView) progressView(w int) string {
 	s := v.sw
-	count := fmt.Sprintf(" %d/%d", s.done, s.total)
-	frac := s.completed()
+	count := fmt.Sprintf(" %d/%d", s.Done, s.Total)
+	frac := s.Completed()
 	pct := fmt.Sprintf(" %3.0f%%", 100*frac)
 	bar := v.progress
 	bar.Width = max(4, w-len(count)-len(pct))
@@ -98,12 +86,12 @@ func (v *runView) progressView(w int) string {
 	if r := v.runningText(); r != "" {
 		parts = append(parts, r)
 	}
-	if c := s.contentionText(); c != "" {
+	if c := s.ContentionText(); c != "" {
 		parts = append(parts, v.st.Subtle.Render(c))
 	}
 	line2 := strings.Join(parts, v.st.Subtle.Render(" · "))
-	if s.err != nil {
-		line2 += "  " + v.st.ErrText.Render(s.err.Error())
+	if s.Err != nil {
+		line2 += "  " + v.st.ErrText.Render(s.Err.Error())
 	}
 	return line1 + "\n" + theme.Cut(line2, w)
 }
@@ -111,8 +99,8 @@ func (v *runView) progressView(w int) string {
 // compactProgressView fits the same facts on three short lines.
 func (v *runView) compactProgressView(w int) string {
 	s := v.sw
-	frac := s.completed()
-	count := fmt.Sprintf(" %d/%d", s.done, s.total)
+	frac := s.Completed()
+	count := fmt.Sprintf(" %d/%d", s.Done, s.Total)
 	bar := v.progress
 	bar.Width = max(4, w-len(count))
 	lines := []string{
@@ -123,14 +111,4 @@ func (v *runView) compactProgressView(w int) string {
 		lines = append(lines, theme.Cut(r, w))
 	}
 	return strings.Join(lines, "\n")
-}
-
-// contentionText says how many measurements of the results so far were
-// left out as contended (the headless summary's Contention line, short),
-// "" when none were.
-func (s *runState) contentionText() string {
-	if s.contended == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%d of %d measurements contended, left out", s.contended, s.measured)
 }

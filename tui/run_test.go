@@ -139,8 +139,8 @@ func TestResumeOffer(t *testing.T) {
 		}
 		m = update(m, keyMsg("y"))
 		f := <-started
-		if len(f.prior) != 5 || m.a.sw.runID != 42 {
-			t.Fatalf("resumed with %d prior results as run %d", len(f.prior), m.a.sw.runID)
+		if len(f.prior) != 5 || m.a.sw.RunID != 42 {
+			t.Fatalf("resumed with %d prior results as run %d", len(f.prior), m.a.sw.RunID)
 		}
 		if v := m.View(); !strings.Contains(v, "5/12") {
 			t.Errorf("resumed run does not show 5/12:\n%s", v)
@@ -152,8 +152,8 @@ func TestResumeOffer(t *testing.T) {
 		m, started := testModel(t, topts{Plan: p, OutDir: dir, StartNow: true})
 		m = update(m, size(50, 15), keyMsg("n"))
 		f := <-started
-		if len(f.prior) != 0 || m.a.sw.runID == 42 {
-			t.Fatalf("'n' resumed anyway: %d prior, run %d", len(f.prior), m.a.sw.runID)
+		if len(f.prior) != 0 || m.a.sw.RunID == 42 {
+			t.Fatalf("'n' resumed anyway: %d prior, run %d", len(f.prior), m.a.sw.RunID)
 		}
 	})
 	t.Run("whatever the flags", func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/hcbench/hcbench/tui/widgets/chart"
 	"github.com/hcbench/hcbench/tui/widgets/heatmap"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
@@ -37,7 +38,7 @@ type runView struct {
 	shownAt time.Time
 
 	// What to draw, set by View.
-	sw       *runState
+	sw       *runstate.Run
 	now      time.Time
 	quitting bool
 	baseline bool
@@ -98,11 +99,11 @@ func (v *runView) Update(msg tea.KeyMsg, haveBaseline bool) action {
 }
 
 // View draws sweep s as it stands at now in bodyH lines of a w×h terminal.
-func (v *runView) View(s *runState, now time.Time, quitting, haveBaseline bool, w, h, bodyH int) string {
+func (v *runView) View(s *runstate.Run, now time.Time, quitting, haveBaseline bool, w, h, bodyH int) string {
 	v.sw, v.now, v.quitting, v.baseline = s, now, quitting, haveBaseline
 	v.heat.SetSource(s, haveBaseline)
-	if s.version != v.shown && (len(s.order) <= largeSweep || !s.active() || now.Sub(v.shownAt) >= largeRedraw) {
-		v.shown, v.shownAt = s.version, now
+	if s.Version != v.shown && (len(s.Order) <= largeSweep || !s.Active() || now.Sub(v.shownAt) >= largeRedraw) {
+		v.shown, v.shownAt = s.Version, now
 	}
 	return v.sweepBody(w, h, bodyH)
 }
@@ -169,7 +170,7 @@ func (v *runView) richBody(w, h int) string {
 
 	rest := h - progH - sumH
 	rowName, _, _ := v.heat.Axes.Names()
-	heatRows := min(len(heatmap.AxisValues(s.plan.Grid, rowName)), heatmap.MaxRows)
+	heatRows := min(len(heatmap.AxisValues(s.Plan.Grid, rowName)), heatmap.MaxRows)
 	heatWant := heatRows + 5 // header, rows, two legend lines, border
 	if h < roomyHeight {
 		heatWant-- // the legend's one-line form: a table row is worth more
@@ -177,7 +178,7 @@ func (v *runView) richBody(w, h int) string {
 	if w >= sideBySide {
 		heatWant = max(heatWant, 8, rest*2/5) // and a chart worth reading
 	}
-	tableWant := len(s.order) + 3 // border and header
+	tableWant := len(s.Order) + 3 // border and header
 	band := min(heatWant, rest-min(tableWant, 6))
 	if band < 5 {
 		band = 0
@@ -200,7 +201,7 @@ func (v *runView) richBody(w, h int) string {
 			chartW := w * 11 / 20
 			heatW := w - chartW
 			plot := v.chartView(chartW-4, band-2) // before the title, which says if it is log y
-			chart := v.pane(chart.Title(len(v.sw.order), chartW-4, v.chartLog), plot, chartW, band)
+			chart := v.pane(chart.Title(len(v.sw.Order), chartW-4, v.chartLog), plot, chartW, band)
 			heat := v.pane(heatTitle, v.heatView(heatW-4, band-2), heatW, band)
 			return lipgloss.JoinHorizontal(lipgloss.Top, chart, heat)
 		}))
@@ -218,7 +219,7 @@ func (v *runView) compactBody(w, h int) string {
 	lines := []string{v.compactProgressView(w)}
 	used := strings.Count(lines[0], "\n") + 1
 	rowName, _, _ := v.heat.Axes.Names()
-	heatRows := len(heatmap.AxisValues(s.plan.Grid, rowName))
+	heatRows := len(heatmap.AxisValues(s.Plan.Grid, rowName))
 	sum := v.summaryLines()
 	for i, l := range sum {
 		sum[i] = compactSummary(l)

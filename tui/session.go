@@ -14,6 +14,7 @@ import (
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/tui/widgets/runstate"
 )
 
 // The workbench is a client of report/session, as the headless command
@@ -188,9 +189,9 @@ func (a *app) onOpened(op *opening) tea.Cmd {
 	run := &liveRun{s: s, spec: op.spec}
 	a.run = run
 	a.runs = append(a.runs, run)
-	a.sw = newSweep(s.ID(), s.Plan(), s.Prior(), now)
+	a.sw = runstate.New(s.ID(), s.Plan(), s.Prior(), now)
 	if _, base := s.Baseline(); len(base) > 0 {
-		a.sw.baseline = true
+		a.sw.Baseline = true
 	}
 	a.runv.reset()
 	a.screen, a.editor, a.views = screenRun, nil, views{}
@@ -278,12 +279,12 @@ func (a *app) onUpdates(msg updatesMsg) tea.Cmd {
 	note, warn := "", false
 	for _, u := range msg.updates {
 		if u.Kind == sweep.PlanChanged && msg.plan != nil {
-			a.sw.setPlan(*msg.plan)
+			a.sw.SetPlan(*msg.plan)
 		}
-		a.sw.apply(u, now)
+		a.sw.Apply(u, now)
 		a.settle(u.Event)
 		if u.Comparison != nil {
-			a.sw.setComparison(u.Comparison)
+			a.sw.SetComparison(u.Comparison)
 		}
 		if u.Note != "" {
 			note, warn = u.Note, strings.HasPrefix(u.Note, "warning: ")
@@ -300,9 +301,9 @@ func (a *app) onUpdates(msg updatesMsg) tea.Cmd {
 		return a.drainCmd(run)
 	}
 	run.ended = true
-	if a.sw.active() {
+	if a.sw.Active() {
 		// The updates ended without a final event (Finish read it).
-		a.sw.stop(phaseCancelled, nil, now)
+		a.sw.Stop(runstate.Stopped, nil, now)
 	}
 	if run.finishing {
 		return nil
@@ -321,10 +322,10 @@ func (a *app) onFinished(msg finishedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.out.Comparison != nil {
-		a.sw.setComparison(msg.out.Comparison)
+		a.sw.SetComparison(msg.out.Comparison)
 	}
-	if a.sw.active() {
-		a.sw.stop(phaseCancelled, nil, a.now())
+	if a.sw.Active() {
+		a.sw.Stop(runstate.Stopped, nil, a.now())
 	}
 	a.stale = true
 	out := msg.out
@@ -356,7 +357,7 @@ func (a *app) save() tea.Cmd {
 	case run.finishing:
 		a.setStatus(fmt.Sprintf("run %d has ended: its reports were saved to %s when it ended", run.s.ID(), run.s.Paths().Dir), false)
 		return nil
-	case len(a.sw.gridResults()) == 0:
+	case len(a.sw.GridResults()) == 0:
 		a.setStatus("nothing finished yet: no report to write (each config goes to the JSONL as it finishes)", false)
 		return nil
 	}
@@ -399,7 +400,7 @@ func (a *app) quit() tea.Cmd {
 		a.setStatus("saving reports…", false)
 		return nil // its finishedMsg quits
 	}
-	if a.sw.active() {
+	if a.sw.Active() {
 		a.setStatus("stopping the sweep…", false)
 	} else {
 		a.setStatus("saving reports…", false)

@@ -14,6 +14,7 @@ import (
 	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/tui/widgets/form"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
@@ -112,7 +113,7 @@ func planLine(f *form.Form, base bench.Plan, st theme.Styles, width int) string 
 	}
 	n := p.Grid.Size()
 	line := st.Value.Render(fmt.Sprintf("%d configs", n)) +
-		st.Subtle.Render(fmt.Sprintf(" · est. ≥ %s", bench.FormatDuration(estimateDuration(p, n))))
+		st.Subtle.Render(fmt.Sprintf(" · est. ≥ %s", bench.FormatDuration(runstate.EstimateDuration(p, n))))
 	detail := st.Subtle.Render(fmt.Sprintf("  (%d×%d×%d grid × %d repeats × %d depths × min-time %v)",
 		len(p.Grid.Dims), len(p.Grid.Branches), len(p.Grid.SeqLens), p.Repeats, len(p.Depths), p.Timing.MinTime))
 	if lipgloss.Width(line+detail) <= width {

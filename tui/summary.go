@@ -7,14 +7,8 @@ import (
 
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/tui/widgets/runstate"
 )
-
-// noiseOf says whether a result's timing is too uncertain to trust its
-// digits, and why (report.NoiseReason, as the headless warnings).
-func noiseOf(r *bench.Result) (bool, string) {
-	why := report.NoiseReason(*r)
-	return why != "", why
-}
 
 // summaryLines are the summary pane's lines: the quick summary the reports
 // print (fastest, slowest, scaling fit), the baseline verdict when there is
@@ -30,7 +24,7 @@ func (v *runView) buildSummary() []string {
 	s := v.sw
 	// Results an edit dropped from the grid are out of the run's picture:
 	// the summary, like the table, heatmap and chart, shows the grid's.
-	grid := s.gridResults()
+	grid := s.GridResults()
 	if len(grid) == 0 {
 		return []string{v.st.Subtle.Render("no results yet")}
 	}
@@ -43,8 +37,8 @@ func (v *runView) buildSummary() []string {
 	if v.baseline {
 		lines = append(lines, baselineLine(s))
 	}
-	if n, first := s.noisyInGrid(); n > 0 {
-		lines = append(lines, v.st.Warn.Render(noisyLine(n, first, s.noisy[first])))
+	if n, first := s.NoisyInGrid(); n > 0 {
+		lines = append(lines, v.st.Warn.Render(noisyLine(n, first, s.Noisy[first])))
 	}
 	return lines
 }
@@ -58,7 +52,7 @@ func (v *runView) fitLine(grid []*bench.Result) string {
 	if n >= 200 {
 		bucket = -int(math.Log(float64(n)) / math.Log(1.02)) // steps of 2%
 	}
-	key := fmt.Sprint(bucket, "/", v.sw.phase, "/", v.sw.runID, "/", len(v.sw.order))
+	key := fmt.Sprint(bucket, "/", v.sw.Phase, "/", v.sw.RunID, "/", len(v.sw.Order))
 	if key == v.fitKey {
 		return v.fitText
 	}
@@ -102,28 +96,11 @@ func describeExtreme(r *bench.Result) string {
 // baselineLine is the run's comparison with its baseline in the summary
 // printed at the end (report/compare's one computation: geomean, and the
 // Holm-corrected verdicts' counts).
-func baselineLine(s *runState) string {
-	if s.cmp == nil {
+func baselineLine(s *runstate.Run) string {
+	if s.Cmp == nil {
 		return "- Baseline       : no config compared yet"
 	}
-	return "- Baseline       : " + s.cmp.Describe()
-}
-
-// noisyInGrid counts the noisy configs of the current grid and names the
-// first in D, K, T order as the example.
-func (s *runState) noisyInGrid() (int, bench.Config) {
-	n := 0
-	var first bench.Config
-	for c := range s.noisy {
-		if !s.inGrid(c) {
-			continue
-		}
-		if n == 0 || c.Compare(first) < 0 {
-			first = c
-		}
-		n++
-	}
-	return n, first
+	return "- Baseline       : " + s.Cmp.Describe()
 }
 
 // noisyLine says how many configs are noisy, the first as an example with

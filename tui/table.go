@@ -12,6 +12,7 @@ import (
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
@@ -51,74 +52,42 @@ type column struct {
 	title string
 	width int
 	sort  sortKey
-	cell  func(i int, r *bench.Result, s *runState) string
+	cell  func(i int, r *bench.Result, s *runstate.Run) string
 }
 
 // tableColumns are the columns for a grid whose positions take numW cells
 // and whose config names cfgW.
 func tableColumns(haveBaseline bool, numW, cfgW int) []column {
 	cols := []column{
-		{"#", numW, sortSweep, func(i int, _ *bench.Result, _ *runState) string { return strconv.Itoa(i) }},
-		{"config", cfgW, sortConfig, func(_ int, r *bench.Result, _ *runState) string { return r.Config.String() }},
-		{"median", 9, sortTime, func(_ int, r *bench.Result, _ *runState) string { return bench.FormatSeconds(r.TimeEpochMedian) }},
-		{"±CI", 7, sortCI, func(_ int, r *bench.Result, _ *runState) string { return ciText(r) }},
+		{"#", numW, sortSweep, func(i int, _ *bench.Result, _ *runstate.Run) string { return strconv.Itoa(i) }},
+		{"config", cfgW, sortConfig, func(_ int, r *bench.Result, _ *runstate.Run) string { return r.Config.String() }},
+		{"median", 9, sortTime, func(_ int, r *bench.Result, _ *runstate.Run) string { return bench.FormatSeconds(r.TimeEpochMedian) }},
+		{"±CI", 7, sortCI, func(_ int, r *bench.Result, _ *runstate.Run) string { return runstate.CIText(r) }},
 	}
 	if haveBaseline {
-		cols = append(cols, column{"vs base", 13, sortRatio, func(_ int, r *bench.Result, s *runState) string { return ratioText(s, r.Config) }})
+		cols = append(cols, column{"vs base", 13, sortRatio, func(_ int, r *bench.Result, s *runstate.Run) string { return ratioText(s, r.Config) }})
 	}
 	cols = append(cols,
-		column{"RMSE", 7, sortRMSE, func(_ int, r *bench.Result, _ *runState) string { return fmt.Sprintf("%.4f", r.RMSEMean) }},
-		column{"robust", 7, sortRobustness, func(_ int, r *bench.Result, _ *runState) string { return fmt.Sprintf("%.3f", r.RobustnessMean) }},
-		column{"memory", 9, sortMemory, func(_ int, r *bench.Result, _ *runState) string { return bench.FormatBytes(r.MemPeakBytesMax) }},
-		column{"outl", 5, sortOutliers, func(_ int, r *bench.Result, _ *runState) string { return strconv.Itoa(r.Outliers) }},
-		column{"epochs", 7, sortEpochs, func(_ int, r *bench.Result, _ *runState) string { return strconv.Itoa(r.EpochsMeasured) }},
+		column{"RMSE", 7, sortRMSE, func(_ int, r *bench.Result, _ *runstate.Run) string { return fmt.Sprintf("%.4f", r.RMSEMean) }},
+		column{"robust", 7, sortRobustness, func(_ int, r *bench.Result, _ *runstate.Run) string { return fmt.Sprintf("%.3f", r.RobustnessMean) }},
+		column{"memory", 9, sortMemory, func(_ int, r *bench.Result, _ *runstate.Run) string { return bench.FormatBytes(r.MemPeakBytesMax) }},
+		column{"outl", 5, sortOutliers, func(_ int, r *bench.Result, _ *runstate.Run) string { return strconv.Itoa(r.Outliers) }},
+		column{"epochs", 7, sortEpochs, func(_ int, r *bench.Result, _ *runstate.Run) string { return strconv.Itoa(r.EpochsMeasured) }},
 	)
 	return cols
 }
 
-// ciHalf is the CI's larger half-width relative to the median (NaN when
-// there is none).
-func ciHalf(r *bench.Result) float64 {
-	m := r.TimeEpochMedian
-	h := math.Max(r.TimeEpochCIHigh-m, m-r.TimeEpochCILow)
-	if !(m > 0) || math.IsNaN(h) || math.IsInf(h, 0) {
-		return math.NaN()
-	}
-	return h / m
-}
-
-// ciText is the 95% CI of the median as ± percent of the median, the way
-// benchstat prints it; "?" when there is none.
-func ciText(r *bench.Result) string {
-	h := ciHalf(r)
-	if math.IsNaN(h) {
-		return "?"
-	}
-	return fmt.Sprintf("±%.1f%%", 100*h)
-}
-
 // ratioText is the ratio to the baseline with its Holm-adjusted p-value
 // (the one the verdict is made from), "–" for a config the baseline lacks.
-func ratioText(s *runState, c bench.Config) string {
-	e, ok := s.ratios[c]
+func ratioText(s *runstate.Run, c bench.Config) string {
+	e, ok := s.Ratios[c]
 	if !ok {
 		return "–"
 	}
 	if math.IsNaN(e.PAdj) {
 		return compare.FormatRatio(e.Cmp.Ratio)
 	}
-	return compare.FormatRatio(e.Cmp.Ratio) + " " + pText(e.PAdj)
-}
-
-// pText writes a p-value with the digits it needs: never "p=0.00".
-func pText(p float64) string {
-	switch {
-	case p < 0.001:
-		return "p<0.001"
-	case p < 0.01:
-		return fmt.Sprintf("p=%.3f", p)
-	}
-	return fmt.Sprintf("p=%.2f", p)
+	return compare.FormatRatio(e.Cmp.Ratio) + " " + runstate.PText(e.PAdj)
 }
 
 // resultsTable wraps bubbles/table with sorting and a layout that drops the
@@ -142,9 +111,9 @@ type resultsTable struct {
 
 // cellWidths are the widths the # and config columns need for s's grid
 // (at least their titles and the sort arrow).
-func cellWidths(s *runState) (numW, cfgW int) {
-	g := s.plan.Grid
-	numW = max(4, len(strconv.Itoa(len(s.order)))+1)
+func cellWidths(s *runstate.Run) (numW, cfgW int) {
+	g := s.Plan.Grid
+	numW = max(4, len(strconv.Itoa(len(s.Order)))+1)
 	widest := bench.Config{D: slices.Max(append([]int{0}, g.Dims...)), K: slices.Max(append([]int{0}, g.Branches...)), T: slices.Max(append([]int{0}, g.SeqLens...))}
 	return numW, max(15, len(widest.String()))
 }
@@ -176,7 +145,7 @@ func (rt *resultsTable) reverse() {
 
 // sync rebuilds columns and rows when the size, the data or the order
 // changed.
-func (rt *resultsTable) sync(s *runState, version, width, height int, haveBaseline bool) {
+func (rt *resultsTable) sync(s *runstate.Run, version, width, height int, haveBaseline bool) {
 	numW, cfgW := cellWidths(s)
 	if width != rt.width || haveBaseline != rt.baseline || rt.cols == nil || numW != rt.numW || cfgW != rt.cfgW {
 		rt.width, rt.baseline, rt.numW, rt.cfgW = width, haveBaseline, numW, cfgW
@@ -211,9 +180,9 @@ func (rt *resultsTable) sync(s *runState, version, width, height int, haveBaseli
 		i int
 		r *bench.Result
 	}
-	entries := make([]entry, 0, len(s.results))
-	for i, c := range s.order {
-		if r, ok := s.results[c]; ok && rt.filter.match(r, s) {
+	entries := make([]entry, 0, len(s.Results))
+	for i, c := range s.Order {
+		if r, ok := s.Results[c]; ok && rt.filter.match(r, s) {
 			entries = append(entries, entry{i + 1, r})
 		}
 	}
@@ -222,7 +191,7 @@ func (rt *resultsTable) sync(s *runState, version, width, height int, haveBaseli
 		case sortTime:
 			return e.r.TimeEpochMedian
 		case sortCI:
-			if h := ciHalf(e.r); !math.IsNaN(h) {
+			if h := runstate.CIHalf(e.r); !math.IsNaN(h) {
 				return h
 			}
 			return math.Inf(1) // no interval: last
@@ -237,7 +206,7 @@ func (rt *resultsTable) sync(s *runState, version, width, height int, haveBaseli
 		case sortMemory:
 			return float64(e.r.MemPeakBytesMax)
 		case sortRatio:
-			if b, ok := s.ratios[e.r.Config]; ok && b.Cmp.Ratio > 0 {
+			if b, ok := s.Ratios[e.r.Config]; ok && b.Cmp.Ratio > 0 {
 				return b.Cmp.Ratio
 			}
 			return math.Inf(1) // unmatched configs last

@@ -19,6 +19,7 @@ import (
 	"github.com/hcbench/hcbench/report"
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
@@ -280,13 +281,13 @@ func TestHistogram(t *testing.T) {
 
 func TestFilterTerms(t *testing.T) {
 	p := bench.DefaultPlan()
-	s := newSweep(1, p, nil, testEpoch)
+	s := runstate.New(1, p, nil, testEpoch)
 	noisy := bench.Config{D: 6, K: 9, T: 96}
-	s.noisy[noisy] = "wide CI"
+	s.Noisy[noisy] = "wide CI"
 	for _, c := range p.Grid.Configs() {
-		s.addResult(synthResult(c, p))
+		s.AddResult(synthResult(c, p))
 	}
-	s.noisy[noisy] = "wide CI"
+	s.Noisy[noisy] = "wide CI"
 	tests := []struct {
 		filter string
 		want   int
@@ -306,7 +307,7 @@ func TestFilterTerms(t *testing.T) {
 	for _, tt := range tests {
 		f := parseFilter(tt.filter)
 		n := 0
-		for _, r := range s.gridResults() {
+		for _, r := range s.GridResults() {
 			if f.match(r, s) {
 				n++
 			}
@@ -376,7 +377,7 @@ func TestCommandLine(t *testing.T) {
 // gives a new run id, and the previous run stays in the history.
 func TestNewSweepFromFinished(t *testing.T) {
 	m := workbench(t, 120, 40, fixtureRun{id: idOld, scale: 1})
-	first := m.a.sw.runID
+	first := m.a.sw.RunID
 	m = press(m, "n")
 	if m.a.screen != screenSetup {
 		t.Fatal("n did not go back to setup")
@@ -385,10 +386,10 @@ func TestNewSweepFromFinished(t *testing.T) {
 	mustContain(t, v, "3,5,9", fmt.Sprintf("run %d stays in the history", first))
 	// repeats is the fifth field, seed the sixth.
 	m = press(m, "tab", "tab", "tab", "tab", "ctrl+u", "5", "tab", "ctrl+u", "7", "enter")
-	if m.a.screen != screenRun || m.a.sw.runID == first {
-		t.Fatalf("new sweep did not start as a new run (run %d):\n%s", m.a.sw.runID, m.View())
+	if m.a.screen != screenRun || m.a.sw.RunID == first {
+		t.Fatalf("new sweep did not start as a new run (run %d):\n%s", m.a.sw.RunID, m.View())
 	}
-	if p := m.a.sw.plan; p.Repeats != 5 || p.Seed != 7 {
+	if p := m.a.sw.Plan; p.Repeats != 5 || p.Seed != 7 {
 		t.Errorf("new plan has repeats %d seed %d, want 5 and 7", p.Repeats, p.Seed)
 	}
 }
@@ -401,7 +402,7 @@ func TestNewSweepWhileRunningAsks(t *testing.T) {
 		t.Fatal("n while running should ask first")
 	}
 	m = press(m, "n")
-	if m.a.screen != screenRun || !m.a.sw.active() {
+	if m.a.screen != screenRun || !m.a.sw.Active() {
 		t.Fatal("answering no should leave the sweep running")
 	}
 	m = press(m, "n", "y")
@@ -497,8 +498,8 @@ func TestHistoryContinue(t *testing.T) {
 	mustContain(t, m.View(), fmt.Sprintf("u continues run %d here · from a shell: hcbench --resume -D 3,6 -K 3,5,9 -T 48,96", idPart))
 	m = press(m, "u")
 	f := fake(m)
-	if m.a.sw.runID != idPart || len(f.prior) != 5 || !f.spec.Resume || f.spec.ResumeID != idPart {
-		t.Errorf("continued run %d with %d prior results (spec %+v), want run %d with 5", m.a.sw.runID, len(f.prior), f.spec, idPart)
+	if m.a.sw.RunID != idPart || len(f.prior) != 5 || !f.spec.Resume || f.spec.ResumeID != idPart {
+		t.Errorf("continued run %d with %d prior results (spec %+v), want run %d with 5", m.a.sw.RunID, len(f.prior), f.spec, idPart)
 	}
 	mustContain(t, m.View(), fmt.Sprintf("resuming run %d", idPart), "5 of 12 configs already done", "5/12")
 }
@@ -729,14 +730,14 @@ func FuzzTableFilter(f *testing.F) {
 		f.Add(s)
 	}
 	p := bench.DefaultPlan()
-	s := newSweep(1, p, nil, testEpoch)
+	s := runstate.New(1, p, nil, testEpoch)
 	for _, c := range p.Grid.Configs() {
-		s.addResult(synthResult(c, p))
+		s.AddResult(synthResult(c, p))
 	}
 	f.Fuzz(func(t *testing.T, in string) {
 		flt := parseFilter(in)
 		n := 0
-		for _, r := range s.gridResults() {
+		for _, r := range s.GridResults() {
 			if flt.match(r, s) {
 				n++
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/store"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
+	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
@@ -131,11 +132,11 @@ func (a *app) focusTable() *resultsTable {
 }
 
 // focusSweep is the sweep drawn in the focused table.
-func (a *app) focusSweep() (*runState, string) {
+func (a *app) focusSweep() (*runstate.Run, string) {
 	if h := a.views.history; h != nil && h.tab == tabRun && h.openS != nil {
 		return h.openS, fmt.Sprintf("run %d (history, read-only)", h.open.id)
 	}
-	return a.sw, fmt.Sprintf("run %d", a.sw.runID)
+	return a.sw, fmt.Sprintf("run %d", a.sw.RunID)
 }
 
 // openDetail opens the detail of the focused table's selected row.
@@ -145,19 +146,19 @@ func (a *app) openDetail() {
 	if t.cols == nil && s != nil {
 		// Never drawn (a screen too small for the table): order its rows
 		// now so the cursor means a config.
-		t.sync(s, s.version, max(40, a.width-4), 10, a.haveBaseline() && t == &a.runv.table)
+		t.sync(s, s.Version, max(40, a.width-4), 10, a.haveBaseline() && t == &a.runv.table)
 	}
 	i := t.t.Cursor()
 	if s == nil || i < 0 || i >= len(t.configs) {
 		a.setStatus("no result selected: the table is empty", false)
 		return
 	}
-	r, ok := s.results[t.configs[i]]
+	r, ok := s.Results[t.configs[i]]
 	if !ok {
 		return
 	}
 	var base *compare.BaselineEntry
-	if e, ok := s.ratios[r.Config]; ok {
+	if e, ok := s.Ratios[r.Config]; ok {
 		base = &e
 	}
 	a.views.detail = newDetail(*r, base, what)
@@ -168,9 +169,9 @@ func (a *app) openDetail() {
 // run keeps its results in the history either way, and esc on the form
 // returns to it.
 func (a *app) newSweep() tea.Cmd {
-	if a.sw.active() {
+	if a.sw.Active() {
 		a.prompt = &prompt{
-			text:  fmt.Sprintf("Stop run %d and set up a new sweep? Every result finished so far stays in the history.", a.sw.runID),
+			text:  fmt.Sprintf("Stop run %d and set up a new sweep? Every result finished so far stays in the history.", a.sw.RunID),
 			onYes: func(a *app) tea.Cmd { return a.toSetup() },
 			onNo:  func(a *app) tea.Cmd { a.setStatus("new sweep cancelled", false); return nil },
 		}
@@ -188,7 +189,7 @@ func (a *app) toSetup() tea.Cmd {
 	a.screen = screenSetup
 	a.views = views{}
 	a.setStatus(fmt.Sprintf("run %d stays in the history (h); to compare with it, give %s as the baseline",
-		a.sw.runID, store.PathsFor(a.outDir()).JSONL), false)
+		a.sw.RunID, store.PathsFor(a.outDir()).JSONL), false)
 	return cmd
 }
 
@@ -203,8 +204,8 @@ func (a *app) continueRun() tea.Cmd {
 	case r.resumable == nil:
 		a.setStatus(fmt.Sprintf("run %d has nothing left to measure", r.id), false)
 		return nil
-	case a.sw != nil && a.sw.active():
-		a.setStatus(fmt.Sprintf("run %d is still measuring: stop it (n) before continuing run %d", a.sw.runID, r.id), true)
+	case a.sw != nil && a.sw.Active():
+		a.setStatus(fmt.Sprintf("run %d is still measuring: stop it (n) before continuing run %d", a.sw.RunID, r.id), true)
 		return nil
 	case a.opening != nil:
 		a.setStatus("a run is being opened: wait for it", false)
