@@ -303,6 +303,7 @@ func (a *app) onKey(msg tea.KeyMsg) tea.Cmd {
 	if cmd, ok := a.viewKey(msg); ok {
 		return cmd
 	}
+	a.runv.sw = a.sw
 	return a.do(a.runv.Update(msg, a.haveBaseline()))
 }
 

@@ -267,13 +267,13 @@ func TestTableSorts(t *testing.T) {
 	if !strings.Contains(v, "sorted by median time/epoch, ascending") {
 		t.Fatalf("o: not sorted by time:\n%s", v)
 	}
-	rows := m.a.runv.table.t.Rows()
+	rows := m.a.runv.table.Rows()
 	if rows[0][1] != "D=3 K=3 T=48" || rows[len(rows)-1][1] != "D=6 K=9 T=96" {
 		t.Errorf("time order: first %v last %v", rows[0], rows[len(rows)-1])
 	}
 	m = update(m, keyMsg("O"))
 	v = m.View() // rows are rebuilt when drawn
-	rows = m.a.runv.table.t.Rows()
+	rows = m.a.runv.table.Rows()
 	if rows[0][1] != "D=6 K=9 T=96" {
 		t.Errorf("reversed: first %v", rows[0])
 	}
@@ -551,5 +551,35 @@ func TestProgressNamesContention(t *testing.T) {
 	m = feed(m, sweep.Event{Kind: sweep.ConfigFinished, Config: cs[0], Done: 1, Total: len(cs), Result: r})
 	if v := m.View(); !strings.Contains(v, "5 of 9 measurements contended, left out") {
 		t.Errorf("no contention in the progress pane:\n%s", v)
+	}
+}
+
+// TestTableFollowsTheComparison: the vs base cells follow the session's
+// comparison as it changes (Holm's correction changes every adjusted p as
+// configs finish), not the first one a row was drawn with.
+func TestTableFollowsTheComparison(t *testing.T) {
+	p := bench.DefaultPlan()
+	var base []bench.Result
+	for _, c := range p.Grid.Configs() {
+		r := synthResult(c, p)
+		for i := range r.Measurements {
+			r.Measurements[i] /= 1.05
+		}
+		bench.Headline(r)
+		base = append(base, *r)
+	}
+	m, started := testModel(t, topts{StartNow: true, Baseline: base})
+	m = update(m, size(120, 40), startMsg{})
+	<-started
+	evs := sweepEvents(p, 12, false)
+	m = feed(m, evs[:3]...) // the first config
+	m.View()
+	first := m.a.runv.table.Rows()[0][4]
+	m = feed(m, evs[3:]...)
+	m.View()
+	got := m.a.runv.table.Rows()[0][4]
+	want := ratioText(m.a.sw, p.Grid.Configs()[0])
+	if got != want || got == first {
+		t.Errorf("first row's vs base: %q after all twelve (%q after one), want %q", got, first, want)
 	}
 }

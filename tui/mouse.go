@@ -70,9 +70,9 @@ func (a *app) scroll(n int) {
 	default:
 		t := a.focusTable()
 		if n < 0 {
-			t.t.MoveUp(-n)
+			t.MoveUp(-n)
 		} else {
-			t.t.MoveDown(n)
+			t.MoveDown(n)
 		}
 	}
 }
@@ -124,14 +124,14 @@ func (a *app) clickScreen(x, y int) {
 		// The config nearest the click on the line (the chart and heatmap
 		// never write one, the table and summary do).
 		c := bench.Config{D: cellInt(line[m[2]:m[3]]), K: cellInt(line[m[4]:m[5]]), T: cellInt(line[m[6]:m[7]])}
-		for i, rc := range t.configs {
+		for i, rc := range t.Configs() {
 			if rc != c {
 				continue
 			}
-			if t.t.Cursor() == i {
+			if t.Cursor() == i {
 				a.openDetail()
 			} else {
-				t.t.SetCursor(i)
+				t.SetCursor(i)
 			}
 			return
 		}
@@ -143,23 +143,12 @@ func cellInt(s string) int { n, _ := strconv.Atoi(s); return n }
 // clickHeader sorts by the column whose title was clicked (again: the
 // other way).
 func (a *app) clickHeader(t *resultsTable, line string, x int) bool {
-	inner := strings.Trim(line, "│ ")
-	if !strings.HasPrefix(inner, "#") || !strings.Contains(inner, "config") || len(t.cols) == 0 {
+	if !t.IsHeader(line) {
 		return false
 	}
 	x0 := ansi.StringWidth(line[:strings.Index(line, "#")]) - 1 // the cell's left padding
-	pos := x0
-	for _, c := range t.cols {
-		w := max(c.width, len(c.title)+1) + 2
-		if x >= pos && x < pos+w {
-			if t.by == c.sort {
-				t.reverse()
-			} else {
-				t.by, t.desc, t.version = c.sort, false, -1
-			}
-			return true
-		}
-		pos += w
+	if i, ok := t.HeaderAt(x0, x); ok {
+		t.SortBy(i)
 	}
 	return true
 }
@@ -196,9 +185,7 @@ func (a *app) clickHeat(lines []string, x, y int) bool {
 			return false
 		}
 		t := a.focusTable()
-		t.filter = parseFilter(strings.Join(terms, " "))
-		t.version = -1
-		t.t.SetCursor(0)
+		t.setFilter(parseFilter(strings.Join(terms, " ")))
 		a.setStatus("showing "+strings.Join(terms, " ")+" (a heatmap cell) · / edits the filter, esc in it clears", false)
 		return true
 	}

@@ -261,7 +261,7 @@ func TestItem7SortEveryColumn(t *testing.T) {
 	p := bench.DefaultPlan()
 	m, _ := startedModel(t, 120, 40, sweepEvents(p, 12, false)...)
 	seen := map[string]bool{}
-	for range int(numSortKeys) {
+	for range 10 { // every column, once round
 		v := m.View()
 		m2 := regexp.MustCompile(`sorted by ([^,]+), ascending`).FindStringSubmatch(v)
 		if m2 == nil {

@@ -59,6 +59,7 @@ func newRunView(st theme.Styles) *runView {
 // reset forgets what was drawn for an earlier sweep.
 func (v *runView) reset() {
 	v.table.version = -1
+	v.table.Invalidate()
 	v.shown, v.shownAt = -1, time.Time{}
 	clear(v.painted)
 }
@@ -89,11 +90,14 @@ func (v *runView) Update(msg tea.KeyMsg, haveBaseline bool) action {
 		v.heat.SetSource(v.sw, haveBaseline)
 		v.heat.Update(msg)
 	case key.Matches(msg, keys.Sort):
-		v.table.cycleSort(haveBaseline)
+		if v.sw != nil {
+			v.table.columnsFor(v.sw, haveBaseline) // the columns to cycle through, before any drawing
+		}
+		v.table.Next()
 	case key.Matches(msg, keys.Rev):
-		v.table.reverse()
+		v.table.Reverse()
 	default:
-		v.table.t, _ = v.table.t.Update(msg) // table navigation asks for no commands
+		v.table.Update(msg)
 	}
 	return actNone
 }
@@ -268,15 +272,15 @@ func (v *runView) heatView(w, h int) string {
 
 func (v *runView) tableView(w, h int) string {
 	v.table.sync(v.sw, v.shown, w, h, v.baseline)
-	return v.table.view()
+	return v.table.View()
 }
 
 func (v *runView) tableTitle() string {
 	dir := "ascending"
-	if v.table.desc {
+	if v.table.Desc() {
 		dir = "descending"
 	}
-	return fmt.Sprintf("Results (%d) · sorted by %s, %s", len(v.table.t.Rows()), sortNames[v.table.by], dir) + filterTitle(&v.table)
+	return fmt.Sprintf("Results (%d) · sorted by %s, %s", len(v.table.Rows()), v.table.SortName(), dir) + filterTitle(&v.table)
 }
 
 // heatStyles are the style sheet's heatmap styles.

@@ -216,7 +216,7 @@ func TestDetailOnRow3(t *testing.T) {
 			if m.a.views.detail != nil {
 				t.Fatal("esc did not close the detail")
 			}
-			if c := m.a.runv.table.t.Cursor(); c != 2 {
+			if c := m.a.runv.table.Cursor(); c != 2 {
 				t.Errorf("after esc the cursor is on row %d, want 3", c+1)
 			}
 		})
@@ -552,7 +552,7 @@ func TestMouseTable(t *testing.T) {
 		m := workbench(t, s.w, s.h)
 		x, y := find(t, m.View(), "D=3 K=5 T=48")
 		m = update(m, click(x+2, y))
-		if c := m.a.runv.table.t.Cursor(); c != 2 {
+		if c := m.a.runv.table.Cursor(); c != 2 {
 			t.Fatalf("%s: click on row 3 selected row %d", s.name, c+1)
 		}
 		m.View()
@@ -566,7 +566,7 @@ func TestMouseTable(t *testing.T) {
 		}
 		m = press(m, "esc")
 		m = update(m, wheel(true), wheel(true), wheel(true), wheel(false))
-		if c := m.a.runv.table.t.Cursor(); c != 4 {
+		if c := m.a.runv.table.Cursor(); c != 4 {
 			t.Errorf("%s: wheel 3 down 1 up from row 3 is row %d, want 5", s.name, c+1)
 		}
 		// A click on the median column's title sorts by it; again reverses.
@@ -574,12 +574,12 @@ func TestMouseTable(t *testing.T) {
 		_, hy := find(t, v, "#↑")
 		hx, _ := find(t, strings.Split(v, "\n")[hy], "median")
 		m = update(m, click(hx+1, hy))
-		if m.a.runv.table.by != sortTime || m.a.runv.table.desc {
-			t.Errorf("%s: header click sorts by %v desc=%v", s.name, m.a.runv.table.by, m.a.runv.table.desc)
+		if m.a.runv.table.SortName() != "median time/epoch" || m.a.runv.table.Desc() {
+			t.Errorf("%s: header click sorts by %v desc=%v", s.name, m.a.runv.table.SortName(), m.a.runv.table.Desc())
 		}
 		m.View()
 		m = update(m, click(hx+1, hy))
-		if !m.a.runv.table.desc {
+		if !m.a.runv.table.Desc() {
 			t.Errorf("%s: a second header click should reverse", s.name)
 		}
 	}

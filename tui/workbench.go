@@ -42,9 +42,7 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case v.filter != nil:
 		act := v.filter.Update(msg)
 		t := a.focusTable()
-		t.filter = parseFilter(v.filter.value())
-		t.version = -1
-		t.t.SetCursor(0)
+		t.setFilter(parseFilter(v.filter.value()))
 		if act == actClose {
 			v.filter = nil
 		}
@@ -53,8 +51,8 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		if step := detailStep(msg); step != 0 {
 			// The next or previous row's detail, the table following.
 			t := a.focusTable()
-			if i := t.t.Cursor() + step; i >= 0 && i < len(t.configs) {
-				t.t.SetCursor(i)
+			if i := t.Cursor() + step; i >= 0 && i < len(t.Configs()) {
+				t.SetCursor(i)
 				a.openDetail()
 			}
 			return nil, true
@@ -143,17 +141,17 @@ func (a *app) focusSweep() (*runstate.Run, string) {
 func (a *app) openDetail() {
 	t := a.focusTable()
 	s, what := a.focusSweep()
-	if t.cols == nil && s != nil {
+	if !t.Laid() && s != nil {
 		// Never drawn (a screen too small for the table): order its rows
 		// now so the cursor means a config.
 		t.sync(s, s.Version, max(40, a.width-4), 10, a.haveBaseline() && t == &a.runv.table)
 	}
-	i := t.t.Cursor()
-	if s == nil || i < 0 || i >= len(t.configs) {
+	i := t.Cursor()
+	if s == nil || i < 0 || i >= len(t.Configs()) {
 		a.setStatus("no result selected: the table is empty", false)
 		return
 	}
-	r, ok := s.Results[t.configs[i]]
+	r, ok := s.Results[t.Configs()[i]]
 	if !ok {
 		return
 	}

@@ -64,9 +64,10 @@ type Run struct {
 	Phase       Phase
 	Err         error
 
-	// version changes whenever results or the grid change: the panes that
-	// depend on them cache their drawing per version.
-	Version int
+	// Version changes whenever results or the grid change: the panes that
+	// depend on them cache their drawing per version. Compared changes with
+	// the comparison (what the ratio cells say).
+	Version, Compared int
 }
 
 func New(runID int64, plan bench.Plan, prior []bench.Result, started time.Time) *Run {
@@ -134,6 +135,7 @@ func (s *Run) SetComparison(b *compare.Baseline) {
 	}
 	s.Baseline = true
 	s.Version++
+	s.Compared++
 }
 
 // Apply folds one update, received at now, into the picture. The progress
