@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -74,5 +75,21 @@ func TestWorkerReleasesBigHeaps(t *testing.T) {
 	inW.Close()
 	if err := <-served; err != nil {
 		t.Error(err)
+	}
+}
+
+// A measurement runs below as many extra frames as it is given, so that
+// its stack (and the tanh kernels' buffers on it) lies elsewhere each time.
+func TestAtRandomStackDepth(t *testing.T) {
+	frames := func(depth int) int {
+		n := 0
+		atRandomStackDepth(depth, func() { n = runtime.Callers(0, make([]uintptr, 4096)) })
+		return n
+	}
+	base := frames(0)
+	for _, depth := range []int{1, 17, stackSteps - 1} {
+		if got := frames(depth) - base; got != depth {
+			t.Errorf("depth %d ran f %d frames deeper", depth, got)
+		}
 	}
 }
