@@ -26,11 +26,11 @@ type cmdlineModel struct {
 	copied bool // the OSC 52 sequence was sent
 }
 
-func (c *cmdlineModel) Update(msg tea.KeyMsg) action {
+func (c *cmdlineModel) Update(msg tea.KeyMsg) keys.Action {
 	if key.Matches(msg, keys.Quit) && msg.String() == "q" {
-		return actQuit
+		return keys.ActQuit
 	}
-	return actClose // any other key closes it
+	return keys.ActClose // any other key closes it
 }
 
 func (c *cmdlineModel) View(st theme.Styles, w, h int) string {

@@ -27,15 +27,15 @@ func newEditorModel(g bench.Grid, st theme.Styles) *editorModel {
 }
 
 // Update edits the form; enter asks to apply, esc to cancel.
-func (e *editorModel) Update(msg tea.KeyMsg) action {
+func (e *editorModel) Update(msg tea.KeyMsg) keys.Action {
 	switch {
 	case key.Matches(msg, keys.Cancel):
-		return actCancel
+		return keys.ActCancel
 	case key.Matches(msg, keys.Apply):
-		return actApply
+		return keys.ActApply
 	}
 	e.form.Update(msg)
-	return actNone
+	return keys.ActNone
 }
 
 // grid is the grid the form describes, or what is wrong with it.

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/tui/widgets/heatmap"
+	"github.com/hcbench/hcbench/tui/widgets/keys"
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
 )
 
@@ -77,16 +78,16 @@ func newFilterInput(current string) *filterInput {
 }
 
 // Update types into the filter: enter keeps it, esc clears it.
-func (f *filterInput) Update(msg tea.KeyMsg) action {
+func (f *filterInput) Update(msg tea.KeyMsg) keys.Action {
 	switch msg.Type {
 	case tea.KeyEnter:
-		return actClose
+		return keys.ActClose
 	case tea.KeyEsc:
 		f.in.SetValue("")
-		return actClose
+		return keys.ActClose
 	}
 	f.in, _ = f.in.Update(msg)
-	return actTyped
+	return keys.ActTyped
 }
 
 func (f *filterInput) value() string { return f.in.Value() }

@@ -13,14 +13,14 @@ import (
 type helpModel struct{ open bool }
 
 // Update closes the help on ? or esc; q still quits.
-func (h *helpModel) Update(msg tea.KeyMsg) action {
+func (h *helpModel) Update(msg tea.KeyMsg) keys.Action {
 	switch {
 	case key.Matches(msg, keys.Help, keys.Cancel):
 		h.open = false
 	case key.Matches(msg, keys.Quit):
-		return actQuit
+		return keys.ActQuit
 	}
-	return actNone
+	return keys.ActNone
 }
 
 // View draws the help for km (the keys of the view below it) in a pane of

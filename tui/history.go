@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/tui/views/comparison"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
@@ -154,14 +155,15 @@ type historyModel struct {
 	open    *pastRun
 	openS   *runstate.Run // the opened run as the run view draws it
 	view    *runView
-	cmp     *compareModel
+	cmp     *comparison.Model
+	st      theme.Styles
 	cmpNote string // why there is no comparison yet
 }
 
 // newHistory opens the history of the JSONL at path and returns the
 // command that reads it: a long history never holds up the screen.
 func newHistory(path, out string, st theme.Styles) (*historyModel, tea.Cmd) {
-	h := &historyModel{path: path, shown: store.PathsFor(out).JSONL, out: out, view: newRunView(st), loading: true}
+	h := &historyModel{path: path, shown: store.PathsFor(out).JSONL, out: out, view: newRunView(st), loading: true, st: st}
 	return h, safeCmd(func() tea.Msg {
 		runs, err := readPastRuns(path)
 		return applyMsg(func(a *app) {
@@ -185,39 +187,39 @@ func (h *historyModel) move(n int) {
 }
 
 // Update handles a key on the history; the app carries out what it asks.
-func (h *historyModel) Update(msg tea.KeyMsg, haveBaseline bool) action {
+func (h *historyModel) Update(msg tea.KeyMsg, haveBaseline bool) keys.Action {
 	switch {
 	case key.Matches(msg, keys.Quit):
-		return actQuit
+		return keys.ActQuit
 	case key.Matches(msg, keys.Help):
-		return actHelp
+		return keys.ActHelp
 	case key.Matches(msg, keys.Tab):
 		h.setTab((h.tab + 1) % numTabs)
-		return actNone
+		return keys.ActNone
 	case key.Matches(msg, keys.Back):
 		if h.tab != tabRuns {
 			h.tab = tabRuns
-			return actNone
+			return keys.ActNone
 		}
-		return actClose
+		return keys.ActClose
 	}
 	switch h.tab {
 	case tabRun:
 		if h.openS == nil {
-			return actNone
+			return keys.ActNone
 		}
 		if key.Matches(msg, keys.Open) {
-			return actDetail
+			return keys.ActDetail
 		}
 		if key.Matches(msg, keys.Filter) {
-			return actFilter
+			return keys.ActFilter
 		}
-		return h.view.Update(msg, false).readOnly()
+		return readOnly(h.view.Update(msg, false))
 	case tabCompare:
 		if h.cmp != nil {
-			h.cmp.Update(msg)
+			h.cmp.Key(msg)
 		}
-		return actNone
+		return keys.ActNone
 	}
 	switch {
 	case key.Matches(msg, keys.Up):
@@ -237,21 +239,21 @@ func (h *historyModel) Update(msg tea.KeyMsg, haveBaseline bool) action {
 	case key.Matches(msg, keys.Mark):
 		h.toggleMark()
 	case key.Matches(msg, keys.Compare):
-		return actCompare
+		return keys.ActCompare
 	case key.Matches(msg, keys.Resume):
-		return actResume
+		return keys.ActResume
 	}
-	return actNone
+	return keys.ActNone
 }
 
 // readOnly keeps the actions a past run's view may take: none that would
 // start, edit, pause or save a sweep.
-func (act action) readOnly() action {
+func readOnly(act keys.Action) keys.Action {
 	switch act {
-	case actQuit, actHelp:
+	case keys.ActQuit, keys.ActHelp:
 		return act
 	}
-	return actNone
+	return keys.ActNone
 }
 
 func (h *historyModel) setTab(t historyTab) {
@@ -323,9 +325,9 @@ func (h *historyModel) compareCmd() tea.Cmd {
 		old, cur = b, a
 	}
 	h.cmpNote = fmt.Sprintf("comparing run %d with run %d…", cur.id, old.id)
-	path, shown := h.path, h.shown
+	path, shown, st := h.path, h.shown, h.st
 	return safeCmd(func() tea.Msg {
-		c := newCompare(path, shown, old, cur)
+		c := comparison.New(path, shown, old.id, cur.id, pastSweep(cur), st)
 		return applyMsg(func(app *app) {
 			if app.views.history == h && h.cmpNote != "" {
 				h.cmp, h.cmpNote = c, ""
@@ -352,7 +354,8 @@ func (h *historyModel) View(st theme.Styles, now time.Time, w, height int) strin
 		if h.cmp == nil {
 			body = st.Subtle.Render(h.cmpNote)
 		} else {
-			body = h.cmp.View(st, w, bh)
+			h.cmp.SetSize(w, bh)
+			body = h.cmp.View()
 		}
 	}
 	return tabs + "\n" + body

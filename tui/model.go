@@ -251,29 +251,6 @@ func resolveIn(work, dir string) string {
 
 func (a *app) haveBaseline() bool { return a.sw != nil && a.sw.Baseline }
 
-// action is what a sub-model asks of the app after a key: the app owns
-// the run's life (start, stop, save), the sub-models only their own state.
-type action int
-
-const (
-	actNone  action = iota
-	actTyped        // a form changed: an old error in the status may be stale
-	actQuit
-	actHelp
-	actStart // setup: start a sweep of the form's plan
-	actRerun
-	actEdit
-	actApply  // editor: apply its grid
-	actCancel // editor: closed without applying
-	actPause
-	actSave
-	actClose   // a workbench view closes
-	actDetail  // history: open the selected row's detail
-	actFilter  // history: type a filter
-	actResume  // history: continue the selected run
-	actCompare // history: compare the marked runs
-)
-
 // onKey hands a key to the sub-model that owns the keyboard now: a prompt,
 // the help, the setup form, the grid editor, or the run view.
 func (a *app) onKey(msg tea.KeyMsg) tea.Cmd {
@@ -308,19 +285,19 @@ func (a *app) onKey(msg tea.KeyMsg) tea.Cmd {
 }
 
 // do carries out a sub-model's action.
-func (a *app) do(act action) tea.Cmd {
+func (a *app) do(act keys.Action) tea.Cmd {
 	switch act {
-	case actTyped:
+	case keys.ActTyped:
 		if a.statusErr {
 			a.setStatus("", false) // the form now shows what is wrong, if anything
 		}
-	case actQuit:
+	case keys.ActQuit:
 		return a.quit()
-	case actHelp:
+	case keys.ActHelp:
 		a.helpView.open = true
-	case actStart:
+	case keys.ActStart:
 		return a.startFromSetup()
-	case actClose:
+	case keys.ActClose:
 		// esc on the setup form: back to the run it came from (n), or out
 		// when there is none.
 		if a.screen == screenSetup && a.run != nil {
@@ -329,15 +306,15 @@ func (a *app) do(act action) tea.Cmd {
 			return nil
 		}
 		return a.quit()
-	case actRerun:
+	case keys.ActRerun:
 		return a.rerun()
-	case actEdit:
+	case keys.ActEdit:
 		if a.run == nil || a.run.finishing || !a.sw.Active() {
 			a.setStatus(fmt.Sprintf("run %d has ended: its grid stays as it was; n sets up a new sweep with another grid", a.sw.RunID), false)
 			return nil
 		}
 		a.editor = newEditorModel(a.sw.Plan.Grid, a.st)
-	case actApply:
+	case keys.ActApply:
 		g, err := a.editor.grid()
 		if err != nil {
 			a.setStatus("✗ "+err.Error(), true)
@@ -345,12 +322,12 @@ func (a *app) do(act action) tea.Cmd {
 		}
 		a.editor = nil
 		return a.applyGrid(g)
-	case actCancel:
+	case keys.ActCancel:
 		a.editor = nil
 		a.setStatus("edit cancelled", false)
-	case actPause:
+	case keys.ActPause:
 		a.togglePause()
-	case actSave:
+	case keys.ActSave:
 		return a.save()
 	}
 	return nil

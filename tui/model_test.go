@@ -13,6 +13,7 @@ import (
 	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/session"
+	"github.com/hcbench/hcbench/tui/views/detail"
 	"github.com/hcbench/hcbench/tui/widgets/heatmap"
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
@@ -519,8 +520,8 @@ func TestDetailNamesContendedMeasurements(t *testing.T) {
 	r := synthResult(c, p)
 	r.Measurements = []float64{18.1e-6, 24.2e-6, 18.5e-6, 24.5e-6, 19.3e-6, 24.6e-6, 18.5e-6, 24.8e-6, 25.6e-6}
 	bench.Headline(r)
-	d := newDetail(*r, nil, "run 1")
-	lines := strings.Join(d.content(theme.New(), 120, 40), "\n")
+	d := detail.New(*r, nil, "run 1", theme.New())
+	lines := strings.Join(d.Content(120, 40), "\n")
 	if !strings.Contains(lines, "5 ran more than 15% above the fastest") || !strings.Contains(lines, "it is made of 18.1µs") {
 		t.Errorf("detail does not name the contended measurements:\n%s", lines)
 	}

@@ -62,11 +62,11 @@ func (a *app) scroll(n int) {
 	v := &a.views
 	switch {
 	case v.detail != nil:
-		v.detail.sc.off = max(0, v.detail.sc.off+n)
+		v.detail.Scroll(n)
 	case v.history != nil && v.history.tab == tabRuns:
 		v.history.move(n)
 	case v.history != nil && v.history.tab == tabCompare && v.history.cmp != nil:
-		v.history.cmp.sc.off = max(0, v.history.cmp.sc.off+n)
+		v.history.cmp.Scroll(n)
 	default:
 		t := a.focusTable()
 		if n < 0 {

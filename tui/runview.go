@@ -72,20 +72,20 @@ const (
 
 // Update handles the keys that change the view itself; the others become
 // actions for the app.
-func (v *runView) Update(msg tea.KeyMsg, haveBaseline bool) action {
+func (v *runView) Update(msg tea.KeyMsg, haveBaseline bool) keys.Action {
 	switch {
 	case key.Matches(msg, keys.Quit):
-		return actQuit
+		return keys.ActQuit
 	case key.Matches(msg, keys.Help):
-		return actHelp
+		return keys.ActHelp
 	case key.Matches(msg, keys.Run):
-		return actRerun
+		return keys.ActRerun
 	case key.Matches(msg, keys.Edit):
-		return actEdit
+		return keys.ActEdit
 	case key.Matches(msg, keys.Pause):
-		return actPause
+		return keys.ActPause
 	case key.Matches(msg, keys.Save):
-		return actSave
+		return keys.ActSave
 	case key.Matches(msg, keys.Metric, keys.Axes):
 		v.heat.SetSource(v.sw, haveBaseline)
 		v.heat.Update(msg)
@@ -99,7 +99,7 @@ func (v *runView) Update(msg tea.KeyMsg, haveBaseline bool) action {
 	default:
 		v.table.Update(msg)
 	}
-	return actNone
+	return keys.ActNone
 }
 
 // View draws sweep s as it stands at now in bodyH lines of a w×h terminal.

@@ -156,19 +156,19 @@ func formStyles(st theme.Styles) form.Styles {
 // Update edits the form; enter asks to start, esc to leave (back to the
 // run before, or out), ? for help. While the run is being opened the form
 // waits for it.
-func (m *setupModel) Update(msg tea.KeyMsg) action {
+func (m *setupModel) Update(msg tea.KeyMsg) keys.Action {
 	switch {
 	case key.Matches(msg, keys.Exit):
-		return actClose
+		return keys.ActClose
 	case key.Matches(msg, keys.Help):
-		return actHelp
+		return keys.ActHelp
 	case m.opening:
-		return actNone
+		return keys.ActNone
 	case key.Matches(msg, keys.Start):
-		return actStart
+		return keys.ActStart
 	}
 	m.form.Update(msg)
-	return actTyped
+	return keys.ActTyped
 }
 
 // plan is the plan and output directory the form describes, or what is

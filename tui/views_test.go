@@ -19,6 +19,7 @@ import (
 	"github.com/hcbench/hcbench/report"
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/tui/views/detail"
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
@@ -241,43 +242,6 @@ func TestDetailWithBaseline(t *testing.T) {
 	mustContain(t, v, "Against the baseline", "ratio new/old 1.25×", "slower")
 }
 
-func TestHistogram(t *testing.T) {
-	st := theme.New()
-	// 20 samples at 1..2µs and one stall at 10µs: the stall gets its own row.
-	var xs []float64
-	for i := range 20 {
-		xs = append(xs, 1e-6+float64(i)*5e-8)
-	}
-	xs = append(xs, 1e-5)
-	lines := histogramLines(xs, 1.5e-6, st, 60, 5)
-	if len(lines) != 6 {
-		t.Fatalf("want 5 bins and a stall row, got %d lines:\n%s", len(lines), strings.Join(lines, "\n"))
-	}
-	total := 0
-	for _, l := range lines {
-		f := strings.Fields(l)
-		total += cellInt(f[len(f)-1])
-	}
-	if total != len(xs) {
-		t.Errorf("histogram counts %d samples, want %d", total, len(xs))
-	}
-	if !strings.HasPrefix(lines[5], ">3.00µs") || !strings.HasSuffix(lines[5], " 1") {
-		t.Errorf("stall row: %q", lines[5])
-	}
-	if got := histogramLines([]float64{math.NaN(), math.Inf(1), -1}, 0, st, 60, 5); got[0] != "no samples recorded" {
-		t.Errorf("only unusable samples: %q", got)
-	}
-	if got := histogramLines(append([]float64{math.NaN()}, xs...), 1.5e-6, st, 60, 5); len(got) != 6 {
-		t.Errorf("a NaN among the samples: %q", got)
-	}
-	if got := histogramLines(nil, 0, st, 60, 5); got[0] != "no samples recorded" {
-		t.Errorf("no samples: %q", got)
-	}
-	// All samples equal: one bin, no division by zero.
-	if got := histogramLines([]float64{2e-6, 2e-6, 2e-6}, 2e-6, st, 60, 5); len(got) != 1 || !strings.HasSuffix(got[0], " 3") {
-		t.Errorf("equal samples: %q", got)
-	}
-}
 
 func TestFilterTerms(t *testing.T) {
 	p := bench.DefaultPlan()
@@ -557,12 +521,12 @@ func TestMouseTable(t *testing.T) {
 		}
 		m.View()
 		m = update(m, click(x+2, y))
-		if m.a.views.detail == nil || m.a.views.detail.res.Config != (bench.Config{D: 3, K: 5, T: 48}) {
+		if m.a.views.detail == nil || m.a.views.detail.Result().Config != (bench.Config{D: 3, K: 5, T: 48}) {
 			t.Fatalf("%s: a second click should open row 3's detail", s.name)
 		}
 		m = update(m, wheel(true), wheel(true))
-		if m.a.views.detail.sc.off != 2 {
-			t.Errorf("wheel in the detail: offset %d", m.a.views.detail.sc.off)
+		if m.a.views.detail.Offset() != 2 {
+			t.Errorf("wheel in the detail: offset %d", m.a.views.detail.Offset())
 		}
 		m = press(m, "esc")
 		m = update(m, wheel(true), wheel(true), wheel(true), wheel(false))
@@ -692,13 +656,12 @@ func TestViewsHelpAndKeysFit(t *testing.T) {
 // TestSparseRecords: a record from an older hcbench or another tool (no
 // measurements, samples, runs or grid; NaN interval) still shows.
 func TestSparseRecords(t *testing.T) {
-	st := theme.New()
 	r := bench.Result{Config: bench.Config{D: 3, K: 5, T: 48}, TimeEpochMedian: 1e-5, TimeEpochMean: 1e-5,
 		TimeEpochCILow: math.NaN(), TimeEpochCIHigh: math.NaN(), Samples: []float64{math.NaN()}}
-	v := newDetail(r, nil, "run 1").View(st, 80, 24)
+	v := detailView(r, 80, 24)
 	checkFits(t, v, 80, 24)
 	mustContain(t, v, "no confidence interval", "no samples recorded", "0 per-repeat means")
-	v = newDetail(r, nil, "run 1").View(st, 50, 15)
+	v = detailView(r, 50, 15)
 	checkFits(t, v, 50, 15)
 
 	dir := t.TempDir()
@@ -746,4 +709,11 @@ func FuzzTableFilter(f *testing.F) {
 			t.Errorf("empty filter %q keeps %d rows", in, n)
 		}
 	})
+}
+
+// detailView draws r's detail at w×h.
+func detailView(r bench.Result, w, h int) string {
+	d := detail.New(r, nil, "run 1", theme.New())
+	d.SetSize(w, h)
+	return d.View()
 }

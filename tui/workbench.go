@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/tui/views/detail"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
@@ -21,7 +22,7 @@ import (
 // the detail opens over the history's opened run, the filter line over
 // either table.
 type views struct {
-	detail  *detailModel
+	detail  *detail.Model
 	history *historyModel
 	filter  *filterInput
 	cmdline *cmdlineModel
@@ -34,7 +35,7 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	switch {
 	case v.cmdline != nil:
 		act := v.cmdline.Update(msg)
-		if act == actClose {
+		if act == keys.ActClose {
 			v.cmdline = nil
 			return nil, true
 		}
@@ -43,7 +44,7 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		act := v.filter.Update(msg)
 		t := a.focusTable()
 		t.setFilter(parseFilter(v.filter.value()))
-		if act == actClose {
+		if act == keys.ActClose {
 			v.filter = nil
 		}
 		return nil, true
@@ -57,7 +58,7 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 			}
 			return nil, true
 		}
-		if act := v.detail.Update(msg); act == actClose {
+		if act := v.detail.Key(msg); act == keys.ActClose {
 			v.detail = nil
 		} else {
 			return a.do(act), true
@@ -65,15 +66,15 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return nil, true
 	case v.history != nil:
 		switch act := v.history.Update(msg, a.haveBaseline()); act {
-		case actClose:
+		case keys.ActClose:
 			v.history = nil
-		case actDetail:
+		case keys.ActDetail:
 			a.openDetail()
-		case actFilter:
+		case keys.ActFilter:
 			v.filter = newFilterInput(a.focusTable().filter.String())
-		case actResume:
+		case keys.ActResume:
 			return a.continueRun(), true
-		case actCompare:
+		case keys.ActCompare:
 			return v.history.compareCmd(), true
 		default:
 			return a.do(act), true
@@ -159,7 +160,7 @@ func (a *app) openDetail() {
 	if e, ok := s.Ratios[r.Config]; ok {
 		base = &e
 	}
-	a.views.detail = newDetail(*r, base, what)
+	a.views.detail = detail.New(*r, base, what, a.st)
 }
 
 // newSweep goes back to the setup form, prefilled with the run's
@@ -226,7 +227,8 @@ func (a *app) viewBody(w, h, bodyH int) (string, keys.Set, bool) {
 	case v.cmdline != nil:
 		return v.cmdline.View(a.st, w, bodyH), keys.Set{Short: []key.Binding{keys.Brief(keys.Back, "close")}}, true
 	case v.detail != nil:
-		return v.detail.View(a.st, w, bodyH), keys.DetailSet(), true
+		v.detail.SetSize(w, bodyH)
+		return v.detail.View(), keys.DetailSet(), true
 	case v.filter != nil && v.history == nil:
 		body := a.runBody(w, h, bodyH-1)
 		return body + "\n" + theme.Cut(v.filter.in.View(), w), keys.FilterSet(), true

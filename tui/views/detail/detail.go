@@ -1,4 +1,10 @@
-package tui
+// Package detail is the workbench's detail view: one config looked at
+// closely — the headline and what its interval is made of, the
+// distribution of its rounds, the per-repeat and per-depth figures,
+// quality and memory, and the comparison with the baseline. It opens over
+// the view it came from (the live table, or a past run's), which keeps its
+// place, so esc returns to the same row.
+package detail
 
 import (
 	"fmt"
@@ -16,48 +22,75 @@ import (
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
+	"github.com/hcbench/hcbench/tui/widgets/scroll"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
-// detailModel is one config looked at closely: the headline and what its
-// interval is made of, the distribution of its rounds, the per-repeat and
-// per-depth figures, quality and memory, and the baseline comparison. It
-// opens over the view it came from (the live table, or a past run's), which
-// keeps its place, so esc returns to the same row.
-type detailModel struct {
+// Model is the detail of one result.
+type Model struct {
 	res  bench.Result
 	base *compare.BaselineEntry // nil without a baseline match
 	what string                 // whose result: "run 1795642542"
-	sc   scroller
+	st   theme.Styles
+	sc   scroll.Model
+	w, h int
 }
 
-func newDetail(r bench.Result, base *compare.BaselineEntry, what string) *detailModel {
-	return &detailModel{res: r, base: base, what: what}
+// New is the detail of r (base: its comparison with the baseline, nil
+// without one) from what ("run 1795642542").
+func New(r bench.Result, base *compare.BaselineEntry, what string, st theme.Styles) *Model {
+	sc := scroll.New(scroll.KeyMap{Up: keys.Up, Down: keys.Down, PageUp: keys.PageUp, PageDown: keys.PageDown, Home: keys.Home, End: keys.End}, st.Subtle)
+	return &Model{res: r, base: base, what: what, st: st, sc: sc}
 }
 
-// Update scrolls; esc (or enter) closes, q quits, ? helps.
-func (d *detailModel) Update(msg tea.KeyMsg) action {
+// Result is the result shown.
+func (d *Model) Result() bench.Result { return d.res }
+
+// Key scrolls; esc (or enter) closes, q quits, ? helps.
+func (d *Model) Key(msg tea.KeyMsg) keys.Action {
 	switch {
 	case key.Matches(msg, keys.Back), key.Matches(msg, keys.Open):
-		return actClose
+		return keys.ActClose
 	case key.Matches(msg, keys.Quit):
-		return actQuit
+		return keys.ActQuit
 	case key.Matches(msg, keys.Help):
-		return actHelp
+		return keys.ActHelp
 	}
-	d.sc.key(msg)
-	return actNone
+	d.sc.Update(msg)
+	return keys.ActNone
 }
 
-// View draws the detail in w×h: a title line, then the scrolled content.
-func (d *detailModel) View(st theme.Styles, w, h int) string {
-	lines := d.content(st, w, h)
+// Scroll moves the content by n lines (the wheel).
+func (d *Model) Scroll(n int) { d.sc.Scroll(n) }
+
+// Offset is the first content line shown.
+func (d *Model) Offset() int { return d.sc.Off }
+
+func (d *Model) Init() tea.Cmd { return nil }
+
+// Update answers a key (Key); what it asks of the workbench comes back as
+// a keys.ActionMsg.
+func (d *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		return d, d.Key(k).Cmd()
+	}
+	return d, nil
+}
+
+// SetSize sets the size View draws in.
+func (d *Model) SetSize(w, h int) { d.w, d.h = w, h }
+
+// View draws the detail: a title line, then the scrolled content.
+func (d *Model) View() string {
+	st, w, h := d.st, d.w, d.h
+	lines := d.Content(w, h)
 	title := st.PaneTitle.Render(d.res.Config.String()) + st.Subtle.Render(" · "+d.what+" · esc back")
-	return title + "\n" + d.sc.window(lines, h-1, st)
+	return title + "\n" + d.sc.Window(lines, h-1)
 }
 
-// content is every line of the detail at width w.
-func (d *detailModel) content(st theme.Styles, w, h int) []string {
+// Content is every line of the detail at width w (in a view h high).
+func (d *Model) Content(w, h int) []string {
+	st := d.st
 	r := d.res
 	var out []string
 	add := func(s ...string) {
@@ -85,7 +118,7 @@ func (d *detailModel) content(st theme.Styles, w, h int) []string {
 	}
 
 	head(fmt.Sprintf("Distribution of %d round samples", len(r.Samples)))
-	add(histogramLines(r.Samples, r.TimeEpochMedian, st, w, max(3, min(10, h/4, len(r.Samples)/4)))...)
+	add(histogramLines(r.Samples, r.TimeEpochMedian, st.ChartLine, w, max(3, min(10, h/4, len(r.Samples)/4)))...)
 	add(outlierLine(&r))
 
 	head("Per repeat and depth (mean epoch time)")
@@ -173,7 +206,7 @@ func outlierLine(r *bench.Result) string {
 // chart) of at most bins rows between the fastest sample and twice the
 // median; slower rounds (stalls) get a last row of their own, so one stall
 // does not squash the rest into a single bar.
-func histogramLines(all []float64, median float64, st theme.Styles, w, bins int) []string {
+func histogramLines(all []float64, median float64, bar lipgloss.Style, w, bins int) []string {
 	// A record from another tool may hold anything: only real times count.
 	samples := make([]float64, 0, len(all))
 	for _, x := range all {
@@ -238,7 +271,7 @@ func histogramLines(all []float64, median float64, st theme.Styles, w, bins int)
 	bc := barchart.New(barW, len(rows), barchart.WithHorizontalBars(), barchart.WithNoAxis(),
 		barchart.WithMaxValue(float64(top)), barchart.WithNoAutoMaxValue(), barchart.WithBarGap(0), barchart.WithBarWidth(1))
 	for _, r := range rows {
-		bc.Push(barchart.BarData{Values: []barchart.BarValue{{Value: float64(r.n), Style: st.ChartLine}}})
+		bc.Push(barchart.BarData{Values: []barchart.BarValue{{Value: float64(r.n), Style: bar}}})
 	}
 	bc.Draw()
 	bars := strings.Split(bc.View(), "\n")
@@ -307,41 +340,4 @@ func baselineDetail(e *compare.BaselineEntry) string {
 		s += " · quality differs: the same seeds gave other numbers"
 	}
 	return s + " · baseline " + bench.FormatSeconds(report.Headline(e.Old))
-}
-
-// scroller is a window over lines that the arrow keys and the wheel move.
-type scroller struct{ off int }
-
-func (s *scroller) key(msg tea.KeyMsg) {
-	switch {
-	case key.Matches(msg, keys.Up):
-		s.off--
-	case key.Matches(msg, keys.Down):
-		s.off++
-	case key.Matches(msg, keys.PageUp):
-		s.off -= 10
-	case key.Matches(msg, keys.PageDown):
-		s.off += 10
-	case key.Matches(msg, keys.Home):
-		s.off = 0
-	case key.Matches(msg, keys.End):
-		s.off = math.MaxInt32
-	}
-	s.off = max(0, s.off)
-}
-
-// window shows h lines from the offset (clamped), with a note of what
-// lies below when it does not all fit.
-func (s *scroller) window(lines []string, h int, st theme.Styles) string {
-	if h <= 0 {
-		return ""
-	}
-	if len(lines) <= h {
-		s.off = 0
-		return strings.Join(lines, "\n")
-	}
-	s.off = min(s.off, len(lines)-(h-1))
-	end := s.off + h - 1
-	more := st.Subtle.Render(fmt.Sprintf("↑↓ scroll · lines %d–%d of %d", s.off+1, end, len(lines)))
-	return strings.Join(append(slices.Clone(lines[s.off:end]), more), "\n")
 }

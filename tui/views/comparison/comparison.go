@@ -1,45 +1,53 @@
-package tui
+// Package comparison is the workbench's comparison of two recorded runs,
+// exactly as `hcbench compare OLD NEW` compares them — the runs loaded by
+// report/compare's LoadRecordedRun, compared by its CompareBaseline, summed
+// up by report.WriteComparison — with a per-config table that leads with
+// the ratio and verdict (so a narrow screen keeps them) and a heatmap of
+// the ratios.
+package comparison
 
 import (
 	"fmt"
 	"math"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/tui/widgets/heatmap"
+	"github.com/hcbench/hcbench/tui/widgets/keys"
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
+	"github.com/hcbench/hcbench/tui/widgets/scroll"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
-// compareModel shows two recorded runs compared exactly as `hcbench
-// compare OLD NEW` compares them — the runs loaded by report's
-// LoadRecordedRun, compared by report.CompareBaseline, summed up by
-// report.WriteComparison — with a per-config table that leads with the
-// ratio and verdict (so a narrow screen keeps them) and a heatmap of the
-// ratios.
-type compareModel struct {
-	old, cur pastRun
-	b        compare.Baseline
-	summary  []string // WriteComparison's notes, geomean and count lines
-	err      error
-	s        *runstate.Run // the newer run, holding the ratios the heatmap draws
-	axes     heatmap.Axes
-	sc       scroller
+// Model is the comparison of run oldID with run newID.
+type Model struct {
+	oldID, newID int64
+	b            compare.Baseline
+	summary      []string // WriteComparison's notes, geomean and count lines
+	err          error
+	s            *runstate.Run // the newer run, holding the ratios the heatmap draws
+	axes         heatmap.Axes
+	sc           scroll.Model
+	st           theme.Styles
+	w, h         int
 }
 
-// newCompare compares run old with run cur of the JSONL at path, shown
-// as shown.
-func newCompare(path, shown string, old, cur pastRun) *compareModel {
-	c := &compareModel{old: old, cur: cur, s: pastSweep(cur)}
-	ro, err := compare.LoadRecordedRun(fmt.Sprintf("%s@%d", path, old.id))
+// New compares run oldID with run newID of the JSONL at path (shown as
+// shown); newer is the newer run's picture, which the heatmap of ratios
+// draws.
+func New(path, shown string, oldID, newID int64, newer *runstate.Run, st theme.Styles) *Model {
+	sc := scroll.New(scroll.KeyMap{Up: keys.Up, Down: keys.Down, PageUp: keys.PageUp, PageDown: keys.PageDown, Home: keys.Home, End: keys.End}, st.Subtle)
+	c := &Model{oldID: oldID, newID: newID, s: newer, st: st, sc: sc}
+	ro, err := compare.LoadRecordedRun(fmt.Sprintf("%s@%d", path, oldID))
 	if err != nil {
 		c.err = err
 		return c
 	}
-	rn, err := compare.LoadRecordedRun(fmt.Sprintf("%s@%d", path, cur.id))
+	rn, err := compare.LoadRecordedRun(fmt.Sprintf("%s@%d", path, newID))
 	if err != nil {
 		c.err = err
 		return c
@@ -52,9 +60,7 @@ func newCompare(path, shown string, old, cur pastRun) *compareModel {
 		return c
 	}
 	c.summary = comparisonSummary(out.String())
-	for _, e := range c.b.Entries {
-		c.s.Ratios[e.Config] = e
-	}
+	c.s.SetComparison(&c.b)
 	return c
 }
 
@@ -79,19 +85,36 @@ func comparisonSummary(out string) []string {
 	return keep
 }
 
-// Update scrolls the table; a cycles the heatmap's axes.
-func (c *compareModel) Update(msg tea.KeyMsg) {
-	if msg.String() == "a" {
+// Key scrolls the table; a cycles the heatmap's axes.
+func (c *Model) Key(msg tea.KeyMsg) keys.Action {
+	if key.Matches(msg, keys.Axes) {
 		c.axes = c.axes.Next()
-		return
+		return keys.ActNone
 	}
-	c.sc.key(msg)
+	c.sc.Update(msg)
+	return keys.ActNone
 }
 
-// View draws the comparison in w×h: what is compared, the geomean line, the
+// Scroll moves the table by n lines (the wheel).
+func (c *Model) Scroll(n int) { c.sc.Scroll(n) }
+
+func (c *Model) Init() tea.Cmd { return nil }
+
+func (c *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		return c, c.Key(k).Cmd()
+	}
+	return c, nil
+}
+
+// SetSize sets the size View draws in.
+func (c *Model) SetSize(w, h int) { c.w, c.h = w, h }
+
+// View draws the comparison: what is compared, the geomean line, the
 // ratio heatmap and the per-config table (scrolled).
-func (c *compareModel) View(st theme.Styles, w, h int) string {
-	head := []string{st.PaneTitle.Render(theme.Cut(fmt.Sprintf("run %d (new) vs run %d (old, the baseline)", c.cur.id, c.old.id), w))}
+func (c *Model) View() string {
+	st, w, h := c.st, c.w, c.h
+	head := []string{st.PaneTitle.Render(theme.Cut(fmt.Sprintf("run %d (new) vs run %d (old, the baseline)", c.newID, c.oldID), w))}
 	if c.err != nil {
 		return head[0] + "\n" + st.ErrText.Render(theme.Wrap("✗ "+c.err.Error(), w))
 	}
@@ -108,19 +131,21 @@ func (c *compareModel) View(st theme.Styles, w, h int) string {
 	}
 	parts := head
 	if heatH > 0 {
+		hs := heatmap.Styles{Levels: st.Heat, Pending: st.Pending, Subtle: st.Subtle}
 		parts = append(parts, st.Subtle.Render(theme.Cut("Heatmap: "+heatmap.Title(heatmap.Ratio, c.axes)+" (a: axes)", w)),
-			heatmap.Render(c.s, heatmap.Ratio, c.axes, heatStyles(st), w, heatH-1))
+			heatmap.Render(c.s, heatmap.Ratio, c.axes, hs, w, heatH-1))
 	}
 	used := 0
 	for _, p := range parts {
 		used += strings.Count(p, "\n") + 1
 	}
-	rows := c.tableLines(st, w)
-	return strings.Join(parts, "\n") + "\n" + c.sc.window(rows, h-used, st)
+	rows := c.tableLines(w)
+	return strings.Join(parts, "\n") + "\n" + c.sc.Window(rows, h-used)
 }
 
 // tableLines are the per-config comparison, in grid order.
-func (c *compareModel) tableLines(st theme.Styles, w int) []string {
+func (c *Model) tableLines(w int) []string {
+	st := c.st
 	// What matters first (ratio and verdict), so a narrow screen keeps it.
 	head := theme.Pad("config", 16) + theme.Pad("ratio [95% CI]", 25) + theme.Pad("verdict", 9) + theme.Pad("p (Holm)", 10) +
 		theme.Pad("old", 10) + "new"

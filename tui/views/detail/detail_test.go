@@ -1,0 +1,49 @@
+package detail
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hcbench/hcbench/tui/widgets/theme"
+)
+
+func TestHistogram(t *testing.T) {
+	st := theme.New().ChartLine
+	// 20 samples at 1..2µs and one stall at 10µs: the stall gets its own row.
+	var xs []float64
+	for i := range 20 {
+		xs = append(xs, 1e-6+float64(i)*5e-8)
+	}
+	xs = append(xs, 1e-5)
+	lines := histogramLines(xs, 1.5e-6, st, 60, 5)
+	if len(lines) != 6 {
+		t.Fatalf("want 5 bins and a stall row, got %d lines:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
+	total := 0
+	for _, l := range lines {
+		f := strings.Fields(l)
+		n, _ := strconv.Atoi(f[len(f)-1])
+		total += n
+	}
+	if total != len(xs) {
+		t.Errorf("histogram counts %d samples, want %d", total, len(xs))
+	}
+	if !strings.HasPrefix(lines[5], ">3.00µs") || !strings.HasSuffix(lines[5], " 1") {
+		t.Errorf("stall row: %q", lines[5])
+	}
+	if got := histogramLines([]float64{math.NaN(), math.Inf(1), -1}, 0, st, 60, 5); got[0] != "no samples recorded" {
+		t.Errorf("only unusable samples: %q", got)
+	}
+	if got := histogramLines(append([]float64{math.NaN()}, xs...), 1.5e-6, st, 60, 5); len(got) != 6 {
+		t.Errorf("a NaN among the samples: %q", got)
+	}
+	if got := histogramLines(nil, 0, st, 60, 5); got[0] != "no samples recorded" {
+		t.Errorf("no samples: %q", got)
+	}
+	// All samples equal: one bin, no division by zero.
+	if got := histogramLines([]float64{2e-6, 2e-6, 2e-6}, 2e-6, st, 60, 5); len(got) != 1 || !strings.HasSuffix(got[0], " 3") {
+		t.Errorf("equal samples: %q", got)
+	}
+}
