@@ -242,7 +242,6 @@ func TestDetailWithBaseline(t *testing.T) {
 	mustContain(t, v, "Against the baseline", "ratio new/old 1.25×", "slower")
 }
 
-
 func TestFilterTerms(t *testing.T) {
 	p := bench.DefaultPlan()
 	s := runstate.New(1, p, nil, testEpoch)
