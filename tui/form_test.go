@@ -33,7 +33,7 @@ var qmlhcDir = pyworkertest.Checkout
 // toField tabs from the top of the form to the field named name.
 func toField(t *testing.T, m Model, name string) Model {
 	t.Helper()
-	f := m.a.setup.form
+	f := m.a.setup.Form()
 	for range len(f.Fields) {
 		if f.Fields[f.Focus].Name == name {
 			return m
@@ -72,12 +72,12 @@ func TestSetupEngineChoice(t *testing.T) {
 		t.Errorf("focused choice not marked ‹ go ›: %q", l)
 	}
 	m = update(m, keyMsg("x")) // typing does not change a choice
-	if got := m.a.setup.form.Value("engine"); got != bench.EngineGo {
+	if got := m.a.setup.Form().Value("engine"); got != bench.EngineGo {
 		t.Errorf("typing changed the choice to %q", got)
 	}
 	m = update(m, keyRight)
 	v := m.View()
-	if got := m.a.setup.form.Value("engine"); got != bench.EnginePython {
+	if got := m.a.setup.Form().Value("engine"); got != bench.EnginePython {
 		t.Fatalf("→ chose %q, want python", got)
 	}
 	for _, want := range []string{"qml-hcs dir", "python3", "✗ qmlhc: give a qml-hcs checkout"} {
@@ -85,26 +85,26 @@ func TestSetupEngineChoice(t *testing.T) {
 			t.Errorf("python chosen: %q missing:\n%s", want, v)
 		}
 	}
-	if _, _, err := m.a.setup.plan(); err == nil || !strings.Contains(err.Error(), "qmlhc") {
+	if _, _, err := m.a.setup.Plan(); err == nil || !strings.Contains(err.Error(), "qmlhc") {
 		t.Errorf("python without a checkout: plan error %v, want one naming qmlhc", err)
 	}
 	// The hidden fields come back into the tab order and leave it again.
 	m = update(m, keyMsg("tab"))
-	if name := m.a.setup.form.Fields[m.a.setup.form.Focus].Name; name != "qmlhc" {
+	if name := m.a.setup.Form().Fields[m.a.setup.Form().Focus].Name; name != "qmlhc" {
 		t.Errorf("tab after engine (python) reached %q, want qmlhc", name)
 	}
 	m = update(m, keyUp, keyLeft) // back to go
-	if got := m.a.setup.form.Value("engine"); got != bench.EngineGo {
+	if got := m.a.setup.Form().Value("engine"); got != bench.EngineGo {
 		t.Fatalf("← chose %q, want go", got)
 	}
 	if v := m.View(); strings.Contains(v, "qml-hcs dir") || strings.Contains(v, "✗") {
 		t.Errorf("go chosen again: python fields or their errors still shown:\n%s", v)
 	}
-	if _, _, err := m.a.setup.plan(); err != nil {
+	if _, _, err := m.a.setup.Plan(); err != nil {
 		t.Errorf("go engine with an empty (hidden) checkout: %v", err)
 	}
 	m = update(m, keyMsg("tab"))
-	if name := m.a.setup.form.Fields[m.a.setup.form.Focus].Name; name != "D" {
+	if name := m.a.setup.Form().Fields[m.a.setup.Form().Focus].Name; name != "D" {
 		t.Errorf("tab after engine (go) reached %q, want D (wrapping past hidden fields)", name)
 	}
 }
@@ -120,14 +120,14 @@ func TestSetupPythonFieldsPrefilledAndChecked(t *testing.T) {
 	p.Engine = bench.EnginePython
 
 	m, _ := testModel(t, topts{Plan: p})
-	if got := m.a.setup.form.Value("qmlhc"); got != good {
+	if got := m.a.setup.Form().Value("qmlhc"); got != good {
 		t.Errorf("qmlhc prefilled %q, want $QMLHC_PATH %q", got, good)
 	}
-	if got := m.a.setup.form.Value("python"); got != launch.DefaultPython {
+	if got := m.a.setup.Form().Value("python"); got != launch.DefaultPython {
 		t.Errorf("python prefilled %q, want %q", got, launch.DefaultPython)
 	}
 	m, _ = testModel(t, topts{Plan: p, QMLHC: "flagdir", Python: self})
-	if got, want := m.a.setup.form.Value("qmlhc")+" "+m.a.setup.form.Value("python"), "flagdir "+self; got != want {
+	if got, want := m.a.setup.Form().Value("qmlhc")+" "+m.a.setup.Form().Value("python"), "flagdir "+self; got != want {
 		t.Errorf("prefilled %q, want the flags' %q", got, want)
 	}
 
@@ -198,7 +198,7 @@ func TestSetupFormScrolls(t *testing.T) {
 	}
 
 	m = update(m, size(50, 15))
-	f := m.a.setup.form
+	f := m.a.setup.Form()
 	for i := range f.Fields {
 		v := m.View()
 		checkFits(t, v, 50, 15)
@@ -303,7 +303,7 @@ func TestSetupStartsPythonSweep(t *testing.T) {
 		if l == "" || !strings.Contains(v, "No module named 'scipy'") {
 			t.Errorf("handshake failure not shown as one ✗ message:\n%s", v)
 		}
-		if m.a.screen != screenSetup || m.a.setup.opening {
+		if m.a.screen != screenSetup || m.a.setup.Opening {
 			t.Error("the form should stay, ready for another enter")
 		}
 		// At 50×15 the message is shown whole, wrapped, and the form

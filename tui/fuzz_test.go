@@ -18,9 +18,9 @@ func FuzzSetupFields(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string, field int) {
 		m, started := testModel(t, topts{})
 		m = update(m, size(50, 15))
-		n := len(m.a.setup.form.Fields)
+		n := len(m.a.setup.Form().Fields)
 		field = ((field % n) + n) % n
-		if m.a.setup.form.Fields[field].Name == "out" && (filepath.IsAbs(s) || strings.Contains(s, "..")) {
+		if m.a.setup.Form().Fields[field].Name == "out" && (filepath.IsAbs(s) || strings.Contains(s, "..")) {
 			return // a relative directory lands under the test's WorkDir; others could escape it
 		}
 		for range field {
@@ -34,8 +34,8 @@ func FuzzSetupFields(f *testing.F) {
 			m = update(m, keyMsg(string(r)))
 		}
 		checkFits(t, m.View(), 50, 15)
-		p, _, err := setupPlan(m.a.setup.form, m.a.opt.Spec.Plan)
-		if _, ferr := m.a.setup.form.FirstError(); ferr == nil && err != nil &&
+		p, _, err := m.a.setup.Plan()
+		if _, ferr := m.a.setup.Form().FirstError(); ferr == nil && err != nil &&
 			!strings.Contains(err.Error(), "configs: at most") {
 			t.Fatalf("fields pass but the plan does not: %v", err)
 		}

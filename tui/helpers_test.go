@@ -19,6 +19,7 @@ import (
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/tui/views/setup"
 	"github.com/muesli/termenv"
 )
 
@@ -67,7 +68,7 @@ func fakeOpen(spec session.Spec, id int64) (*fakeSession, error) {
 		f.spec.Out = session.DefaultOut
 	}
 	if spec.Resume {
-		recs, err := store.ReadJSONL(store.PathsFor(resolveIn(spec.WorkDir, f.spec.Out)).JSONL)
+		recs, err := store.ReadJSONL(store.PathsFor(setup.Resolve(spec.WorkDir, f.spec.Out)).JSONL)
 		if err != nil {
 			return nil, err
 		}
@@ -90,7 +91,7 @@ func fakeOpen(spec session.Spec, id int64) (*fakeSession, error) {
 		}
 	}
 	if spec.Baseline != "" {
-		base, err := compare.LoadBaselineFile(resolveIn(spec.WorkDir, spec.Baseline))
+		base, err := compare.LoadBaselineFile(setup.Resolve(spec.WorkDir, spec.Baseline))
 		if err != nil {
 			return nil, err
 		}
@@ -374,7 +375,7 @@ func (o topts) options(t testing.TB) Options {
 		if name == "" {
 			name = "base.jsonl"
 		}
-		writeBaseline(t, resolveIn(o.WorkDir, name), o.Plan, o.Baseline)
+		writeBaseline(t, setup.Resolve(o.WorkDir, name), o.Plan, o.Baseline)
 		spec.Baseline = name
 	} else if o.BaselinePath != "" {
 		spec.Baseline = o.BaselinePath

@@ -31,7 +31,7 @@ func (a *app) render() string {
 		if a.status != "" {
 			st = a.statusView()
 		}
-		out = a.setup.View(a.st, st, a.help, w, h)
+		out = a.setup.Draw(st, a.help, w, h)
 	default:
 		out = a.compose(w, h)
 	}
@@ -90,7 +90,11 @@ func (a *app) compose(w, h int) string {
 	}
 	over, overKeys, overOpen := "", keys.Set{}, false
 	if a.prompt == nil && a.screen == screenRun {
-		over, overKeys, overOpen = a.viewBody(w, h, max(0, h-2-btoi(a.status != "")))
+		statusH := 0
+		if a.status != "" {
+			statusH = 1
+		}
+		over, overKeys, overOpen = a.viewBody(w, h, max(0, h-2-statusH))
 		if overOpen {
 			km = overKeys
 		}
@@ -120,7 +124,7 @@ func (a *app) compose(w, h int) string {
 	case a.editor != nil:
 		// The editor opens over the sweep, which stays visible below it:
 		// it keeps running.
-		ed := a.editor.View(a.st, a.sw, w)
+		ed := a.editor.Draw(a.sw, w)
 		body = ed + "\n" + a.runBody(w, h, bodyH-lipgloss.Height(ed))
 	default:
 		body = a.runBody(w, h, bodyH)

@@ -13,7 +13,7 @@ import (
 
 // typeOutDir moves the setup form to the output-dir field and types dir.
 func typeOutDir(m Model, dir string) Model {
-	for f := m.a.setup.form; f.Fields[f.Focus].Name != "out"; {
+	for f := m.a.setup.Form(); f.Fields[f.Focus].Name != "out"; {
 		m = update(m, keyMsg("tab"))
 	}
 	return update(m, keyMsg("ctrl+u"), keyMsg(dir))

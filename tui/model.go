@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path/filepath"
 	"runtime/debug"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report/session"
+	"github.com/hcbench/hcbench/tui/views/setup"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
@@ -48,9 +48,9 @@ type app struct {
 	// The sub-models: each owns its keys and its drawing; onKey only
 	// chooses which one gets a key and carries out the action it returns.
 	screen   screen
-	setup    *setupModel
-	editor   *editorModel // open over the run view while non-nil
-	prompt   *prompt      // a question that owns the keyboard while non-nil
+	setup    *setup.Model
+	editor   *setup.Editor // open over the run view while non-nil
+	prompt   *prompt       // a question that owns the keyboard while non-nil
 	helpView helpModel
 	runv     *runView
 	views    views     // detail, history, compare, filter, command line (workbench.go)
@@ -96,7 +96,7 @@ func NewModel(opt Options) Model {
 		height: 24,
 		runv:   newRunView(st),
 	}
-	a.setup = newSetupModel(opt.Spec, st)
+	a.setup = setup.New(opt.Spec, st)
 	if !opt.Spec.Resume {
 		a.prompt = resumeOffer(opt.Spec)
 	}
@@ -240,14 +240,7 @@ func (a *app) setStatus(s string, isErr bool) {
 }
 
 // resolve places a directory typed by the user (shown as typed) on disk.
-func (a *app) resolve(dir string) string { return resolveIn(a.opt.Spec.WorkDir, dir) }
-
-func resolveIn(work, dir string) string {
-	if work == "" || filepath.IsAbs(dir) {
-		return dir
-	}
-	return filepath.Join(work, dir)
-}
+func (a *app) resolve(dir string) string { return setup.Resolve(a.opt.Spec.WorkDir, dir) }
 
 func (a *app) haveBaseline() bool { return a.sw != nil && a.sw.Baseline }
 
@@ -273,9 +266,9 @@ func (a *app) onKey(msg tea.KeyMsg) tea.Cmd {
 	case a.helpView.open:
 		return a.do(a.helpView.Update(msg))
 	case a.screen == screenSetup:
-		return a.do(a.setup.Update(msg))
+		return a.do(a.setup.Key(msg))
 	case a.editor != nil:
-		return a.do(a.editor.Update(msg))
+		return a.do(a.editor.Key(msg))
 	}
 	if cmd, ok := a.viewKey(msg); ok {
 		return cmd
@@ -313,9 +306,9 @@ func (a *app) do(act keys.Action) tea.Cmd {
 			a.setStatus(fmt.Sprintf("run %d has ended: its grid stays as it was; n sets up a new sweep with another grid", a.sw.RunID), false)
 			return nil
 		}
-		a.editor = newEditorModel(a.sw.Plan.Grid, a.st)
+		a.editor = setup.NewEditor(a.sw.Plan.Grid, a.st)
 	case keys.ActApply:
-		g, err := a.editor.grid()
+		g, err := a.editor.Grid()
 		if err != nil {
 			a.setStatus("✗ "+err.Error(), true)
 			return nil

@@ -117,7 +117,7 @@ func TestSetupRepeatsSeedPolicyChecked(t *testing.T) {
 	m = update(m, keyMsg("ctrl+u"), keyMsg("2"), keyMsg("tab"), keyMsg("tab"), keyMsg("tab")) // to policy
 	// Policy is a choice: typing does nothing, → and ← cycle.
 	m = update(m, keyMsg("best"))
-	if got := m.a.setup.form.Value("policy"); got != bench.PolicyMean {
+	if got := m.a.setup.Form().Value("policy"); got != bench.PolicyMean {
 		t.Errorf("typing changed the policy to %q", got)
 	}
 	m = update(m, tea.KeyMsg{Type: tea.KeyRight})
@@ -125,7 +125,7 @@ func TestSetupRepeatsSeedPolicyChecked(t *testing.T) {
 		t.Errorf("→ should choose median:\n%s", v)
 	}
 	m = update(m, tea.KeyMsg{Type: tea.KeyLeft}, tea.KeyMsg{Type: tea.KeyLeft})
-	if got := m.a.setup.form.Value("policy"); got != bench.PolicyMinRisk {
+	if got := m.a.setup.Form().Value("policy"); got != bench.PolicyMinRisk {
 		t.Errorf("← ← from median: policy %q, want minrisk", got)
 	}
 }

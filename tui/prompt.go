@@ -9,6 +9,7 @@ import (
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/tui/views/setup"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
@@ -73,7 +74,7 @@ func (a *app) answerPrompt(msg tea.KeyMsg) tea.Cmd {
 // is opened, and locked, when the user says yes). A damaged history offers
 // nothing.
 func resumeOffer(spec session.Spec) *prompt {
-	res, ok := store.ReadResumable(resolveIn(spec.WorkDir, outOf(spec)), nil)
+	res, ok := store.ReadResumable(setup.Resolve(spec.WorkDir, setup.OutDir(spec)), nil)
 	if !ok {
 		return nil
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/tui/views/setup"
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
 )
 
@@ -136,7 +137,7 @@ func (a *app) startSpec(spec session.Spec) tea.Cmd {
 	if spec.Engine.Name() == bench.EnginePython {
 		a.setStatus("checking the python engine: starting "+spec.Engine.Python+"…", false)
 	} else {
-		a.setStatus("opening the run in "+outOf(spec)+"…", false)
+		a.setStatus("opening the run in "+setup.OutDir(spec)+"…", false)
 	}
 	open := a.open
 	return safeCmd(func() tea.Msg {
@@ -147,20 +148,12 @@ func (a *app) startSpec(spec session.Spec) tea.Cmd {
 	})
 }
 
-// outOf is the spec's output directory as typed.
-func outOf(spec session.Spec) string {
-	if spec.Out == "" {
-		return session.DefaultOut
-	}
-	return spec.Out
-}
-
 // onOpened starts the opened session and makes it the run on screen; the
 // run it replaces (already stopped) is finished.
 func (a *app) onOpened(op *opening) tea.Cmd {
 	if a.opening == op {
 		a.opening = nil
-		a.setup.opening = false
+		a.setup.Opening = false
 	}
 	if op.err != nil {
 		if !a.quitting {

@@ -8,6 +8,7 @@ import (
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/store"
 	"github.com/hcbench/hcbench/tui/views/detail"
+	"github.com/hcbench/hcbench/tui/views/setup"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
@@ -113,9 +114,9 @@ type applyMsg func(*app)
 // flags'.
 func (a *app) outDir() string {
 	if a.run != nil {
-		return outOf(a.run.spec)
+		return setup.OutDir(a.run.spec)
 	}
-	return outOf(a.opt.Spec)
+	return setup.OutDir(a.opt.Spec)
 }
 
 // jsonlPath is the output directory's history on disk.
@@ -184,7 +185,7 @@ func (a *app) newSweep() tea.Cmd {
 // form: esc goes back to it.
 func (a *app) toSetup() tea.Cmd {
 	cmd := a.retire(a.run)
-	a.setup = newSetupModel(specFor(a.run), a.st)
+	a.setup = setup.New(specFor(a.run), a.st)
 	a.screen = screenSetup
 	a.views = views{}
 	a.setStatus(fmt.Sprintf("run %d stays in the history (h); to compare with it, give %s as the baseline",

@@ -1,6 +1,6 @@
 //go:build linux || darwin
 
-package tui
+package setup
 
 import "syscall"
 

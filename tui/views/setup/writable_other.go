@@ -1,6 +1,6 @@
 //go:build !linux && !darwin
 
-package tui
+package setup
 
 // writable cannot be asked without writing on this system; the sweep's
 // start reports a directory it cannot write.
