@@ -14,6 +14,7 @@ import (
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report/store"
 	"github.com/hcbench/hcbench/tui/views/comparison"
+	"github.com/hcbench/hcbench/tui/views/runview"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
@@ -154,7 +155,7 @@ type historyModel struct {
 	tab     historyTab
 	open    *pastRun
 	openS   *runstate.Run // the opened run as the run view draws it
-	view    *runView
+	view    *runview.Model
 	cmp     *comparison.Model
 	st      theme.Styles
 	cmpNote string // why there is no comparison yet
@@ -163,7 +164,7 @@ type historyModel struct {
 // newHistory opens the history of the JSONL at path and returns the
 // command that reads it: a long history never holds up the screen.
 func newHistory(path, out string, st theme.Styles) (*historyModel, tea.Cmd) {
-	h := &historyModel{path: path, shown: store.PathsFor(out).JSONL, out: out, view: newRunView(st), loading: true, st: st}
+	h := &historyModel{path: path, shown: store.PathsFor(out).JSONL, out: out, view: runview.New(st), loading: true, st: st}
 	return h, safeCmd(func() tea.Msg {
 		runs, err := readPastRuns(path)
 		return applyMsg(func(a *app) {
@@ -214,7 +215,7 @@ func (h *historyModel) Update(msg tea.KeyMsg, haveBaseline bool) keys.Action {
 		if key.Matches(msg, keys.Filter) {
 			return keys.ActFilter
 		}
-		return readOnly(h.view.Update(msg, false))
+		return readOnly(h.view.Key(msg, false))
 	case tabCompare:
 		if h.cmp != nil {
 			h.cmp.Key(msg)
@@ -271,7 +272,7 @@ func (h *historyModel) openSelected() {
 	}
 	h.open = &r
 	h.openS = pastSweep(r)
-	h.view = newRunView(h.view.st)
+	h.view = runview.New(h.st)
 	h.tab = tabRun
 }
 
@@ -348,7 +349,7 @@ func (h *historyModel) View(st theme.Styles, now time.Time, w, height int) strin
 		if h.openS == nil {
 			body = st.Subtle.Render("no run opened: choose one in the list and press enter")
 		} else {
-			body = h.view.View(h.openS, now, false, false, w, bh, bh)
+			body = h.view.Draw(h.openS, now, false, false, w, bh, bh)
 		}
 	case tabCompare:
 		if h.cmp == nil {

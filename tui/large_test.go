@@ -103,7 +103,7 @@ func TestMouseStaggeredHeatmapCell(t *testing.T) {
 	lx, _ := find(t, strings.Split(v, "\n")[ly], "13–23")
 	_, dy := find(t, v, "D=126–150")
 	m = update(m, click(lx+1, dy))
-	if f := m.a.runv.table.filter.String(); !strings.EqualFold(f, "d=126..150 k=13..23") {
+	if f := m.a.runv.Table.Filter().String(); !strings.EqualFold(f, "d=126..150 k=13..23") {
 		t.Errorf("filter after a click under 13–23: %q", f)
 	}
 }

@@ -6,18 +6,9 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/tui/views/runview"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
-)
-
-// Layout thresholds: below either, the run view drops borders, the chart
-// and (if short) the table, keeping progress, heatmap and summary.
-const (
-	compactWidth  = 70
-	compactHeight = 24
-	sideBySide    = 100 // chart and heatmap next to each other from here
-	roomyHeight   = 30  // the progress gets a pane from here
-	summaryWidth  = 96  // summary lines in full from here
 )
 
 // render draws the whole screen at the current size. Every pane is clipped
@@ -111,7 +102,7 @@ func (a *app) compose(w, h int) string {
 	switch {
 	case a.helpView.open:
 		var notes []string
-		if a.screen == screenRun && a.editor == nil && h >= compactHeight {
+		if a.screen == screenRun && a.editor == nil && h >= runview.CompactHeight {
 			notes = keys.Notes
 		}
 		body = a.helpView.View(a.help, km, notes, a.st, w)
@@ -135,5 +126,5 @@ func (a *app) compose(w, h int) string {
 
 // runBody is the run view's drawing of the current sweep.
 func (a *app) runBody(w, h, bodyH int) string {
-	return a.runv.View(a.sw, a.now(), a.quitting, a.haveBaseline(), w, h, bodyH)
+	return a.runv.Draw(a.sw, a.now(), a.quitting, a.haveBaseline(), w, h, bodyH)
 }

@@ -209,11 +209,11 @@ func checkDropped(t *testing.T, m Model, c bench.Config, n int) {
 	if strings.Contains(v, c.String()) {
 		t.Errorf("%s is on screen:\n%s", c, v)
 	}
-	if row := fmt.Sprintf("D=%d ", c.D); strings.Contains(m.a.runv.painted["heat"].view, row) {
-		t.Errorf("the heatmap has a row %q:\n%s", row, m.a.runv.painted["heat"].view)
+	if row := fmt.Sprintf("D=%d ", c.D); strings.Contains(m.a.runv.HeatView(), row) {
+		t.Errorf("the heatmap has a row %q:\n%s", row, m.a.runv.HeatView())
 	}
-	if !slices.Equal(m.a.runv.table.Configs(), m.a.sw.Plan.Grid.Configs()) {
-		t.Errorf("table rows %v, want the grid's %v", m.a.runv.table.Configs(), m.a.sw.Plan.Grid.Configs())
+	if !slices.Equal(m.a.runv.Table.Configs(), m.a.sw.Plan.Grid.Configs()) {
+		t.Errorf("table rows %v, want the grid's %v", m.a.runv.Table.Configs(), m.a.sw.Plan.Grid.Configs())
 	}
 }
 

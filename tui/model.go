@@ -12,6 +12,7 @@ import (
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report/session"
+	"github.com/hcbench/hcbench/tui/views/runview"
 	"github.com/hcbench/hcbench/tui/views/setup"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
@@ -52,7 +53,7 @@ type app struct {
 	editor   *setup.Editor // open over the run view while non-nil
 	prompt   *prompt       // a question that owns the keyboard while non-nil
 	helpView helpModel
-	runv     *runView
+	runv     *runview.Model
 	views    views     // detail, history, compare, filter, command line (workbench.go)
 	clip     io.Writer // where the clipboard's OSC 52 goes; nil: no copying
 
@@ -94,7 +95,7 @@ func NewModel(opt Options) Model {
 		help:   keys.NewHelp(st.HelpKey, st.HelpDesc, st.HelpSep),
 		width:  80,
 		height: 24,
-		runv:   newRunView(st),
+		runv:   runview.New(st),
 	}
 	a.setup = setup.New(opt.Spec, st)
 	if !opt.Spec.Resume {
@@ -273,8 +274,8 @@ func (a *app) onKey(msg tea.KeyMsg) tea.Cmd {
 	if cmd, ok := a.viewKey(msg); ok {
 		return cmd
 	}
-	a.runv.sw = a.sw
-	return a.do(a.runv.Update(msg, a.haveBaseline()))
+	a.runv.SetRun(a.sw)
+	return a.do(a.runv.Key(msg, a.haveBaseline()))
 }
 
 // do carries out a sub-model's action.

@@ -14,6 +14,7 @@ import (
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/tui/views/detail"
+	"github.com/hcbench/hcbench/tui/views/runview"
 	"github.com/hcbench/hcbench/tui/widgets/heatmap"
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
@@ -227,7 +228,7 @@ func TestHeatmapAverageAndLevels(t *testing.T) {
 	for _, c := range p.Grid.Configs()[:12] {
 		s.AddResult(synthResult(c, p))
 	}
-	v := heatmap.Render(s, heatmap.Time, heatmap.DK, heatStyles(theme.New()), 60, 10)
+	v := heatmap.Render(s, heatmap.Time, heatmap.DK, runview.HeatStyles(theme.New()), 60, 10)
 	// D=3 K=3 averages T=48 and T=96: 2e-7·3^0.3·3^0.5·72.
 	want := bench.FormatSeconds(2e-7 * 1.390389 * 1.732051 * 72)
 	if !strings.Contains(v, want) {
@@ -268,13 +269,13 @@ func TestTableSorts(t *testing.T) {
 	if !strings.Contains(v, "sorted by median time/epoch, ascending") {
 		t.Fatalf("o: not sorted by time:\n%s", v)
 	}
-	rows := m.a.runv.table.Rows()
+	rows := m.a.runv.Table.Rows()
 	if rows[0][1] != "D=3 K=3 T=48" || rows[len(rows)-1][1] != "D=6 K=9 T=96" {
 		t.Errorf("time order: first %v last %v", rows[0], rows[len(rows)-1])
 	}
 	m = update(m, keyMsg("O"))
 	v = m.View() // rows are rebuilt when drawn
-	rows = m.a.runv.table.Rows()
+	rows = m.a.runv.Table.Rows()
 	if rows[0][1] != "D=6 K=9 T=96" {
 		t.Errorf("reversed: first %v", rows[0])
 	}
@@ -380,7 +381,7 @@ func TestHeatmapSingleValueLegend(t *testing.T) {
 	p := bench.DefaultPlan()
 	s := runstate.New(1, p, nil, testEpoch)
 	s.AddResult(synthResult(p.Grid.Configs()[0], p))
-	v := heatmap.Render(s, heatmap.Time, heatmap.DK, heatStyles(theme.New()), 60, 6)
+	v := heatmap.Render(s, heatmap.Time, heatmap.DK, runview.HeatStyles(theme.New()), 60, 6)
 	if !strings.Contains(v, "(all equal)") || !strings.Contains(v, "pending") {
 		t.Errorf("single-value legend:\n%s", v)
 	}
@@ -527,16 +528,6 @@ func TestDetailNamesContendedMeasurements(t *testing.T) {
 	}
 }
 
-// TestNoisyLineWhyFirst: the noisy line gives the example and its reason
-// before the advice, so a narrow pane cuts the advice, not the reason.
-func TestNoisyLineWhyFirst(t *testing.T) {
-	l := noisyLine(2, bench.Config{D: 3, K: 5, T: 96}, "95% CI ±5.1% over 8 measurements, 1 contended left out")
-	if !strings.HasPrefix(l, "⚠ 2 noisy config(s), e.g. D=3 K=5 T=96: 95% CI ±5.1% over 8 measurements, 1 contended left out · ") ||
-		!strings.Contains(l, "--repeats") {
-		t.Errorf("noisy line %q", l)
-	}
-}
-
 // TestProgressNamesContention: the progress pane says how many
 // measurements were left out as contended, as the headless summary does.
 func TestProgressNamesContention(t *testing.T) {
@@ -575,11 +566,11 @@ func TestTableFollowsTheComparison(t *testing.T) {
 	evs := sweepEvents(p, 12, false)
 	m = feed(m, evs[:3]...) // the first config
 	m.View()
-	first := m.a.runv.table.Rows()[0][4]
+	first := m.a.runv.Table.Rows()[0][4]
 	m = feed(m, evs[3:]...)
 	m.View()
-	got := m.a.runv.table.Rows()[0][4]
-	want := ratioText(m.a.sw, p.Grid.Configs()[0])
+	got := m.a.runv.Table.Rows()[0][4]
+	want := runview.RatioText(m.a.sw, p.Grid.Configs()[0])
 	if got != want || got == first {
 		t.Errorf("first row's vs base: %q after all twelve (%q after one), want %q", got, first, want)
 	}

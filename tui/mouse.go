@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/tui/views/runview"
 	"github.com/hcbench/hcbench/tui/widgets/heatmap"
 )
 
@@ -142,7 +143,7 @@ func cellInt(s string) int { n, _ := strconv.Atoi(s); return n }
 
 // clickHeader sorts by the column whose title was clicked (again: the
 // other way).
-func (a *app) clickHeader(t *resultsTable, line string, x int) bool {
+func (a *app) clickHeader(t *runview.Table, line string, x int) bool {
 	if !t.IsHeader(line) {
 		return false
 	}
@@ -160,9 +161,9 @@ func (a *app) clickHeader(t *resultsTable, line string, x int) bool {
 func (a *app) clickHeat(lines []string, x, y int) bool {
 	view := ""
 	if h := a.views.history; h != nil && h.tab == tabRun {
-		view = h.view.painted["heat"].view
+		view = h.view.HeatView()
 	} else {
-		view = a.runv.painted["heat"].view
+		view = a.runv.HeatView()
 	}
 	heat := strings.Split(ansi.Strip(view), "\n")
 	if len(heat) < 2 || strings.TrimSpace(heat[0]) == "" {
@@ -185,7 +186,7 @@ func (a *app) clickHeat(lines []string, x, y int) bool {
 			return false
 		}
 		t := a.focusTable()
-		t.setFilter(parseFilter(strings.Join(terms, " ")))
+		t.SetFilter(runview.ParseFilter(strings.Join(terms, " ")))
 		a.setStatus("showing "+strings.Join(terms, " ")+" (a heatmap cell) · / edits the filter, esc in it clears", false)
 		return true
 	}
@@ -195,7 +196,7 @@ func (a *app) clickHeat(lines []string, x, y int) bool {
 // focusAxes are the axes of the heatmap in focus.
 func (a *app) focusAxes() heatmap.Axes {
 	if h := a.views.history; h != nil && h.tab == tabRun {
-		return h.view.heat.Axes
+		return h.view.Heat.Axes
 	}
-	return a.runv.heat.Axes
+	return a.runv.Heat.Axes
 }

@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/sweep"
+	"github.com/hcbench/hcbench/tui/views/runview"
 	"github.com/hcbench/hcbench/tui/widgets/chart"
 	"github.com/hcbench/hcbench/tui/widgets/heatmap"
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
@@ -156,7 +157,7 @@ func TestItem5PartialInCompactHeatmap(t *testing.T) {
 	p.Grid.Branches, _ = bench.ParseList("2..11")
 	s := runstate.New(1, p, nil, testEpoch)
 	s.AddResult(synthResult(bench.Config{D: 3, K: 2, T: 48}, p)) // T=96 not yet
-	v := heatmap.Render(s, heatmap.Time, heatmap.DK, heatStyles(theme.New()), 40, 6)
+	v := heatmap.Render(s, heatmap.Time, heatmap.DK, runview.HeatStyles(theme.New()), 40, 6)
 	if !strings.Contains(strings.Split(v, "\n")[1], "~") {
 		t.Errorf("partial cell without ~:\n%s", v)
 	}
@@ -172,7 +173,7 @@ func TestItem6LabelsWholeOrBinned(t *testing.T) {
 		s.AddResult(synthResult(c, p))
 	}
 	for _, w := range []int{20, 30, 46, 60, 100} {
-		v := heatmap.Render(s, heatmap.Time, heatmap.DK, heatStyles(theme.New()), w, 8)
+		v := heatmap.Render(s, heatmap.Time, heatmap.DK, runview.HeatStyles(theme.New()), w, 8)
 		// The header is every line above the first row (labels may be
 		// staggered over two lines).
 		var head []string
@@ -299,7 +300,7 @@ func TestItem10NoStaleText(t *testing.T) {
 		r.RobustnessMean = 0.9641 + 0.0001*float64(i%3)
 		s.AddResult(r)
 	}
-	legend := heatmap.Render(s, heatmap.Robustness, heatmap.DK, heatStyles(theme.New()), 100, 8)
+	legend := heatmap.Render(s, heatmap.Robustness, heatmap.DK, runview.HeatStyles(theme.New()), 100, 8)
 	bounds := regexp.MustCompile(`[<≤]([0-9.]+)`).FindAllStringSubmatch(legend, -1)
 	seen := map[string]bool{}
 	for _, b := range bounds {

@@ -186,7 +186,7 @@ func (a *app) onOpened(op *opening) tea.Cmd {
 	if _, base := s.Baseline(); len(base) > 0 {
 		a.sw.Baseline = true
 	}
-	a.runv.reset()
+	a.runv.Reset()
 	a.screen, a.editor, a.views = screenRun, nil, views{}
 	a.setStatus(notesLine(s.Notes()))
 	return tea.Batch(a.retire(prev), a.drainCmd(run))

@@ -20,6 +20,7 @@ import (
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/store"
 	"github.com/hcbench/hcbench/tui/views/detail"
+	"github.com/hcbench/hcbench/tui/views/runview"
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
@@ -217,7 +218,7 @@ func TestDetailOnRow3(t *testing.T) {
 			if m.a.views.detail != nil {
 				t.Fatal("esc did not close the detail")
 			}
-			if c := m.a.runv.table.Cursor(); c != 2 {
+			if c := m.a.runv.Table.Cursor(); c != 2 {
 				t.Errorf("after esc the cursor is on row %d, want 3", c+1)
 			}
 		})
@@ -268,10 +269,10 @@ func TestFilterTerms(t *testing.T) {
 		{"D=3 K=3 T", 2}, // "t" matches text in the config
 	}
 	for _, tt := range tests {
-		f := parseFilter(tt.filter)
+		f := runview.ParseFilter(tt.filter)
 		n := 0
 		for _, r := range s.GridResults() {
-			if f.match(r, s) {
+			if f.Match(r, s) {
 				n++
 			}
 		}
@@ -292,14 +293,14 @@ func TestFilterTable(t *testing.T) {
 			t.Errorf("%s: filtered table still shows K=3:\n%s", s.name, v)
 		}
 		m = press(m, "enter") // keeps the filter
-		if m.a.views.filter != nil || m.a.runv.table.filter.empty() {
+		if m.a.views.filter != nil || m.a.runv.Table.Filter().Empty() {
 			t.Fatal("enter should close the input and keep the filter")
 		}
 		// Enter on the first filtered row opens K=9's detail.
 		m = press(m, "enter")
 		mustContain(t, m.View(), "D=3 K=9 T=48 · run")
 		m = press(m, "esc", "/", "esc")
-		if !m.a.runv.table.filter.empty() {
+		if !m.a.runv.Table.Filter().Empty() {
 			t.Error("esc in the filter should clear it")
 		}
 		mustContain(t, m.View(), "Results (12)")
@@ -515,7 +516,7 @@ func TestMouseTable(t *testing.T) {
 		m := workbench(t, s.w, s.h)
 		x, y := find(t, m.View(), "D=3 K=5 T=48")
 		m = update(m, click(x+2, y))
-		if c := m.a.runv.table.Cursor(); c != 2 {
+		if c := m.a.runv.Table.Cursor(); c != 2 {
 			t.Fatalf("%s: click on row 3 selected row %d", s.name, c+1)
 		}
 		m.View()
@@ -529,7 +530,7 @@ func TestMouseTable(t *testing.T) {
 		}
 		m = press(m, "esc")
 		m = update(m, wheel(true), wheel(true), wheel(true), wheel(false))
-		if c := m.a.runv.table.Cursor(); c != 4 {
+		if c := m.a.runv.Table.Cursor(); c != 4 {
 			t.Errorf("%s: wheel 3 down 1 up from row 3 is row %d, want 5", s.name, c+1)
 		}
 		// A click on the median column's title sorts by it; again reverses.
@@ -537,12 +538,12 @@ func TestMouseTable(t *testing.T) {
 		_, hy := find(t, v, "#↑")
 		hx, _ := find(t, strings.Split(v, "\n")[hy], "median")
 		m = update(m, click(hx+1, hy))
-		if m.a.runv.table.SortName() != "median time/epoch" || m.a.runv.table.Desc() {
-			t.Errorf("%s: header click sorts by %v desc=%v", s.name, m.a.runv.table.SortName(), m.a.runv.table.Desc())
+		if m.a.runv.Table.SortName() != "median time/epoch" || m.a.runv.Table.Desc() {
+			t.Errorf("%s: header click sorts by %v desc=%v", s.name, m.a.runv.Table.SortName(), m.a.runv.Table.Desc())
 		}
 		m.View()
 		m = update(m, click(hx+1, hy))
-		if !m.a.runv.table.Desc() {
+		if !m.a.runv.Table.Desc() {
 			t.Errorf("%s: a second header click should reverse", s.name)
 		}
 	}
@@ -556,7 +557,7 @@ func TestMouseHeatmapCell(t *testing.T) {
 		kx, _ := find(t, strings.Split(v, "\n")[ky], "K=9")
 		_, dy := find(t, v, "D=6 ")
 		m = update(m, click(kx+1, dy))
-		f := m.a.runv.table.filter.String()
+		f := m.a.runv.Table.Filter().String()
 		if f != "D=6 K=9" {
 			t.Fatalf("%s: click on cell D=6 K=9 filters %q", s.name, f)
 		}
@@ -697,14 +698,14 @@ func FuzzTableFilter(f *testing.F) {
 		s.AddResult(synthResult(c, p))
 	}
 	f.Fuzz(func(t *testing.T, in string) {
-		flt := parseFilter(in)
+		flt := runview.ParseFilter(in)
 		n := 0
 		for _, r := range s.GridResults() {
-			if flt.match(r, s) {
+			if flt.Match(r, s) {
 				n++
 			}
 		}
-		if flt.empty() && n != 12 {
+		if flt.Empty() && n != 12 {
 			t.Errorf("empty filter %q keeps %d rows", in, n)
 		}
 	})

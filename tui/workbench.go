@@ -8,6 +8,7 @@ import (
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/store"
 	"github.com/hcbench/hcbench/tui/views/detail"
+	"github.com/hcbench/hcbench/tui/views/runview"
 	"github.com/hcbench/hcbench/tui/views/setup"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
@@ -25,7 +26,7 @@ import (
 type views struct {
 	detail  *detail.Model
 	history *historyModel
-	filter  *filterInput
+	filter  *runview.FilterInput
 	cmdline *cmdlineModel
 }
 
@@ -42,9 +43,9 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		}
 		return a.do(act), true
 	case v.filter != nil:
-		act := v.filter.Update(msg)
+		act := v.filter.Key(msg)
 		t := a.focusTable()
-		t.setFilter(parseFilter(v.filter.value()))
+		t.SetFilter(runview.ParseFilter(v.filter.Value()))
 		if act == keys.ActClose {
 			v.filter = nil
 		}
@@ -72,7 +73,7 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		case keys.ActDetail:
 			a.openDetail()
 		case keys.ActFilter:
-			v.filter = newFilterInput(a.focusTable().filter.String())
+			v.filter = runview.NewFilterInput(a.focusTable().Filter().String())
 		case keys.ActResume:
 			return a.continueRun(), true
 		case keys.ActCompare:
@@ -93,7 +94,7 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		v.history = h
 		return cmd, true
 	case key.Matches(msg, keys.Filter):
-		v.filter = newFilterInput(a.runv.table.filter.String())
+		v.filter = runview.NewFilterInput(a.runv.Table.Filter().String())
 	case key.Matches(msg, keys.Command):
 		line := a.runCommand()
 		v.cmdline = &cmdlineModel{line: line, copied: a.clip != nil}
@@ -124,11 +125,11 @@ func (a *app) jsonlPath() string { return store.PathsFor(a.resolve(a.outDir())).
 
 // focusTable is the table keys and filters go to: the history's opened run,
 // or the live run's.
-func (a *app) focusTable() *resultsTable {
+func (a *app) focusTable() *runview.Table {
 	if h := a.views.history; h != nil && h.tab == tabRun && h.openS != nil {
-		return &h.view.table
+		return &h.view.Table
 	}
-	return &a.runv.table
+	return &a.runv.Table
 }
 
 // focusSweep is the sweep drawn in the focused table.
@@ -146,7 +147,7 @@ func (a *app) openDetail() {
 	if !t.Laid() && s != nil {
 		// Never drawn (a screen too small for the table): order its rows
 		// now so the cursor means a config.
-		t.sync(s, s.Version, max(40, a.width-4), 10, a.haveBaseline() && t == &a.runv.table)
+		t.Layout(s, s.Version, max(40, a.width-4), 10, a.haveBaseline() && t == &a.runv.Table)
 	}
 	i := t.Cursor()
 	if s == nil || i < 0 || i >= len(t.Configs()) {
@@ -232,11 +233,11 @@ func (a *app) viewBody(w, h, bodyH int) (string, keys.Set, bool) {
 		return v.detail.View(), keys.DetailSet(), true
 	case v.filter != nil && v.history == nil:
 		body := a.runBody(w, h, bodyH-1)
-		return body + "\n" + theme.Cut(v.filter.in.View(), w), keys.FilterSet(), true
+		return body + "\n" + theme.Cut(v.filter.View(), w), keys.FilterSet(), true
 	case v.history != nil:
 		body := v.history.View(a.st, a.now(), w, bodyH)
 		if v.filter != nil {
-			body = theme.Fit(body, w, bodyH-1) + "\n" + theme.Cut(v.filter.in.View(), w)
+			body = theme.Fit(body, w, bodyH-1) + "\n" + theme.Cut(v.filter.View(), w)
 			return body, keys.FilterSet(), true
 		}
 		return body, keys.HistorySet(v.history.tab == tabRun, v.history.tab == tabCompare), true
@@ -253,12 +254,4 @@ func detailStep(msg tea.KeyMsg) int {
 		return 1
 	}
 	return 0
-}
-
-// filterTitle is the table title's note of an active filter.
-func filterTitle(t *resultsTable) string {
-	if t.filter.empty() {
-		return ""
-	}
-	return " · filter " + t.filter.String()
 }

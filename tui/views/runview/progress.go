@@ -1,4 +1,4 @@
-package tui
+package runview
 
 import (
 	"fmt"
@@ -21,7 +21,7 @@ func newProgressBar() progress.Model {
 
 // stateText is the sweep's state in a word or two, with a glyph so it
 // reads without colour.
-func (v *runView) stateText() string {
+func (v *Model) stateText() string {
 	s := v.sw
 	switch {
 	case v.quitting:
@@ -39,7 +39,7 @@ func (v *runView) stateText() string {
 }
 
 // runningText names the config and depth being measured now.
-func (v *runView) runningText() string {
+func (v *Model) runningText() string {
 	s := v.sw
 	if s.Running == nil || !s.Active() {
 		return ""
@@ -54,7 +54,7 @@ func (v *runView) runningText() string {
 	return t
 }
 
-func (v *runView) timesText(now time.Time) string {
+func (v *Model) timesText(now time.Time) string {
 	s := v.sw
 	t := "elapsed " + bench.FormatDuration(s.ElapsedAt(now))
 	switch {
@@ -73,7 +73,7 @@ func (v *runView) timesText(now time.Time) string {
 
 // progressView is the progress pane's content: the bar with done/total and
 // percent, then times, state and what is running.
-func (v *runView) progressView(w int) string {
+func (v *Model) progressView(w int) string {
 	s := v.sw
 	count := fmt.Sprintf(" %d/%d", s.Done, s.Total)
 	frac := s.Completed()
@@ -97,7 +97,7 @@ func (v *runView) progressView(w int) string {
 }
 
 // compactProgressView fits the same facts on three short lines.
-func (v *runView) compactProgressView(w int) string {
+func (v *Model) compactProgressView(w int) string {
 	s := v.sw
 	frac := s.Completed()
 	count := fmt.Sprintf(" %d/%d", s.Done, s.Total)

@@ -1,4 +1,4 @@
-package tui
+package runview
 
 import (
 	"strconv"
@@ -12,24 +12,24 @@ import (
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
 )
 
-// tableFilter keeps the table rows that match every term typed after "/":
+// Filter keeps the table rows that match every term typed after "/":
 // "K=9" (also "D=3", "T=48"; "K=5..9" a range), "noisy", "slower" or
 // "faster" (against the baseline), or any text found in the row's config.
-type tableFilter struct {
+type Filter struct {
 	terms []string // lower-cased: matching ignores case
 	typed string   // as typed, for the title
 }
 
-func parseFilter(s string) tableFilter {
-	return tableFilter{terms: strings.Fields(strings.ToLower(s)), typed: strings.Join(strings.Fields(s), " ")}
+func ParseFilter(s string) Filter {
+	return Filter{terms: strings.Fields(strings.ToLower(s)), typed: strings.Join(strings.Fields(s), " ")}
 }
 
-func (f tableFilter) empty() bool { return len(f.terms) == 0 }
+func (f Filter) Empty() bool { return len(f.terms) == 0 }
 
-func (f tableFilter) String() string { return f.typed }
+func (f Filter) String() string { return f.typed }
 
 // match says whether result r of sweep s passes every term.
-func (f tableFilter) match(r *bench.Result, s *runstate.Run) bool {
+func (f Filter) Match(r *bench.Result, s *runstate.Run) bool {
 	for _, t := range f.terms {
 		if !matchTerm(t, r, s) {
 			return false
@@ -63,22 +63,22 @@ func matchTerm(t string, r *bench.Result, s *runstate.Run) bool {
 	return strings.Contains(strings.ToLower(r.Config.String()), t)
 }
 
-// filterInput is the line where the filter is typed; the table follows
+// FilterInput is the line where the filter is typed; the table follows
 // each key.
-type filterInput struct{ in textinput.Model }
+type FilterInput struct{ in textinput.Model }
 
-func newFilterInput(current string) *filterInput {
+func NewFilterInput(current string) *FilterInput {
 	in := textinput.New()
 	in.Prompt = "/"
 	in.Placeholder = "K=9 · D=3..6 · noisy · slower"
 	in.SetValue(current)
 	in.CursorEnd()
 	in.Focus()
-	return &filterInput{in: in}
+	return &FilterInput{in: in}
 }
 
-// Update types into the filter: enter keeps it, esc clears it.
-func (f *filterInput) Update(msg tea.KeyMsg) keys.Action {
+// Key types into the filter: enter keeps it, esc clears it.
+func (f *FilterInput) Key(msg tea.KeyMsg) keys.Action {
 	switch msg.Type {
 	case tea.KeyEnter:
 		return keys.ActClose
@@ -90,4 +90,16 @@ func (f *filterInput) Update(msg tea.KeyMsg) keys.Action {
 	return keys.ActTyped
 }
 
-func (f *filterInput) value() string { return f.in.Value() }
+// Value is the filter as typed.
+func (f *FilterInput) Value() string { return f.in.Value() }
+
+// View is the line being typed.
+func (f *FilterInput) View() string { return f.in.View() }
+
+// filterTitle is the table title's note of an active filter.
+func filterTitle(t *Table) string {
+	if t.filter.Empty() {
+		return ""
+	}
+	return " · filter " + t.filter.String()
+}

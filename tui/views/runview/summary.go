@@ -1,4 +1,4 @@
-package tui
+package runview
 
 import (
 	"fmt"
@@ -13,14 +13,14 @@ import (
 // summaryLines are the summary pane's lines: the quick summary the reports
 // print (fastest, slowest, scaling fit), the baseline verdict when there is
 // a baseline, and a warning about noisy configs.
-func (v *runView) summaryLines() []string {
+func (v *Model) summaryLines() []string {
 	// The fit runs over every result: once per change, not once per frame.
 	key := fmt.Sprint(v.shown, "/", v.baseline)
 	d := v.cached("summary", key, func() string { return strings.Join(v.buildSummary(), "\n") })
 	return strings.Split(d, "\n")
 }
 
-func (v *runView) buildSummary() []string {
+func (v *Model) buildSummary() []string {
 	s := v.sw
 	// Results an edit dropped from the grid are out of the run's picture:
 	// the summary, like the table, heatmap and chart, shows the grid's.
@@ -46,7 +46,7 @@ func (v *runView) buildSummary() []string {
 // fitLine is the reports' scaling-fit line. The fit copies and fits every
 // result, so on a large sweep it is refitted each time the results grow by
 // 2% (and when the sweep ends), not for every result.
-func (v *runView) fitLine(grid []*bench.Result) string {
+func (v *Model) fitLine(grid []*bench.Result) string {
 	n := len(grid)
 	bucket := n
 	if n >= 200 {

@@ -1,4 +1,4 @@
-package tui
+package runview
 
 import (
 	"fmt"
@@ -17,17 +17,17 @@ import (
 // The results table: the table widget with the run view's columns, over
 // the finished results of a run's grid that pass the filter.
 
-// resultsTable is the run view's table: the widget, the filter, and the
+// Table is the run view's table: the widget, the filter, and the
 // widths the grid's configs need.
-type resultsTable struct {
+type Table struct {
 	*table.Model
-	filter     tableFilter // rows shown: those matching (filter.go)
+	filter     Filter // rows shown: those matching (filter.go)
 	numW, cfgW int
 	baseline   bool
 	version    int // the run's version the rows were built from; -1: rebuild
 }
 
-func newResultsTable(st theme.Styles) resultsTable {
+func newResultsTable(st theme.Styles) Table {
 	km := table.KeyMap{
 		LineUp:     keys.Up,
 		LineDown:   keys.Down,
@@ -36,7 +36,7 @@ func newResultsTable(st theme.Styles) resultsTable {
 		GotoTop:    keys.Home,
 		GotoBottom: keys.End,
 	}
-	return resultsTable{Model: table.New(km, table.Styles{Header: st.TableHeader, Cell: st.TableCell, Selected: st.TableSelected}), version: -1}
+	return Table{Model: table.New(km, table.Styles{Header: st.TableHeader, Cell: st.TableCell, Selected: st.TableSelected}), version: -1}
 }
 
 // columns are the table's columns for run s, whose positions take numW
@@ -62,7 +62,7 @@ func columns(s *runstate.Run, haveBaseline bool, numW, cfgW int) []table.Column 
 			})},
 	}
 	if haveBaseline {
-		cols = append(cols, table.Column{Title: "vs base", Width: 13, Cell: func(r table.Row) string { return ratioText(s, r.R.Config) },
+		cols = append(cols, table.Column{Title: "vs base", Width: 13, Cell: func(r table.Row) string { return RatioText(s, r.R.Config) },
 			Value: num(func(r *bench.Result) float64 {
 				if b, ok := s.Ratios[r.Config]; ok && b.Cmp.Ratio > 0 {
 					return b.Cmp.Ratio
@@ -86,7 +86,7 @@ func columns(s *runstate.Run, haveBaseline bool, numW, cfgW int) []table.Column 
 
 // ratioText is the ratio to the baseline with its Holm-adjusted p-value
 // (the one the verdict is made from), "–" for a config the baseline lacks.
-func ratioText(s *runstate.Run, c bench.Config) string {
+func RatioText(s *runstate.Run, c bench.Config) string {
 	e, ok := s.Ratios[c]
 	if !ok {
 		return "–"
@@ -110,7 +110,7 @@ func cellWidths(s *runstate.Run) (numW, cfgW int) {
 // columns, and the rows of the grid's finished results that pass the
 // filter (rebuilt when the version, the filter or the order changed; the
 // ratio cells follow the comparison).
-func (rt *resultsTable) sync(s *runstate.Run, version, width, height int, haveBaseline bool) {
+func (rt *Table) Layout(s *runstate.Run, version, width, height int, haveBaseline bool) {
 	rt.columnsFor(s, haveBaseline)
 	if rt.version != version {
 		rt.version = version
@@ -118,7 +118,7 @@ func (rt *resultsTable) sync(s *runstate.Run, version, width, height int, haveBa
 	}
 	rows := make([]table.Row, 0, len(s.Results))
 	for i, c := range s.Order {
-		if r, ok := s.Results[c]; ok && rt.filter.match(r, s) {
+		if r, ok := s.Results[c]; ok && rt.filter.Match(r, s) {
 			rows = append(rows, table.Row{N: i + 1, R: r})
 		}
 	}
@@ -126,15 +126,18 @@ func (rt *resultsTable) sync(s *runstate.Run, version, width, height int, haveBa
 }
 
 // columnsFor sets the columns for run s.
-func (rt *resultsTable) columnsFor(s *runstate.Run, haveBaseline bool) {
+func (rt *Table) columnsFor(s *runstate.Run, haveBaseline bool) {
 	numW, cfgW := cellWidths(s)
 	rt.numW, rt.cfgW, rt.baseline = numW, cfgW, haveBaseline
 	rt.SetColumns(columns(s, haveBaseline, numW, cfgW))
 }
 
 // setFilter shows the rows matching f, the first selected.
-func (rt *resultsTable) setFilter(f tableFilter) {
+func (rt *Table) SetFilter(f Filter) {
 	rt.filter = f
 	rt.version = -1
 	rt.SetCursor(0)
 }
+
+// Filter is the filter the rows pass.
+func (rt *Table) Filter() Filter { return rt.filter }

@@ -1,4 +1,10 @@
-package tui
+// Package runview is the workbench's run view: a run's progress, its
+// epoch-time chart, its heatmap, its results table (sorted, filtered) and
+// its summary, laid out for the terminal's size (rich, or compact from
+// 50×15). It owns the choices made on it (metric, axes, sort, scroll,
+// filter) and draws a run it is handed; the live run and a recorded one
+// opened from the history are drawn by it alike.
+package runview
 
 import (
 	"fmt"
@@ -16,14 +22,12 @@ import (
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
-// runView is the live run's screen: progress, epoch-time chart, heatmap,
-// results table and summary. It owns the choices made on it (metric, axes,
-// sort, scroll) and draws a sweep the app hands it.
-type runView struct {
+// Model is the run view.
+type Model struct {
 	st       theme.Styles
-	heat     *heatmap.Model
+	Heat     *heatmap.Model
 	chart    *chart.Model
-	table    resultsTable
+	Table    Table
 	progress progress.Model
 	painted  map[string]paneCache
 
@@ -42,7 +46,18 @@ type runView struct {
 	now      time.Time
 	quitting bool
 	baseline bool
+	w, h     int // View's size
 }
+
+// Layout thresholds: below either, the run view drops borders, the chart
+// and (if short) the table, keeping progress, heatmap and summary.
+const (
+	compactWidth  = 70
+	CompactHeight = 24
+	sideBySide    = 100 // chart and heatmap next to each other from here
+	roomyHeight   = 30  // the progress gets a pane from here
+	summaryWidth  = 96  // summary lines in full from here
+)
 
 // paneCache keeps a pane's drawing for as long as its inputs are the same.
 type paneCache struct {
@@ -50,29 +65,30 @@ type paneCache struct {
 	view string
 }
 
-func newRunView(st theme.Styles) *runView {
-	heat := heatmap.New(heatmap.KeyMap{Metric: keys.Metric, Axes: keys.Axes}, heatStyles(st))
+// New is a run view with nothing drawn yet.
+func New(st theme.Styles) *Model {
+	heat := heatmap.New(heatmap.KeyMap{Metric: keys.Metric, Axes: keys.Axes}, HeatStyles(st))
 	ch := chart.New(chart.Styles{Axis: st.ChartAxis, Label: st.ChartLabel, Line: st.ChartLine})
-	return &runView{st: st, heat: heat, chart: ch, table: newResultsTable(st), progress: newProgressBar(), painted: make(map[string]paneCache), shown: -1}
+	return &Model{st: st, Heat: heat, chart: ch, Table: newResultsTable(st), progress: newProgressBar(), painted: make(map[string]paneCache), shown: -1}
 }
 
-// reset forgets what was drawn for an earlier sweep.
-func (v *runView) reset() {
-	v.table.version = -1
-	v.table.Invalidate()
+// Reset forgets what was drawn for an earlier run.
+func (v *Model) Reset() {
+	v.Table.version = -1
+	v.Table.Invalidate()
 	v.shown, v.shownAt = -1, time.Time{}
 	clear(v.painted)
 }
 
-// Drawing throttle for large sweeps (see runView.shown).
+// Drawing throttle for large sweeps (see Model.shown).
 const (
 	largeSweep  = 1000
 	largeRedraw = 250 * time.Millisecond
 )
 
-// Update handles the keys that change the view itself; the others become
-// actions for the app.
-func (v *runView) Update(msg tea.KeyMsg, haveBaseline bool) keys.Action {
+// Key handles the keys that change the view itself; the others become
+// actions for the workbench.
+func (v *Model) Key(msg tea.KeyMsg, haveBaseline bool) keys.Action {
 	switch {
 	case key.Matches(msg, keys.Quit):
 		return keys.ActQuit
@@ -87,25 +103,25 @@ func (v *runView) Update(msg tea.KeyMsg, haveBaseline bool) keys.Action {
 	case key.Matches(msg, keys.Save):
 		return keys.ActSave
 	case key.Matches(msg, keys.Metric, keys.Axes):
-		v.heat.SetSource(v.sw, haveBaseline)
-		v.heat.Update(msg)
+		v.Heat.SetSource(v.sw, haveBaseline)
+		v.Heat.Update(msg)
 	case key.Matches(msg, keys.Sort):
 		if v.sw != nil {
-			v.table.columnsFor(v.sw, haveBaseline) // the columns to cycle through, before any drawing
+			v.Table.columnsFor(v.sw, haveBaseline) // the columns to cycle through, before any drawing
 		}
-		v.table.Next()
+		v.Table.Next()
 	case key.Matches(msg, keys.Rev):
-		v.table.Reverse()
+		v.Table.Reverse()
 	default:
-		v.table.Update(msg)
+		v.Table.Update(msg)
 	}
 	return keys.ActNone
 }
 
-// View draws sweep s as it stands at now in bodyH lines of a w×h terminal.
-func (v *runView) View(s *runstate.Run, now time.Time, quitting, haveBaseline bool, w, h, bodyH int) string {
+// Draw draws run s as it stands at now in bodyH lines of a w×h terminal.
+func (v *Model) Draw(s *runstate.Run, now time.Time, quitting, haveBaseline bool, w, h, bodyH int) string {
 	v.sw, v.now, v.quitting, v.baseline = s, now, quitting, haveBaseline
-	v.heat.SetSource(s, haveBaseline)
+	v.Heat.SetSource(s, haveBaseline)
 	if s.Version != v.shown && (len(s.Order) <= largeSweep || !s.Active() || now.Sub(v.shownAt) >= largeRedraw) {
 		v.shown, v.shownAt = s.Version, now
 	}
@@ -114,8 +130,8 @@ func (v *runView) View(s *runstate.Run, now time.Time, quitting, haveBaseline bo
 
 // sweepBody is the run view's panes in bodyH lines: rich, or compact when
 // the terminal (w×h) is small.
-func (v *runView) sweepBody(w, h, bodyH int) string {
-	if w < compactWidth || h < compactHeight {
+func (v *Model) sweepBody(w, h, bodyH int) string {
+	if w < compactWidth || h < CompactHeight {
 		return v.compactBody(w, bodyH)
 	}
 	return v.richBody(w, bodyH)
@@ -123,7 +139,7 @@ func (v *runView) sweepBody(w, h, bodyH int) string {
 
 // pane draws a rounded box of exactly w×h cells with the title set into
 // its top border, which saves each pane a line.
-func (v *runView) pane(title, content string, w, h int) string {
+func (v *Model) pane(title, content string, w, h int) string {
 	if w < 6 || h < 3 {
 		return ""
 	}
@@ -138,7 +154,7 @@ func (v *runView) pane(title, content string, w, h int) string {
 // cached returns a pane's drawing from the cache when its inputs (the key)
 // are unchanged: the chart and heatmap only change with results, while the
 // progress line changes many times a second.
-func (v *runView) cached(name, key string, draw func() string) string {
+func (v *Model) cached(name, key string, draw func() string) string {
 	if c, ok := v.painted[name]; ok && c.key == key {
 		return c.view
 	}
@@ -152,7 +168,7 @@ func (v *runView) cached(name, key string, draw func() string) string {
 // three rows when the grid has them (a sweep is read from its table); the
 // heatmap the room its rows need, up to a dozen (more rows are binned);
 // the table the rest.
-func (v *runView) richBody(w, h int) string {
+func (v *Model) richBody(w, h int) string {
 	s := v.sw
 	var progress string
 	progH := 2
@@ -173,7 +189,7 @@ func (v *runView) richBody(w, h int) string {
 	summary := v.pane("Summary", strings.Join(sumLines, "\n"), w, sumH)
 
 	rest := h - progH - sumH
-	rowName, _, _ := v.heat.Axes.Names()
+	rowName, _, _ := v.Heat.Axes.Names()
 	heatRows := min(len(heatmap.AxisValues(s.Plan.Grid, rowName)), heatmap.MaxRows)
 	heatWant := heatRows + 5 // header, rows, two legend lines, border
 	if h < roomyHeight {
@@ -194,10 +210,10 @@ func (v *runView) richBody(w, h int) string {
 	band = rest - tableH
 	parts := []string{progress}
 	if band >= 5 {
-		heatTitle := "Heatmap: " + v.heat.Title()
+		heatTitle := "Heatmap: " + v.Heat.Title()
 		// The band changes only with the results shown and the choices
 		// made on it: drawn once for them, not every frame.
-		key := fmt.Sprintf("%d/%dx%d/%d/%d", v.shown, w, band, v.heat.Metric, v.heat.Axes)
+		key := fmt.Sprintf("%d/%dx%d/%d/%d", v.shown, w, band, v.Heat.Metric, v.Heat.Axes)
 		parts = append(parts, v.cached("band", key, func() string {
 			if w < sideBySide {
 				return v.pane(heatTitle, v.heatView(w-4, band-2), w, band)
@@ -218,11 +234,11 @@ func (v *runView) richBody(w, h int) string {
 	return strings.Join(parts, "\n")
 }
 
-func (v *runView) compactBody(w, h int) string {
+func (v *Model) compactBody(w, h int) string {
 	s := v.sw
 	lines := []string{v.compactProgressView(w)}
 	used := strings.Count(lines[0], "\n") + 1
-	rowName, _, _ := v.heat.Axes.Names()
+	rowName, _, _ := v.Heat.Axes.Names()
 	heatRows := len(heatmap.AxisValues(s.Plan.Grid, rowName))
 	sum := v.summaryLines()
 	for i, l := range sum {
@@ -231,7 +247,7 @@ func (v *runView) compactBody(w, h int) string {
 	sumH := min(len(sum), 3)
 	heatH := min(heatRows+2, h-used-1-sumH)
 	if heatH >= 3 {
-		lines = append(lines, v.st.PaneTitle.Render(theme.Cut(v.heat.Title(), w)))
+		lines = append(lines, v.st.PaneTitle.Render(theme.Cut(v.Heat.Title(), w)))
 		lines = append(lines, v.heatView(w, heatH))
 		used += heatH + 1
 	}
@@ -254,7 +270,7 @@ func compactSummary(l string) string {
 	return strings.Join(strings.Fields(l), " ")
 }
 
-func (v *runView) chartView(w, h int) string {
+func (v *Model) chartView(w, h int) string {
 	key := fmt.Sprintf("%d/%dx%d", v.shown, w, h)
 	return v.cached("chart", key, func() string {
 		v.chart.SetSource(v.sw)
@@ -265,25 +281,55 @@ func (v *runView) chartView(w, h int) string {
 	})
 }
 
-func (v *runView) heatView(w, h int) string {
-	key := fmt.Sprintf("%d/%dx%d/%d/%d", v.shown, w, h, v.heat.Metric, v.heat.Axes)
-	return v.cached("heat", key, func() string { return v.heat.Draw(v.sw, w, h) })
+func (v *Model) heatView(w, h int) string {
+	key := fmt.Sprintf("%d/%dx%d/%d/%d", v.shown, w, h, v.Heat.Metric, v.Heat.Axes)
+	return v.cached("heat", key, func() string { return v.Heat.Draw(v.sw, w, h) })
 }
 
-func (v *runView) tableView(w, h int) string {
-	v.table.sync(v.sw, v.shown, w, h, v.baseline)
-	return v.table.View()
+func (v *Model) tableView(w, h int) string {
+	v.Table.Layout(v.sw, v.shown, w, h, v.baseline)
+	return v.Table.View()
 }
 
-func (v *runView) tableTitle() string {
+func (v *Model) tableTitle() string {
 	dir := "ascending"
-	if v.table.Desc() {
+	if v.Table.Desc() {
 		dir = "descending"
 	}
-	return fmt.Sprintf("Results (%d) · sorted by %s, %s", len(v.table.Rows()), v.table.SortName(), dir) + filterTitle(&v.table)
+	return fmt.Sprintf("Results (%d) · sorted by %s, %s", len(v.Table.Rows()), v.Table.SortName(), dir) + filterTitle(&v.Table)
 }
 
-// heatStyles are the style sheet's heatmap styles.
-func heatStyles(st theme.Styles) heatmap.Styles {
+// HeatStyles are the style sheet's heatmap styles.
+func HeatStyles(st theme.Styles) heatmap.Styles {
 	return heatmap.Styles{Levels: st.Heat, Pending: st.Pending, Subtle: st.Subtle}
+}
+
+// SetRun sets the run the keys act on before it is drawn (Draw sets it
+// too).
+func (v *Model) SetRun(s *runstate.Run) { v.sw = s }
+
+// HeatView is the heatmap as last drawn (colour included), for reading
+// a click back.
+func (v *Model) HeatView() string { return v.painted["heat"].view }
+
+func (v *Model) Init() tea.Cmd { return nil }
+
+// Update answers a key (Key); what it asks of the workbench comes back as
+// a keys.ActionMsg.
+func (v *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok {
+		return v, v.Key(k, v.baseline).Cmd()
+	}
+	return v, nil
+}
+
+// SetSize sets the size View draws the run set in (all of it the body).
+func (v *Model) SetSize(w, h int) { v.w, v.h = w, h }
+
+// View is Draw of the run set, at the size set, now.
+func (v *Model) View() string {
+	if v.sw == nil {
+		return ""
+	}
+	return v.Draw(v.sw, time.Now(), v.quitting, v.baseline, v.w, v.h, v.h)
 }
