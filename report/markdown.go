@@ -126,10 +126,11 @@ func measurementCount(r bench.Result) string {
 }
 
 func stalledShare(r bench.Result) string {
-	if len(r.Samples) == 0 {
+	n := r.RoundCount()
+	if n == 0 {
 		return "n/a"
 	}
-	return fmt.Sprintf("%.1f%%", 100*float64(r.Outliers)/float64(len(r.Samples)))
+	return fmt.Sprintf("%.1f%%", 100*float64(r.Outliers)/float64(n))
 }
 
 // writeComparisonTable is the per-config comparison with the baseline.

@@ -295,7 +295,7 @@ func NoiseReason(r bench.Result) string {
 
 func noise(r bench.Result) (why, advice string) {
 	h := Headline(r)
-	if !usable(h) || (len(r.Measurements) == 0 && len(r.Samples) == 0) {
+	if !usable(h) || (len(r.Measurements) == 0 && r.RoundCount() == 0) {
 		return "", "" // nothing to judge (a record from another tool)
 	}
 	var reasons []string
@@ -312,7 +312,7 @@ func noise(r bench.Result) (why, advice string) {
 			advice = adviceSpread
 		}
 	}
-	if n := len(r.Samples); n > 0 {
+	if n := r.RoundCount(); n > 0 {
 		if share := float64(r.Outliers) / float64(n); share > NoisySlowShare {
 			reasons = append(reasons, fmt.Sprintf("%.0f%% of rounds stalled (>2× the median)", 100*share))
 			if advice == "" {

@@ -24,9 +24,12 @@ const (
 	FlagSeed     = "seed"
 	FlagMinTime  = "min-time"
 	FlagPolicy   = "policy"
+	// FlagKeepRounds records every round (Plan.KeepRounds), a switch.
+	FlagKeepRounds = "keep-rounds"
 )
 
-// planFlagNames are the flags of a plan, in the order Args writes them.
+// planFlagNames are the flags of what a plan measures, in the order Args
+// writes them (--keep-rounds, which says only what is recorded, follows).
 var planFlagNames = []string{FlagDims, FlagBranches, FlagSeqLen, FlagDepths, FlagRepeats, FlagSeed, FlagPolicy, FlagMinTime}
 
 // FlagError is a refused flag value: it names the flag, the value and
@@ -44,6 +47,7 @@ func (e *FlagError) Unwrap() error { return e.Err }
 type PlanFlags struct {
 	dims, branches, seqLens, depths string
 	repeats, seed, minTime, policy  string
+	keepRounds                      bool
 	fs                              *pflag.FlagSet
 }
 
@@ -62,9 +66,13 @@ func (f *PlanFlags) Register(fs *pflag.FlagSet) {
 	once(&f.seed, FlagSeed, "", strconv.FormatUint(def.Seed, 10))
 	once(&f.minTime, FlagMinTime, "", def.Timing.MinTime.String())
 	once(&f.policy, FlagPolicy, "", def.Policy)
+	fs.BoolVar(&f.keepRounds, FlagKeepRounds, def.KeepRounds, "")
 }
 
-// Given reports whether any flag of the plan was given.
+// Given reports whether any flag of what the plan measures was given: a
+// resume then continues a run with exactly those settings. --keep-rounds
+// does not count: it is a way of recording any run, so "--resume
+// --keep-rounds" continues the latest unfinished run, keeping its rounds.
 func (f *PlanFlags) Given() bool {
 	return slices.ContainsFunc(planFlagNames, f.fs.Changed)
 }
@@ -105,6 +113,7 @@ func (f *PlanFlags) Plan() (Plan, error) {
 	if p.Policy, err = ParsePolicy(f.policy); err != nil {
 		return p, &FlagError{FlagPolicy, f.policy, err}
 	}
+	p.KeepRounds = f.keepRounds
 	return p, nil
 }
 
@@ -130,6 +139,9 @@ func Args(p Plan) []string {
 	}
 	if p.Timing.MinTime != def.Timing.MinTime {
 		args = append(args, "--"+FlagMinTime, p.Timing.MinTime.String())
+	}
+	if p.KeepRounds {
+		args = append(args, "--"+FlagKeepRounds)
 	}
 	return args
 }

@@ -134,6 +134,10 @@ type Plan struct {
 	// Engine is who measures: EngineGo ("" too) or EnginePython. Package
 	// launch starts the engine's workers; its flags are not the plan's.
 	Engine string `json:"engine,omitempty"`
+	// KeepRounds records every round of every measurement (Result.Samples)
+	// in the JSONL, not only their summary. It changes what is written,
+	// not what is measured: a resume does not match on it (package store).
+	KeepRounds bool `json:"keep_rounds,omitempty"`
 }
 
 // Engine names accepted by Plan.Engine, the default first.

@@ -1,6 +1,9 @@
 package bench
 
 import (
+	"math"
+	"slices"
+
 	"github.com/hcbench/hcbench/engine/hc"
 	"github.com/hcbench/hcbench/engine/stats"
 )
@@ -95,6 +98,26 @@ func MergeParts(depths []int, parts []Run, T int) Run {
 	return run
 }
 
+// Reaggregate sets run's means and standard deviations over its depths
+// from run.Depths, as AggregateDepths makes them; a record leaves them out
+// (package store), for they are what its depths say.
+func (run *Run) Reaggregate(T int) {
+	depths := make([]int, len(run.Depths))
+	times := make([]float64, len(run.Depths))
+	met := make([]hc.Metrics, len(run.Depths))
+	for i, d := range run.Depths {
+		depths[i], times[i] = d.Depth, d.TimeEpochMean
+		met[i] = hc.Metrics{Total: d.Total, Task: d.Task, Consistency: d.Consistency, Coherence: d.Coherence,
+			RMSE: d.RMSE, Overshoot: d.Overshoot, Robustness: d.Robustness}
+	}
+	a := AggregateDepths(depths, times, met, T)
+	run.TimeEpochMean, run.TimeEpochStd = a.TimeEpochMean, a.TimeEpochStd
+	run.TimeForwardMean, run.TimeForwardStd = a.TimeForwardMean, a.TimeForwardStd
+	run.TotalMean, run.TotalStd = a.TotalMean, a.TotalStd
+	run.RMSEMean, run.RMSEStd = a.RMSEMean, a.RMSEStd
+	run.OvershootMean, run.RobustnessMean = a.OvershootMean, a.RobustnessMean
+}
+
 // Aggregate sets a Result's reference fields to the mean over its runs, as
 // the reference's sweep does (np.mean over the repeats).
 func Aggregate(res *Result) {
@@ -153,13 +176,18 @@ func Unsettled(r Result) bool {
 }
 
 // Headline sets the headline and its interval from res.Measurements, and
-// the slow-round count from res.Samples (see the measurement model above).
-// Exported so that reports can recompute it for records of other tools.
+// the slow-round count from res.Samples (see the measurement model above);
+// a result without its rounds (a record that summarised them) keeps its
+// recorded count. Exported so that reports can recompute it for records
+// of other tools.
 func Headline(res *Result) {
 	kept, contended := HeadlineMeasurements(*res)
 	res.Contended = contended
 	e := stats.MedianInterval(kept, ciLevel, res.SharedSpread)
 	res.TimeEpochMedian, res.TimeEpochCILow, res.TimeEpochCIHigh, res.CILevel = e.Centre, e.CILow, e.CIHigh, e.Level
+	if len(res.Samples) == 0 {
+		return
+	}
 	res.Outliers = 0
 	for _, s := range res.Samples {
 		if s > slowFactor*res.TimeEpochMedian {
@@ -173,4 +201,61 @@ func Headline(res *Result) {
 func Split(repeats int) (parts, measurements int) {
 	parts = max(1, (minMeasurements+repeats-1)/repeats)
 	return parts, repeats * parts
+}
+
+// AddMeasurement adds a measurement whose rounds took samples (seconds per
+// epoch, in the order made) to res: its estimate (the median of its
+// rounds) to Measurements, its rounds to Samples, and their count and
+// quantiles to the round summary (Rounds, RoundsMin, …).
+func (res *Result) AddMeasurement(samples []float64) {
+	res.Samples = append(res.Samples, samples...)
+	res.Measurements = append(res.Measurements, stats.Median(samples))
+	s := slices.DeleteFunc(slices.Clone(samples), math.IsNaN)
+	slices.Sort(s)
+	res.Rounds = append(res.Rounds, len(samples))
+	res.RoundsMin = append(res.RoundsMin, quantile(s, 0))
+	res.RoundsP25 = append(res.RoundsP25, quantile(s, 0.25))
+	res.RoundsP75 = append(res.RoundsP75, quantile(s, 0.75))
+	res.RoundsMax = append(res.RoundsMax, quantile(s, 1))
+}
+
+// quantile is the type 7 quantile at p of a sorted slice without NaNs,
+// the definition stats.Median uses at ½ (NaN for an empty slice).
+func quantile(s []float64, p float64) float64 {
+	if len(s) == 0 {
+		return math.NaN()
+	}
+	h := float64(len(s)-1) * p
+	i := int(h)
+	if i >= len(s)-1 {
+		return s[len(s)-1]
+	}
+	a, b := s[i], s[i+1]
+	if t := h - float64(i); t > 0 && a != b {
+		return min(max(a+t*(b-a), a), b)
+	}
+	return a
+}
+
+// RoundSummarized reports whether res has the summary of every
+// measurement's rounds (Rounds and its quantiles, aligned with
+// Measurements), so that the rounds themselves may be left out of its
+// record.
+func (res Result) RoundSummarized() bool {
+	n := len(res.Measurements)
+	return n > 0 && len(res.Rounds) == n && len(res.RoundsMin) == n && len(res.RoundsP25) == n &&
+		len(res.RoundsP75) == n && len(res.RoundsMax) == n
+}
+
+// RoundCount is how many rounds res's measurements made: the sum of
+// Rounds, or for a record without the summary the number of its Samples.
+func (res Result) RoundCount() int {
+	if len(res.Rounds) == 0 {
+		return len(res.Samples)
+	}
+	n := 0
+	for _, k := range res.Rounds {
+		n += k
+	}
+	return n
 }

@@ -157,13 +157,27 @@ type Result struct {
 	// from medians, is not moved by them; the reference's means are.
 	Outliers int `json:"outliers"`
 
-	// Samples are the rounds' times in seconds. Each measurement runs in
-	// rounds (a batch of epochs at each depth in turn); a sample is one
-	// round's mean epoch time over the depths, so it estimates the same
-	// quantity as TimeEpochMean. The rounds of all measurements are pooled
-	// here; rounds of one measurement are correlated and are not
-	// independent samples (the interval is over Measurements).
-	Samples []float64 `json:"time_samples"`
+	// The rounds of each measurement, summarised (AddMeasurement), each
+	// slice aligned with Measurements: how many rounds it made, and their
+	// quantiles in seconds (type 7, as stats.Median; the median is the
+	// measurement itself). Each measurement runs in rounds (a batch of
+	// epochs at each depth in turn); a round's time is its mean epoch
+	// time over the depths, so it estimates the same quantity as
+	// TimeEpochMean. Rounds of one measurement are correlated and are not
+	// independent samples (the interval is over Measurements). Records
+	// written before the summary existed have none (nil) and their rounds
+	// in Samples.
+	Rounds    []int     `json:"rounds,omitempty"`
+	RoundsMin []float64 `json:"time_rounds_min,omitempty"`
+	RoundsP25 []float64 `json:"time_rounds_p25,omitempty"`
+	RoundsP75 []float64 `json:"time_rounds_p75,omitempty"`
+	RoundsMax []float64 `json:"time_rounds_max,omitempty"`
+
+	// Samples are every round's time in seconds, the measurements' rounds
+	// pooled in the order made. The sweep keeps them in memory; the JSONL
+	// holds them only with Plan.KeepRounds (and in records written before
+	// the summary existed). Readers that need a count use RoundCount.
+	Samples []float64 `json:"time_samples,omitempty"`
 
 	// Engine is who measured: "go" (this port, in worker processes) or
 	// "python"; EngineVersion and EngineDetails come from the worker's hello.

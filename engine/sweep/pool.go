@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/hcbench/hcbench/engine/bench"
-	"github.com/hcbench/hcbench/engine/stats"
 	"github.com/hcbench/hcbench/engine/worker"
 )
 
@@ -245,8 +244,7 @@ func (m *measurer) measureOne(f *flight, req worker.Request, base float64) error
 	if res.Batch == 0 { // the first measurement calibrated the config's batch
 		res.Batch = out.Batch
 	}
-	res.Samples = append(res.Samples, out.Samples...)
-	res.Measurements = append(res.Measurements, stats.Median(out.Samples))
+	res.AddMeasurement(out.Samples)
 	for _, d := range run.Depths {
 		res.EpochsMeasured += d.Epochs
 	}

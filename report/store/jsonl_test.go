@@ -92,23 +92,38 @@ func TestReadJSONLMissingFile(t *testing.T) {
 }
 
 // TestRecordRoundTrip: what the Recorder writes reads back as the same
-// results and extras.
+// results and extras: by default without the rounds themselves (their
+// summary stands for them), with --keep-rounds with every one.
 func TestRecordRoundTrip(t *testing.T) {
-	dir := t.TempDir()
-	rec := newTestRecorder(t, fsys.OS{}, dir, fixtureRunID, nil)
-	addAll(t, rec, fixtureResults())
-	recs, err := ReadJSONL(rec.Paths().JSONL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := fixtureResults()
-	for i, r := range recs {
-		if r.RunID != fixtureRunID || r.Machine != fixedMachine("v0.0.0-test") || r.Seed != 123 ||
-			r.Timing != fixtureMeta().Plan.Timing || !r.Started.Equal(fixedNow()) {
-			t.Errorf("record %d extras: %+v", i, r)
+	for _, keep := range []bool{false, true} {
+		dir := t.TempDir()
+		m := fixtureMeta()
+		m.Plan.KeepRounds = keep
+		rec, err := newRecorder(m, dir, nil, testEnv(fsys.OS{}))
+		if err != nil {
+			t.Fatal(err)
 		}
-		if !sameResult(r.Result, want[i]) {
-			t.Errorf("record %d reads back as\n%+v\nwant\n%+v", i, r.Result, want[i])
+		addAll(t, rec, fixtureResults())
+		rec.Close()
+		recs, err := ReadJSONL(rec.Paths().JSONL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fixtureResults()
+		for i, r := range recs {
+			if r.RunID != fixtureRunID || r.Machine != fixedMachine("v0.0.0-test") || r.Seed != 123 ||
+				r.Timing != fixtureMeta().Plan.Timing || !r.Started.Equal(fixedNow()) || r.KeepRounds != keep {
+				t.Errorf("keep %v: record %d extras: %+v", keep, i, r)
+			}
+			if !keep {
+				if len(r.Samples) != 0 || !r.RoundSummarized() || r.RoundCount() != len(want[i].Samples) {
+					t.Errorf("record %d: %d rounds written, summary of %d; want none and %d", i, len(r.Samples), r.RoundCount(), len(want[i].Samples))
+				}
+				want[i].Samples = nil
+			}
+			if !sameResult(r.Result, want[i]) {
+				t.Errorf("keep %v: record %d reads back as\n%+v\nwant\n%+v", keep, i, r.Result, want[i])
+			}
 		}
 	}
 }
@@ -126,6 +141,7 @@ func TestNonFiniteWritten(t *testing.T) {
 	r := fixtureResults()[0]
 	r.TimeEpochCILow, r.TimeEpochCIHigh = math.NaN(), math.Inf(1)
 	r.Samples = append([]float64{math.NaN()}, r.Samples...)
+	r.RoundsMin[0] = math.NaN()
 	if err := rec.Add(r); err != nil {
 		t.Fatal(err)
 	}
@@ -133,15 +149,29 @@ func TestNonFiniteWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Contains(b, []byte(`"time_epoch_ci_low":null,"time_epoch_ci_high":null`)) || !bytes.Contains(b, []byte(`"time_samples":[null,`)) {
+	if !bytes.Contains(b, []byte(`"time_epoch_ci_low":null,"time_epoch_ci_high":null`)) || !bytes.Contains(b, []byte(`"time_rounds_min":[null,`)) {
 		t.Errorf("non-finite values not written as null:\n%s", b)
 	}
 	recs, err := ReadJSONL(rec.Paths().JSONL)
 	if err != nil || len(recs) != 1 || recs[0].TimeEpochMean != r.TimeEpochMean {
 		t.Fatalf("read back: %v, %v", recs, err)
 	}
-	if got := rec.Results()[0]; !math.IsNaN(got.TimeEpochCILow) || !math.IsNaN(got.Samples[0]) {
-		t.Errorf("memory was changed by the encoding: %v, %v", got.TimeEpochCILow, got.Samples[0])
+	if got := rec.Results()[0]; !math.IsNaN(got.TimeEpochCILow) || !math.IsNaN(got.Samples[0]) || !math.IsNaN(got.RoundsMin[0]) {
+		t.Errorf("memory was changed by the encoding: %v, %v, %v", got.TimeEpochCILow, got.Samples[0], got.RoundsMin[0])
+	}
+	// With --keep-rounds the rounds are written, a NaN as null.
+	m := fixtureMeta()
+	m.Plan.KeepRounds = true
+	keep, err := newRecorder(m, t.TempDir(), nil, testEnv(fsys.OS{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer keep.Close()
+	if err := keep.Add(r); err != nil {
+		t.Fatal(err)
+	}
+	if b, err = os.ReadFile(keep.Paths().JSONL); err != nil || !bytes.Contains(b, []byte(`"time_samples":[null,`)) {
+		t.Errorf("--keep-rounds: non-finite round not written as null (%v):\n%s", err, b)
 	}
 }
 

@@ -65,6 +65,12 @@ type Record struct {
 	Started time.Time `json:"started,omitzero"`
 	// Baseline is the JSONL the run was compared with (absolute), if any.
 	Baseline string `json:"baseline,omitempty"`
+	// KeepRounds says the run was asked to record every round
+	// (--keep-rounds): Result.Samples is written in full. Without it a
+	// record carries the summary of the rounds (Result.Rounds, …) and no
+	// Samples, unless its result has no summary to stand for them (a
+	// record of an earlier version, carried over by a resume).
+	KeepRounds bool `json:"keep_rounds,omitempty"`
 }
 
 // thisMachine describes the machine the program runs on.
@@ -112,14 +118,14 @@ const nullSentinel = math.MaxFloat64
 
 // encodeRecord is one JSONL line, newline included.
 func encodeRecord(rec Record) ([]byte, error) {
-	b, err := json.Marshal(rec)
+	b, err := json.Marshal(onDisk(rec))
 	if err != nil {
 		var uve *json.UnsupportedValueError
 		if !errors.As(err, &uve) {
 			return nil, err
 		}
 		rec.Result = finiteCopy(rec.Result)
-		if b, err = json.Marshal(rec); err != nil {
+		if b, err = json.Marshal(onDisk(rec)); err != nil {
 			return nil, err
 		}
 		b = bytes.ReplaceAll(b, []byte(fmt.Sprint(nullSentinel)), []byte("null"))
@@ -127,12 +133,55 @@ func encodeRecord(rec Record) ([]byte, error) {
 	return append(b, '\n'), nil
 }
 
+// diskRecord is a Record as a line holds it: each repeat in Runs (which
+// shadows Result.Runs) a bench.Run, or a leanRun where the repeat's means
+// and standard deviations over its depths are exactly what its depths
+// give (bench.Run.Reaggregate), as they are for every repeat hcbench
+// measures: ten derived numbers a repeat, a kilobyte of a record at
+// default settings, that parseRecord computes again.
+type diskRecord struct {
+	Record
+	Runs []any `json:"runs"`
+}
+
+// leanRun is a repeat without its means over the depths.
+type leanRun struct {
+	Seed         uint64              `json:"seed"`
+	Depths       []bench.DepthResult `json:"depth_results"`
+	MemPeakBytes int64               `json:"mem_peak_bytes"`
+}
+
+func onDisk(rec Record) diskRecord {
+	d := diskRecord{Record: rec, Runs: make([]any, len(rec.Runs))}
+	for i, run := range rec.Runs {
+		d.Runs[i] = run
+		if len(run.Depths) > 0 && sameMeans(run, rec.T) {
+			d.Runs[i] = leanRun{Seed: run.Seed, Depths: run.Depths, MemPeakBytes: run.MemPeakBytes}
+		}
+	}
+	return d
+}
+
+// sameMeans reports whether run's means over its depths are, bit for bit,
+// what Reaggregate makes of its depths.
+func sameMeans(run bench.Run, T int) bool {
+	again := run
+	again.Reaggregate(T)
+	same := func(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }
+	return same(run.TimeEpochMean, again.TimeEpochMean) && same(run.TimeEpochStd, again.TimeEpochStd) &&
+		same(run.TimeForwardMean, again.TimeForwardMean) && same(run.TimeForwardStd, again.TimeForwardStd) &&
+		same(run.TotalMean, again.TotalMean) && same(run.TotalStd, again.TotalStd) &&
+		same(run.RMSEMean, again.RMSEMean) && same(run.RMSEStd, again.RMSEStd) &&
+		same(run.OvershootMean, again.OvershootMean) && same(run.RobustnessMean, again.RobustnessMean)
+}
+
 // finiteCopy is a deep copy of r with every NaN and ±Inf replaced by
 // nullSentinel; r itself (shared with the caller's memory) is not touched.
 func finiteCopy(r bench.Result) bench.Result {
 	r.Depths = append([]int(nil), r.Depths...)
-	r.Samples = append([]float64(nil), r.Samples...)
-	r.Measurements = append([]float64(nil), r.Measurements...)
+	for _, s := range []*[]float64{&r.Samples, &r.Measurements, &r.RoundsMin, &r.RoundsP25, &r.RoundsP75, &r.RoundsMax} {
+		*s = append([]float64(nil), *s...)
+	}
 	runs := make([]bench.Run, len(r.Runs))
 	for i, run := range r.Runs {
 		run.Depths = append([]bench.DepthResult(nil), run.Depths...)
@@ -283,6 +332,19 @@ func parseRecord(line []byte) (Record, error) {
 	}
 	if rec.D < 1 || rec.K < 1 || rec.T < 1 {
 		return Record{}, fmt.Errorf("not a benchmark record: config %s is out of range", rec.Config)
+	}
+	// A repeat written without its means over the depths (a leanRun) gets
+	// them back; one that has them (records of earlier versions) keeps
+	// them as written.
+	var means []struct {
+		Mean json.RawMessage `json:"time_epoch_mean"`
+	}
+	if json.Unmarshal(probe["runs"], &means) == nil && len(means) == len(rec.Runs) {
+		for i := range rec.Runs {
+			if means[i].Mean == nil && len(rec.Runs[i].Depths) > 0 {
+				rec.Runs[i].Reaggregate(rec.T)
+			}
+		}
 	}
 	return rec, nil
 }

@@ -247,17 +247,24 @@ func (r *Recorder) Add(res bench.Result) error {
 	return r.flush()
 }
 
+// record is res's line: every round (res.Samples) only when the plan
+// keeps them or res has no summary of them to stand in their place.
 func (r *Recorder) record(res bench.Result) Record {
 	grid := r.meta.Plan.Grid
+	keep := r.meta.Plan.KeepRounds
+	if !keep && res.RoundSummarized() {
+		res.Samples = nil
+	}
 	return Record{
-		RunID:    r.meta.RunID,
-		Result:   res,
-		Machine:  r.machine,
-		Timing:   r.meta.Plan.Timing,
-		Seed:     r.meta.Plan.Seed,
-		Grid:     &grid,
-		Started:  r.started,
-		Baseline: r.meta.Baseline,
+		RunID:      r.meta.RunID,
+		Result:     res,
+		Machine:    r.machine,
+		Timing:     r.meta.Plan.Timing,
+		Seed:       r.meta.Plan.Seed,
+		Grid:       &grid,
+		Started:    r.started,
+		Baseline:   r.meta.Baseline,
+		KeepRounds: keep,
 	}
 }
 

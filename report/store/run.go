@@ -278,7 +278,12 @@ func (r *Run) open(opts RunOptions) error {
 		res, found := FindResumable(recs, want)
 		switch {
 		case found:
+			// --keep-rounds is not matched on (it says what is written,
+			// not what is measured): the run goes on keeping its rounds
+			// when it did or when asked to now.
+			keep := r.Plan.KeepRounds || res.Plan.KeepRounds
 			r.ID, r.Plan, r.Prior, r.Resumed = res.RunID, res.Plan, res.Results, true
+			r.Plan.KeepRounds = keep
 			if r.Baseline == "" {
 				r.Baseline = res.Baseline
 			}
@@ -516,8 +521,8 @@ func FindResumable(recs []Record, want *bench.Plan) (Resumable, bool) {
 }
 
 // runPlan is the plan one run's records were measured with: the settings
-// of its records (which must agree) and its latest recorded grid (nil when
-// none was recorded).
+// of its records (which must agree), its latest recorded grid (nil when
+// none was recorded) and whether its latest record kept every round.
 func runPlan(rs []Record) (bench.Plan, *bench.Grid, bool) {
 	first := rs[0]
 	p := bench.Plan{
@@ -534,6 +539,7 @@ func runPlan(rs []Record) (bench.Plan, *bench.Grid, bool) {
 			grid = r.Grid
 		}
 	}
+	p.KeepRounds = rs[len(rs)-1].KeepRounds
 	if grid != nil {
 		p.Grid = *grid
 		if p.Validate() != nil {
