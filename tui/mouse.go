@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/tui/views/history"
 	"github.com/hcbench/hcbench/tui/views/runview"
 	"github.com/hcbench/hcbench/tui/widgets/heatmap"
 )
@@ -64,10 +65,10 @@ func (a *app) scroll(n int) {
 	switch {
 	case v.detail != nil:
 		v.detail.Scroll(n)
-	case v.history != nil && v.history.tab == tabRuns:
-		v.history.move(n)
-	case v.history != nil && v.history.tab == tabCompare && v.history.cmp != nil:
-		v.history.cmp.Scroll(n)
+	case v.history != nil && v.history.Tab == history.Runs:
+		v.history.Move(n)
+	case v.history != nil && v.history.Tab == history.Compared && v.cmp != nil:
+		v.cmp.Scroll(n)
 	default:
 		t := a.focusTable()
 		if n < 0 {
@@ -84,22 +85,15 @@ func (a *app) clickHistory(x, y int) tea.Cmd {
 	h := a.views.history
 	const tabsY = 1 // under the title line
 	if y == tabsY {
-		if t, ok := h.tabAt(x); ok {
-			h.setTab(t)
+		if t, ok := h.TabAt(x); ok {
+			h.SetTab(t)
 		}
 		return nil
 	}
-	switch h.tab {
-	case tabRuns:
-		i := h.top + y - tabsY - 2 // the list's header line is under the tabs
-		if y > tabsY+1 && i >= 0 && i < len(h.runs) {
-			if i == h.cursor {
-				h.openSelected()
-			} else {
-				h.cursor = i
-			}
-		}
-	case tabRun:
+	switch h.Tab {
+	case history.Runs:
+		h.Click(y - tabsY - 1) // the list's header line is under the tabs
+	case history.Opened:
 		a.clickScreen(x, y)
 	}
 	return nil
@@ -160,8 +154,8 @@ func (a *app) clickHeader(t *runview.Table, line string, x int) bool {
 // label filters by the row alone.
 func (a *app) clickHeat(lines []string, x, y int) bool {
 	view := ""
-	if h := a.views.history; h != nil && h.tab == tabRun {
-		view = h.view.HeatView()
+	if a.pastOpen() {
+		view = a.pastView().HeatView()
 	} else {
 		view = a.runv.HeatView()
 	}
@@ -195,8 +189,8 @@ func (a *app) clickHeat(lines []string, x, y int) bool {
 
 // focusAxes are the axes of the heatmap in focus.
 func (a *app) focusAxes() heatmap.Axes {
-	if h := a.views.history; h != nil && h.tab == tabRun {
-		return h.view.Heat.Axes
+	if a.pastOpen() {
+		return a.pastView().Heat.Axes
 	}
 	return a.runv.Heat.Axes
 }

@@ -430,24 +430,6 @@ func resumeSpec(base session.Spec, res store.Resumable) session.Spec {
 	return spec
 }
 
-// continueCommand is the command that continues the recorded run res in
-// out from a shell: the spelling of every printed command (bench.Args,
-// launch.Spec.Args), as the session's own Continue.
-func continueCommand(res store.Resumable, out string) string {
-	words := []string{"hcbench", "--" + session.FlagResume}
-	words = append(words, bench.Args(res.Plan)...)
-	if n := len(res.Results); n > 0 {
-		words = append(words, launch.SpecOf(res.Results[n-1]).Args()...)
-	}
-	if res.Baseline != "" {
-		words = append(words, "--"+session.FlagBaseline, res.Baseline)
-	}
-	if out != "" && out != session.DefaultOut {
-		words = append(words, "-o", out)
-	}
-	return bench.CommandLine(words...)
-}
-
 // runCommand is the command line that measures the run on screen again
 // (c): the session's own rerun command, the outcome's once it has ended.
 func (a *app) runCommand() string {

@@ -20,6 +20,7 @@ import (
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/store"
 	"github.com/hcbench/hcbench/tui/views/detail"
+	"github.com/hcbench/hcbench/tui/views/history"
 	"github.com/hcbench/hcbench/tui/views/runview"
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
@@ -575,23 +576,23 @@ func TestMouseHistory(t *testing.T) {
 	v := m.View()
 	x, y := find(t, v, fmt.Sprint(idOld))
 	m = update(m, click(x, y))
-	if r, _ := m.a.views.history.selected(); r.id != idOld {
-		t.Fatalf("click selected run %d", r.id)
+	if r, _ := m.a.views.history.Selected(); r.ID != idOld {
+		t.Fatalf("click selected run %d", r.ID)
 	}
 	m = update(m, click(x, y))
-	if m.a.views.history.tab != tabRun || m.a.views.history.open.id != idOld {
+	if r, _ := m.a.views.history.Opened(); m.a.views.history.Tab != history.Opened || r == nil || r.ID != idOld {
 		t.Fatal("a second click should open the run")
 	}
 	v = m.View()
 	cx, cy := find(t, v, "Compare")
 	m = update(m, click(cx, cy))
-	if m.a.views.history.tab != tabCompare {
+	if m.a.views.history.Tab != history.Compared {
 		t.Fatal("click on the Compare tab")
 	}
 	rx, ry := find(t, m.View(), "Runs (2)")
 	m = update(m, click(rx, ry), wheel(false))
-	if m.a.views.history.tab != tabRuns || m.a.views.history.cursor != 0 {
-		t.Fatalf("tab %d cursor %d after clicking Runs and wheeling up", m.a.views.history.tab, m.a.views.history.cursor)
+	if m.a.views.history.Tab != history.Runs || m.a.views.history.Cursor() != 0 {
+		t.Fatalf("tab %d cursor %d after clicking Runs and wheeling up", m.a.views.history.Tab, m.a.views.history.Cursor())
 	}
 }
 
@@ -674,14 +675,14 @@ func TestSparseRecords(t *testing.T) {
 	if err := os.WriteFile(path, append(line, '\n'), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	runs, err := readPastRuns(path)
+	runs, err := history.Read(path)
 	if err != nil || len(runs) != 1 {
 		t.Fatalf("%v %v", runs, err)
 	}
-	if got := runs[0].status(); got != "1 recorded" || runs[0].complete() {
+	if got := runs[0].Status(); got != "1 recorded" || runs[0].Complete() {
 		t.Errorf("a run without a recorded grid: status %q", got)
 	}
-	if runs, err := readPastRuns(filepath.Join(dir, "missing.jsonl")); err != nil || len(runs) != 0 {
+	if runs, err := history.Read(filepath.Join(dir, "missing.jsonl")); err != nil || len(runs) != 0 {
 		t.Errorf("a missing history: %v %v", runs, err)
 	}
 }

@@ -7,7 +7,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/tui/views/comparison"
 	"github.com/hcbench/hcbench/tui/views/detail"
+	"github.com/hcbench/hcbench/tui/views/history"
 	"github.com/hcbench/hcbench/tui/views/runview"
 	"github.com/hcbench/hcbench/tui/views/setup"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
@@ -25,7 +27,12 @@ import (
 // either table.
 type views struct {
 	detail  *detail.Model
-	history *historyModel
+	history *history.Model
+	// past draws the history's opened run (pastS) under its Run tab, cmp
+	// the comparison under its Compare tab.
+	past    *runview.Model
+	pastS   *runstate.Run
+	cmp     *comparison.Model
 	filter  *runview.FilterInput
 	cmdline *cmdlineModel
 }
@@ -67,21 +74,7 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		}
 		return nil, true
 	case v.history != nil:
-		switch act := v.history.Update(msg, a.haveBaseline()); act {
-		case keys.ActClose:
-			v.history = nil
-		case keys.ActDetail:
-			a.openDetail()
-		case keys.ActFilter:
-			v.filter = runview.NewFilterInput(a.focusTable().Filter().String())
-		case keys.ActResume:
-			return a.continueRun(), true
-		case keys.ActCompare:
-			return v.history.compareCmd(), true
-		default:
-			return a.do(act), true
-		}
-		return nil, true
+		return a.historyKey(msg), true
 	}
 	if a.screen != screenRun || a.editor != nil || a.sw == nil {
 		return nil, false
@@ -90,9 +83,7 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, keys.Open):
 		a.openDetail()
 	case key.Matches(msg, keys.History):
-		h, cmd := newHistory(a.jsonlPath(), a.outDir(), a.st)
-		v.history = h
-		return cmd, true
+		return a.openHistory(), true
 	case key.Matches(msg, keys.Filter):
 		v.filter = runview.NewFilterInput(a.runv.Table.Filter().String())
 	case key.Matches(msg, keys.Command):
@@ -123,21 +114,132 @@ func (a *app) outDir() string {
 // jsonlPath is the output directory's history on disk.
 func (a *app) jsonlPath() string { return store.PathsFor(a.resolve(a.outDir())).JSONL }
 
+// pastOpen reports whether the history shows a run opened read-only.
+func (a *app) pastOpen() bool {
+	h := a.views.history
+	if h == nil || h.Tab != history.Opened {
+		return false
+	}
+	_, s := h.Opened()
+	return s != nil
+}
+
+// pastView is the run view of the history's opened run: a new one when
+// another run was opened.
+func (a *app) pastView() *runview.Model {
+	v := &a.views
+	if _, s := v.history.Opened(); s != v.pastS || v.past == nil {
+		v.past, v.pastS = runview.New(a.st), s
+	}
+	return v.past
+}
+
 // focusTable is the table keys and filters go to: the history's opened run,
 // or the live run's.
 func (a *app) focusTable() *runview.Table {
-	if h := a.views.history; h != nil && h.tab == tabRun && h.openS != nil {
-		return &h.view.Table
+	if a.pastOpen() {
+		return &a.pastView().Table
 	}
 	return &a.runv.Table
 }
 
 // focusSweep is the sweep drawn in the focused table.
 func (a *app) focusSweep() (*runstate.Run, string) {
-	if h := a.views.history; h != nil && h.tab == tabRun && h.openS != nil {
-		return h.openS, fmt.Sprintf("run %d (history, read-only)", h.open.id)
+	if a.pastOpen() {
+		r, s := a.views.history.Opened()
+		return s, fmt.Sprintf("run %d (history, read-only)", r.ID)
 	}
 	return a.sw, fmt.Sprintf("run %d", a.sw.RunID)
+}
+
+// openHistory opens the history and returns the command that reads it:
+// a long history never holds up the screen.
+func (a *app) openHistory() tea.Cmd {
+	h := history.New(a.jsonlPath(), a.outDir(), a.st)
+	a.views.history, a.views.past, a.views.pastS, a.views.cmp = h, nil, nil, nil
+	path := h.Path()
+	return safeCmd(func() tea.Msg {
+		runs, err := history.Read(path)
+		return applyMsg(func(a *app) {
+			if a.views.history == h {
+				h.Loaded(runs, err)
+			}
+		})
+	})
+}
+
+// historyKey hands a key to the history, or to the view under its tab:
+// the opened run's (read-only) or the comparison.
+func (a *app) historyKey(msg tea.KeyMsg) tea.Cmd {
+	v := &a.views
+	h := v.history
+	act, mine := h.Key(msg)
+	if !mine {
+		switch h.Tab {
+		case history.Opened:
+			switch {
+			case !a.pastOpen():
+				return nil
+			case key.Matches(msg, keys.Open):
+				act = keys.ActDetail
+			case key.Matches(msg, keys.Filter):
+				act = keys.ActFilter
+			default:
+				act = readOnly(a.pastView().Key(msg, false))
+			}
+		case history.Compared:
+			if v.cmp != nil {
+				v.cmp.Key(msg)
+			}
+			return nil
+		}
+	}
+	switch act {
+	case keys.ActClose:
+		v.history, v.past, v.pastS, v.cmp = nil, nil, nil, nil
+	case keys.ActDetail:
+		a.openDetail()
+	case keys.ActFilter:
+		v.filter = runview.NewFilterInput(a.focusTable().Filter().String())
+	case keys.ActResume:
+		return a.continueRun()
+	case keys.ActCompare:
+		return a.compareCmd()
+	default:
+		return a.do(act)
+	}
+	return nil
+}
+
+// readOnly keeps the actions a past run's view may take: none that would
+// start, edit, pause or save a sweep.
+func readOnly(act keys.Action) keys.Action {
+	switch act {
+	case keys.ActQuit, keys.ActHelp:
+		return act
+	}
+	return keys.ActNone
+}
+
+// compareCmd shows the Compare tab and returns the command that compares
+// the two marked runs (the older as the baseline) off the UI goroutine.
+func (a *app) compareCmd() tea.Cmd {
+	h := a.views.history
+	h.Tab, a.views.cmp = history.Compared, nil
+	old, cur, ok := h.Marked()
+	if !ok {
+		return nil
+	}
+	h.Note = fmt.Sprintf("comparing run %d with run %d…", cur.ID, old.ID)
+	path, shown, st := h.Path(), h.Shown(), a.st
+	return safeCmd(func() tea.Msg {
+		c := comparison.New(path, shown, old.ID, cur.ID, history.Picture(cur), st)
+		return applyMsg(func(a *app) {
+			if a.views.history == h && h.Note != "" {
+				a.views.cmp, h.Note = c, ""
+			}
+		})
+	})
 }
 
 // openDetail opens the detail of the focused table's selected row.
@@ -198,15 +300,15 @@ func (a *app) toSetup() tea.Cmd {
 // the same output directory, under its own run id: a session resuming it
 // with the engine its results were measured with and its baseline.
 func (a *app) continueRun() tea.Cmd {
-	r, ok := a.views.history.selected()
+	r, ok := a.views.history.Selected()
 	switch {
 	case !ok:
 		return nil
-	case r.resumable == nil:
-		a.setStatus(fmt.Sprintf("run %d has nothing left to measure", r.id), false)
+	case r.Resumable == nil:
+		a.setStatus(fmt.Sprintf("run %d has nothing left to measure", r.ID), false)
 		return nil
 	case a.sw != nil && a.sw.Active():
-		a.setStatus(fmt.Sprintf("run %d is still measuring: stop it (n) before continuing run %d", a.sw.RunID, r.id), true)
+		a.setStatus(fmt.Sprintf("run %d is still measuring: stop it (n) before continuing run %d", a.sw.RunID, r.ID), true)
 		return nil
 	case a.opening != nil:
 		a.setStatus("a run is being opened: wait for it", false)
@@ -216,7 +318,7 @@ func (a *app) continueRun() tea.Cmd {
 	if a.run != nil {
 		base = a.run.spec
 	}
-	res := *r.resumable
+	res := *r.Resumable
 	a.views = views{}
 	return a.startSpec(resumeSpec(base, res))
 }
@@ -235,12 +337,12 @@ func (a *app) viewBody(w, h, bodyH int) (string, keys.Set, bool) {
 		body := a.runBody(w, h, bodyH-1)
 		return body + "\n" + theme.Cut(v.filter.View(), w), keys.FilterSet(), true
 	case v.history != nil:
-		body := v.history.View(a.st, a.now(), w, bodyH)
+		body := a.historyBody(w, bodyH)
 		if v.filter != nil {
 			body = theme.Fit(body, w, bodyH-1) + "\n" + theme.Cut(v.filter.View(), w)
 			return body, keys.FilterSet(), true
 		}
-		return body, keys.HistorySet(v.history.tab == tabRun, v.history.tab == tabCompare), true
+		return body, keys.HistorySet(v.history.Tab == history.Opened, v.history.Tab == history.Compared), true
 	}
 	return "", keys.Set{}, false
 }
@@ -254,4 +356,28 @@ func detailStep(msg tea.KeyMsg) int {
 		return 1
 	}
 	return 0
+}
+
+// historyBody draws the history in w×h: its tabs, then the list, the
+// opened run (read-only, with the run view's own panes) or the comparison.
+func (a *app) historyBody(w, h int) string {
+	v := a.views
+	hist := v.history
+	bh := h - 1
+	switch hist.Tab {
+	case history.Opened:
+		_, s := hist.Opened()
+		if s == nil {
+			return hist.TabsLine() + "\n" + a.st.Subtle.Render("no run opened: choose one in the list and press enter")
+		}
+		return hist.TabsLine() + "\n" + a.pastView().Draw(s, a.now(), false, false, w, bh, bh)
+	case history.Compared:
+		if v.cmp == nil {
+			return hist.TabsLine() + "\n" + a.st.Subtle.Render(hist.Note)
+		}
+		v.cmp.SetSize(w, bh)
+		return hist.TabsLine() + "\n" + v.cmp.View()
+	}
+	hist.SetSize(w, h)
+	return hist.View()
 }
