@@ -8,6 +8,7 @@ package compare
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"slices"
 	"strconv"
@@ -47,7 +48,11 @@ func LoadRecordedRun(spec string) (RecordedRun, error) {
 	}
 	// An output directory stands for its history.
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		path = store.PathsFor(path).JSONL
+		jsonl := store.PathsFor(path).JSONL
+		if _, err := os.Stat(jsonl); errors.Is(err, fs.ErrNotExist) {
+			return RecordedRun{}, fmt.Errorf("%s: a directory without %s: give a JSONL file or a results directory", path, store.FileJSONL)
+		}
+		path = jsonl
 	}
 	if err := store.CheckRegular(path); err != nil {
 		return RecordedRun{}, err

@@ -182,11 +182,11 @@ func TestLoadBaseline(t *testing.T) {
 	}
 }
 
-// TestLoadBaselineFileRefusesADirectory: a baseline given by the user that
-// is not a regular file is refused, saying what it is.
-func TestLoadBaselineFileRefusesADirectory(t *testing.T) {
+// TestLoadBaselineFileDirectory: a directory stands for its history; one
+// without a history is refused, saying so.
+func TestLoadBaselineFileDirectory(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := LoadBaselineFile(dir); err == nil || !strings.Contains(err.Error(), "a directory") {
+	if _, err := LoadBaselineFile(dir); err == nil || !strings.Contains(err.Error(), "a directory without") {
 		t.Errorf("LoadBaselineFile(dir) = %v", err)
 	}
 	jsonl := recordRun(t, dir, 100, fixture.Results()[:2])

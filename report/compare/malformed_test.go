@@ -175,11 +175,12 @@ func TestLoadErrorsNameThePathOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := filepath.Join(dir, "missing.jsonl")
+	empty := t.TempDir()
 	for _, tc := range []struct {
 		name, spec, path, want string
 	}{
 		{"a device", "/dev/zero", "/dev/zero", "/dev/zero: is a device, not a regular file"},
-		{"a directory", dir, dir, dir + ": is a directory, not a file"},
+		{"a directory without a history", empty, empty, empty + ": a directory without qmlhc_benchmarks.jsonl"},
 		{"a missing file", missing, missing, missing + ": no such file or directory"},
 		{"junk after @", jsonl + "@junk", jsonl, jsonl + `@junk: bad run id "junk": want FILE@RUN_ID with RUN_ID an integer`},
 		{"nothing after @", jsonl + "@", jsonl, jsonl + `@: bad run id "": want FILE@RUN_ID with RUN_ID an integer`},
