@@ -19,7 +19,7 @@ import (
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
-// frameInterval paces redraws caused by engine events: events only mark
+// frameInterval paces redraws caused by the run's updates: updates only mark
 // the screen stale, and a tick at this rate redraws it, so a flood of
 // events costs one draw per frame, not one per event.
 const frameInterval = time.Second / 20

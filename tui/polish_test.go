@@ -62,7 +62,7 @@ func TestItem1TableAt80x24(t *testing.T) {
 }
 
 // 2: results an edit drops from the grid leave the table, the summary and
-// the heatmap (they stay in the JSONL, which the recorder owns).
+// the heatmap (they stay in the JSONL, which the session records).
 func TestItem2DroppedResultsExcluded(t *testing.T) {
 	p := bench.DefaultPlan()
 	m, f := startedModel(t, 120, 40, sweepEvents(p, 6, false)...) // all of D=3

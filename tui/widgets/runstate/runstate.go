@@ -174,7 +174,7 @@ func (s *Run) Apply(u session.Update, now time.Time) {
 	}
 }
 
-// Stop ends the sweep without an engine event (its channel closed early,
+// Stop ends the sweep without a final update (its channel closed early,
 // or it could not start).
 func (s *Run) Stop(phase Phase, err error, now time.Time) {
 	s.Apply(session.Update{Event: sweep.Event{Kind: sweep.SweepCancelled, Time: now, Done: s.Done, Total: s.Total}}, now)
