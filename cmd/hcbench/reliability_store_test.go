@@ -157,7 +157,8 @@ func setTimes(t *testing.T, from, to, measurement, median string) {
 
 // TestBinaryCompareMalformedHistory: a baseline 10× faster than the run
 // fails the gate (exit 3); the same baseline with values no measurement can
-// take gives "?" and a note instead, never exit 3 — for compare and for
+// take gives "?" and a note instead, never exit 3 (a gate over nothing but
+// such values compared nothing: exit 2) — for compare and for
 // --baseline, which takes FILE@RUN_ID too. A torn last line and two runs
 // sharing a run id are noted once; errors name the path once.
 func TestBinaryCompareMalformedHistory(t *testing.T) {
@@ -184,14 +185,21 @@ func TestBinaryCompareMalformedHistory(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			bad := filepath.Join(t.TempDir(), "bad.jsonl")
 			setTimes(t, fast, bad, tc.measurement, tc.median)
-			r := runBinary(t, "compare", bad, jsonl, "--fail-on-regression", "20")
+			r := runBinary(t, "compare", bad, jsonl)
 			if r.code != exitOK || !strings.Contains(r.stdout, "note: "+bad+"@") || !strings.Contains(r.stdout, tc.says) ||
 				!strings.Contains(r.stdout, "? (the old run's "+tc.says) {
 				t.Errorf("compare: exit %d; want 0, a note and \"?\" saying %q\nstdout: %s\nstderr: %s", r.code, tc.says, r.stdout, r.stderr)
 			}
+			// Every config invalid: a gate that compared nothing is an
+			// error (exit 2), never a pass and never a regression.
+			const nothing = "so nothing was compared"
+			r = runBinary(t, "compare", bad, jsonl, "--fail-on-regression", "20")
+			if r.code != exitUsage || !strings.Contains(r.stdout, tc.says) || !strings.Contains(r.stderr, nothing) {
+				t.Errorf("compare gated: exit %d; want 2 saying %q\nstdout: %s\nstderr: %s", r.code, nothing, r.stdout, r.stderr)
+			}
 			r = runBinary(t, append(grid, "-o", filepath.Join(t.TempDir(), "out"), "--baseline", bad, "--fail-on-regression", "20")...)
-			if r.code != exitOK || !strings.Contains(r.stderr, "note: baseline "+bad) || !strings.Contains(r.stderr, tc.says) {
-				t.Errorf("--baseline: exit %d; want 0 and a note saying %q\nstderr: %s", r.code, tc.says, r.stderr)
+			if r.code != exitUsage || !strings.Contains(r.stderr, "note: baseline "+bad) || !strings.Contains(r.stderr, tc.says) || !strings.Contains(r.stderr, nothing) {
+				t.Errorf("--baseline: exit %d; want 2, a note saying %q and %q\nstderr: %s", r.code, tc.says, nothing, r.stderr)
 			}
 		})
 	}

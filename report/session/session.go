@@ -143,7 +143,7 @@ func Open(ctx context.Context, spec Spec) (*Session, error) {
 		return nil, err
 	}
 	if spec.Baseline != "" {
-		base, err := loadBaseline(ctx, spec.Baseline)
+		base, err := loadBaseline(ctx, s.resolve(spec.Baseline))
 		if err != nil {
 			return nil, err
 		}
