@@ -11,6 +11,7 @@ import (
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/internal/fixture"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/report/store/storetest"
 )
 
 // TestReportsFromLeanFileEqualFullRounds: the reports and a comparison
@@ -40,12 +41,11 @@ func TestReportsFromLeanFileEqualFullRounds(t *testing.T) {
 			}
 		}
 		rec.Close()
-		recs, err := store.ReadJSONL(rec.Paths().JSONL)
+		recs, err := storetest.ReadJSONL(rec.Paths().JSONL)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, got := store.LatestRun(recs)
-		return got
+		return store.Runs(recs)[recs[len(recs)-1].RunID]
 	}
 	lean, kept := record(false), record(true)
 	if len(lean[0].Samples) != 0 || len(kept[0].Samples) != 2700 {

@@ -15,6 +15,7 @@ import (
 	"github.com/hcbench/hcbench/report/internal/fsys"
 	"github.com/hcbench/hcbench/report/internal/fsys/fsystest"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/report/store/storetest"
 )
 
 // These tests write the reports of runs the store records, as a session
@@ -151,11 +152,11 @@ func TestResume(t *testing.T) {
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
 	}
-	recs, err := store.ReadJSONL(store.PathsFor(dir).JSONL)
+	recs, err := storetest.ReadJSONL(store.PathsFor(dir).JSONL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, prior := store.LatestRun(recs)
+	prior := store.Runs(recs)[recs[len(recs)-1].RunID]
 
 	again := newTestRecorder(t, dir, fixtureRunID, prior)
 	addAll(t, again, all[4:6])

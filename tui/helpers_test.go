@@ -19,6 +19,7 @@ import (
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/report/store/storetest"
 	"github.com/hcbench/hcbench/tui/views/setup"
 	"github.com/muesli/termenv"
 )
@@ -68,7 +69,7 @@ func fakeOpen(spec session.Spec, id int64) (*fakeSession, error) {
 		f.spec.Out = session.DefaultOut
 	}
 	if spec.Resume {
-		recs, err := store.ReadJSONL(store.PathsFor(setup.Resolve(spec.WorkDir, f.spec.Out)).JSONL)
+		recs, err := storetest.ReadJSONL(store.PathsFor(setup.Resolve(spec.WorkDir, f.spec.Out)).JSONL)
 		if err != nil {
 			return nil, err
 		}
@@ -91,7 +92,8 @@ func fakeOpen(spec session.Spec, id int64) (*fakeSession, error) {
 		}
 	}
 	if spec.Baseline != "" {
-		base, err := compare.LoadBaselineFile(setup.Resolve(spec.WorkDir, spec.Baseline))
+		rec, err := compare.LoadRecordedRun(setup.Resolve(spec.WorkDir, spec.Baseline))
+		base := rec.Results
 		if err != nil {
 			return nil, err
 		}

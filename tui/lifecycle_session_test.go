@@ -16,6 +16,7 @@ import (
 	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/report/store/storetest"
 	"github.com/spf13/pflag"
 )
 
@@ -181,7 +182,7 @@ func TestDroppedInFlightNotRecorded(t *testing.T) {
 	checkDropped(t, m, drop, 2)
 
 	// The history reads the same from the JSONL: two records, complete.
-	recs, err := store.ReadJSONL(filepath.Join(work, "out", store.FileJSONL))
+	recs, err := storetest.ReadJSONL(filepath.Join(work, "out", store.FileJSONL))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/report/store/storetest"
 )
 
 // countingSession passes a real session's updates on, counting per config
@@ -159,7 +160,7 @@ func checkEighteen(t *testing.T, final Model, log *eventLog, dir string) {
 			t.Errorf("%s: the result kept is not the one first measured", c)
 		}
 	}
-	recs, err := store.ReadJSONL(store.PathsFor(dir).JSONL)
+	recs, err := storetest.ReadJSONL(store.PathsFor(dir).JSONL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +236,7 @@ func TestQuitSavesReports(t *testing.T) {
 	if out := a.run.out; !a.run.finished || out.SaveErr != nil || !out.Stopped || !out.ReportsWritten {
 		t.Fatalf("finished=%v saveErr=%v stopped=%v reports=%v", a.run.finished, out.SaveErr, out.Stopped, out.ReportsWritten)
 	}
-	recs, err := store.ReadJSONL(store.PathsFor(dir).JSONL)
+	recs, err := storetest.ReadJSONL(store.PathsFor(dir).JSONL)
 	if err != nil || len(recs) == 0 {
 		t.Fatalf("JSONL: %d records, %v", len(recs), err)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/report/store/storetest"
 )
 
 // The behaviours of the headless front door that follow from the run
@@ -114,7 +115,7 @@ func runPrinted(t *testing.T, words []string) execResult {
 // records reads a JSONL with the store's own reader.
 func records(t *testing.T, dir string) []store.Record {
 	t.Helper()
-	recs, err := store.ReadJSONL(filepath.Join(dir, store.FileJSONL))
+	recs, err := storetest.ReadJSONL(filepath.Join(dir, store.FileJSONL))
 	if err != nil {
 		t.Fatal(err)
 	}

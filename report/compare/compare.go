@@ -91,13 +91,6 @@ func LoadRecordedRun(spec string) (RecordedRun, error) {
 	return r, nil
 }
 
-// LoadBaselineFile is LoadRecordedRun's results, for a caller that shows
-// no notes.
-func LoadBaselineFile(spec string) ([]bench.Result, error) {
-	r, err := LoadRecordedRun(spec)
-	return r.Results, err
-}
-
 // parseSpec splits FILE@RUN_ID. A spec without "@", or naming a file that
 // exists as it is, is a path; otherwise what follows the last "@" must be
 // an integer run id.

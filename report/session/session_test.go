@@ -15,6 +15,7 @@ import (
 	"github.com/hcbench/hcbench/engine/measure"
 	"github.com/hcbench/hcbench/engine/sweep"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/report/store/storetest"
 )
 
 func TestMain(m *testing.M) {
@@ -58,7 +59,7 @@ func TestSessionRunsToTheEnd(t *testing.T) {
 	out := runAll(t, spec, func(s *Session, u Update) {
 		if u.Kind == sweep.ConfigFinished && !u.Reused {
 			// On disk before it is seen.
-			recs, err := store.ReadJSONL(filepath.Join(dir, store.FileJSONL))
+			recs, err := storetest.ReadJSONL(filepath.Join(dir, store.FileJSONL))
 			if err != nil || !slices.ContainsFunc(recs, func(r store.Record) bool { return r.Config == u.Result.Config }) {
 				t.Errorf("%s seen before it was recorded (%d records, %v)", u.Result.Config, len(recs), err)
 			}

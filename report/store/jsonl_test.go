@@ -185,13 +185,6 @@ func TestRunsAndLatestRun(t *testing.T) {
 	if len(runs) != 3 || len(runs[5]) != 2 || runs[5][0].TimeEpochMean != 42 || runs[5][1].Config != all[1].Config {
 		t.Errorf("Runs = %v", runs)
 	}
-	// Run 3 was written last, though 9 is the larger id.
-	if id, res := LatestRun(recs); id != 3 || len(res) != 1 {
-		t.Errorf("LatestRun = %d, %d results; want run 3 with 1", id, len(res))
-	}
-	if id, res := LatestRun(nil); id != 0 || res != nil {
-		t.Errorf("LatestRun(nil) = %d, %v", id, res)
-	}
 }
 
 // FuzzReadJSONL: any bytes are read without a panic; the strict and the

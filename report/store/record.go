@@ -211,18 +211,6 @@ func replaceNonFinite(v reflect.Value) {
 	}
 }
 
-// ReadJSONL reads every record of a JSONL file. A line that is not a record
-// is refused with a *LineError "PATH:LINE: reason"; blank lines are skipped.
-func ReadJSONL(path string) ([]Record, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	recs, _, err := readJSONL(f, path, false)
-	return recs, err
-}
-
 // ReadJSONLRepair is ReadJSONL for a file a crash may have cut short: a
 // torn last line (invalid JSON on the final line, as an interrupted append
 // leaves) is dropped and its number returned as tornLine (0 if none).
@@ -376,15 +364,4 @@ func Runs(recs []Record) map[int64][]bench.Result {
 		out[id] = s.res
 	}
 	return out
-}
-
-// LatestRun is the run written last: the run of the last record. (A resumed
-// run appends under its old id, so the largest id is not always the latest.)
-// It returns 0, nil for no records.
-func LatestRun(recs []Record) (runID int64, results []bench.Result) {
-	if len(recs) == 0 {
-		return 0, nil
-	}
-	id := recs[len(recs)-1].RunID
-	return id, Runs(recs)[id]
 }
