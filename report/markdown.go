@@ -45,7 +45,7 @@ func markdown(rep Report) string {
 	b.WriteString(". Times are per epoch. The headline is the **median**: each config is measured several times " +
 		"independently, each in a different worker process; a measurement's time is the median of its rounds, " +
 		"and the headline is the median of those (benchstat's centre for the same measurements), leaving out " +
-		"measurements more than 15% above the config's fastest, which ran on a contended CPU. Its 95% " +
+		"measurements more than " + bench.ContentionPercent() + " above the config's fastest, which ran on a contended CPU. Its 95% " +
 		"confidence interval is a t interval on the log scale whose standard error is the larger of the one " +
 		"the order statistics give and the one the whole spread implies, plus the run's shared spread (how " +
 		"much the machine's speed, common to all configs, wandered): about what a rerun would measure. " +
@@ -81,7 +81,7 @@ func markdown(rep Report) string {
 				bench.FormatSeconds(r.TimeEpochMean), bench.FormatSeconds(r.TimeEpochStd),
 				r.EpochsMeasured, stalledShare(r), r.TotalMean, r.RMSEMean, r.RobustnessMean)
 		}
-		b.WriteString("\nn: the independent measurements, and how many of them ran on a contended CPU (more than 15% above " +
+		b.WriteString("\nn: the independent measurements, and how many of them ran on a contended CPU (more than " + bench.ContentionPercent() + " above " +
 			"the config's fastest) and were left out of the median. Stalled rounds: the share of rounds slower than twice " +
 			"the median (the process was descheduled or the machine busy).\n")
 	}

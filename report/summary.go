@@ -199,7 +199,7 @@ func ContentionLine(results []bench.Result) string {
 	}
 	// Within 80 columns with its label: the details are in the README, the
 	// Markdown (n column) and the JSONL (contended).
-	return fmt.Sprintf("%d of %d measurements >15%% slower (contended): left out", left, total)
+	return fmt.Sprintf("%d of %d measurements >%s slower (contended): left out", left, total, bench.ContentionPercent())
 }
 
 // noiseWarnings are a line per config whose headline is too uncertain,

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"fmt"
 	"math"
 	"slices"
 
@@ -146,6 +147,14 @@ func Aggregate(res *Result) {
 	}
 }
 
+// ContentionSlack is how far above a config's fastest measurement a
+// measurement counts as slowed by contention (see below); what the user
+// reads ("more than 15% above the fastest") is written from it.
+const ContentionSlack = 0.15
+
+// ContentionPercent is ContentionSlack as the user reads it: "15%".
+func ContentionPercent() string { return fmt.Sprintf("%g%%", ContentionSlack*100) }
+
 // Contention: a measurement more than contentionSlack above the config's
 // fastest was slowed by contention and is left out of the headline, when
 // at least minUncontended measurements are near the fastest
@@ -153,7 +162,7 @@ func Aggregate(res *Result) {
 // free CPU differ by and well below the 1.3–1.6× a contended CPU costs on
 // this project's VM.
 const (
-	contentionSlack = 0.15
+	contentionSlack = ContentionSlack
 	minUncontended  = 3
 )
 
