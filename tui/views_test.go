@@ -84,6 +84,8 @@ type fixtureRun struct {
 	id    int64
 	scale float64 // times are richResult's times this
 	done  int     // configs recorded (0: all)
+	lean  bool    // recorded as by default: each measurement's round summary, no rounds
+	keep  bool    // recorded with --keep-rounds
 }
 
 // writeHistory writes runs of p into dir's JSONL as the recorder writes
@@ -100,8 +102,11 @@ func writeHistory(t *testing.T, dir string, p bench.Plan, runs ...fixtureRun) st
 		for _, c := range cs {
 			r := richResult(c, p)
 			scaleResult(r, math.Pow(fr.scale, float64(c.K)/5)) // the change grows with K
+			if fr.lean {
+				summariseRounds(r)
+			}
 			rec := store.Record{RunID: fr.id, Result: *r, Timing: p.Timing, Seed: p.Seed, Grid: &g,
-				Started: time.Unix(fr.id, 0).UTC(),
+				Started: time.Unix(fr.id, 0).UTC(), KeepRounds: fr.keep,
 				Machine: store.Machine{Version: "test", GoVersion: "go1.26", OS: "linux", Arch: "amd64", CPU: "Test CPU", NumCPU: 2}}
 			line, err := json.Marshal(rec)
 			if err != nil {

@@ -117,8 +117,16 @@ func (d *Model) Content(w, h int) []string {
 			r.Contended, joinSeconds(kept)), w)))
 	}
 
-	head(fmt.Sprintf("Distribution of %d round samples", len(r.Samples)))
-	add(histogramLines(r.Samples, r.TimeEpochMedian, st.ChartLine, w, max(3, min(10, h/4, len(r.Samples)/4)))...)
+	if len(r.Samples) == 0 && r.RoundSummarized() {
+		// A recorded result keeps a summary of each measurement's rounds,
+		// not the rounds: one box plot a measurement.
+		head(fmt.Sprintf("Rounds of each measurement (%d rounds, summarised)", r.RoundCount()))
+		add(st.Subtle.Render(theme.Wrap("min ├─ p25 ▒ median ┃ p75 ▒ ─┤ max, on one scale; > past the scale", w)))
+		add(boxPlotLines(&r, st.ChartLine, w)...)
+	} else {
+		head(fmt.Sprintf("Distribution of %d round samples", r.RoundCount()))
+		add(histogramLines(r.Samples, r.TimeEpochMedian, st.ChartLine, w, max(3, min(10, h/4, len(r.Samples)/4)))...)
+	}
 	add(outlierLine(&r))
 
 	head("Per repeat and depth (mean epoch time)")
@@ -195,11 +203,85 @@ func joinSeconds(xs []float64) string {
 
 // outlierLine is the share of stalled rounds (slower than twice the headline).
 func outlierLine(r *bench.Result) string {
-	n := len(r.Samples)
+	n := r.RoundCount()
 	if n == 0 {
 		return fmt.Sprintf("outliers: %d (no samples recorded)", r.Outliers)
 	}
 	return fmt.Sprintf("outliers: %d of %d rounds (%.1f%%) slower than twice the headline", r.Outliers, n, 100*float64(r.Outliers)/float64(n))
+}
+
+// boxPlotLines draw each measurement's rounds from their summary as a text
+// box plot — whiskers from min to max, a box from p25 to p75, the median
+// (the measurement itself) as ┃ — all on one scale from the fastest round
+// to the slowest, or to twice the headline when slower rounds (stalls)
+// would squash the rest: a whisker past it ends in ">". The glyphs carry
+// it without colour. Each row ends with the median and the range.
+func boxPlotLines(r *bench.Result, bar lipgloss.Style, w int) []string {
+	n := len(r.Measurements)
+	ok := func(x float64) bool { return x >= 0 && !math.IsInf(x, 0) }
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i := range n {
+		if ok(r.RoundsMin[i]) {
+			lo = min(lo, r.RoundsMin[i])
+		}
+		if ok(r.RoundsMax[i]) {
+			hi = max(hi, r.RoundsMax[i])
+		}
+	}
+	if math.IsInf(lo, 1) || math.IsInf(hi, -1) {
+		return []string{"no round summary recorded"}
+	}
+	if m := r.TimeEpochMedian; m > 0 && hi > 2*m && 2*m > lo {
+		hi = 2 * m
+	}
+	labels := make([]string, n)
+	tails := make([]string, n)
+	labelW, tailW := 0, 0
+	for i := range n {
+		labels[i] = fmt.Sprintf("#%d %d rounds", i+1, r.Rounds[i])
+		tails[i] = fmt.Sprintf("%s  %s–%s", bench.FormatSeconds(r.Measurements[i]),
+			bench.FormatSeconds(r.RoundsMin[i]), bench.FormatSeconds(r.RoundsMax[i]))
+		labelW, tailW = max(labelW, lipgloss.Width(labels[i])), max(tailW, lipgloss.Width(tails[i]))
+	}
+	plotW := max(8, min(50, w-labelW-tailW-2))
+	pos := func(x float64) int { // the column of x, -1 for an unusable value
+		if !ok(x) {
+			return -1
+		}
+		if !(hi > lo) {
+			return plotW / 2
+		}
+		return min(plotW-1, max(0, int(math.Round(float64(plotW-1)*(x-lo)/(hi-lo)))))
+	}
+	out := make([]string, 0, n+1)
+	for i := range n {
+		row := []rune(strings.Repeat(" ", plotW))
+		a, b := pos(r.RoundsMin[i]), pos(r.RoundsMax[i])
+		q1, q3, med := pos(r.RoundsP25[i]), pos(r.RoundsP75[i]), pos(r.Measurements[i])
+		if a >= 0 && b >= a {
+			for c := a; c <= b; c++ {
+				row[c] = '─'
+			}
+			row[a], row[b] = '├', '┤'
+			if r.RoundsMax[i] > hi {
+				row[b] = '>'
+			}
+		}
+		if q1 >= 0 && q3 >= q1 {
+			for c := q1; c <= q3; c++ {
+				row[c] = '▒'
+			}
+		}
+		if med >= 0 {
+			row[med] = '┃'
+		}
+		out = append(out, theme.Pad(labels[i], labelW)+" "+bar.Render(string(row))+" "+tails[i])
+	}
+	scale := bench.FormatSeconds(lo)
+	right := bench.FormatSeconds(hi)
+	gap := max(1, plotW-lipgloss.Width(scale)-lipgloss.Width(right))
+	out = append(out, theme.Pad("", labelW)+" "+scale+strings.Repeat(" ", gap)+right)
+	return out
 }
 
 // histogramLines draws the samples as a horizontal histogram (ntcharts bar

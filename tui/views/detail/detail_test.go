@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
@@ -45,5 +46,23 @@ func TestHistogram(t *testing.T) {
 	// All samples equal: one bin, no division by zero.
 	if got := histogramLines([]float64{2e-6, 2e-6, 2e-6}, 2e-6, st, 60, 5); len(got) != 1 || !strings.HasSuffix(got[0], " 3") {
 		t.Errorf("equal samples: %q", got)
+	}
+}
+
+func TestBoxPlot(t *testing.T) {
+	st := theme.New().ChartLine
+	nan := math.NaN()
+	// Unusable summaries (another tool's record) and equal rounds draw
+	// without panicking; nothing usable says so.
+	r := bench.Result{Measurements: []float64{nan}, Rounds: []int{3}, RoundsMin: []float64{nan},
+		RoundsP25: []float64{nan}, RoundsP75: []float64{nan}, RoundsMax: []float64{math.Inf(1)}}
+	if got := boxPlotLines(&r, st, 60); len(got) != 1 || got[0] != "no round summary recorded" {
+		t.Errorf("unusable summary: %q", got)
+	}
+	r = bench.Result{TimeEpochMedian: 2e-6, Measurements: []float64{2e-6, 2e-6}, Rounds: []int{3, 3},
+		RoundsMin: []float64{2e-6, 2e-6}, RoundsP25: []float64{2e-6, 2e-6}, RoundsP75: []float64{2e-6, nan}, RoundsMax: []float64{2e-6, 2e-6}}
+	got := boxPlotLines(&r, st, 20)
+	if len(got) != 3 || !strings.Contains(got[0], "┃") || !strings.Contains(got[1], "┃") {
+		t.Errorf("equal rounds: %q", got)
 	}
 }

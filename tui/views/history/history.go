@@ -94,7 +94,8 @@ func Read(path string) ([]Run, error) {
 		if pr.Engine == "" {
 			pr.Engine = "go"
 		}
-		pr.Plan = bench.Plan{Depths: f.Depths, Repeats: f.Repeats, Seed: f.Seed, Policy: f.Policy, Timing: f.Timing}
+		pr.Plan = bench.Plan{Depths: f.Depths, Repeats: f.Repeats, Seed: f.Seed, Policy: f.Policy, Timing: f.Timing,
+			KeepRounds: f.KeepRounds} // a continued run records as it was recorded
 		if f.Engine == bench.EnginePython {
 			pr.Plan.Engine = bench.EnginePython // continued with the engine it was measured with
 		}
