@@ -147,7 +147,9 @@ func (c *Model) View() string {
 func (c *Model) tableLines(w int) []string {
 	st := c.st
 	// What matters first (ratio and verdict), so a narrow screen keeps it.
-	head := theme.Pad("config", 16) + theme.Pad("ratio [95% CI]", 25) + theme.Pad("verdict", 9) + theme.Pad("p (Holm)", 10) +
+	// Each interval is at the level Holm's procedure tested its config at
+	// (report/compare), shown beside it: it excludes 1 exactly when p < 0.05.
+	head := theme.Pad("config", 16) + theme.Pad("ratio [CI] level", 32) + theme.Pad("verdict", 9) + theme.Pad("p (Holm)", 10) +
 		theme.Pad("old", 10) + "new"
 	out := []string{st.TableHeader.UnsetPadding().Render(theme.Cut(head, w))}
 	for _, e := range c.b.Entries {
@@ -155,8 +157,15 @@ func (c *Model) tableLines(w int) []string {
 		if !math.IsNaN(e.PAdj) {
 			p = runstate.PText(e.PAdj)
 		}
-		l := theme.Pad(e.Config.String(), 16) + theme.Pad(compare.FormatRatioCI(e.Cmp), 24) + " " + theme.Pad(e.Verdict, 9) +
+		ci := compare.FormatRatioCI(e.Cmp)
+		if e.Cmp.Level > 0 {
+			ci += " " + bench.FormatLevel(e.Cmp.Level)
+		}
+		l := theme.Pad(e.Config.String(), 16) + theme.Pad(ci, 31) + " " + theme.Pad(e.Verdict, 9) +
 			theme.Pad(p, 10) + theme.Pad(bench.FormatSeconds(report.Headline(e.Old)), 10) + bench.FormatSeconds(report.Headline(e.New))
+		if e.Reason != "" {
+			l += "  (" + e.Reason + ")"
+		}
 		out = append(out, theme.Cut(l, w))
 	}
 	return out
