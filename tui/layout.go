@@ -44,6 +44,9 @@ func (a *app) statusView() string {
 // fit ends in "…".
 func (a *app) header(w int) string {
 	title := a.st.Title.Render("hcbench")
+	if a.show {
+		return theme.Cut(title+a.st.Subtle.Render(" · show "+a.outDir()+" · recorded runs, read-only"), w)
+	}
 	if a.sw == nil {
 		return title
 	}
@@ -94,7 +97,13 @@ func (a *app) compose(w, h int) string {
 	if a.status != "" {
 		footer = append(footer, theme.Cut(a.statusView(), w))
 	}
-	footer = append(footer, theme.Cut(a.helpLine(km), w))
+	if a.show {
+		// The keys give way before the note that says why some are missing.
+		note := a.st.Subtle.Render(showNote)
+		footer = append(footer, theme.Cut(keys.Line(a.help, km, w-lipgloss.Width(note)-2)+"  "+note, w))
+	} else {
+		footer = append(footer, theme.Cut(a.helpLine(km), w))
+	}
 	header := a.header(w)
 	bodyH := max(0, h-1-len(footer))
 
@@ -104,6 +113,10 @@ func (a *app) compose(w, h int) string {
 		var notes []string
 		if a.screen == screenRun && a.editor == nil && h >= runview.CompactHeight {
 			notes = keys.Notes
+		}
+		if a.show {
+			notes = []string{showNote + ": the recorded runs of " + a.outDir() + "; nothing here measures, edits, pauses, saves or continues a run, and nothing is written",
+				"enter opens a run, then its detail · space/x marks two runs, c compares them · / filters a run's table · tab next tab"}
 		}
 		body = a.helpView.View(a.help, km, notes, a.st, w)
 	case a.prompt != nil:

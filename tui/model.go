@@ -68,6 +68,11 @@ type app struct {
 	quitting bool
 	panicErr error
 
+	// show: hcbench show, the workbench on recorded runs only — no setup,
+	// no run; nothing that starts, edits, pauses, saves or continues one.
+	show    bool
+	initCmd tea.Cmd // what Init starts: reading the history under show
+
 	view       string // last drawing, returned until something changes
 	valid      bool
 	ticking    bool // a frame tick is on its way
@@ -97,6 +102,12 @@ func NewModel(opt Options) Model {
 		height: 24,
 		runv:   runview.New(st),
 	}
+	if opt.show {
+		a.show, a.screen = true, screenRun
+		a.initCmd = a.openHistory()
+		a.views.history.ReadOnly = true
+		return Model{a: a}
+	}
 	a.setup = setup.New(opt.Spec, st)
 	if !opt.Spec.Resume {
 		a.prompt = resumeOffer(opt.Spec)
@@ -108,7 +119,7 @@ func NewModel(opt Options) Model {
 // the sweep (through Update, so that a failure there is caught like any).
 func (m Model) Init() tea.Cmd {
 	a := m.a
-	var cmds []tea.Cmd
+	cmds := []tea.Cmd{a.initCmd}
 	if a.prompt == nil && a.opt.StartNow {
 		cmds = append(cmds, func() tea.Msg { return startMsg{} })
 	}
@@ -271,7 +282,7 @@ func (a *app) onKey(msg tea.KeyMsg) tea.Cmd {
 	case a.editor != nil:
 		return a.do(a.editor.Key(msg))
 	}
-	if cmd, ok := a.viewKey(msg); ok {
+	if cmd, ok := a.viewKey(msg); ok || a.show {
 		return cmd
 	}
 	a.runv.SetRun(a.sw)
@@ -280,6 +291,10 @@ func (a *app) onKey(msg tea.KeyMsg) tea.Cmd {
 
 // do carries out a sub-model's action.
 func (a *app) do(act keys.Action) tea.Cmd {
+	if a.show && changesRun(act) {
+		a.setStatus(showNote+": it measures nothing and writes nothing", false)
+		return nil
+	}
 	switch act {
 	case keys.ActTyped:
 		if a.statusErr {

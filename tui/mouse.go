@@ -28,7 +28,7 @@ var configRe = regexp.MustCompile(`D=(\d+) K=(\d+) T=(\d+)`)
 
 // onMouse handles one mouse event.
 func (a *app) onMouse(msg tea.MouseMsg) tea.Cmd {
-	if a.prompt != nil || a.helpView.open || a.editor != nil || a.screen != screenRun || a.sw == nil {
+	if a.prompt != nil || a.helpView.open || a.editor != nil || a.screen != screenRun || (a.sw == nil && a.views.history == nil) {
 		return nil
 	}
 	v := &a.views
@@ -94,7 +94,9 @@ func (a *app) clickHistory(x, y int) tea.Cmd {
 	case history.Runs:
 		h.Click(y - tabsY - 1) // the list's header line is under the tabs
 	case history.Opened:
-		a.clickScreen(x, y)
+		if a.pastOpen() {
+			a.clickScreen(x, y)
+		}
 	}
 	return nil
 }

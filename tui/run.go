@@ -28,6 +28,8 @@ type Options struct {
 	StartNow bool      // --run: start at launch
 	Input    io.Reader // nil: os.Stdin
 	Output   io.Writer // nil: os.Stdout
+
+	show bool // hcbench show: the history of Spec.Out, read-only (Show)
 }
 
 // Run shows the workbench in the alternate screen until the user quits or

@@ -196,6 +196,9 @@ func (a *app) historyKey(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch act {
 	case keys.ActClose:
+		if a.show {
+			return a.quit() // the history is all there is
+		}
 		v.history, v.past, v.pastS, v.cmp = nil, nil, nil, nil
 	case keys.ActDetail:
 		a.openDetail()
@@ -304,6 +307,8 @@ func (a *app) continueRun() tea.Cmd {
 	switch {
 	case !ok:
 		return nil
+	case a.show:
+		return a.do(keys.ActResume) // refused: read-only
 	case r.Resumable == nil:
 		a.setStatus(fmt.Sprintf("run %d has nothing left to measure", r.ID), false)
 		return nil
@@ -341,6 +346,9 @@ func (a *app) viewBody(w, h, bodyH int) (string, keys.Set, bool) {
 		if v.filter != nil {
 			body = theme.Fit(body, w, bodyH-1) + "\n" + theme.Cut(v.filter.View(), w)
 			return body, keys.FilterSet(), true
+		}
+		if a.show && v.history.Tab == history.Runs {
+			return body, keys.ShowListSet(), true
 		}
 		return body, keys.HistorySet(v.history.Tab == history.Opened, v.history.Tab == history.Compared), true
 	}

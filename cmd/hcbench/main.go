@@ -17,7 +17,6 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"syscall"
 
 	"github.com/charmbracelet/x/term"
@@ -26,15 +25,19 @@ import (
 	"github.com/hcbench/hcbench/engine/measure"
 	"github.com/hcbench/hcbench/report/console"
 	"github.com/hcbench/hcbench/report/session"
+	"github.com/hcbench/hcbench/tui"
 )
+
+// subcommands are the commands beside the main one: hcbench compare, show.
+var subcommands = map[string]func(args []string, stdout, stderr io.Writer) int{"compare": runCompare, "show": runShow}
 
 // Exit codes, as the README lists them.
 const exitOK, exitError, exitUsage, exitRegression, exitInterrupted = 0, 1, 2, 3, 130
 
 func main() {
 	measure.MainIfWorker() // a worker process (hcbench re-executed to measure) ends here
-	if len(os.Args) > 1 && os.Args[1] == "compare" {
-		os.Exit(runCompare(os.Args[2:], os.Stdout, os.Stderr))
+	if len(os.Args) > 1 && subcommands[os.Args[1]] != nil {
+		os.Exit(subcommands[os.Args[1]](os.Args[2:], os.Stdout, os.Stderr))
 	}
 	// Buffered, so that no signal is lost while run is busy. SIGPIPE makes
 	// a write to a closed pipe fail and stop the sweep like an interrupt
@@ -44,9 +47,7 @@ func main() {
 	env := environment{stdoutTerminal: term.IsTerminal(os.Stdout.Fd()), signals: sigs, stderr: console.Options{
 		Terminal: term.IsTerminal(os.Stderr.Fd()), Term: os.Getenv("TERM"), NoColor: os.Getenv("NO_COLOR") != ""}}
 	env.memory, env.memorySource = session.MemoryBudget()
-	if env.stderr.Terminal {
-		env.stderr.Width, _, _ = term.GetSize(os.Stderr.Fd())
-	}
+	env.stderr.Width, _, _ = term.GetSize(os.Stderr.Fd()) // 0 when stderr is no terminal
 	code := run(os.Args[1:], os.Stdout, os.Stderr, env)
 	signal.Stop(sigs)
 	os.Exit(code)
@@ -64,7 +65,7 @@ type environment struct {
 
 // run is the whole command; it returns the exit code.
 func run(args []string, stdout, stderr io.Writer, env environment) int {
-	stderr = &lockedWriter{w: stderr} // the signal watcher writes there too
+	stderr = console.Locked(stderr) // the signal watcher writes there too
 	o, err := parseArgs(args, env)
 	switch {
 	case err != nil:
@@ -111,14 +112,13 @@ func versionString() string {
 	return cmp.Or(version, "devel")
 }
 
-// lockedWriter serialises writes from several goroutines.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
+// runShow is `hcbench show [DIR]`: the workbench on DIR's recorded runs (tui.Show).
+func runShow(args []string, _, stderr io.Writer) int {
+	if len(args) > 1 || len(args) == 1 && strings.HasPrefix(args[0], "-") {
+		return fail(stderr, usagef("usage: hcbench show [DIR]   the workbench on recorded runs: measures nothing, writes nothing"))
+	}
+	if err := tui.Show(context.Background(), tui.ShowOptions{Dir: strings.Join(args, "")}); err != nil {
+		return fail(stderr, err)
+	}
+	return exitOK
 }

@@ -195,8 +195,11 @@ type Model struct {
 	openS *runstate.Run // the opened run as the run view draws it
 	// Note says why the Compared tab has no comparison (yet).
 	Note string
-	st   theme.Styles
-	w, h int
+	// ReadOnly: the workbench continues no run here (hcbench show); the
+	// list says how to from a shell.
+	ReadOnly bool
+	st       theme.Styles
+	w, h     int
 }
 
 // New is the history of the JSONL at path, in the directory out (as
@@ -435,7 +438,11 @@ func (h *Model) List(w, height int) string {
 	// and from a shell (the spelling of every printed command).
 	cont := ""
 	if r, ok := h.Selected(); ok && r.Resumable != nil {
-		cont = theme.Wrap(fmt.Sprintf("u continues run %d here · from a shell: %s", r.ID, ContinueCommand(*r.Resumable, h.out)), w)
+		how := fmt.Sprintf("u continues run %d here · from a shell: ", r.ID)
+		if h.ReadOnly {
+			how = fmt.Sprintf("run %d continues from a shell: ", r.ID) // hcbench show continues nothing
+		}
+		cont = theme.Wrap(how+ContinueCommand(*r.Resumable, h.out), w)
 	}
 	contH := 0
 	if cont != "" {

@@ -1,0 +1,88 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/hcbench/hcbench/report/session"
+	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/tui/widgets/keys"
+)
+
+// showNote is what the footer and the help say under hcbench show.
+const showNote = "read-only: hcbench show"
+
+// ShowOptions configure Show.
+type ShowOptions struct {
+	Dir    string    // the results directory ("": .benchmarks)
+	Input  io.Reader // nil: os.Stdin, which must then be a terminal
+	Output io.Writer // nil: os.Stdout, which must then be a terminal
+}
+
+// Show is hcbench show: the workbench on the recorded runs of a results
+// directory — the history of its JSONL (read with report/store), a run's
+// view, the detail and the comparison of two runs — until the user quits
+// or ctx is cancelled. It measures nothing, writes nothing and takes no
+// lock: no key starts, edits, pauses, saves or continues a run. SIGINT,
+// SIGTERM and SIGHUP end it as q does (nothing is left to save).
+//
+// A directory or JSONL that does not exist, or no terminal to draw on, is
+// a *session.UsageError (a bad command line); one that cannot be read is
+// another error. Either names what it is about, in one line.
+func Show(ctx context.Context, opt ShowOptions) error {
+	dir := opt.Dir
+	if dir == "" {
+		dir = session.DefaultOut
+	}
+	if err := checkShowDir(dir); err != nil {
+		return err
+	}
+	if opt.Output == nil && (!term.IsTerminal(os.Stdout.Fd()) || os.Getenv("TERM") == "dumb") ||
+		opt.Input == nil && !term.IsTerminal(os.Stdin.Fd()) {
+		return &session.UsageError{Err: errors.New("hcbench show needs a terminal")}
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	_, err := Run(ctx, Options{Spec: session.Spec{Out: dir}, Input: opt.Input, Output: opt.Output, show: true})
+	return err
+}
+
+// checkShowDir checks that dir is a directory with a readable JSONL.
+func checkShowDir(dir string) error {
+	usage := func(format string, args ...any) error { return &session.UsageError{Err: fmt.Errorf(format, args...)} }
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return usage("show: no directory %s (hcbench show [DIR]: a results directory, default %s)", dir, session.DefaultOut)
+	case err != nil:
+		return fmt.Errorf("show: cannot read %s: %w", dir, err)
+	case !fi.IsDir():
+		return usage("show: %s is not a directory (hcbench show [DIR]: a results directory, default %s)", dir, session.DefaultOut)
+	}
+	path := store.PathsFor(dir).JSONL
+	f, err := os.Open(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return usage("show: %s holds no recorded runs (no %s)", dir, path)
+	case err != nil:
+		return fmt.Errorf("show: cannot read %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// changesRun reports whether act would start, edit, pause, save or
+// continue a run: what hcbench show refuses.
+func changesRun(act keys.Action) bool {
+	switch act {
+	case keys.ActStart, keys.ActRerun, keys.ActEdit, keys.ActApply, keys.ActPause, keys.ActSave, keys.ActResume:
+		return true
+	}
+	return false
+}
