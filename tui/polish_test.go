@@ -318,7 +318,7 @@ func TestItem10NoStaleText(t *testing.T) {
 	for _, c := range p.Grid.Configs() {
 		sw.AddResult(synthResult(c, p))
 	}
-	drawn := chart.Render(sw, chart.Styles{}, 40, 10)
+	drawn, _ := chart.Draw(sw, chart.Styles{}, 40, 10)
 	lines := strings.Split(drawn, "\n")
 	ticks := strings.Fields(lines[len(lines)-1])
 	if len(ticks) < 2 || ticks[len(ticks)-1] != "12" {

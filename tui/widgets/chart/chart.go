@@ -44,19 +44,14 @@ func Title(n, w int, logY bool) string {
 	return t
 }
 
-// Render draws median time per epoch over the configs in sweep order:
+// Draw draws median time per epoch over the configs in sweep order:
 // x is the config's position in the grid (1-based, as the table's #
 // column), y the median epoch time with readable units on the axis.
 // Finished configs are joined by a braille line; configs not yet run leave
 // a gap the line spans. When there are more configs than dot columns, each
 // column shows the median of its configs, so a large sweep draws a curve
 // instead of a wall of zigzags.
-func Render(src Source, st Styles, w, h int) string {
-	v, _ := Draw(src, st, w, h)
-	return v
-}
-
-// Draw is Render, also saying whether the y axis is logarithmic.
+// It also says whether the y axis is logarithmic.
 func Draw(src Source, st Styles, w, h int) (string, bool) {
 	if w < 16 || h < 4 {
 		return "", false

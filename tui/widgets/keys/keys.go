@@ -126,8 +126,6 @@ func FilterSet() Set {
 	return Set{Short: []key.Binding{Brief(Open, "keep filter"), Brief(Back, "clear")}}
 }
 
-func CloseSet() Set { return Set{Short: []key.Binding{Brief(Back, "close")}} }
-
 // HistorySet is the history's keys on its list, an opened run (run) or
 // the comparison (cmp).
 func HistorySet(run, cmp bool) Set {
