@@ -337,6 +337,19 @@ func (r *Recorder) recreate() error {
 	if err != nil {
 		return fmt.Errorf("reading %s again: %w", r.paths.JSONL, err)
 	}
+	lines, err := r.linesMissing(have)
+	if err != nil {
+		return err
+	}
+	// Memory is complete, so the lines queued before cover nothing more.
+	r.pending = lines
+	r.lost = false
+	return nil
+}
+
+// linesMissing encodes, in order, every result of the run in memory whose
+// config have lacks: what a recreated or mended JSONL must be given again.
+func (r *Recorder) linesMissing(have map[bench.Config]bool) ([][]byte, error) {
 	var lines [][]byte
 	for _, res := range r.results {
 		if have[res.Config] {
@@ -344,14 +357,11 @@ func (r *Recorder) recreate() error {
 		}
 		line, err := encodeRecord(r.record(res))
 		if err != nil {
-			return fmt.Errorf("encoding %s for %s: %w", res.Config, r.paths.JSONL, err)
+			return nil, fmt.Errorf("encoding %s for %s: %w", res.Config, r.paths.JSONL, err)
 		}
 		lines = append(lines, line)
 	}
-	// Memory is complete, so the lines queued before cover nothing more.
-	r.pending = lines
-	r.lost = false
-	return nil
+	return lines, nil
 }
 
 // configsOnFile are the configs of this run that the open JSONL holds.
@@ -558,18 +568,12 @@ func (r *Recorder) mend(cut *TruncatedError) error {
 			break
 		}
 	}
-	lines := after
-	for _, res := range r.results {
-		if have[res.Config] {
-			continue
-		}
-		line, err := encodeRecord(r.record(res))
-		if err != nil {
-			return fmt.Errorf("encoding %s for %s: %w", res.Config, r.paths.JSONL, err)
-		}
-		lines = append(lines, line)
-		cut.Rewritten++
+	missing, err := r.linesMissing(have)
+	if err != nil {
+		return err
 	}
+	lines := append(after, missing...)
+	cut.Rewritten += len(missing)
 	if lost := r.base - cut.Size; lost > 0 {
 		cut.EarlierLost += lost
 		r.base = cut.Size
