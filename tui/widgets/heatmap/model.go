@@ -71,9 +71,11 @@ func (m *Model) Title() string { return Title(m.Metric, m.Axes) }
 // with axes a): on row line row (0 is the header) at cell column x, it
 // returns the filter terms that select the cell's configs ("D=3 K=5"; a
 // binned cell "D=2..11 K=3..5"; on a row label the row alone), or false
-// when the click is on no cell (the header, the legend).
+// when the click is on no cell (the header, the legend) or outside the
+// heatmap's columns (x < 0, or past the end of its row): a click is placed
+// by both of its coordinates.
 func Hit(lines []string, a Axes, x, row int) ([]string, bool) {
-	if row < 0 || row >= len(lines) {
+	if row < 0 || row >= len(lines) || x < 0 || x >= len([]rune(lines[row])) {
 		return nil, false
 	}
 	rowName, colName, _ := a.Names()

@@ -1,0 +1,37 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+)
+
+// The workbench for daily use: clicks placed by both coordinates, zoom,
+// position indicators, the filter's list syntax, the header's engine, the
+// status queue.
+
+// TestMouseChartIsNoHeatmapCell: a click inside the line chart, on the
+// line of a heatmap row, sets no filter (the heatmap is beside the chart
+// from 100 columns); a click on a cell of that row still filters to it.
+func TestMouseChartIsNoHeatmapCell(t *testing.T) {
+	for _, s := range []struct{ w, h int }{{120, 40}, {100, 30}} {
+		m := workbench(t, s.w, s.h)
+		v := m.View()
+		_, dy := find(t, v, "D=6 ")
+		line := []rune(strings.Split(v, "\n")[dy])
+		if !strings.Contains(string(line[:s.w/2]), "│") {
+			t.Fatalf("%dx%d: no chart beside the heatmap:\n%s", s.w, s.h, v)
+		}
+		for _, x := range []int{3, s.w / 4, s.w/2 - 2} {
+			m = update(m, click(x, dy))
+			if f := m.a.runv.Table.Filter().String(); f != "" {
+				t.Fatalf("%dx%d: a click on the chart at (%d,%d) set the filter %q", s.w, s.h, x, dy, f)
+			}
+		}
+		_, ky := find(t, v, "K=5")
+		kx, _ := find(t, strings.Split(v, "\n")[ky], "K=5")
+		m = update(m, click(kx+1, dy))
+		if f := m.a.runv.Table.Filter().String(); f != "D=6 K=5" {
+			t.Fatalf("%dx%d: a click on cell D=6 K=5 filters %q", s.w, s.h, f)
+		}
+	}
+}
