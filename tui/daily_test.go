@@ -35,3 +35,21 @@ func TestMouseChartIsNoHeatmapCell(t *testing.T) {
 		}
 	}
 }
+
+// TestFilterSaysNoMatch: a filter that keeps nothing says so, and a
+// verdict filter without a baseline says why it cannot match.
+func TestFilterSaysNoMatch(t *testing.T) {
+	for _, s := range sizes[:2] {
+		m := workbench(t, s.w, s.h)
+		m = press(m, "/", "D=4", "enter")
+		v := m.View()
+		checkFits(t, v, s.w, s.h)
+		mustContain(t, v, "Results (0)", "no match for", "D=4")
+		m = press(m, "/", "ctrl+u", "slower", "enter")
+		mustContain(t, m.View(), "needs a baseline", "this run has none")
+		m = press(m, "/", "ctrl+u", "K=3..", "enter")
+		mustContain(t, m.View(), "no match: K=3..")
+		m = press(m, "/", "ctrl+u", "K=9,3", "enter")
+		mustContain(t, m.View(), "Results (8)")
+	}
+}

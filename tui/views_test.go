@@ -273,6 +273,13 @@ func TestFilterTerms(t *testing.T) {
 		{"T=96", 6},
 		{"t=x", 0},
 		{"D=3 K=3 T", 2}, // "t" matches text in the config
+		// The flags' LIST syntax.
+		{"K=3,9", 8},
+		{"K=9,3", 8},
+		{"D=3..12:3", 12},
+		{"D=3..12:6", 6},
+		{"T=48..96:48 K=5", 4},
+		{"K=2,5..9:4", 8},
 	}
 	for _, tt := range tests {
 		f := runview.ParseFilter(tt.filter)

@@ -288,6 +288,9 @@ func (v *Model) heatView(w, h int) string {
 
 func (v *Model) tableView(w, h int) string {
 	v.Table.Layout(v.sw, v.shown, w, h, v.baseline)
+	if len(v.Table.Rows()) == 0 && !v.Table.filter.Empty() {
+		return v.st.Status.Render(theme.Wrap(v.Table.filter.NoMatch(v.baseline), w))
+	}
 	return v.Table.View()
 }
 
