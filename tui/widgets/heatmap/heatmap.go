@@ -8,6 +8,7 @@ package heatmap
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -358,6 +359,10 @@ func Render(src Source, m Metric, a Axes, st Styles, w, h int) string {
 		}
 	}
 
+	// A spread the measurements cannot tell from noise is drawn flat (every
+	// cell at the middle level) rather than stretched to full contrast.
+	flat := flatReason(m, src, lo, hi)
+
 	var b strings.Builder
 	corner := ""
 	if !l.colPrefix {
@@ -392,7 +397,11 @@ func Render(src Source, m Metric, a Axes, st Styles, w, h int) string {
 		b.WriteString(pad(rowName+"="+binLabel(rows, l.rowStart, i), l.labelW))
 		for j := 0; j < nc; j++ {
 			k := i*nc + j
-			b.WriteString(pad(heatCellView(cells[k], vals[k], lo, hi, m, l, valW, st), l.cellW))
+			cellHi := hi
+			if flat != "" {
+				cellHi = lo // level() of equal ends: the middle
+			}
+			b.WriteString(pad(heatCellView(cells[k], vals[k], lo, cellHi, m, l, valW, st), l.cellW))
 		}
 	}
 	b.WriteByte('\n')
@@ -400,8 +409,40 @@ func Render(src Source, m Metric, a Axes, st Styles, w, h int) string {
 	if l.stagger {
 		legendH--
 	}
-	b.WriteString(heatLegend(m, lo, hi, st, w, legendH))
+	b.WriteString(heatLegend(m, lo, hi, flat, st, w, legendH))
 	return b.String()
+}
+
+// flatScale is the relative spread under which cells are drawn flat.
+const flatScale = 0.005
+
+// flatReason says why the spread lo..hi is drawn flat, "" when it is not:
+// below 0.5% of the values, or — for times — within the measurements' own
+// interval (the median width of the results' confidence intervals).
+func flatReason(m Metric, src Source, lo, hi float64) string {
+	if !(hi > lo) || math.IsInf(lo, 0) {
+		return ""
+	}
+	if rel := (hi - lo) / math.Max(math.Abs(lo), math.Abs(hi)); rel < flatScale {
+		return fmt.Sprintf("spread %.2g%% < 0.5%%", rel*100)
+	}
+	if m != Time {
+		return ""
+	}
+	var widths []float64
+	for _, r := range src.GridResults() {
+		if w := r.TimeEpochCIHigh - r.TimeEpochCILow; w > 0 && !math.IsInf(w, 0) {
+			widths = append(widths, w)
+		}
+	}
+	if len(widths) == 0 {
+		return ""
+	}
+	slices.Sort(widths)
+	if ci := widths[len(widths)/2]; hi-lo <= ci {
+		return "spread within the measurements' interval (±" + bench.FormatSeconds(ci/2) + ")"
+	}
+	return ""
 }
 
 // heatCellView draws one cell: its glyph run (pending dots when empty), a
@@ -446,12 +487,22 @@ func binOf(start []int) []int {
 // heatLegend says what each glyph means in at most maxLines lines of w
 // cells: every level's bound when there is room, else the two ends of the
 // scale around the glyph ramp.
-func heatLegend(m Metric, lo, hi float64, st Styles, w, maxLines int) string {
+func heatLegend(m Metric, lo, hi float64, flat string, st Styles, w, maxLines int) string {
 	tail := []string{st.Pending.Render(string(PendingGlyph)) + " pending", "~ partial"}
 	if math.IsInf(lo, 0) {
 		return cut(st.Subtle.Render("no results yet  ")+strings.Join(tail, "  "), w)
 	}
 	n := len(Glyphs)
+	if flat != "" {
+		mid := n / 2
+		rng := m.format(lo) + "–" + m.format(hi)
+		if m.format(lo) == m.format(hi) {
+			rng = m.formatPrec(lo, 3) + "–" + m.formatPrec(hi, 3)
+		}
+		one := "[" + st.Levels[mid].Render(string(Glyphs[mid])) + "]=" + rng + " · " + flat + ": shown flat"
+		lines := wrapItems(append([]string{one}, tail...), "  ", w)
+		return strings.Join(lines[:min(len(lines), max(1, maxLines))], "\n")
+	}
 	if !(hi > lo) {
 		mid := n / 2 // where level puts equal values
 		one := "[" + st.Levels[mid].Render(string(Glyphs[mid])) + "]=" + m.format(lo) + " (all equal)"
