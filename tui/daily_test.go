@@ -53,3 +53,35 @@ func TestFilterSaysNoMatch(t *testing.T) {
 		mustContain(t, m.View(), "Results (8)")
 	}
 }
+
+// TestTablePositionAndVisibleSort: a table that does not show every row
+// says which rows it shows; o sorts only by the columns on screen.
+func TestTablePositionAndVisibleSort(t *testing.T) {
+	for _, s := range []struct{ w, h int }{{80, 24}, {60, 20}} {
+		m := workbench(t, s.w, s.h)
+		mustContain(t, m.View(), "rows 1–")
+		m = press(m, "end")
+		v := m.View()
+		if !strings.Contains(v, "–12 of 12") {
+			t.Errorf("%dx%d: no position after end:\n%s", s.w, s.h, v)
+		}
+		hdr := ""
+		for _, l := range strings.Split(v, "\n") {
+			if strings.Contains(l, "config") && strings.Contains(l, "median") {
+				hdr = l
+			}
+		}
+		for i := 0; i < 12; i++ {
+			m = press(m, "o")
+			m.View()
+			name := m.a.runv.Table.SortName()
+			title := map[string]string{"median time/epoch": "median", "robustness": "robust", "outliers": "outl"}[name]
+			if title == "" {
+				title = name
+			}
+			if !strings.Contains(hdr, title) {
+				t.Fatalf("%dx%d: o sorts by %q, not on screen:\n%s", s.w, s.h, name, hdr)
+			}
+		}
+	}
+}

@@ -55,7 +55,7 @@ func (a *app) header(w int) string {
 		fmt.Sprintf("run %d", a.sw.RunID),
 		fmt.Sprintf("D=%s K=%s T=%s", bench.FormatList(p.Grid.Dims), bench.FormatList(p.Grid.Branches), bench.FormatList(p.Grid.SeqLens)),
 		"depths " + bench.FormatList(p.Depths),
-		fmt.Sprintf("%d repeats", p.Repeats),
+		bench.Plural(p.Repeats, "repeat"),
 		fmt.Sprintf("seed %d", p.Seed),
 		p.Policy,
 		"→ " + a.outDir(),

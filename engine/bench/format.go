@@ -115,3 +115,11 @@ func TimeUnitFor(vals ...float64) (name string, scale float64) {
 	}
 	return name, scale
 }
+
+// Plural is n and word, with an "s" unless n is 1: "1 config", "12 configs".
+func Plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}

@@ -327,7 +327,7 @@ func (p *Printer) End(o session.Outcome, summary io.Writer, signal string) {
 		}
 		p.Note(fmt.Sprintf("interrupted by %s: %d of %d configs finished%s", signal, o.Done, o.Total, saved))
 	case p.live && o.Complete():
-		p.Note(fmt.Sprintf("%d configs in %s", o.Done, bench.FormatDuration(p.Elapsed())))
+		p.Note(fmt.Sprintf("%s in %s", bench.Plural(o.Done, "config"), bench.FormatDuration(p.Elapsed())))
 	}
 	if o.Err != nil && !o.Stopped {
 		p.Note("the sweep failed: " + oneLine(o.Err))

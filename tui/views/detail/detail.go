@@ -173,7 +173,7 @@ func engineLine(r *bench.Result) string {
 	if r.EngineVersion != "" {
 		e += " " + r.EngineVersion
 	}
-	return fmt.Sprintf("engine %s · policy %s · %d repeats · depths %s", e, r.Policy, r.Repeats, bench.FormatList(r.Depths))
+	return fmt.Sprintf("engine %s · policy %s · %s · depths %s", e, r.Policy, bench.Plural(r.Repeats, "repeat"), bench.FormatList(r.Depths))
 }
 
 // measurementsOf are the estimates the interval is computed over, and what

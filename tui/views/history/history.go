@@ -483,7 +483,11 @@ func (h *Model) List(w, height int) string {
 		}
 		lines = append(lines, line)
 	}
-	lines = append(lines, "", st.Subtle.Render(theme.Cut(fmt.Sprintf("%d runs in %s · newest first", len(h.runs), h.shown), w)))
+	foot := fmt.Sprintf("%s in %s · newest first", bench.Plural(len(h.runs), "run"), h.shown)
+	if end := min(len(h.runs), h.top+rows); h.top > 0 || end < len(h.runs) {
+		foot = fmt.Sprintf("rows %d–%d of %d · ", h.top+1, end, len(h.runs)) + foot
+	}
+	lines = append(lines, "", st.Subtle.Render(theme.Cut(foot, w)))
 	if cont != "" {
 		lines = append(lines, st.Subtle.Render(cont))
 	}

@@ -252,7 +252,9 @@ func (v *Model) compactBody(w, h int) string {
 		used += heatH + 1
 	}
 	if tableH := h - used - sumH; tableH >= 4 {
-		lines = append(lines, v.tableView(w, tableH))
+		// The table's title line says which rows are shown, when not all.
+		table := v.tableView(w, tableH-1)
+		lines = append(lines, v.st.PaneTitle.Render(theme.Cut(v.tableTitle(), w)), table)
 		used += tableH
 	}
 	if left := h - used; left > 0 {
@@ -299,7 +301,11 @@ func (v *Model) tableTitle() string {
 	if v.Table.Desc() {
 		dir = "descending"
 	}
-	return fmt.Sprintf("Results (%d) · sorted by %s, %s", len(v.Table.Rows()), v.Table.SortName(), dir) + filterTitle(&v.Table)
+	pos := ""
+	if first, last, of, ok := v.Table.Window(); ok {
+		pos = fmt.Sprintf(" · rows %d–%d of %d", first, last, of)
+	}
+	return fmt.Sprintf("Results (%d)%s · sorted by %s, %s", len(v.Table.Rows()), pos, v.Table.SortName(), dir) + filterTitle(&v.Table)
 }
 
 // HeatStyles are the style sheet's heatmap styles.

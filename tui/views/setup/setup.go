@@ -122,10 +122,10 @@ func planLine(f *form.Form, base bench.Plan, st theme.Styles, width int) string 
 		return st.ErrText.Width(max(1, width)).Render("✗ " + err.Error())
 	}
 	n := p.Grid.Size()
-	line := st.Value.Render(fmt.Sprintf("%d configs", n)) +
+	line := st.Value.Render(bench.Plural(n, "config")) +
 		st.Subtle.Render(fmt.Sprintf(" · est. ≥ %s", bench.FormatDuration(runstate.EstimateDuration(p, n))))
-	detail := st.Subtle.Render(fmt.Sprintf("  (%d×%d×%d grid × %d repeats × %d depths × min-time %v)",
-		len(p.Grid.Dims), len(p.Grid.Branches), len(p.Grid.SeqLens), p.Repeats, len(p.Depths), p.Timing.MinTime))
+	detail := st.Subtle.Render(fmt.Sprintf("  (%d×%d×%d grid × %s × %s × min-time %v)",
+		len(p.Grid.Dims), len(p.Grid.Branches), len(p.Grid.SeqLens), bench.Plural(p.Repeats, "repeat"), bench.Plural(len(p.Depths), "depth"), p.Timing.MinTime))
 	if lipgloss.Width(line+detail) <= width {
 		line += detail
 	}
@@ -489,7 +489,7 @@ func Preview(s *runstate.Run, g bench.Grid) string {
 			dropped++
 		}
 	}
-	return fmt.Sprintf("%d configs: %d done · %d to run · %d queued dropped", len(configs), done, toRun, dropped)
+	return fmt.Sprintf("%s: %d done · %d to run · %d queued dropped", bench.Plural(len(configs), "config"), done, toRun, dropped)
 }
 
 // Draw draws the editor in w cells, previewing what applying would do to

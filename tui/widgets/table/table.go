@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/bubbles/table"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/hcbench/hcbench/engine/bench"
 )
 
@@ -67,6 +68,7 @@ type Model struct {
 	width   int
 	height  int
 	configs []bench.Config // the rows' configs, in the order shown
+	index   map[int]int    // a row's place in the order shown, by its N
 }
 
 // New is an empty table.
@@ -93,12 +95,18 @@ func (m *Model) find(name string) int {
 	return slices.IndexFunc(m.cols, func(c Column) bool { return c.name() == name })
 }
 
-// Next sorts by the next column, ascending.
+// Next sorts by the next column shown (every column before the table is
+// laid out), ascending: a narrow table never sorts by a column it hides.
 func (m *Model) Next() {
-	if len(m.cols) == 0 {
+	cols := m.cols
+	if len(m.shown) > 0 {
+		cols = m.shown
+	}
+	if len(cols) == 0 {
 		return
 	}
-	m.by, m.desc, m.dirty = m.cols[(m.find(m.by)+1)%len(m.cols)].name(), false, true
+	i := slices.IndexFunc(cols, func(c Column) bool { return c.name() == m.SortName() })
+	m.by, m.desc, m.dirty = cols[(i+1)%len(cols)].name(), false, true
 }
 
 // Reverse reverses the order.
@@ -192,8 +200,10 @@ func (m *Model) Sync(rows []Row, gen, cells, width, height int) {
 	}
 	out := make([]table.Row, len(rows))
 	m.configs = m.configs[:0]
+	m.index = make(map[int]int, len(rows))
 	for k, r := range rows {
 		m.configs = append(m.configs, r.R.Config)
+		m.index[r.N] = k
 		row, ok := m.cache[r.R]
 		if !ok || row[0] != strconv.Itoa(r.N) {
 			row = make(table.Row, len(m.shown))
@@ -210,6 +220,34 @@ func (m *Model) Sync(rows []Row, gen, cells, width, height int) {
 		// makes bubbles/table draw one row less than it has room for.
 		m.t.SetCursor(0)
 	}
+}
+
+// Window is the rows the table shows now, first to last (1-based), of
+// how many: read off its drawing, as bubbles/table keeps its scroll
+// offset to itself. ok is false when it shows every row.
+func (m *Model) Window() (first, last, of int, ok bool) {
+	of = len(m.configs)
+	lines := strings.Split(ansi.Strip(m.t.View()), "\n")
+	first = -1
+	for _, l := range lines[min(1, len(lines)):] { // the header first
+		f := strings.Fields(l)
+		if len(f) == 0 {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimLeftFunc(f[0], func(r rune) bool { return r < '0' || r > '9' }))
+		k, found := m.index[n]
+		if err != nil || !found {
+			continue
+		}
+		if first < 0 {
+			first = k + 1
+		}
+		last = k + 1
+	}
+	if first < 0 || first == 1 && last == of {
+		return 0, 0, of, false
+	}
+	return first, last, of, true
 }
 
 // Invalidate rebuilds the rows at the next Sync (a filter changed).
