@@ -51,6 +51,9 @@ func encodeBench(w io.Writer, rep Report) error {
 		r := rep.Results[0]
 		kv("engine", r.Engine)
 		kv("policy", r.Policy)
+		if rep.AB != nil {
+			kv("vs", rep.Vs.String())
+		}
 		if sameDepths(rep.Results) {
 			kv("depths", bench.FormatDepths(r.Depths))
 		}
@@ -72,16 +75,30 @@ func encodeBench(w io.Writer, rep Report) error {
 		if !sameDepths(rep.Results) {
 			name += "/depths=" + strings.Trim(strings.ReplaceAll(bench.FormatDepths(r.Depths), " ", ""), "[]")
 		}
-		ms := compare.Measurements(r)
-		n := 1
-		if all := max(len(ms), len(r.Measurements)); all > 0 && len(r.Depths) > 0 {
-			n = max(1, r.EpochsMeasured/all/len(r.Depths))
+		if rep.AB == nil {
+			benchLines(bw, name, r)
+			continue
 		}
-		for _, v := range ms {
-			fmt.Fprintf(bw, "%s \t%d\t%.1f ns/op\t%d peak-bytes\n", name, n, v*1e9, r.MemPeakBytesMax)
+		// An A/B sweep: a variant key in the name, so that benchstat
+		// -col /variant sets B beside A.
+		benchLines(bw, name+"/variant=A", r)
+		if r.Vs != nil {
+			benchLines(bw, name+"/variant=B", *r.Vs)
 		}
 	}
 	return bw.Flush()
+}
+
+// benchLines writes one line per independent measurement of r.
+func benchLines(bw *bufio.Writer, name string, r bench.Result) {
+	ms := compare.Measurements(r)
+	n := 1
+	if all := max(len(ms), len(r.Measurements)); all > 0 && len(r.Depths) > 0 {
+		n = max(1, r.EpochsMeasured/all/len(r.Depths))
+	}
+	for _, v := range ms {
+		fmt.Fprintf(bw, "%s \t%d\t%.1f ns/op\t%d peak-bytes\n", name, n, v*1e9, r.MemPeakBytesMax)
+	}
 }
 
 func sameDepths(rs []bench.Result) bool {

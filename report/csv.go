@@ -46,6 +46,9 @@ func encodeCSV(w io.Writer, rep Report) error {
 	if rep.Baseline != nil {
 		header = append(slices.Clone(csvHeader), baselineHeader...)
 	}
+	if rep.AB != nil {
+		header = append(slices.Clone(header), abHeader...)
+	}
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -68,6 +71,9 @@ func encodeCSV(w io.Writer, rep Report) error {
 			} else {
 				row = append(row, make([]string, len(baselineHeader))...)
 			}
+		}
+		if rep.AB != nil {
+			row = append(row, abRow(rep, r)...)
 		}
 		if err := cw.Write(row); err != nil {
 			return err

@@ -89,6 +89,9 @@ func markdown(rep Report) string {
 	if rep.Baseline != nil {
 		writeComparisonTable(&b, *rep.Baseline)
 	}
+	if rep.AB != nil {
+		writeABTable(&b, *rep.AB, rep.Vs)
+	}
 
 	if fit, err := ScalingFit(results); err == nil {
 		fmt.Fprintf(&b, "\n## Scaling fit\n\nLeast squares of log(median time per epoch) on the log axes over %d configs: R² = %.3f.\n\n", fit.N, fit.R2)

@@ -18,6 +18,10 @@ type Report struct {
 	Total    int               // configs in the run's grid: more than Results in a partial run
 	Machine  *store.Machine    // nil: unknown (no Machine line)
 	Baseline *compare.Baseline // nil without a baseline
+	// AB is an A/B sweep's comparison of variant B (Vs) with A; nil
+	// without --vs.
+	AB *compare.AB
+	Vs bench.Variant
 }
 
 // Write rewrites every report of the run in p but the JSONL (which the

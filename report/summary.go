@@ -127,7 +127,9 @@ func fitProblem(err error) string {
 // SummaryOptions are the optional parts of WriteSummary.
 type SummaryOptions struct {
 	Baseline *compare.Baseline // add the comparison line
-	Warnings bool              // add a line per noisy config
+	AB       *compare.AB       // add the A/B line (an A/B sweep of Vs)
+	Vs       bench.Variant
+	Warnings bool // add a line per noisy config
 	// Header replaces "Benchmark complete. Results saved to:" for a run that
 	// did not complete.
 	Header string
@@ -172,6 +174,9 @@ func WriteSummary(w io.Writer, p store.Paths, results []bench.Result, opt Summar
 	}
 	if opt.Baseline != nil {
 		b.WriteString(summaryLabel("Baseline") + opt.Baseline.Describe() + "\n")
+	}
+	if opt.AB != nil {
+		b.WriteString(summaryLabel("A/B") + DescribeAB(*opt.AB, opt.Vs) + "\n")
 	}
 	if opt.Warnings {
 		if l := ContentionLine(results); l != "" {

@@ -11,6 +11,7 @@ import (
 	"github.com/hcbench/hcbench/report"
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/console"
+	"github.com/hcbench/hcbench/report/session"
 )
 
 //go:embed compare_usage.txt
@@ -60,7 +61,7 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 		return fail(stderr, fmt.Errorf("cannot print the comparison: %w", err))
 	}
 	if gated {
-		return gate(console.New(stderr, console.Options{}), stderr, &b, pct)
+		return gate(console.New(stderr, console.Options{}), stderr, session.Outcome{Comparison: &b}, pct)
 	}
 	return exitOK
 }

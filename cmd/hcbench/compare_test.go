@@ -11,6 +11,7 @@ import (
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/console"
+	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/report/store"
 )
 
@@ -156,7 +157,7 @@ func TestCompareNotes(t *testing.T) {
 func TestGateComparedNothing(t *testing.T) {
 	var errs bytes.Buffer
 	b := compare.CompareBaseline("old.jsonl", compareResults(1, bench.Config{D: 9, K: 9, T: 9}), compareResults(1))
-	if code := gate(console.New(&errs, console.Options{}), &errs, &b, 0); code != exitUsage || !strings.Contains(errs.String(), "nothing was compared") {
+	if code := gate(console.New(&errs, console.Options{}), &errs, session.Outcome{Comparison: &b}, 0); code != exitUsage || !strings.Contains(errs.String(), "nothing was compared") {
 		t.Errorf("exit %d, stderr %q", code, errs.String())
 	}
 }

@@ -100,8 +100,8 @@ func (o *options) read(fs *pflag.FlagSet, pf *bench.PlanFlags, lf *launch.Flags,
 		if o.pct, err = parsePercent(failPct); err != nil {
 			return err
 		}
-		if s.Baseline == "" {
-			return fmt.Errorf("--%s %s needs --%s FILE.jsonl to compare with", flagFailOnRegr, failPct, session.FlagBaseline)
+		if s.Baseline == "" && s.Plan.Vs.IsZero() {
+			return fmt.Errorf("--%s %s needs --%s FILE.jsonl or --vs to compare with", flagFailOnRegr, failPct, session.FlagBaseline)
 		}
 	}
 	return nil

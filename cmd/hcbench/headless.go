@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/console"
 	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/tui"
@@ -63,15 +62,15 @@ func ended(out *session.Outcome, o *options, pr *console.Printer, stdout, stderr
 		return exitError
 	case out.Stopped:
 		return exitInterrupted
-	case o.gate && out.Comparison != nil:
-		return gate(pr, stderr, out.Comparison, o.pct)
+	case o.gate:
+		return gate(pr, stderr, *out, o.pct)
 	}
 	return exitOK
 }
 
-// gate applies --fail-on-regression to b.
-func gate(pr *console.Printer, stderr io.Writer, b *compare.Baseline, pct float64) int {
-	switch failed, err := pr.Gate(b, pct); {
+// gate applies --fail-on-regression to how the run ended.
+func gate(pr *console.Printer, stderr io.Writer, out session.Outcome, pct float64) int {
+	switch failed, err := pr.GateOutcome(out, pct); {
 	case err != nil:
 		return fail(stderr, usagef("%v", err))
 	case failed:

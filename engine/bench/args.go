@@ -26,11 +26,15 @@ const (
 	FlagPolicy   = "policy"
 	// FlagKeepRounds records every round (Plan.KeepRounds), a switch.
 	FlagKeepRounds = "keep-rounds"
+	// FlagVs makes an A/B sweep (Plan.Vs); FlagSameWithin is its
+	// equivalence margin (Plan.SameWithin), which changes verdicts only.
+	FlagVs         = "vs"
+	FlagSameWithin = "same-within"
 )
 
 // planFlagNames are the flags of what a plan measures, in the order Args
 // writes them (--keep-rounds, which says only what is recorded, follows).
-var planFlagNames = []string{FlagDims, FlagBranches, FlagSeqLen, FlagDepths, FlagRepeats, FlagSeed, FlagPolicy, FlagMinTime}
+var planFlagNames = []string{FlagDims, FlagBranches, FlagSeqLen, FlagDepths, FlagRepeats, FlagSeed, FlagPolicy, FlagMinTime, FlagVs}
 
 // FlagError is a refused flag value: it names the flag, the value and
 // what is allowed.
@@ -47,6 +51,7 @@ func (e *FlagError) Unwrap() error { return e.Err }
 type PlanFlags struct {
 	dims, branches, seqLens, depths string
 	repeats, seed, minTime, policy  string
+	vs, sameWithin                  string
 	keepRounds                      bool
 	fs                              *pflag.FlagSet
 }
@@ -67,6 +72,8 @@ func (f *PlanFlags) Register(fs *pflag.FlagSet) {
 	once(&f.minTime, FlagMinTime, "", def.Timing.MinTime.String())
 	once(&f.policy, FlagPolicy, "", def.Policy)
 	fs.BoolVar(&f.keepRounds, FlagKeepRounds, def.KeepRounds, "")
+	once(&f.vs, FlagVs, "", "")
+	once(&f.sameWithin, FlagSameWithin, "", strconv.FormatFloat(DefaultSameWithin, 'g', -1, 64))
 }
 
 // Given reports whether any flag of what the plan measures was given: a
@@ -114,6 +121,19 @@ func (f *PlanFlags) Plan() (Plan, error) {
 		return p, &FlagError{FlagPolicy, f.policy, err}
 	}
 	p.KeepRounds = f.keepRounds
+	if f.fs.Changed(FlagVs) {
+		if p.Vs, err = ParseVariant(f.vs); err != nil {
+			return p, &FlagError{FlagVs, f.vs, err}
+		}
+	}
+	if f.fs.Changed(FlagSameWithin) {
+		if p.SameWithin, err = ParseSameWithin(f.sameWithin); err != nil {
+			return p, &FlagError{FlagSameWithin, f.sameWithin, err}
+		}
+		if p.Vs.IsZero() {
+			return p, fmt.Errorf("--%s is the margin of an A/B sweep's verdict \"same\": give --%s too", FlagSameWithin, FlagVs)
+		}
+	}
 	return p, nil
 }
 
@@ -139,6 +159,12 @@ func Args(p Plan) []string {
 	}
 	if p.Timing.MinTime != def.Timing.MinTime {
 		args = append(args, "--"+FlagMinTime, p.Timing.MinTime.String())
+	}
+	if !p.Vs.IsZero() {
+		args = append(args, "--"+FlagVs, p.Vs.String())
+	}
+	if p.SameWithin > 0 && p.SameWithin != DefaultSameWithin {
+		args = append(args, "--"+FlagSameWithin, strconv.FormatFloat(p.SameWithin, 'g', -1, 64))
 	}
 	if p.KeepRounds {
 		args = append(args, "--"+FlagKeepRounds)

@@ -138,6 +138,22 @@ type Plan struct {
 	// in the JSONL, not only their summary. It changes what is written,
 	// not what is measured: a resume does not match on it (package store).
 	KeepRounds bool `json:"keep_rounds,omitempty"`
+	// Vs, when not zero, makes the sweep an A/B sweep: each config is also
+	// measured as variant B, these overrides of the plan's engine and
+	// policy, paired with A (README "A/B in one sweep").
+	Vs Variant `json:"vs,omitzero"`
+	// SameWithin is the equivalence margin of an A/B verdict "same", in
+	// percent (0: DefaultSameWithin). It changes the verdicts, not what is
+	// measured: a resume does not match on it.
+	SameWithin float64 `json:"same_within,omitempty"`
+}
+
+// Margin is the plan's --same-within, its default when unset.
+func (p Plan) Margin() float64 {
+	if p.SameWithin > 0 {
+		return p.SameWithin
+	}
+	return DefaultSameWithin
 }
 
 // Engine names accepted by Plan.Engine, the default first.
@@ -195,6 +211,12 @@ func (p Plan) Validate() error {
 	}
 	if !slices.Contains(Engines, p.EngineName()) {
 		return fmt.Errorf("engine %q is unknown: allowed are %v", p.Engine, Engines)
+	}
+	if err := p.Vs.Check(p.EngineName()); err != nil {
+		return fmt.Errorf("--vs %s: %w", p.Vs, err)
+	}
+	if p.SameWithin < 0 || p.SameWithin > 50 {
+		return fmt.Errorf("same-within=%g is out of range: must be above 0 and at most 50 (percent)", p.SameWithin)
 	}
 	return p.Timing.Validate()
 }

@@ -192,6 +192,19 @@ type Result struct {
 
 	// Policy is the projection policy used.
 	Policy string `json:"policy"`
+
+	// A/B (Plan.Vs). Vs is variant B's result for the config, measured
+	// paired with this one (variant A): its own headline, interval and
+	// reference figures. ABLogRatios holds, for each measurement j, the
+	// paired estimate of log(B/A) it made: the median of log(b/a) over its
+	// pairs of rounds when both variants were measured in one worker
+	// (ABPairing "rounds", ABPairs[j] pairs), else log of the ratio of the
+	// two measurements made back to back in two workers ("measurements").
+	// The comparison (package compare, CompareAB) rests on them.
+	Vs          *Result   `json:"vs,omitempty"`
+	ABLogRatios []float64 `json:"ab_log_ratios,omitempty"`
+	ABPairs     []int     `json:"ab_pairs,omitempty"`
+	ABPairing   string    `json:"ab_pairing,omitempty"`
 	// TimeElapsed is the wall time spent on the config in seconds: its
 	// measurements', warm-up included, pauses excluded.
 	TimeElapsed float64 `json:"time_elapsed"`

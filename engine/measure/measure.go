@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/hcbench/hcbench/engine/bench"
@@ -98,7 +100,7 @@ func ServeWorker(in io.Reader, out io.Writer) error {
 func Hello() worker.Hello {
 	hello := worker.Hello{Engine: "go", EngineVersion: buildVersion(), Details: map[string]string{
 		"go_version": runtime.Version(),
-	}}
+	}, Features: []string{worker.FeatureVs}}
 	if rev := BuildRevision(); rev != "" {
 		hello.Details["revision"] = rev
 	}
@@ -206,7 +208,8 @@ const releaseAbove = 64 << 20
 var freeOSMemory = debug.FreeOSMemory
 
 // measureRun is Measure's measurement; held is the size of the
-// buffers it allocated (0 if none).
+// buffers it allocated (0 if none). With req.Vs it measures variant B too,
+// in the same rounds (see measurePair).
 func measureRun(req worker.Request, ctl *worker.Control) (_ worker.Result, held int64, _ error) {
 	c := bench.Config{D: req.Config.D, K: req.Config.K, T: req.Config.T}
 	if err := (bench.Grid{Dims: []int{c.D}, Branches: []int{c.K}, SeqLens: []int{c.T}}).Validate(); err != nil {
@@ -215,62 +218,119 @@ func measureRun(req worker.Request, ctl *worker.Control) (_ worker.Result, held 
 	if err := bench.ValidateDepths(req.Depths); err != nil {
 		return worker.Result{}, held, err
 	}
-	b, err := newRunBuffers(req.Policy, c)
-	if err != nil {
-		return worker.Result{}, held, err
-	}
-	held = b.bytes()
-	FillSeries(b.x, c.T, c.D, req.Seed)
-	nd := len(req.Depths)
-	met := make([]hc.Metrics, nd)
-	warm := make([]float64, nd)
-	w := make([]float64, max(1, req.Warmup))
-	for i, d := range req.Depths {
-		for k := range w {
-			if !ctl.Hold() {
-				return worker.Result{}, held, worker.ErrStopped
-			}
-			dt, m := b.timed(d, 1)
-			if k == 0 {
-				met[i] = m
-			}
-			w[k] = dt.Seconds()
+	vars := []*variant{{policy: req.Policy}}
+	if req.Vs != nil {
+		if req.Vs.QMLHC != "" {
+			return worker.Result{}, held, fmt.Errorf("vs.qmlhc=%q: the Go worker measures its own port, not a qml-hcs checkout", req.Vs.QMLHC)
 		}
-		warm[i] = stats.Median(w)
+		vars = append(vars, &variant{policy: cmp.Or(req.Vs.Policy, req.Policy)})
+	}
+	for _, v := range vars {
+		b, err := newRunBuffers(v.policy, c)
+		if err != nil {
+			return worker.Result{}, held, err
+		}
+		v.b = b
+		held += b.bytes()
+		FillSeries(b.x, c.T, c.D, req.Seed)
+	}
+	nd := len(req.Depths)
+	// Warm-up: the variants take turns epoch by epoch, so that neither
+	// meets the machine warmer than the other.
+	w := make([][]float64, len(vars))
+	for i := range w {
+		w[i] = make([]float64, max(1, req.Warmup))
+	}
+	for _, v := range vars {
+		v.met, v.warm = make([]hc.Metrics, nd), make([]float64, nd)
+	}
+	for i, d := range req.Depths {
+		for k := range w[0] {
+			for vi, v := range vars {
+				if !ctl.Hold() {
+					return worker.Result{}, held, worker.ErrStopped
+				}
+				dt, m := v.b.timed(d, 1)
+				if k == 0 {
+					v.met[i] = m
+				}
+				w[vi][k] = dt.Seconds()
+			}
+		}
+		for vi, v := range vars {
+			v.warm[i] = stats.Median(w[vi])
+		}
+	}
+	// One batch and one number of rounds for both variants, from both
+	// warm-ups, so that every round has its pair of the same size (the
+	// epochs per round change the time per epoch a little: a pair of
+	// rounds of different batches would not compare like with like).
+	var warm []float64
+	for _, v := range vars {
+		warm = append(warm, v.warm...)
 	}
 	batch, rounds := plan(req, warm)
-
-	sums := make([]time.Duration, nd)
-	samples := make([]float64, 0, rounds)
+	for _, v := range vars {
+		v.sums = make([]time.Duration, nd)
+		v.samples = make([]float64, 0, rounds)
+	}
+	order := slices.Clone(vars)
 	for r := 0; r < rounds; r++ {
 		if !ctl.Hold() {
 			return worker.Result{}, held, worker.ErrStopped
 		}
-		var round time.Duration
-		for i, d := range req.Depths {
-			dt, _ := b.timed(d, batch)
-			sums[i] += dt
-			round += dt
-			ctl.Progress(d, (float64(r)+float64(i+1)/float64(nd))/float64(rounds))
+		if len(order) == 2 && r > 0 {
+			// ABBA: the variant that went second goes first, so that
+			// neither always follows the other's work.
+			order[0], order[1] = order[1], order[0]
 		}
-		samples = append(samples, round.Seconds()/float64(batch*nd))
+		for vi, v := range order {
+			var round time.Duration
+			for i, d := range req.Depths {
+				dt, _ := v.b.timed(d, batch)
+				v.sums[i] += dt
+				round += dt
+				done := float64(vi*nd+i+1) / float64(len(order)*nd)
+				ctl.Progress(d, (float64(r)+done)/float64(rounds))
+			}
+			v.samples = append(v.samples, round.Seconds()/float64(batch*nd))
+		}
 	}
-	n := float64(rounds * batch)
-	times := make([]float64, nd)
-	for i := range times {
-		times[i] = sums[i].Seconds() / n
+	runs := make([]json.RawMessage, len(vars))
+	for vi, v := range vars {
+		n := float64(rounds * batch)
+		times := make([]float64, nd)
+		for i := range times {
+			times[i] = v.sums[i].Seconds() / n
+		}
+		run := bench.AggregateDepths(req.Depths, times, v.met, c.T)
+		run.Seed = req.Seed
+		run.MemPeakBytes = v.b.bytes()
+		for i := range run.Depths {
+			run.Depths[i].Epochs = rounds * batch
+		}
+		raw, err := json.Marshal(run)
+		if err != nil {
+			return worker.Result{}, held, err
+		}
+		runs[vi] = raw
 	}
-	run := bench.AggregateDepths(req.Depths, times, met, c.T)
-	run.Seed = req.Seed
-	run.MemPeakBytes = b.bytes()
-	for i := range run.Depths {
-		run.Depths[i].Epochs = rounds * batch
+	out := worker.Result{Batch: batch, Rounds: rounds, Samples: vars[0].samples, Run: runs[0], MemKind: "buffers"}
+	if len(vars) == 2 {
+		out.Vs = &worker.VsResult{Samples: vars[1].samples, Run: runs[1], MemKind: "buffers"}
 	}
-	raw, err := json.Marshal(run)
-	if err != nil {
-		return worker.Result{}, held, err
-	}
-	return worker.Result{Batch: batch, Rounds: rounds, Samples: samples, Run: raw, MemKind: "buffers"}, held, nil
+	return out, held, nil
+}
+
+// variant is one variant of a measurement: its buffers, warm-up times
+// and figures per depth, and its rounds.
+type variant struct {
+	policy  string
+	b       *runBuffers
+	met     []hc.Metrics
+	warm    []float64
+	sums    []time.Duration
+	samples []float64
 }
 
 // plan fixes a measurement's batch and number of rounds from the median

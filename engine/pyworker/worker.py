@@ -147,7 +147,8 @@ class Library:
         return {"type": "hello", "protocol": PROTOCOL, "engine": "python", "engine_version": version,
                 "details": {"python": sys.version.split()[0], "python_executable": sys.executable,
                             "numpy": str(np.__version__), "qmlhc_version": self.qmlhc_version,
-                            "qmlhc_revision": rev, "qmlhc_dir": self.dir}}
+                            "qmlhc_revision": rev, "qmlhc_dir": self.dir},
+                "features": ["vs"]}
 
     def chain(self, D, seed, policy):
         """The example's model chain; other policies on the same backends."""
@@ -174,6 +175,7 @@ class Server:
 
     def __init__(self, lib):
         self.lib = lib
+        self.libs = {lib.dir: lib}  # checkouts loaded, by directory
         self.cond = threading.Condition()
         self.requests = queue.Queue()
         self.running = None  # id of the measurement in progress
@@ -183,6 +185,34 @@ class Server:
         self.last_out = time.monotonic()
         self.last_sent = 0.0
         self.last_depth, self.last_frac = 0, 0.0
+
+    def library(self, checkout):
+        """Another qml-hcs checkout, for a variant B: imported once, side by
+        side with the first. Python keeps one module per name, so the first
+        checkout's qmlhc modules are set aside while the second's import
+        (each module binds what it imports as it loads), then put back:
+        each library object holds its own classes and functions. A module
+        that imports qmlhc lazily, inside a function, would get the first
+        checkout's."""
+        key = os.path.abspath(checkout)
+        if key in self.libs:
+            return self.libs[key]
+        mine = lambda k: k == "qmlhc" or k.startswith("qmlhc.")
+        saved = {k: m for k, m in sys.modules.items() if mine(k)}
+        path = list(sys.path)
+        for k in saved:
+            del sys.modules[k]
+        try:
+            lib = Library(key)
+        except Fatal as e:
+            raise RunError("vs.qmlhc: %s" % e)
+        finally:
+            for k in [k for k in sys.modules if mine(k)]:
+                del sys.modules[k]
+            sys.modules.update(saved)
+            sys.path[:] = path
+        self.libs[key] = lib
+        return lib
 
     def write_locked(self, obj):
         send(obj)
@@ -354,18 +384,98 @@ class Measurement:
         self.max_rounds = integer(req, "max_rounds", 1, 1000)
         self.warmup = integer(req, "warmup", 0, 3)
         self.batch = integer(req, "batch", 0, 0)
+        # Variant B (protocol "Two variants in one run"): another policy
+        # and/or another checkout, measured in the same rounds.
+        self.vs = req.get("vs")
+        if self.vs is not None:
+            if not isinstance(self.vs, dict):
+                raise RunError("vs=%r: need an object" % (self.vs,))
+            self.vs_policy = self.vs.get("policy") or self.policy
+            if self.vs_policy not in POLICIES:
+                raise RunError("vs.policy=%r: allowed are %s" % (self.vs_policy, ", ".join(POLICIES)))
+            self.vs_lib = lib
+            if self.vs.get("qmlhc"):
+                self.vs_lib = server.library(self.vs["qmlhc"])
 
     def hold(self):
         if not self.server.hold():
             raise Stopped()
 
     def run(self):
-        lib, np = self.lib, self.lib.np
+        np = self.lib.np
+        # 1. Series, chain, memory and quality of each variant: not timed.
+        variants = [Variant(self, self.lib, self.policy)]
+        if self.vs is not None:
+            variants.append(Variant(self, self.vs_lib, self.vs_policy))
+        nd = len(self.depths)
+
+        # 2. Warm-up, untimed for the result; its median epoch per depth
+        # (not the first, cold one) fixes batch and rounds. Two variants
+        # take turns epoch by epoch, so neither meets the machine warmer.
+        warm = [[] for _ in variants]
+        for d in self.depths:
+            times = [[] for _ in variants]
+            for _ in range(max(1, self.warmup)):
+                for vi, v in enumerate(variants):
+                    self.hold()
+                    v.set_depth(d)
+                    t0 = time.perf_counter()
+                    v.epoch()
+                    times[vi].append(time.perf_counter() - t0)
+            for vi in range(len(variants)):
+                warm[vi].append(float(np.median(times[vi])))
+        # 3. Batch and rounds, fixed before measuring so that a stall can
+        # never shorten a measurement; one batch and one number of rounds
+        # for both variants, from both warm-ups, so every round has its pair.
+        batch, rounds = plan(self.batch, self.time_min, self.min_epochs, self.max_rounds,
+                             [w for ws in warm for w in ws])
+
+        # 4. Rounds: batch epochs at each depth in turn, each depth's batch
+        # timed around the epochs only. With two variants each round is a
+        # pair, the order alternating (ABBA).
+        order = list(variants)
+        for r in range(rounds):
+            self.hold()
+            if len(order) == 2 and r > 0:
+                order.reverse()
+            for vi, v in enumerate(order):
+                round_time = 0.0
+                for i, d in enumerate(self.depths):
+                    v.set_depth(d)
+                    epoch = v.epoch
+                    t0 = time.perf_counter()
+                    for _ in range(batch):
+                        epoch()
+                    dt = time.perf_counter() - t0
+                    v.sums[i] += dt
+                    round_time += dt
+                    done = (vi * nd + i + 1) / (len(order) * nd)
+                    self.server.progress(d, (r + done) / rounds)
+                v.samples.append(round_time / (batch * nd))
+
+        out = {"type": "result", "batch": batch, "rounds": rounds, "samples": variants[0].samples,
+               "run": variants[0].run(batch, rounds), "mem_kind": "tracemalloc"}
+        if len(variants) == 2:
+            b = variants[1]
+            out["vs"] = {"samples": b.samples, "run": b.run(batch, rounds), "mem_kind": "tracemalloc"}
+            if self.vs_lib is not self.lib:
+                h = self.vs_lib.hello()
+                out["vs"]["engine_version"], out["vs"]["details"] = h["engine_version"], h["details"]
+        return out
+
+
+
+class Variant:
+    """One variant of a measurement: a library (checkout) and a policy, with
+    its series, chain, quality and memory (from one traced pass), and its
+    rounds."""
+
+    def __init__(self, m, lib, policy):
+        self.m, self.lib = m, lib
         ex = lib.ex
-        # 1. Series and chain: not timed.
-        x_seq, target_seq = ex.synthetic_sequence(self.T, self.D, seed=self.seed)
-        model, backends = lib.chain(self.D, self.seed, self.policy)
-        K = self.K
+        x_seq, target_seq = ex.synthetic_sequence(m.T, m.D, seed=m.seed)
+        model, backends = lib.chain(m.D, m.seed, policy)
+        K = m.K
 
         def set_depth(d):
             for be in backends:
@@ -374,53 +484,24 @@ class Measurement:
         def epoch():
             return ex.forward_epoch(model, backends, x_seq, target_seq, K)
 
+        self.set_depth, self.epoch = set_depth, epoch
         # Memory and quality: one untimed pass over the depths under
         # tracemalloc, as benchmark_once does it (its peak is never reset, so
         # the figure is the peak over all depths). Tracing slows Python down
         # several times, so it never runs while anything is timed. Parameters
         # never change, so these quality figures are every epoch's.
-        quality, mem_peak = self.traced_pass(set_depth, epoch, target_seq)
+        self.quality, self.mem_peak = self.traced_pass(set_depth, epoch, target_seq)
+        self.sums = [0.0] * len(m.depths)
+        self.samples = []
 
-        # 2. Warm-up, untimed for the result; its median epoch per depth
-        # (not the first, cold one) fixes batch and rounds.
-        warm = []
-        for d in self.depths:
-            set_depth(d)
-            times = []
-            for _ in range(max(1, self.warmup)):
-                self.hold()
-                t0 = time.perf_counter()
-                epoch()
-                times.append(time.perf_counter() - t0)
-            warm.append(float(np.median(times)))
-        # 3. Batch and rounds, fixed before measuring so that a stall can
-        # never shorten a measurement.
-        batch, rounds = plan(self.batch, self.time_min, self.min_epochs, self.max_rounds, warm)
-
-        # 4. Rounds: batch epochs at each depth in turn, each depth's batch
-        # timed around the epochs only.
-        nd = len(self.depths)
-        sums = [0.0] * nd
-        samples = []
-        for r in range(rounds):
-            self.hold()
-            round_time = 0.0
-            for i, d in enumerate(self.depths):
-                set_depth(d)
-                t0 = time.perf_counter()
-                for _ in range(batch):
-                    epoch()
-                dt = time.perf_counter() - t0
-                sums[i] += dt
-                round_time += dt
-                self.server.progress(d, (r + (i + 1) / nd) / rounds)
-            samples.append(round_time / (batch * nd))
-
+    def run(self, batch, rounds):
+        """The run's figures, aggregated over the depths as benchmark_once does."""
+        np, m, quality = self.lib.np, self.m, self.quality
         n = rounds * batch
-        times = [s / n for s in sums]
-        fwd = [t / self.T for t in times]
+        times = [s / n for s in self.sums]
+        fwd = [t / m.T for t in times]
         depth_results = []
-        for d, t, q in zip(self.depths, times, quality):
+        for d, t, q in zip(m.depths, times, quality):
             r = {"depth": d, "epochs": n, "time_epoch_mean": t}
             r.update(q)
             depth_results.append(r)
@@ -428,16 +509,21 @@ class Measurement:
         def col(k):
             return [q[k] for q in quality]
 
-        run = {"seed": self.seed, "depth_results": depth_results,
-               "time_epoch_mean": float(np.mean(times)), "time_epoch_std": float(np.std(times)),
-               "time_forward_mean": float(np.mean(fwd)), "time_forward_std": float(np.std(fwd)),
-               "mem_peak_bytes": mem_peak,
-               "total_mean": float(np.mean(col("total"))), "total_std": float(np.std(col("total"))),
-               "rmse_mean": float(np.mean(col("rmse"))), "rmse_std": float(np.std(col("rmse"))),
-               "overshoot_mean": float(np.mean(col("overshoot"))),
-               "robustness_mean": float(np.mean(col("robustness")))}
-        return {"type": "result", "batch": batch, "rounds": rounds, "samples": samples,
-                "run": run, "mem_kind": "tracemalloc"}
+        return {"seed": m.seed, "depth_results": depth_results,
+                "time_epoch_mean": float(np.mean(times)), "time_epoch_std": float(np.std(times)),
+                "time_forward_mean": float(np.mean(fwd)), "time_forward_std": float(np.std(fwd)),
+                "mem_peak_bytes": self.mem_peak,
+                "total_mean": float(np.mean(col("total"))), "total_std": float(np.std(col("total"))),
+                "rmse_mean": float(np.mean(col("rmse"))), "rmse_std": float(np.std(col("rmse"))),
+                "overshoot_mean": float(np.mean(col("overshoot"))),
+                "robustness_mean": float(np.mean(col("robustness")))}
+
+    def hold(self):
+        self.m.hold()
+
+    @property
+    def depths(self):
+        return self.m.depths
 
     def traced_pass(self, set_depth, epoch, target_seq):
         import tracemalloc

@@ -107,7 +107,7 @@ func TestEpochEstimate(t *testing.T) {
 	r := &Runner{plan: p}
 	m := &measurer{r: r}
 	small, big := bench.Config{D: 3, K: 3, T: 48}, bench.Config{D: 6, K: 3, T: 96}
-	fresh := func(c bench.Config) *flight { return newFlight(p, c) }
+	fresh := func(c bench.Config) *bench.Result { return newFlight(p, c).res }
 
 	goGuess := m.epoch(fresh(small), bench.EngineGo)
 	pyGuess := m.epoch(fresh(small), bench.EnginePython)
@@ -123,7 +123,7 @@ func TestEpochEstimate(t *testing.T) {
 		t.Errorf("go, learned slower than calibrated: %v, want the learned 20ms", got)
 	}
 	f := fresh(big)
-	f.res.Samples = []float64{0.001, 0.003, 0.002}
+	f.Samples = []float64{0.001, 0.003, 0.002}
 	if got := m.epoch(f, bench.EnginePython); got != 3*time.Millisecond {
 		t.Errorf("with its own rounds: %v, want their slowest, 3ms", got)
 	}

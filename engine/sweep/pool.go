@@ -138,6 +138,8 @@ type measurer struct {
 	common  commonMode
 	r       *Runner
 	pool    pool
+	vs      *Vs   // an A/B sweep's variant B (nil: none)
+	poolB   *pool // B's workers, when they are not A's (Vs.Worker)
 	sched   schedule
 	flights []*flight // in flight, in admission order
 
@@ -159,99 +161,145 @@ func newMeasurer(r *Runner, o Options, workers int) *measurer {
 	if opt.Name == "" {
 		opt.Name = "worker"
 	}
-	return &measurer{r: r, pool: pool{start: start, opt: opt, size: workers}, sched: o.sched.orDefaults()}
+	m := &measurer{r: r, pool: pool{start: start, opt: opt, size: workers}, sched: o.sched.orDefaults(), vs: o.Vs}
+	if o.Vs != nil && o.Vs.InWorker == nil {
+		optB := o.Vs.WorkerOptions
+		if optB.Name == "" {
+			optB.Name = "variant B worker"
+		}
+		m.poolB = &pool{start: o.Vs.Worker, opt: optB, size: workers}
+	}
+	return m
 }
 
-// client returns worker i, starting it (and any before it) when needed,
-// or restarting it when it died.
-func (m *measurer) client(ctx context.Context, i int) (*worker.Client, error) {
-	for len(m.pool.clients) <= i {
-		m.pool.clients = append(m.pool.clients, nil)
+// client returns worker i of p, starting it (and any before it) when
+// needed, or restarting it when it died.
+func (p *pool) client(ctx context.Context, i int) (*worker.Client, error) {
+	for len(p.clients) <= i {
+		p.clients = append(p.clients, nil)
 	}
-	if c := m.pool.clients[i]; c != nil {
+	if c := p.clients[i]; c != nil {
 		select {
 		case <-c.Done():
 		default:
 			return c, nil
 		}
 	}
-	cmd, err := m.pool.start()
+	cmd, err := p.start()
 	if err != nil {
 		return nil, fmt.Errorf("cannot start a worker process: %w", err)
 	}
-	c, err := worker.Start(ctx, cmd, m.pool.opt)
+	c, err := worker.Start(ctx, cmd, p.opt)
 	if err != nil {
 		return nil, err
 	}
-	m.pool.clients[i] = c
+	p.clients[i] = c
 	return c, nil
 }
 
 // close ends every worker.
-func (m *measurer) close() {
-	for _, c := range m.pool.clients {
+func (p *pool) close() {
+	for _, c := range p.clients {
 		if c != nil {
 			_ = c.Close()
 		}
 	}
-	m.pool.clients = nil
+	p.clients = nil
+}
+
+// close ends every worker of the sweep.
+func (m *measurer) close() {
+	m.pool.close()
+	if m.poolB != nil {
+		m.poolB.close()
+	}
 }
 
 // measureOne makes the next measurement of f's config (f.done) with req
-// and adds it to f's result. base is the Event.InFlight before it.
+// and adds it to f's result — in an A/B sweep variant B's too, paired
+// (pair.go). base is the Event.InFlight before it.
 func (m *measurer) measureOne(f *flight, req worker.Request, base float64) error {
-	res, j := f.res, f.done
-	c := res.Config
-	var start *Event
-	if j == 0 {
-		start = &Event{Kind: ConfigStarted, Config: c, InFlight: base}
-	}
-	if !m.r.hold(start) {
+	j := f.done
+	if j == 0 && !m.r.hold(&Event{Kind: ConfigStarted, Config: f.res.Config, InFlight: base}) {
 		return errStopped
 	}
-	cl, err := m.client(m.r.ctx, j%m.pool.size)
+	switch {
+	case m.vs == nil:
+		out, cl, err := m.measureIn(&m.pool, f, f.res, req, base, 0, 1)
+		if err != nil {
+			return err
+		}
+		return m.add(f, f.res, &f.runParts, cl, out.Batch, out.MemKind, out.Samples, out.Run, req.Seed)
+	case m.vs.InWorker != nil:
+		return m.measurePairInWorker(f, req, base)
+	default:
+		return m.measurePairInTwo(f, req, base)
+	}
+}
+
+// measureIn makes one measurement with req in worker f.done of p, for
+// res (the variant's result so far, whose rounds bound the measurement's
+// time limit unless req.Epoch is set), reporting progress as the share
+// [from, from+share) of the measurement.
+func (m *measurer) measureIn(p *pool, f *flight, res *bench.Result, req worker.Request, base, from, share float64) (worker.Result, *worker.Client, error) {
+	j, c := f.done, f.res.Config
+	if !m.r.hold(nil) {
+		return worker.Result{}, nil, errStopped
+	}
+	cl, err := p.client(m.r.ctx, j%p.size)
 	if err != nil {
 		if m.r.stopping() {
-			return errStopped
+			return worker.Result{}, nil, errStopped
 		}
-		return err
+		return worker.Result{}, nil, err
 	}
-	req.Epoch = m.epoch(f, cl.Hello().Engine)
+	if req.Epoch == 0 {
+		req.Epoch = m.epoch(res, cl.Hello().Engine)
+	}
 	m.r.setActive(cl)
 	out, err := cl.Measure(m.r.ctx, req, func(pr worker.Progress) {
+		frac := from + share*pr.Fraction
 		m.r.emit(Event{Kind: Progress, Config: c, Repeat: j / f.parts, Depth: pr.Depth,
-			Fraction: (float64(j) + pr.Fraction) / float64(f.total), InFlight: base + pr.Fraction/float64(f.total)})
+			Fraction: (float64(j) + frac) / float64(f.total), InFlight: base + frac/float64(f.total)})
 	})
 	m.r.setActive(nil)
 	if err != nil {
 		if m.r.stopping() || errors.Is(err, worker.ErrStopped) {
-			return errStopped
+			return worker.Result{}, nil, errStopped
 		}
-		return err
+		return worker.Result{}, nil, err
 	}
+	return out, cl, nil
+}
+
+// add adds one measurement — its rounds' samples and its run — to res,
+// the result of f's config for one variant, whose repeat being assembled
+// is parts.
+func (m *measurer) add(f *flight, res *bench.Result, parts *[]bench.Run, cl *worker.Client, batch int, memKind string, samples []float64, raw json.RawMessage, seed uint64) error {
+	c := res.Config
 	var run bench.Run
-	if err := json.Unmarshal(out.Run, &run); err != nil {
-		return fmt.Errorf("%s (pid %d) measuring %s seed %d: its run: %w", m.pool.opt.Name, cl.Pid(), c, req.Seed, err)
+	if err := json.Unmarshal(raw, &run); err != nil {
+		return fmt.Errorf("%s (pid %d) measuring %s seed %d: its run: %w", cl.Name(), cl.Pid(), c, seed, err)
 	}
 	if len(run.Depths) != len(res.Depths) {
-		return fmt.Errorf("%s (pid %d) measuring %s seed %d: its run has %d depths, want %d", m.pool.opt.Name, cl.Pid(), c, req.Seed, len(run.Depths), len(res.Depths))
+		return fmt.Errorf("%s (pid %d) measuring %s seed %d: its run has %d depths, want %d", cl.Name(), cl.Pid(), c, seed, len(run.Depths), len(res.Depths))
 	}
-	m.learn(c, out.Samples)
+	m.learn(c, samples)
 	if h := cl.Hello(); res.Engine == "" {
 		res.Engine, res.EngineVersion, res.EngineDetails = h.Engine, h.EngineVersion, h.Details
-		res.MemKind = out.MemKind
+		res.MemKind = memKind
 	}
 	if res.Batch == 0 { // the first measurement calibrated the config's batch
-		res.Batch = out.Batch
+		res.Batch = batch
 	}
-	res.AddMeasurement(out.Samples)
+	res.AddMeasurement(samples)
 	for _, d := range run.Depths {
 		res.EpochsMeasured += d.Epochs
 	}
-	f.runParts = append(f.runParts, run)
-	if len(f.runParts) == f.parts {
-		res.Runs = append(res.Runs, bench.MergeParts(res.Depths, f.runParts, c.T))
-		f.runParts = nil
+	*parts = append(*parts, run)
+	if len(*parts) == f.parts {
+		res.Runs = append(res.Runs, bench.MergeParts(res.Depths, *parts, c.T))
+		*parts = nil
 	}
 	return nil
 }
@@ -268,11 +316,11 @@ const pythonSlowdown = 10000
 // T×D×(K+1)) any config showed in this sweep; for the Go engine never
 // less than the calibrated Estimator says, and for another engine with
 // nothing timed yet, pythonSlowdown times that.
-func (m *measurer) epoch(f *flight, engine string) time.Duration {
-	if len(f.res.Samples) > 0 {
-		return fromSeconds(slices.Max(f.res.Samples))
+func (m *measurer) epoch(res *bench.Result, engine string) time.Duration {
+	if len(res.Samples) > 0 {
+		return fromSeconds(slices.Max(res.Samples))
 	}
-	c := f.res.Config
+	c := res.Config
 	learned := fromSeconds(m.perUnit * work(c))
 	var guess float64
 	if e := m.estimator(); e != nil {

@@ -41,6 +41,9 @@ type Options struct {
 	// configs, else the calibrated Estimator (for a Python engine, with
 	// nothing timed yet, pythonSlowdown times that).
 	WorkerOptions worker.Options
+	// Vs makes the sweep an A/B sweep of the plan's Vs (pair.go); nil
+	// measures variant A alone. Package launch sets it.
+	Vs *Vs
 
 	// sched overrides the schedule's constants (tests).
 	sched schedule

@@ -72,16 +72,17 @@ func (s schedule) admission(next, per time.Duration, inFlight, n int) int {
 
 // flight is a config in flight: its result so far and how to measure it.
 type flight struct {
-	res      *bench.Result
-	req      worker.Request // for every measurement, but the seed and batch
-	seed     uint64         // the plan's: repeat r uses seed+r
-	parts    int            // measurements per repeat (Split)
-	total    int            // measurements in all
-	done     int            // measurements made
-	runParts []bench.Run    // of the repeat being assembled
-	busy     time.Duration  // measuring time, pauses excluded
-	last     time.Duration  // the last measurement's
-	cycles   []int          // the cycle of each measurement
+	res       *bench.Result
+	req       worker.Request // for every measurement, but the seed and batch
+	seed      uint64         // the plan's: repeat r uses seed+r
+	parts     int            // measurements per repeat (Split)
+	total     int            // measurements in all
+	done      int            // measurements made
+	runParts  []bench.Run    // of the repeat being assembled
+	runPartsB []bench.Run    // B's, in an A/B sweep
+	busy      time.Duration  // measuring time, pauses excluded
+	last      time.Duration  // the last measurement's
+	cycles    []int          // the cycle of each measurement
 }
 
 // partTiming is the timing of one measurement of p: each of a repeat's
@@ -161,6 +162,7 @@ func (m *measurer) sweep() (bench.Config, error) {
 				f.res.SharedSpread = m.common.spread(cycle)
 				bench.Headline(f.res)
 				f.res.TimeElapsed = f.busy.Seconds()
+				finishVs(f)
 				m.r.finish(f.res, m.inFlight())
 			}
 		}

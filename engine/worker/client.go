@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -212,6 +213,9 @@ func (c *Client) Hello() Hello { return c.hello }
 // Pid is the worker's process id.
 func (c *Client) Pid() int { return c.cmd.Process.Pid }
 
+// Name is the worker's name in messages (Options.Name).
+func (c *Client) Name() string { return c.name }
+
 // read forwards stdout lines until EOF or the client quits, then waits for
 // the process. A worker whose stdout ends normally exits at once; one that
 // runs on for c.grace after closing it is killed (and said to have
@@ -293,6 +297,10 @@ func (c *Client) Measure(ctx context.Context, req Request, progress func(Progres
 		req.ID = c.nextID
 	}
 	c.mu.Unlock()
+	if req.Vs != nil && !slices.Contains(c.Hello().Features, FeatureVs) {
+		return Result{}, fmt.Errorf("%s (pid %d, %s %s) cannot measure two variants in one run (its hello offers no %q)",
+			c.name, c.Pid(), c.Hello().Engine, c.Hello().EngineVersion, FeatureVs)
+	}
 	broke := func(format string, a ...any) (Result, error) {
 		err := fmt.Errorf("%s (pid %d) measuring %s: %s", c.name, c.Pid(), measuring(req.Config, req.Seed), fmt.Sprintf(format, a...))
 		c.mu.Lock()
@@ -387,6 +395,10 @@ func (c *Client) Measure(ctx context.Context, req Request, progress func(Progres
 				if r.ID != req.ID {
 					c.Kill()
 					return broke("result for measurement %d, expected %d", r.ID, req.ID)
+				}
+				if req.Vs != nil && (r.Vs == nil || len(r.Vs.Samples) != len(r.Samples)) {
+					c.Kill()
+					return broke("asked for two variants, its result has %s", vsRounds(r.Result))
 				}
 				return r.Result, nil
 			case typeError:
@@ -665,6 +677,23 @@ func SelfCommand() (*exec.Cmd, error) {
 	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), EnvVar+"=go")
 	return cmd, nil
+}
+
+// BinaryCommand starts another hcbench build at path as a Go worker (an
+// A/B sweep's --vs binary=PATH). Its handshake says which protocol it
+// speaks; Start refuses another version.
+func BinaryCommand(path string) *exec.Cmd {
+	cmd := exec.Command(path)
+	cmd.Env = append(os.Environ(), EnvVar+"=go")
+	return cmd
+}
+
+// vsRounds says what a paired result holds, for an error.
+func vsRounds(r Result) string {
+	if r.Vs == nil {
+		return "none of variant B"
+	}
+	return fmt.Sprintf("%d rounds of variant B to %d of A", len(r.Vs.Samples), len(r.Samples))
 }
 
 // selfExe is the running program on Linux, whatever became of its file.

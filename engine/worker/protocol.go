@@ -29,6 +29,33 @@ type Hello struct {
 	Engine        string            `json:"engine"` // "go" or "python"
 	EngineVersion string            `json:"engine_version"`
 	Details       map[string]string `json:"details,omitempty"`
+	// Features are what the worker can do beyond the protocol's core:
+	// FeatureVs, measuring a second variant in the same run.
+	Features []string `json:"features,omitempty"`
+}
+
+// FeatureVs: the worker measures Request.Vs, variant B, round by round
+// with variant A in the same run.
+const FeatureVs = "vs"
+
+// Vs is variant B of a paired measurement, as far as it differs from the
+// request (docs/protocol.md, "Two variants in one run").
+type Vs struct {
+	Policy string `json:"policy,omitempty"` // "": the request's
+	QMLHC  string `json:"qmlhc,omitempty"`  // another checkout (python worker), "": the worker's own
+}
+
+// VsResult is variant B's part of a paired result: its rounds are paired
+// with the result's, Samples[i] with the result's Samples[i], and have the
+// same batch.
+type VsResult struct {
+	Samples []float64       `json:"samples"`
+	Run     json.RawMessage `json:"run"`
+	MemKind string          `json:"mem_kind"`
+	// EngineVersion and Details describe B where they differ from the
+	// worker's hello (another checkout); empty otherwise.
+	EngineVersion string            `json:"engine_version,omitempty"`
+	Details       map[string]string `json:"details,omitempty"`
 }
 
 // Request asks for one measurement: one run of a config with one seed (or
@@ -46,6 +73,9 @@ type Request struct {
 	MaxRounds int     `json:"max_rounds"` // rounds (samples), at most
 	Warmup    int     `json:"warmup"`     // untimed epochs per depth first
 	Batch     int     `json:"batch"`      // epochs per depth and round; 0: calibrate
+	// Vs, when set, asks for variant B too, its rounds alternating with
+	// A's (only of a worker whose Hello has FeatureVs).
+	Vs *Vs `json:"vs,omitempty"`
 
 	// Epoch is the parent's estimate of one epoch of this config (its
 	// mean over the depths; 0 when unknown), from which the client derives
@@ -63,6 +93,8 @@ type Result struct {
 	// depths); the sweep decodes it, so this package needs no engine types.
 	Run     json.RawMessage `json:"run"`
 	MemKind string          `json:"mem_kind"`
+	// Vs is variant B's rounds and run when the request had Vs.
+	Vs *VsResult `json:"vs,omitempty"`
 }
 
 // Progress reports how far the measurement with ID is.

@@ -36,6 +36,7 @@ type Outcome struct {
 	// With nothing finished they are left as they were (an earlier run's).
 	ReportsWritten bool
 	Comparison     *compare.Baseline // nil without a baseline
+	AB             *compare.AB       // an A/B sweep's comparison; nil without --vs
 	BaselinePath   string
 	// Continue resumes the run, Rerun measures it again as a new run:
 	// command lines that reproduce it exactly.
@@ -78,7 +79,7 @@ func (o Outcome) WriteSummary(w io.Writer) error {
 	case o.Done < o.Total || o.Err != nil:
 		header = fmt.Sprintf("Benchmark %s: %d of %d configs saved to:", how, o.Done, o.Total)
 	}
-	if err := report.WriteSummary(w, o.Paths, o.Results, report.SummaryOptions{Baseline: o.Comparison, Warnings: true, Header: header}); err != nil {
+	if err := report.WriteSummary(w, o.Paths, o.Results, report.SummaryOptions{Baseline: o.Comparison, AB: o.AB, Vs: o.Plan.Vs, Warnings: true, Header: header}); err != nil {
 		return err
 	}
 	if o.Dropped > 0 {

@@ -102,6 +102,9 @@ type Update struct {
 	// Comparison is the run so far against its baseline, set on a
 	// measured ConfigFinished when there is a baseline.
 	Comparison *compare.Baseline
+	// AB is an A/B sweep's comparison so far, set on a measured
+	// ConfigFinished of a sweep with --vs.
+	AB *compare.AB
 	// Dropped: this ConfigFinished's config left the grid while it was
 	// measured; its result is not recorded (README "Editing the grid").
 	Dropped bool
@@ -134,6 +137,11 @@ func Open(ctx context.Context, spec Spec) (*Session, error) {
 	}
 	// The plan records who measures: a resume matches on it.
 	spec.Plan.Engine = spec.Engine.Name()
+	vs, err := launch.ResolveVs(spec.Engine, spec.Plan.Vs)
+	if err != nil {
+		return nil, usagef("--%s %q: %v", bench.FlagVs, spec.Plan.Vs.String(), err)
+	}
+	spec.Plan.Vs = vs
 	s := &Session{spec: spec, wake: make(chan struct{}, 1), updates: make(chan Update)}
 	limitNote, err := launch.CheckLimits(spec.Plan)
 	if err != nil {
@@ -170,6 +178,14 @@ func Open(ctx context.Context, spec Spec) (*Session, error) {
 	if err := s.adoptResumed(ctx); err != nil {
 		run.Close()
 		return nil, err
+	}
+	line, err := launch.ProbeVs(ctx, s.spec.Engine, run.Plan)
+	if err != nil {
+		run.Close()
+		return nil, err
+	}
+	if line != "" {
+		s.notes = append(s.notes, line)
 	}
 	s.notes = append(s.notes, run.Notes...)
 	if limitNote != "" {
@@ -396,6 +412,7 @@ func (s *Session) Start(ctx context.Context) error {
 		return errors.New("the session has already started")
 	}
 	opts := s.spec.Engine.Options()
+	opts.Vs = launch.VsOptions(s.spec.Engine, s.run.Plan)
 	opts.Prior = s.run.Prior
 	opts.WorkerOptions.LogDir = s.resolve(s.spec.Out) // a broken worker's stderr, next to the results
 	r, err := sweep.Start(ctx, s.run.Plan, opts)
@@ -427,6 +444,7 @@ func (s *Session) record(r *sweep.Runner) {
 				s.measured++
 				s.mu.Unlock()
 				u.Comparison = s.Comparison()
+				u.AB = s.AB()
 			}
 		}
 		s.push(u, false)
@@ -554,7 +572,19 @@ func (s *Session) writeReports() error {
 	m := s.run.Machine()
 	return report.Write(store.PathsFor(s.resolve(s.spec.Out)), report.Report{
 		RunID: s.run.ID, Results: res, Total: s.Plan().Grid.Size(), Machine: &m, Baseline: s.Comparison(),
+		AB: s.AB(), Vs: s.run.Plan.Vs,
 	})
+}
+
+// AB is an A/B sweep's comparison of variant B with A so far; nil
+// without --vs.
+func (s *Session) AB() *compare.AB {
+	p := s.run.Plan
+	if p.Vs.IsZero() {
+		return nil
+	}
+	a := compare.CompareAB(s.run.Results(), p.SameWithin)
+	return &a
 }
 
 // Finish ends the run: it stops the sweep if it still runs, waits for its
@@ -586,6 +616,7 @@ func (s *Session) Finish() Outcome {
 	out.Results = s.run.Results()
 	out.ReportsWritten = len(out.Results) > 0 && out.SaveErr == nil
 	out.Comparison = s.Comparison()
+	out.AB = s.AB()
 	if err := s.run.Close(); err != nil {
 		out.SaveErr = errors.Join(out.SaveErr, err)
 	}

@@ -71,6 +71,11 @@ type Record struct {
 	// Samples, unless its result has no summary to stand for them (a
 	// record of an earlier version, carried over by a resume).
 	KeepRounds bool `json:"keep_rounds,omitempty"`
+	// VsSpec is an A/B run's variant B (--vs; its paths absolute), whose
+	// result is Result.Vs, and SameWithin the margin of its verdict "same"
+	// (--same-within, percent; 0 for the default).
+	VsSpec     bench.Variant `json:"ab_vs,omitzero"`
+	SameWithin float64       `json:"ab_same_within,omitempty"`
 }
 
 // thisMachine describes the machine the program runs on.

@@ -255,6 +255,11 @@ func (r *Recorder) record(res bench.Result) Record {
 	if !keep && res.RoundSummarized() {
 		res.Samples = nil
 	}
+	if b := res.Vs; b != nil && !keep && b.RoundSummarized() {
+		lean := *b
+		lean.Samples = nil
+		res.Vs = &lean
+	}
 	return Record{
 		RunID:      r.meta.RunID,
 		Result:     res,
@@ -265,6 +270,8 @@ func (r *Recorder) record(res bench.Result) Record {
 		Started:    r.started,
 		Baseline:   r.meta.Baseline,
 		KeepRounds: keep,
+		VsSpec:     r.meta.Plan.Vs,
+		SameWithin: r.meta.Plan.SameWithin,
 	}
 }
 

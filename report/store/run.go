@@ -527,11 +527,12 @@ func runPlan(rs []Record) (bench.Plan, *bench.Grid, bool) {
 	first := rs[0]
 	p := bench.Plan{
 		Depths: first.Depths, Repeats: first.Repeats, Seed: first.Seed,
-		Policy: first.Policy, Timing: first.Timing, Engine: first.Engine,
+		Policy: first.Policy, Timing: first.Timing, Engine: first.Engine, Vs: first.VsSpec,
+		SameWithin: first.SameWithin,
 	}
 	var grid *bench.Grid
 	for _, r := range rs {
-		q := bench.Plan{Depths: r.Depths, Repeats: r.Repeats, Seed: r.Seed, Policy: r.Policy, Timing: r.Timing, Engine: r.Engine}
+		q := bench.Plan{Depths: r.Depths, Repeats: r.Repeats, Seed: r.Seed, Policy: r.Policy, Timing: r.Timing, Engine: r.Engine, Vs: r.VsSpec}
 		if !sameSettings(p, q) {
 			return p, nil, false
 		}
@@ -552,7 +553,7 @@ func runPlan(rs []Record) (bench.Plan, *bench.Grid, bool) {
 // sameSettings reports whether two plans measure the same thing, grid aside.
 func sameSettings(p, q bench.Plan) bool {
 	return slices.Equal(p.Depths, q.Depths) && p.Repeats == q.Repeats && p.Seed == q.Seed &&
-		p.Policy == q.Policy && p.Timing == q.Timing && p.EngineName() == q.EngineName()
+		p.Policy == q.Policy && p.Timing == q.Timing && p.EngineName() == q.EngineName() && p.Vs == q.Vs
 }
 
 // sameGrid reports whether two grids have the same configs: each axis the
@@ -601,6 +602,9 @@ func DescribePlan(p bench.Plan) string {
 		bench.FormatList(p.Depths), p.Repeats, p.Seed, p.Policy, p.Timing.MinTime)
 	if e := p.EngineName(); e != bench.EngineGo {
 		s += " --engine " + e
+	}
+	if !p.Vs.IsZero() {
+		s += " --vs " + bench.ShellQuote(p.Vs.String())
 	}
 	return s
 }
