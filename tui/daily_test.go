@@ -1,8 +1,11 @@
 package tui
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hcbench/hcbench/engine/bench"
 )
 
 // The workbench for daily use: clicks placed by both coordinates, zoom,
@@ -83,5 +86,71 @@ func TestTablePositionAndVisibleSort(t *testing.T) {
 				t.Fatalf("%dx%d: o sorts by %q, not on screen:\n%s", s.w, s.h, name, hdr)
 			}
 		}
+	}
+}
+
+// TestZoom: z gives the table, then the chart, then the heatmap the whole
+// body, and a fourth z shows every pane again; the history's opened run
+// zooms alike.
+func TestZoom(t *testing.T) {
+	for _, s := range sizes {
+		m := workbench(t, s.w, s.h)
+		m = press(m, "z")
+		v := m.View()
+		checkFits(t, v, s.w, s.h)
+		mustContain(t, v, "z 1/3 table")
+		if s.h >= 24 {
+			mustContain(t, v, "D=3 K=3 T=48", "D=6 K=9 T=96") // every row: the table has the screen
+		} else {
+			mustContain(t, v, "rows 1–11 of 12")
+		}
+		m = press(m, "z")
+		mustContain(t, m.View(), "z 2/3 chart")
+		m = press(m, "z")
+		v = m.View()
+		checkFits(t, v, s.w, s.h)
+		mustContain(t, v, "z 3/3 heatmap", "D=6", "K=9")
+		if strings.Contains(v, "Results (") {
+			t.Errorf("%s: zoomed heatmap still shows the table:\n%s", s.name, v)
+		}
+		m = press(m, "z")
+		if v := m.View(); strings.Contains(v, "z 3/3") || strings.Contains(v, "z 1/3") {
+			t.Errorf("%s: a fourth z should show every pane", s.name)
+		}
+	}
+}
+
+// TestHelpListsEveryKey: ? lists every key of the run view, those the
+// footer has no room for included.
+func TestHelpListsEveryKey(t *testing.T) {
+	m := workbench(t, 80, 24)
+	m = press(m, "?")
+	v := m.View()
+	for _, k := range []string{"enter", "h", "/", "n", "c", "z", "r", "e", "p", "s", "m", "a", "o", "O", "q"} {
+		if !strings.Contains(v, k+" ") {
+			t.Errorf("help lacks %q:\n%s", k, v)
+		}
+	}
+}
+
+// TestHistoryFromSetup: h on the setup form (on a grid field) opens the
+// history of the directory the form names; esc returns to the form. On a
+// text field h is typed.
+func TestHistoryFromSetup(t *testing.T) {
+	work := t.TempDir()
+	writeHistory(t, filepath.Join(work, "res"), bench.DefaultPlan(), fixtureRun{id: idOld, scale: 1}, fixtureRun{id: idNew, scale: 1.1})
+	m, _ := testModel(t, topts{OutDir: "res", WorkDir: work})
+	m = update(m, size(80, 24))
+	if m.a.prompt != nil {
+		m = press(m, "n")
+	}
+	m = press(m, "h")
+	v := m.View()
+	checkFits(t, v, 80, 24)
+	mustContain(t, v, "Runs (2)", "complete 12/12")
+	m = press(m, "esc")
+	mustContain(t, m.View(), "set up a sweep")
+	if m.a.screen != screenSetup {
+		t.Fatal("esc in the history should return to the setup form")
 	}
 }

@@ -73,7 +73,7 @@ func (a *app) header(w int) string {
 // compose stacks the header, the open sub-model's view (help, prompt,
 // editor over the run, or the run) and the footer in w×h.
 func (a *app) compose(w, h int) string {
-	km := keys.RunSet(a.sw != nil && a.sw.Paused)
+	km := keys.RunSet(a.sw != nil && a.sw.Paused, a.sw != nil && a.sw.Active())
 	switch {
 	case a.prompt != nil:
 		km = keys.PromptSet()

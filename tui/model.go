@@ -306,6 +306,11 @@ func (a *app) do(act keys.Action) tea.Cmd {
 		a.helpView.open = true
 	case keys.ActStart:
 		return a.startFromSetup()
+	case keys.ActHistory:
+		// The history of the directory the form names, over the form: esc
+		// returns to it.
+		a.screen, a.views.fromSetup = screenRun, true
+		return a.openHistory()
 	case keys.ActClose:
 		// esc on the setup form: back to the run it came from (n), or out
 		// when there is none.

@@ -49,7 +49,7 @@ func TestItem1TableAt80x24(t *testing.T) {
 		}
 		lines := strings.Split(v, "\n")
 		footer := lines[len(lines)-1]
-		for _, k := range []string{"r rerun", "o sort", "q quit", "? help"} {
+		for _, k := range []string{"enter detail", "h history", "/ filter", "n new", "c cmd", "z zoom", "o sort", "q quit", "? help"} {
 			if !strings.Contains(footer, k) {
 				t.Errorf("footer lacks %q: %q", k, footer)
 			}

@@ -40,7 +40,7 @@ func TestTmux(t *testing.T) {
 	// Redrawn at 80×24: three table rows and every key in the footer.
 	waitFor("three table rows at 80×24", 10*time.Second, func(s string) bool {
 		lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-		return tableRows(s) >= 3 && has("r rerun", "o sort", "q quit")(lines[len(lines)-1])
+		return tableRows(s) >= 3 && has("enter detail", "h history", "o sort", "q quit")(lines[len(lines)-1])
 	})
 	p.resize(120, 40)
 	waitFor("the 120×40 layout again", 10*time.Second, has("12/12", "K=9", "Summary"))

@@ -35,6 +35,9 @@ type views struct {
 	cmp     *comparison.Model
 	filter  *runview.FilterInput
 	cmdline *cmdlineModel
+	// fromSetup: the history was opened from the setup form (h), to which
+	// esc returns.
+	fromSetup bool
 }
 
 // viewKey hands a key to the open workbench view, or opens one from the
@@ -105,6 +108,9 @@ type applyMsg func(*app)
 // outDir is the output directory as typed: the run's on screen, else the
 // flags'.
 func (a *app) outDir() string {
+	if a.views.fromSetup && a.setup != nil {
+		return a.setup.Out()
+	}
 	if a.run != nil {
 		return setup.OutDir(a.run.spec)
 	}
@@ -199,7 +205,10 @@ func (a *app) historyKey(msg tea.KeyMsg) tea.Cmd {
 		if a.show {
 			return a.quit() // the history is all there is
 		}
-		v.history, v.past, v.pastS, v.cmp = nil, nil, nil, nil
+		if v.fromSetup {
+			a.screen = screenSetup
+		}
+		*v = views{}
 	case keys.ActDetail:
 		a.openDetail()
 	case keys.ActFilter:

@@ -47,7 +47,25 @@ type Model struct {
 	quitting bool
 	baseline bool
 	w, h     int // View's size
+
+	// Zoom gives one pane the whole body (z cycles through them).
+	Zoom Zoom
 }
+
+// Zoom is the pane given the whole body, or none.
+type Zoom int
+
+const (
+	ZoomOff Zoom = iota
+	ZoomTable
+	ZoomChart
+	ZoomHeat
+	numZoom
+)
+
+var zoomNames = [...]string{"", "table", "chart", "heatmap"}
+
+func (z Zoom) String() string { return zoomNames[z] }
 
 // Layout thresholds: below either, the run view drops borders, the chart
 // and (if short) the table, keeping progress, heatmap and summary.
@@ -112,6 +130,8 @@ func (v *Model) Key(msg tea.KeyMsg, haveBaseline bool) keys.Action {
 		v.Table.Next()
 	case key.Matches(msg, keys.Rev):
 		v.Table.Reverse()
+	case key.Matches(msg, keys.Zoom):
+		v.Zoom = (v.Zoom + 1) % numZoom
 	default:
 		v.Table.Update(msg)
 	}
@@ -131,6 +151,9 @@ func (v *Model) Draw(s *runstate.Run, now time.Time, quitting, haveBaseline bool
 // sweepBody is the run view's panes in bodyH lines: rich, or compact when
 // the terminal (w×h) is small.
 func (v *Model) sweepBody(w, h, bodyH int) string {
+	if v.Zoom != ZoomOff {
+		return v.zoomBody(w, bodyH)
+	}
 	if w < compactWidth || h < CompactHeight {
 		return v.compactBody(w, bodyH)
 	}
@@ -261,6 +284,33 @@ func (v *Model) compactBody(w, h int) string {
 		lines = append(lines, strings.Join(sum[:min(len(sum), left)], "\n"))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// zoomBody is the zoomed pane in all of w×h: in a border when there is
+// room for one, else under a title line.
+func (v *Model) zoomBody(w, h int) string {
+	boxed := w >= compactWidth && h >= 8
+	iw, ih := w, h-1
+	if boxed {
+		iw, ih = w-4, h-2
+	}
+	var title, body string
+	switch v.Zoom {
+	case ZoomTable:
+		body = v.tableView(iw, ih)
+		title = v.tableTitle()
+	case ZoomChart:
+		body = v.chartView(iw, ih)
+		title = chart.Title(len(v.sw.Order), iw, v.chartLog)
+	case ZoomHeat:
+		body = v.heatView(iw, ih)
+		title = "Heatmap: " + v.Heat.Title()
+	}
+	title = fmt.Sprintf("z %d/%d %s · ", v.Zoom, numZoom-1, v.Zoom) + title
+	if boxed {
+		return v.pane(title, body, w, h)
+	}
+	return v.st.PaneTitle.Render(theme.Cut(title, w)) + "\n" + body
 }
 
 // compactSummary shortens a quick-summary line for a narrow screen.

@@ -206,10 +206,26 @@ func (m *Model) Key(msg tea.KeyMsg) keys.Action {
 		return keys.ActNone
 	case key.Matches(msg, keys.Start):
 		return keys.ActStart
+	case key.Matches(msg, keys.History) && m.historyKeyFree():
+		return keys.ActHistory
 	}
 	m.form.Update(msg)
 	return keys.ActTyped
 }
+
+// historyKeyFree reports whether h opens the history: on a field where no
+// value can hold an "h" (a LIST, a number, a choice), not one that types
+// text (a path, a duration).
+func (m *Model) historyKeyFree() bool {
+	switch m.form.Fields[m.form.Focus].Name {
+	case "D", "K", "T", "depths", "repeats", "seed", "policy", "engine":
+		return true
+	}
+	return false
+}
+
+// Out is the output directory the form names now, as typed (~ expanded).
+func (m *Model) Out() string { return ExpandHome(m.form.Value("out")) }
 
 // Plan is the plan and output directory the form describes, or what is
 // wrong with them.

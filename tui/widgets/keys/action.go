@@ -24,6 +24,7 @@ const (
 	ActFilter         // type a filter
 	ActResume         // history: continue the selected run
 	ActCompare        // history: compare the marked runs
+	ActHistory        // setup: open the history of the form's directory
 )
 
 // ActionMsg is an Action as a message: what a view's Update returns when

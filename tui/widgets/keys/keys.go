@@ -20,6 +20,7 @@ var (
 	Axes     = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "axes"))
 	Sort     = key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort"))
 	Rev      = key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "reverse"))
+	Zoom     = key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom a pane"))
 	Up       = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "table up"))
 	Down     = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "table down"))
 	PageUp   = key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "table page up"))
@@ -81,30 +82,40 @@ func Brief(b key.Binding, desc string) key.Binding {
 	return key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, desc))
 }
 
-// RunSet is the run view's keys; while paused, p reads "resume".
-func RunSet(paused bool) Set {
+// RunSet is the run view's keys: while the sweep runs (active) its
+// controls lead, once it has ended the workbench's views do; while
+// paused, p reads "resume".
+func RunSet(paused, active bool) Set {
 	pause := Pause
 	if paused {
 		pause = Brief(Pause, "resume")
 	}
+	full := [][]key.Binding{
+		{Run, Edit, pause, Save},
+		{Metric, Axes, Sort, Rev, Zoom},
+		{Up, Down, PageUp, PageDown},
+		{Home, End, Help, Quit},
+		{Brief(Open, "detail"), History, New, Filter, Command},
+	}
+	if active {
+		return Set{
+			Short: []key.Binding{Brief(Edit, "edit"), pause, Save, Brief(Open, "detail"), History, Filter, Brief(Zoom, "zoom"), Sort, Metric, Help, Quit},
+			Drop:  []int{8, 7, 2, 5, 4, 3, 6, 0},
+			Full:  full,
+		}
+	}
 	return Set{
-		Short: []key.Binding{Brief(Run, "rerun"), Brief(Edit, "edit"), pause, Save, Metric, Axes, Sort, Help, Quit},
-		Drop:  []int{5, 4, 6, 3, 1, 0},
-		Full: [][]key.Binding{
-			{Run, Edit, pause, Save},
-			{Metric, Axes, Sort, Rev},
-			{Up, Down, PageUp, PageDown},
-			{Home, End, Help, Quit},
-			{Open, History, New, Filter, Command},
-		},
+		Short: []key.Binding{Brief(Open, "detail"), History, Filter, Brief(New, "new"), Brief(Command, "cmd"), Brief(Zoom, "zoom"), Sort, Brief(Run, "rerun"), Metric, Help, Quit},
+		Drop:  []int{8, 7, 4, 6, 3, 1, 5, 2},
+		Full:  full,
 	}
 }
 
 func SetupSet() Set {
 	return Set{
-		Short: []key.Binding{Start, Next, Prev, Help, Exit},
-		Drop:  []int{2, 1, 3},
-		Full:  [][]key.Binding{{Start, Next, Prev}, {ChoicePrev, ChoiceNext}, {Help, Exit}},
+		Short: []key.Binding{Start, Next, Prev, History, Help, Exit},
+		Drop:  []int{2, 1, 3, 4},
+		Full:  [][]key.Binding{{Start, Next, Prev}, {ChoicePrev, ChoiceNext}, {Brief(History, "history (on a grid, number or choice field)"), Help, Exit}},
 	}
 }
 
@@ -131,7 +142,8 @@ func FilterSet() Set {
 func HistorySet(run, cmp bool) Set {
 	switch {
 	case run:
-		return Set{Short: []key.Binding{Brief(Open, "detail"), Filter, Metric, Axes, Sort, Tab, Back, Quit}, Drop: []int{3, 2, 4, 1}}
+		return Set{Short: []key.Binding{Brief(Open, "detail"), Filter, Brief(Zoom, "zoom"), Metric, Axes, Sort, Tab, Back, Quit}, Drop: []int{4, 3, 5, 2, 1},
+			Full: [][]key.Binding{{Brief(Open, "detail"), Filter, Zoom}, {Metric, Axes, Sort, Rev}, {Up, Down, PageUp, PageDown}, {Tab, Back, Help, Quit}}}
 	case cmp:
 		return Set{Short: []key.Binding{Brief(Up, "scroll"), Axes, Tab, Back, Quit}, Drop: []int{1, 0}}
 	}
@@ -153,6 +165,8 @@ var Notes = []string{
 	"s  writes CSV, Markdown and figures now (the JSONL gets each config as it finishes)",
 	"q  stops the sweep, saves the reports, prints the quick summary on the normal screen",
 	"heatmap glyphs  ' ' ░ ▒ ▓ █ low→high · pending  ~ partial (third axis not all done)",
+	"z  gives the table, the chart, then the heatmap the whole screen; a fourth z shows every pane again",
+	"/  K=9 · K=3,9 · D=3..12:3 (the flags' LIST syntax) · noisy · slower/faster (with a baseline) · text of a config",
 	"enter detail · h history · n new sweep · / filter · c command line · mouse: wheel scrolls; click selects, sorts, filters to a heatmap cell",
 }
 
