@@ -27,21 +27,19 @@ func ResolveVs(a Spec, v bench.Variant) (bench.Variant, error) {
 	if err := v.Check(a.Name()); err != nil {
 		return v, err
 	}
-	var err error
-	if v.QMLHC != "" {
-		if v.QMLHC, err = CheckQMLHC(v.QMLHC); err != nil {
-			return v, fmt.Errorf("%s=%s: %w", bench.VsQMLHC, v.QMLHC, err)
+	for _, f := range []struct {
+		key   string
+		p     *string
+		check func(string) (string, error)
+	}{{bench.VsQMLHC, &v.QMLHC, CheckQMLHC}, {bench.VsPython, &v.Python, FindPython}, {bench.VsBinary, &v.Binary, checkBinary}} {
+		if *f.p == "" {
+			continue
 		}
-	}
-	if v.Python != "" {
-		if v.Python, err = FindPython(v.Python); err != nil {
-			return v, fmt.Errorf("%s=%s: %w", bench.VsPython, v.Python, err)
+		abs, err := f.check(*f.p)
+		if err != nil {
+			return v, fmt.Errorf("%s=%s: %w", f.key, *f.p, err)
 		}
-	}
-	if v.Binary != "" {
-		if v.Binary, err = checkBinary(v.Binary); err != nil {
-			return v, fmt.Errorf("%s=%s: %w", bench.VsBinary, v.Binary, err)
-		}
+		*f.p = abs
 	}
 	b := SpecB(a, v)
 	if b.Name() == bench.EnginePython && b.QMLHC == "" {

@@ -75,13 +75,19 @@ func MedianLogSE(l []float64) float64 {
 	if n < 2 {
 		return math.NaN()
 	}
-	lo, hi, c := medianCISorted(l, DefaultConfidence)
-	byOrder := 0.0
-	if c > 0 && c < 1 {
-		byOrder = (hi - lo) / (2 * normalQuantile((1+c)/2))
-	}
 	bySpread := math.Sqrt(math.Pi/2) * stat.StdDev(l, nil) / math.Sqrt(float64(n))
-	return math.Max(byOrder, bySpread)
+	return math.Max(medianSEByOrder(l), bySpread)
+}
+
+// medianSEByOrder is the first of MedianLogSE's estimates alone: the
+// median's standard error from its distribution-free interval at
+// DefaultConfidence (l sorted, at least two).
+func medianSEByOrder(l []float64) float64 {
+	lo, hi, c := medianCISorted(l, DefaultConfidence)
+	if c > 0 && c < 1 {
+		return (hi - lo) / (2 * normalQuantile((1+c)/2))
+	}
+	return 0
 }
 
 // MedianRatio compares new with old independent measurements: Ratio is the

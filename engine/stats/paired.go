@@ -12,10 +12,15 @@ import (
 // pair; README "A/B in one sweep"): the centre is the median of the logs,
 // exponentiated, and CILow..CIHigh, P an interval at confidence and the
 // two-sided p-value of "no change" from the t statistic median/SE with
-// n−1 degrees of freedom, SE from MedianLogSE — the same robust standard
-// error as a headline's, so that one odd pair (a measurement whose
-// memory placement favoured one variant) moves neither the centre much
-// nor the interval less than it should. The interval excludes 1 exactly
+// n−1 degrees of freedom, SE the median's standard error from its
+// distribution-free interval (McKean & Schrader; the first half of
+// MedianLogSE). A headline's SE also takes the whole spread into account,
+// because the share of contended measurements changes between reruns;
+// paired estimates share the contention, and what is left are single odd
+// pairs (a measurement whose memory placement favoured one variant, seen
+// 15–50% off here about once in twenty), which move the median little:
+// the spread's SE would let one of them widen the interval threefold.
+// Simulated reruns (paired_test.go) check the coverage. The interval excludes 1 exactly
 // when P < 1−confidence. NOld and NNew are both the number of usable
 // logs; with fewer than MinToCompare only the ratio is set (TooFew).
 func PairedRatio(logs []float64, confidence float64) RatioTest {
@@ -31,7 +36,7 @@ func PairedRatio(logs []float64, confidence float64) RatioTest {
 	if r.TooFew() || !(confidence > 0 && confidence < 1) {
 		return r
 	}
-	r.SE, r.DF = MedianLogSE(l), float64(len(l)-1)
+	r.SE, r.DF = medianSEByOrder(l), float64(len(l)-1)
 	if r.SE == 0 {
 		r.CILow, r.CIHigh, r.Level = r.Ratio, r.Ratio, confidence
 		r.P = 1
