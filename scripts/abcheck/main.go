@@ -103,7 +103,7 @@ func readRuns(path string) []run {
 // tally counts one or more runs' configs.
 type tally struct {
 	n, faster, slower, same, unchanged, few, covered int
-	half95, halfShown                               []float64
+	half95, halfShown                                []float64
 }
 
 func (t *tally) add(e compare.ABEntry, want float64) {
