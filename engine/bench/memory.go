@@ -39,9 +39,16 @@ func CheckMemory(p Plan, budget int64) error {
 		return nil
 	}
 	c := LargestConfig(p.Grid)
-	if need := EstimatePeakBytes(p, c); need > budget {
-		return fmt.Errorf("config %s needs %s (%d bytes) of memory, above the budget of %s (%d bytes)",
-			c, FormatBytes(need), need, FormatBytes(budget), budget)
+	need := EstimatePeakBytes(p, c)
+	both := ""
+	if !p.Vs.IsZero() {
+		// An A/B sweep's worker may hold both variants' buffers at once.
+		need *= 2
+		both = " (both variants of --vs)"
+	}
+	if need > budget {
+		return fmt.Errorf("config %s needs %s (%d bytes) of memory%s, above the budget of %s (%d bytes)",
+			c, FormatBytes(need), need, both, FormatBytes(budget), budget)
 	}
 	return nil
 }
