@@ -28,14 +28,14 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&format, "format", "text", "")
 	fs.BoolVarP(&help, "help", "h", false, "")
 	if err := fs.Parse(args); err != nil {
-		return fail(stderr, usagef("compare: %v (run hcbench compare --help)", err))
+		return fail(stderr, session.Usagef("compare: %v (run hcbench compare --help)", err))
 	}
 	if help {
 		io.WriteString(stdout, compareUsage)
 		return exitOK
 	}
 	if fs.NArg() != 2 {
-		return fail(stderr, usagef("compare needs two runs, OLD and NEW (FILE.jsonl, FILE.jsonl@RUN_ID or a results directory); got %d argument(s)", fs.NArg()))
+		return fail(stderr, session.Usagef("compare needs two runs, OLD and NEW (FILE.jsonl, FILE.jsonl@RUN_ID or a results directory); got %d argument(s)", fs.NArg()))
 	}
 	if err := report.CheckComparisonFormat(format); err != nil {
 		return fail(stderr, &bench.FlagError{Flag: "format", Value: format, Err: err})
@@ -47,15 +47,15 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 	}
 	old, err := compare.LoadRecordedRun(fs.Arg(0))
 	if err != nil {
-		return fail(stderr, usagef("compare: %v", err))
+		return fail(stderr, session.Usagef("compare: %v", err))
 	}
 	cur, err := compare.LoadRecordedRun(fs.Arg(1))
 	if err != nil {
-		return fail(stderr, usagef("compare: %v", err))
+		return fail(stderr, session.Usagef("compare: %v", err))
 	}
 	b := compare.CompareBaseline(old.Label(), old.Results, cur.Results)
 	if len(b.Entries) == 0 {
-		return fail(stderr, usagef("compare: %s and %s have no config in common (same D, K, T and depths)", old.Label(), cur.Label()))
+		return fail(stderr, session.Usagef("compare: %s and %s have no config in common (same D, K, T and depths)", old.Label(), cur.Label()))
 	}
 	if err := report.WriteComparisonAs(stdout, format, old.Label(), cur.Label(), b, compare.RunDifferences(old, cur)); err != nil {
 		return fail(stderr, fmt.Errorf("cannot print the comparison: %w", err))

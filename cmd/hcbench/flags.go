@@ -27,11 +27,6 @@ type options struct {
 	help, version      bool
 }
 
-// usagef is a bad command line (exit 2).
-func usagef(format string, args ...any) error {
-	return &session.UsageError{Err: fmt.Errorf(format, args...)}
-}
-
 // parseArgs reads and checks the command line into a session.Spec,
 // touching nothing on disk: the session checks the rest (memory, the
 // engine's handshake, the baseline) before it creates anything.
@@ -54,11 +49,11 @@ func parseArgs(args []string, env environment) (*options, error) {
 	fs.BoolVar(&o.version, "version", false, "")
 	fs.BoolVarP(&o.help, "help", "h", false, "")
 	if err := fs.Parse(args); err != nil {
-		return nil, usagef("%v (run hcbench --help for the flags)", err)
+		return nil, session.Usagef("%v (run hcbench --help for the flags)", err)
 	}
 	if o.help || o.version {
 		if fs.NArg() > 0 { // "hcbench --version junk" in a script is a mistake worth saying
-			return nil, usagef("unexpected argument %q after --help/--version (run hcbench --help)", fs.Arg(0))
+			return nil, session.Usagef("unexpected argument %q after --help/--version (run hcbench --help)", fs.Arg(0))
 		}
 		return o, nil
 	}
@@ -68,7 +63,7 @@ func parseArgs(args []string, env environment) (*options, error) {
 	// Checked last: "-D -o out" gives -D the value "-o", and the message
 	// about that value helps more than one about the stray "out".
 	if fs.NArg() > 0 {
-		return nil, usagef("unexpected argument %q: hcbench takes only flags (run hcbench --help)", fs.Arg(0))
+		return nil, session.Usagef("unexpected argument %q: hcbench takes only flags (run hcbench --help)", fs.Arg(0))
 	}
 	return o, nil
 }

@@ -72,7 +72,7 @@ func ended(out *session.Outcome, o *options, pr *console.Printer, stdout, stderr
 func gate(pr *console.Printer, stderr io.Writer, out session.Outcome, pct float64) int {
 	switch failed, err := pr.GateOutcome(out, pct); {
 	case err != nil:
-		return fail(stderr, usagef("%v", err))
+		return fail(stderr, session.Usagef("%v", err))
 	case failed:
 		return exitRegression
 	}

@@ -23,13 +23,14 @@ import (
 
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/engine/measure"
+	"github.com/hcbench/hcbench/report/cluster"
 	"github.com/hcbench/hcbench/report/console"
 	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/tui"
 )
 
-// subcommands are the commands beside the main one: hcbench compare, show.
-var subcommands = map[string]func(args []string, stdout, stderr io.Writer) int{"compare": runCompare, "show": runShow}
+// subcommands are the commands beside the main one: hcbench compare, show, merge, slurm, k8s.
+var subcommands = map[string]func(args []string, stdout, stderr io.Writer) int{"compare": runCompare, "show": runShow, "merge": cluster.Merge, "slurm": cluster.Slurm, "k8s": cluster.K8s}
 
 // Exit codes, as the README lists them.
 const exitOK, exitError, exitUsage, exitRegression, exitInterrupted = 0, 1, 2, 3, 130
@@ -38,6 +39,9 @@ func main() {
 	measure.MainIfWorker() // a worker process (hcbench re-executed to measure) ends here
 	if len(os.Args) > 1 && subcommands[os.Args[1]] != nil {
 		os.Exit(subcommands[os.Args[1]](os.Args[2:], os.Stdout, os.Stderr))
+	}
+	if cluster.IsShard(os.Args[1:]) { // --shard I/N: one shard of a sweep, a headless run of its part
+		os.Exit(cluster.Shard(os.Args[1:], versionString(), os.Stdout, os.Stderr))
 	}
 	// Buffered, so that no signal is lost while run is busy. SIGPIPE makes
 	// a write to a closed pipe fail and stop the sweep like an interrupt
@@ -115,7 +119,7 @@ func versionString() string {
 // runShow is `hcbench show [DIR]`: the workbench on DIR's recorded runs (tui.Show).
 func runShow(args []string, _, stderr io.Writer) int {
 	if len(args) > 1 || len(args) == 1 && strings.HasPrefix(args[0], "-") {
-		return fail(stderr, usagef("usage: hcbench show [DIR]   the workbench on recorded runs: measures nothing, writes nothing"))
+		return fail(stderr, session.Usagef("usage: hcbench show [DIR]   the workbench on recorded runs: measures nothing, writes nothing"))
 	}
 	if err := tui.Show(context.Background(), tui.ShowOptions{Dir: strings.Join(args, "")}); err != nil {
 		return fail(stderr, err)

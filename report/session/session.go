@@ -56,6 +56,12 @@ type Spec struct {
 	// exactly that one.
 	Resume   bool
 	ResumeID int64
+	// RunID, when set, is a new run's id (--run-id: the shards of one
+	// sweep share it). Part, when set, are the configs of the grid this
+	// run measures (a shard's, package engine/shard): the others are
+	// neither measured nor reported.
+	RunID int64
+	Part  []bench.Config
 	// Baseline is an earlier run's JSONL to compare with ("" for none; a
 	// resumed run keeps the one it was started with).
 	Baseline string
@@ -165,7 +171,7 @@ func Open(ctx context.Context, spec Spec) (*Session, error) {
 	dir := s.resolve(spec.Out)
 	run, err := store.OpenRun(dir, spec.Plan, store.RunOptions{
 		Resume: spec.Resume, AnyPlan: spec.Resume && !spec.PlanGiven, ResumeID: spec.ResumeID,
-		Version: spec.Version, Baseline: absBase,
+		Version: spec.Version, Baseline: absBase, ID: spec.RunID,
 	})
 	var le *store.LockedError
 	if errors.As(err, &le) {
@@ -413,7 +419,7 @@ func (s *Session) Start(ctx context.Context) error {
 	}
 	opts := s.spec.Engine.Options()
 	opts.Vs = launch.VsOptions(s.spec.Engine, s.run.Plan)
-	opts.Prior = s.run.Prior
+	opts.Prior = s.sweepPrior()
 	opts.WorkerOptions.LogDir = s.resolve(s.spec.Out) // a broken worker's stderr, next to the results
 	r, err := sweep.Start(ctx, s.run.Plan, opts)
 	if err != nil {
@@ -431,6 +437,9 @@ func (s *Session) Start(ctx context.Context) error {
 func (s *Session) record(r *sweep.Runner) {
 	for ev := range r.Events() {
 		u := Update{Event: ev}
+		if s.outsidePart(&u.Event) {
+			continue
+		}
 		if ev.Kind == sweep.ConfigFinished && ev.Result != nil && !ev.Reused {
 			if !r.Plan().Grid.Contains(ev.Result.Config) {
 				u.Dropped = true
@@ -571,7 +580,7 @@ func (s *Session) writeReports() error {
 	}
 	m := s.run.Machine()
 	return report.Write(store.PathsFor(s.resolve(s.spec.Out)), report.Report{
-		RunID: s.run.ID, Results: res, Total: s.Plan().Grid.Size(), Machine: &m, Baseline: s.Comparison(),
+		RunID: s.run.ID, Results: res, Total: s.total(s.Plan()), Machine: &m, Baseline: s.Comparison(),
 		AB: s.AB(), Vs: s.run.Plan.Vs,
 	})
 }
@@ -629,7 +638,7 @@ func (s *Session) Finish() Outcome {
 	}
 	out.Plan = plan
 	out.Started = s.runner != nil
-	out.Done, out.Total = len(out.Results), plan.Grid.Size()
+	out.Done, out.Total = len(out.Results), s.total(plan)
 	out.Measured, out.Dropped = s.measured, s.dropped
 	out.Err = s.sweepErr
 	if errors.Is(out.Err, context.Canceled) {

@@ -55,6 +55,9 @@ type RunOptions struct {
 	Baseline string
 	// Now is the clock for the run id (default time.Now).
 	Now func() time.Time
+	// ID, when set, is a new run's id instead of one from the clock: the
+	// shards of one sweep share it (--run-id).
+	ID int64
 }
 
 // Run is one run's life on disk: the output directory's lock, the run id,
@@ -301,6 +304,9 @@ func (r *Run) open(opts RunOptions) error {
 	if !r.Resumed {
 		// Under the lock, so that no other hcbench picks the same id.
 		r.ID = nextRunID(runIDs(h.recs), opts.Now())
+		if opts.ID != 0 {
+			r.ID = opts.ID
+		}
 	}
 	r.rec, err = NewRecorder(Meta{RunID: r.ID, Plan: r.Plan, Version: opts.Version, Baseline: r.Baseline}, r.paths.Dir, r.Prior)
 	return err
