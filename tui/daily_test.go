@@ -154,3 +154,49 @@ func TestHistoryFromSetup(t *testing.T) {
 		t.Fatal("esc in the history should return to the setup form")
 	}
 }
+
+// TestShowFollowsLive: hcbench show on a run another hcbench is still
+// writing shows its new results as the JSONL grows, labels it "writing",
+// and keeps the opened run's view (its zoom) while it grows.
+func TestShowFollowsLive(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "res")
+	p := bench.DefaultPlan()
+	writeHistory(t, dir, p, fixtureRun{id: idOld, scale: 1}, fixtureRun{id: idNew, scale: 1, done: 3})
+	m := showModel(t, dir, 120, 40)
+	mustContain(t, m.View(), "partial 3/12")
+	m = press(m, "enter", "z") // the newest run opened, its table zoomed
+	mustContain(t, m.View(), "Results (3)")
+
+	writeHistory(t, dir, p, fixtureRun{id: idOld, scale: 1}, fixtureRun{id: idNew, scale: 1, done: 7})
+	m = run(m, m.a.followRead())
+	v := m.View()
+	mustContain(t, v, "Results (7)", "z 1/3 table", "D=6 K=3 T=48")
+	m = press(m, "z", "z", "z")
+	mustContain(t, m.View(), "being written by another hcbench", "7/12")
+	m = press(m, "esc")
+	mustContain(t, m.View(), "writing 7/12")
+	if cmd := m.a.followRead(); cmd != nil {
+		t.Error("an unchanged JSONL is read again")
+	}
+
+	writeHistory(t, dir, p, fixtureRun{id: idOld, scale: 1}, fixtureRun{id: idNew, scale: 1})
+	m = run(m, m.a.followRead())
+	mustContain(t, m.View(), "complete 12/12")
+	if strings.Contains(m.View(), "writing") {
+		t.Errorf("a complete run is still labelled writing:\n%s", m.View())
+	}
+}
+
+// TestHistoryLabelsOwnRun: the run this workbench is measuring reads
+// "measuring 3/12" in the history, and u on it says it goes on by itself.
+func TestHistoryLabelsOwnRun(t *testing.T) {
+	p := bench.DefaultPlan()
+	m, _ := startedModel(t, 120, 40, sweepEvents(p, 3, true)...)
+	// What the recorder has written of it so far.
+	writeHistory(t, m.a.resolve(m.a.outDir()), p, fixtureRun{id: m.a.sw.RunID, scale: 1, done: 3})
+	m = press(m, "h")
+	v := m.View()
+	mustContain(t, v, "measuring 3/12")
+	m = press(m, "u")
+	mustContain(t, m.View(), "is the one measuring now")
+}

@@ -73,6 +73,10 @@ type app struct {
 	show    bool
 	initCmd tea.Cmd // what Init starts: reading the history under show
 
+	followed      stamp         // the history's JSONL as last read
+	followTicking bool          // a followMsg is on its way
+	followEvery   time.Duration // how often the open history looks at its JSONL (0: never)
+
 	view       string // last drawing, returned until something changes
 	valid      bool
 	ticking    bool // a frame tick is on its way
@@ -101,6 +105,8 @@ func NewModel(opt Options) Model {
 		width:  80,
 		height: 24,
 		runv:   runview.New(st),
+
+		followEvery: followInterval,
 	}
 	if opt.show {
 		a.show, a.screen = true, screenRun
@@ -166,6 +172,8 @@ func (m Model) Update(msg tea.Msg) (out tea.Model, cmd tea.Cmd) {
 		// so an idle workbench costs no CPU.
 		a.ticking = false
 		return m, nil
+	case followMsg:
+		return m, a.onFollow() // redrawn only when it reads something new
 	case updatesMsg:
 		cmd := a.onUpdates(msg)
 		if !a.ticking {
@@ -185,7 +193,7 @@ func (m Model) Update(msg tea.Msg) (out tea.Model, cmd tea.Cmd) {
 		return m, a.onMouse(msg)
 	case applyMsg:
 		msg(a)
-		return m, nil
+		return m, a.follow()
 	case savedMsg:
 		return m, a.onSaved(msg)
 	case finishedMsg:

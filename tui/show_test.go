@@ -29,6 +29,7 @@ func showModel(t *testing.T, dir string, w, h int) Model {
 		return nil, errors.New("read-only")
 	}
 	m = update(m, size(w, h))
+	m.a.followEvery = 0 // run would tick forever: following is tested on its own
 	return run(m, m.Init())
 }
 

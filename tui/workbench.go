@@ -2,6 +2,8 @@ package tui
 
 import (
 	"fmt"
+	"os"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -134,7 +136,14 @@ func (a *app) pastOpen() bool {
 // another run was opened.
 func (a *app) pastView() *runview.Model {
 	v := &a.views
-	if _, s := v.history.Opened(); s != v.pastS || v.past == nil {
+	_, s := v.history.Opened()
+	switch {
+	case v.past != nil && s != v.pastS && s != nil && v.pastS != nil && s.RunID == v.pastS.RunID:
+		// The same run, read again as it grew: its view keeps the choices
+		// made on it (sort, zoom, filter, metric) and redraws.
+		v.past.Reset()
+		v.pastS = s
+	case s != v.pastS || v.past == nil:
 		v.past, v.pastS = runview.New(a.st), s
 	}
 	return v.past
@@ -163,12 +172,82 @@ func (a *app) focusSweep() (*runstate.Run, string) {
 func (a *app) openHistory() tea.Cmd {
 	h := history.New(a.jsonlPath(), a.outDir(), a.st)
 	a.views.history, a.views.past, a.views.pastS, a.views.cmp = h, nil, nil, nil
+	if a.sw != nil && a.sw.Active() {
+		h.Live = map[int64]string{a.sw.RunID: "measuring"}
+	}
 	path := h.Path()
+	a.followed = fileStamp(path)
 	return safeCmd(func() tea.Msg {
 		runs, err := history.Read(path)
 		return applyMsg(func(a *app) {
 			if a.views.history == h {
 				h.Loaded(runs, err)
+			}
+		})
+	})
+}
+
+// The history follows its JSONL while it is open: a run another hcbench
+// (or this workbench) is writing shows its new results as they land. The
+// file is looked at every followInterval (a stat; read again only when it
+// changed).
+const followInterval = time.Second
+
+type followMsg struct{}
+
+// follow starts looking at the history's JSONL when the history is open
+// and nothing looks yet.
+func (a *app) follow() tea.Cmd {
+	if a.views.history == nil || a.followTicking || a.followEvery <= 0 {
+		return nil
+	}
+	a.followTicking = true
+	return a.followTick()
+}
+
+func (a *app) followTick() tea.Cmd {
+	return tea.Tick(a.followEvery, func(time.Time) tea.Msg { return followMsg{} })
+}
+
+// stamp is what says a file changed: its size and modification time.
+type stamp struct {
+	size int64
+	mod  time.Time
+}
+
+func fileStamp(path string) stamp {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return stamp{}
+	}
+	return stamp{fi.Size(), fi.ModTime()}
+}
+
+// onFollow reads the history again when its JSONL changed, and keeps
+// ticking while the history is open.
+func (a *app) onFollow() tea.Cmd {
+	if a.views.history == nil {
+		a.followTicking = false
+		return nil
+	}
+	return tea.Batch(a.followRead(), a.followTick())
+}
+
+// followRead is the command that reads the history's JSONL again when it
+// changed since it was last read (nil when it did not).
+func (a *app) followRead() tea.Cmd {
+	h := a.views.history
+	path := h.Path()
+	now := fileStamp(path)
+	if now == a.followed {
+		return nil
+	}
+	a.followed = now
+	return safeCmd(func() tea.Msg {
+		runs, err := history.Read(path)
+		return applyMsg(func(a *app) {
+			if a.views.history == h {
+				h.Reload(runs, err)
 			}
 		})
 	})
@@ -320,6 +399,9 @@ func (a *app) continueRun() tea.Cmd {
 		return a.do(keys.ActResume) // refused: read-only
 	case r.Resumable == nil:
 		a.setStatus(fmt.Sprintf("run %d has nothing left to measure", r.ID), false)
+		return nil
+	case a.sw != nil && a.sw.Active() && r.ID == a.sw.RunID:
+		a.setStatus(fmt.Sprintf("run %d is the one measuring now: it continues by itself (esc shows it)", r.ID), false)
 		return nil
 	case a.sw != nil && a.sw.Active():
 		a.setStatus(fmt.Sprintf("run %d is still measuring: stop it (n) before continuing run %d", a.sw.RunID, r.ID), true)

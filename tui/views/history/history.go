@@ -198,8 +198,11 @@ type Model struct {
 	// ReadOnly: the workbench continues no run here (hcbench show); the
 	// list says how to from a shell.
 	ReadOnly bool
-	st       theme.Styles
-	w, h     int
+	// Live labels the runs being written now: "measuring" (this
+	// workbench's own run) or "writing" (another hcbench's, followed).
+	Live map[int64]string
+	st   theme.Styles
+	w, h int
 }
 
 // New is the history of the JSONL at path, in the directory out (as
@@ -216,6 +219,53 @@ func (h *Model) Shown() string { return h.shown }
 
 // Loaded gives the history the runs read (or why they could not be).
 func (h *Model) Loaded(runs []Run, err error) { h.runs, h.err, h.loading = runs, err, false }
+
+// Reload gives the history the runs read again (the JSONL grew): the
+// cursor stays on its run, the marks stay, and the opened run is drawn
+// with its new results. A partial run that gained results is labelled
+// "writing" until it is complete or stops growing; it returns whether
+// any run did.
+func (h *Model) Reload(runs []Run, err error) bool {
+	if err != nil {
+		return false // a torn write is read again at the next change
+	}
+	before := map[int64]int{}
+	for _, r := range h.runs {
+		before[r.ID] = len(r.Results)
+	}
+	sel, hadSel := h.Selected()
+	grew := false
+	live := map[int64]string{}
+	for _, r := range runs {
+		if n, ok := before[r.ID]; (!ok || len(r.Results) > n) && !r.Complete() && !h.loading {
+			live[r.ID], grew = "writing", true
+		}
+		if h.Live[r.ID] == "measuring" {
+			live[r.ID] = "measuring"
+		}
+	}
+	h.runs, h.err, h.loading, h.Live = runs, nil, false, live
+	for i, r := range runs {
+		if hadSel && r.ID == sel.ID {
+			h.cursor = i
+		}
+		if h.open != nil && r.ID == h.open.ID && len(r.Results) != len(h.open.Results) {
+			r := r
+			h.open, h.openS = &r, Picture(r)
+			h.openS.Following = live[r.ID] == "writing"
+		}
+	}
+	return grew
+}
+
+// status is r's status in the list: "writing 3/12" while it is being
+// written, else r.Status().
+func (h *Model) status(r Run) string {
+	if l := h.Live[r.ID]; l != "" && !r.Complete() {
+		return fmt.Sprintf("%s %d/%d", l, r.Done, r.Plan.Grid.Size())
+	}
+	return r.Status()
+}
 
 // Runs are the runs listed, newest first.
 func (h *Model) Runs() []Run { return h.runs }
@@ -475,7 +525,7 @@ func (h *Model) List(w, height int) string {
 		}
 		settings := fmt.Sprintf("%s · %s · depths %s · %d rep · seed %d · %s · %v", r.Engine, cpu,
 			bench.FormatList(r.Plan.Depths), r.Plan.Repeats, r.Plan.Seed, r.Plan.Policy, r.Plan.Timing.MinTime)
-		line := mark + theme.Pad(fmt.Sprint(r.ID), 12) + theme.Pad(r.Status(), 16) + theme.Pad(theme.Cut(grid, 23), 24) +
+		line := mark + theme.Pad(fmt.Sprint(r.ID), 12) + theme.Pad(h.status(r), 16) + theme.Pad(theme.Cut(grid, 23), 24) +
 			theme.Pad(r.Started.UTC().Format("2006-01-02 15:04"), 18) + settings
 		line = theme.Cut(line, w)
 		if i == h.cursor {

@@ -28,6 +28,8 @@ func (v *Model) stateText() string {
 		return v.st.Paused.Render("■ stopping, saving…")
 	case s.Phase == runstate.Finished:
 		return v.st.Good.Render("✓ finished")
+	case s.Following:
+		return v.st.Running.Render("● being written by another hcbench: followed live")
 	case s.Phase == runstate.Stopped:
 		return v.st.Warn.Render("■ stopped")
 	case s.Phase == runstate.Failed:

@@ -62,7 +62,10 @@ type Run struct {
 	Done, Total int
 	Paused      bool
 	Phase       Phase
-	Err         error
+	// Following: a recorded run another hcbench is still writing, drawn
+	// from its JSONL as it grows (hcbench show).
+	Following bool
+	Err       error
 
 	// Version changes whenever results or the grid change: the panes that
 	// depend on them cache their drawing per version. Compared changes with
