@@ -102,7 +102,7 @@ func (m *Model) View() string {
 
 // Glyphs of the diverging scale, from much faster to much slower; the
 // middle one is "within the margin".
-var Glyphs = [...]string{"▼▼", "▽ ", "= ", "△ ", "▲▲"}
+var Glyphs = [...]string{"▼▼ ", "▽  ", "=  ", "△  ", "▲▲ "}
 
 // level places a ratio on the diverging scale: within ±margin is the
 // middle; beyond four margins the ends.
@@ -150,7 +150,7 @@ func (m *Model) heat(w, h int) []string {
 		labelW = max(labelW, len(binLabel(rows, rowStart, k)))
 	}
 	labelW += len(rowName) + 2
-	const valW = 9 // "▲▲ 1.03×"
+	const valW = 10 // "▲▲ 1.03×~" and a space
 	cellW := valW
 	if labelW+len(cols)*cellW > w {
 		cellW = 3 // glyphs only
@@ -237,8 +237,8 @@ func binLabel(vals, start []int, k int) string {
 // first (the ratio and verdict) so that a narrow screen keeps it.
 func (m *Model) tableLines(w int) []string {
 	st := m.st
-	head := theme.Pad("config", 16) + theme.Pad("B/A [CI] level", 32) + theme.Pad("verdict", 9) + theme.Pad("p (Holm)", 10) +
-		theme.Pad("A", 10) + theme.Pad("B", 10) + "pairs"
+	head := theme.Pad("config", 16) + theme.Pad("B/A [CI] level", 31) + theme.Pad("verdict", 8) + theme.Pad("A", 9) +
+		theme.Pad("B", 9) + theme.Pad("p (Holm)", 10) + "pairs"
 	out := []string{st.TableHeader.UnsetPadding().Render(theme.Cut(head, w))}
 	for _, e := range m.ab.Entries {
 		p := "–"
@@ -261,9 +261,9 @@ func (m *Model) tableLines(w int) []string {
 		if verdict == compare.VerdictUnchanged || verdict == compare.VerdictTooFew {
 			lv = 2 // no colour for what was not shown
 		}
-		l := theme.Pad(e.Config.String(), 16) + theme.Pad(ci, 31) + " " + m.style(lv).Render(theme.Pad(verdict, 9)) +
-			theme.Pad(p, 10) + theme.Pad(bench.FormatSeconds(report.Headline(e.A)), 10) +
-			theme.Pad(bench.FormatSeconds(report.Headline(e.B)), 10) + pairs
+		l := theme.Pad(e.Config.String(), 16) + theme.Pad(ci, 30) + " " + m.style(lv).Render(theme.Pad(verdict, 8)) +
+			theme.Pad(bench.FormatSeconds(report.Headline(e.A)), 9) + theme.Pad(bench.FormatSeconds(report.Headline(e.B)), 9) +
+			theme.Pad(p, 10) + pairs
 		out = append(out, theme.Cut(l, w))
 	}
 	return out
