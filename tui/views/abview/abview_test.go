@@ -88,4 +88,3 @@ func TestLevel(t *testing.T) {
 		}
 	}
 }
-
