@@ -1,11 +1,13 @@
 package tui
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/report/store"
 )
 
 // The workbench for daily use: clicks placed by both coordinates, zoom,
@@ -199,4 +201,37 @@ func TestHistoryLabelsOwnRun(t *testing.T) {
 	mustContain(t, v, "measuring 3/12")
 	m = press(m, "u")
 	mustContain(t, m.View(), "is the one measuring now")
+}
+
+// TestShowExportsWhenAsked: s in hcbench show asks before writing a run's
+// reports; n writes nothing, y writes the CSV, Markdown, benchstat file
+// and figures of that run, and never touches the JSONL.
+func TestShowExportsWhenAsked(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "res")
+	writeHistory(t, dir, bench.DefaultPlan(), fixtureRun{id: idOld, scale: 1}, fixtureRun{id: idNew, scale: 1.1})
+	before := snapshot(t, dir)
+	m := showModel(t, dir, 80, 24)
+	m = press(m, "j", "s") // the older run
+	mustContain(t, screenWords(m.View()), fmt.Sprintf("Write the reports of run %d", idOld))
+	m = press(m, "n")
+	if after := snapshot(t, dir); len(after) != len(before) {
+		t.Fatalf("n wrote files: %d before, %d after", len(before), len(after))
+	}
+	m = press(m, "s")
+	nm, cmd := m.Update(keyMsg("y"))
+	m = run(nm.(Model), cmd)
+	mustContain(t, screenWords(m.View()), fmt.Sprintf("run %d's reports written", idOld))
+	paths := store.PathsFor(dir)
+	after := snapshot(t, dir)
+	if after[paths.JSONL] != before[paths.JSONL] {
+		t.Error("the JSONL changed")
+	}
+	for _, f := range []string{paths.CSV, paths.Markdown, paths.Bench, paths.TimesPNG} {
+		if _, ok := after[f]; !ok {
+			t.Errorf("%s not written", f)
+		}
+	}
+	if !strings.Contains(after[paths.CSV], fmt.Sprint(idOld)) || strings.Contains(after[paths.CSV], fmt.Sprint(idNew)) {
+		t.Errorf("the CSV is not run %d's:\n%.300s", idOld, after[paths.CSV])
+	}
 }

@@ -115,8 +115,10 @@ func (a *app) compose(w, h int) string {
 			notes = keys.Notes
 		}
 		if a.show {
-			notes = []string{showNote + ": the recorded runs of " + a.outDir() + "; nothing here measures, edits, pauses, saves or continues a run, and nothing is written",
-				"enter opens a run, then its detail · space/x marks two runs, c compares them · / filters a run's table · tab next tab"}
+			notes = []string{showNote + ": the recorded runs of " + a.outDir() + "; nothing here measures, edits, pauses or continues a run, and nothing is written unless asked",
+				"s writes the reports of the selected or opened run again (CSV, Markdown, benchstat, figures), after a yes",
+				"enter opens a run, then its detail · space/x marks two runs, c compares them · / filters a run's table · z zooms · tab next tab",
+				"a run another hcbench is still writing is followed live: its new results appear as they land"}
 		}
 		body = a.helpView.View(a.help, km, notes, a.st, w)
 	case a.prompt != nil:

@@ -10,9 +10,12 @@ import (
 	"os/signal"
 	"syscall"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/term"
+	"github.com/hcbench/hcbench/report"
 	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/tui/views/history"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
 )
 
@@ -85,4 +88,52 @@ func changesRun(act keys.Action) bool {
 		return true
 	}
 	return false
+}
+
+// exportRun writes the reports of the run under the history's cursor (or
+// the one opened) again — the CSV, the Markdown, the benchstat file and
+// the figures, into the directory shown — after the user says yes:
+// hcbench show writes nothing else, and nothing unasked. The JSONL is
+// never touched; a run another hcbench is still writing is left to it.
+func (a *app) exportRun() tea.Cmd {
+	h := a.views.history
+	r, ok := h.Selected()
+	if o, _ := h.Opened(); h.Tab == history.Opened && o != nil {
+		r, ok = *o, true
+	}
+	switch {
+	case !ok:
+		return nil
+	case len(r.Results) == 0:
+		a.setStatus(fmt.Sprintf("run %d has no results to write reports of", r.ID), false)
+		return nil
+	case h.Live[r.ID] != "":
+		a.setStatus(fmt.Sprintf("run %d is still being written: the hcbench measuring it writes its reports", r.ID), false)
+		return nil
+	}
+	dir := a.resolve(a.outDir())
+	a.prompt = &prompt{
+		text: fmt.Sprintf("Write the reports of run %d (%s) into %s — CSV, Markdown, benchstat file, figures — replacing the ones there? The JSONL is not touched.",
+			r.ID, r.Status(), a.outDir()),
+		onYes: func(a *app) tea.Cmd {
+			a.setStatus(fmt.Sprintf("writing run %d's reports…", r.ID), false)
+			return safeCmd(func() tea.Msg {
+				total := len(r.Results)
+				if r.GridKnown {
+					total = r.Plan.Grid.Size()
+				}
+				m := r.Machine
+				err := report.Write(store.PathsFor(dir), report.Report{RunID: r.ID, Results: r.Results, Total: total, Machine: &m})
+				return applyMsg(func(a *app) {
+					if err != nil {
+						a.setStatus("✗ "+err.Error(), true)
+						return
+					}
+					a.setStatus(fmt.Sprintf("✓ run %d's reports written to %s (CSV, Markdown, benchstat, PNG/SVG figures)", r.ID, a.outDir()), false)
+				})
+			})
+		},
+		onNo: func(a *app) tea.Cmd { a.setStatus("nothing written", false); return nil },
+	}
+	return nil
 }

@@ -152,7 +152,7 @@ func TestShowKeys(t *testing.T) {
 	m = press(m, "?")
 	// The help names the directory, so it wraps where the temporary
 	// directory's length puts it: compare its words, not its lines.
-	mustContain(t, screenWords(m.View()), "nothing here measures, edits, pauses, saves")
+	mustContain(t, screenWords(m.View()), "nothing here measures, edits, pauses or continues a run, and nothing is written unless asked")
 	m = press(m, "esc", "j", "enter")
 	mustContain(t, m.View(), fmt.Sprintf("[Run %d]", idNew))
 	m = press(m, "enter")

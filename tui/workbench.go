@@ -258,6 +258,9 @@ func (a *app) followRead() tea.Cmd {
 func (a *app) historyKey(msg tea.KeyMsg) tea.Cmd {
 	v := &a.views
 	h := v.history
+	if a.show && key.Matches(msg, keys.Save) && h.Tab != history.Compared {
+		return a.exportRun() // the one thing show writes, when asked
+	}
 	act, mine := h.Key(msg)
 	if !mine {
 		switch h.Tab {

@@ -153,8 +153,8 @@ func HistorySet(run, cmp bool) Set {
 // ShowListSet is the history list's keys under hcbench show: read-only,
 // so nothing to continue (u), and esc leaves as q does.
 func ShowListSet() Set {
-	return Set{Short: []key.Binding{Open, Mark, Compare, Tab, Help, Quit}, Drop: []int{3, 4, 0},
-		Full: [][]key.Binding{{Open, Mark, Compare}, {Brief(Up, "up"), Brief(Down, "down"), Tab}, {Help, Brief(Back, "quit"), Quit}}}
+	return Set{Short: []key.Binding{Open, Mark, Compare, Brief(Save, "write reports"), Tab, Help, Quit}, Drop: []int{4, 3, 5, 0},
+		Full: [][]key.Binding{{Open, Mark, Compare}, {Brief(Up, "up"), Brief(Down, "down"), Tab}, {Brief(Save, "write a run's reports again (asks first)"), Help, Brief(Back, "quit"), Quit}}}
 }
 
 // Notes explain what the run view's keys with side effects do, under the
