@@ -260,3 +260,70 @@ func TestBinaryPythonEngineReal(t *testing.T) {
 		}
 	}
 }
+
+// TestBinaryPythonABReal runs the two A/B pairings against a real qml-hcs:
+// a second checkout (a copy) measured round by round beside the first in
+// one interpreter, and the Go port as variant B of a Python A, measured
+// in two workers. Same code gives the same quality figures; the copy is
+// recorded as B's checkout; the Go port's B/A is far below 1.
+func TestBinaryPythonABReal(t *testing.T) {
+	dir := os.Getenv("QMLHC_PATH")
+	if dir == "" {
+		t.Skip("skipped: set QMLHC_PATH to a qml-hcs checkout (and QMLHC_PYTHON to a python with numpy, default /usr/bin/python3) to run the Python A/B end to end")
+	}
+	python := os.Getenv("QMLHC_PYTHON")
+	if python == "" {
+		python = "/usr/bin/python3"
+	}
+	if out, err := exec.Command(python, "-c", "import numpy").CombinedOutput(); err != nil {
+		t.Skipf("skipped: %s cannot import numpy (%v: %s)", python, err, strings.TrimSpace(string(out)))
+	}
+	binary(t)
+	copyDir := filepath.Join(t.TempDir(), "qmlhc-copy")
+	if out, err := exec.Command("cp", "-r", dir, copyDir).CombinedOutput(); err != nil {
+		t.Fatalf("copying the checkout: %v: %s", err, out)
+	}
+	for _, tc := range []struct {
+		vs, pairing string
+	}{
+		{"qmlhc=" + copyDir, "rounds"},
+		{"engine=go", "measurements"},
+	} {
+		out := filepath.Join(t.TempDir(), "ab")
+		r := runBinary(t, "--headless", "-D", "3", "-K", "3", "-T", "24", "--depths", "1", "--repeats", "1", "--min-time", "1ms",
+			"-o", out, "--engine", "python", "--qmlhc", dir, "--python", python, "--vs", tc.vs)
+		if r.code != 0 {
+			t.Fatalf("--vs %s: exit %d:\n%s", tc.vs, r.code, r.stderr)
+		}
+		recs := readRecords(t, filepath.Join(out, "qmlhc_benchmarks.jsonl"))
+		if len(recs) != 1 {
+			t.Fatalf("--vs %s: %d records", tc.vs, len(recs))
+		}
+		a := recs[0]
+		b, _ := a["vs"].(map[string]any)
+		if b == nil || a["ab_pairing"] != tc.pairing {
+			t.Fatalf("--vs %s: variant B %v, pairing %v", tc.vs, b, a["ab_pairing"])
+		}
+		for _, f := range []string{"total_mean", "rmse_mean", "robustness_mean"} {
+			if d := math.Abs(a[f].(float64) - b[f].(float64)); d > 1e-9 {
+				t.Errorf("--vs %s %s: A %v, B %v", tc.vs, f, a[f], b[f])
+			}
+		}
+		ratio := b["time_epoch_median"].(float64) / a["time_epoch_median"].(float64)
+		t.Logf("--vs %s: B/A %.4f", tc.vs, ratio)
+		switch tc.pairing {
+		case "rounds":
+			details, _ := b["engine_details"].(map[string]any)
+			if details["qmlhc_dir"] != copyDir {
+				t.Errorf("B's checkout is recorded as %v, want %s", details["qmlhc_dir"], copyDir)
+			}
+		default:
+			if b["engine"] != "go" || ratio > 0.1 {
+				t.Errorf("the Go port as B: engine %v, B/A %.3f", b["engine"], ratio)
+			}
+		}
+		if !strings.Contains(r.stdout, "A/B") {
+			t.Errorf("--vs %s: no A/B line in the summary:\n%s", tc.vs, r.stdout)
+		}
+	}
+}
