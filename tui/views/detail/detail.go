@@ -142,6 +142,10 @@ func (d *Model) Content(w, h int) []string {
 	add(fmt.Sprintf("%s · %d epochs measured · batch %d · %s on the config", mem, r.EpochsMeasured, r.Batch,
 		bench.FormatSeconds(r.TimeElapsed)))
 
+	if r.Vs != nil {
+		head("A/B: variant B against A")
+		add(abLines(&r, st, w)...)
+	}
 	if d.base != nil {
 		head("Against the baseline")
 		add(baselineDetail(d.base))

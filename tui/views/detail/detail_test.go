@@ -66,3 +66,19 @@ func TestBoxPlot(t *testing.T) {
 		t.Errorf("equal rounds: %q", got)
 	}
 }
+
+// An A/B sweep's config shows variant B and the paired ratios over time.
+func TestDetailAB(t *testing.T) {
+	b := bench.Result{Config: bench.Config{D: 3, K: 3, T: 48}, TimeEpochMedian: 1.1e-5, Engine: "go", Policy: "median"}
+	r := bench.Result{Config: b.Config, TimeEpochMedian: 1e-5, Measurements: []float64{1e-5, 1e-5, 1e-5, 1e-5},
+		Vs: &b, ABLogRatios: []float64{0.09, 0.1, 0.095, 0.11}, ABPairing: bench.PairRounds}
+	d := New(r, nil, "run 1", theme.New())
+	d.SetSize(100, 60)
+	v := strings.Join(strings.Fields(d.View()), " ")
+	for _, want := range []string{"A/B: variant B against A", "B (go, policy median): median 11.0µs", "95% · 4 pairs, round by round in one worker",
+		"1.094 1.105 1.100 1.116", "▁", "█"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("no %q in\n%s", want, d.View())
+		}
+	}
+}
