@@ -292,7 +292,7 @@ func (s *Session) adoptResumed(ctx context.Context) error {
 			s.notes = append(s.notes, baselineNotes(base)...)
 		}
 	}
-	if done, total := len(run.Prior), run.Plan.Grid.Size(); done < total {
+	if done, total := len(run.Prior), s.total(run.Plan); done < total {
 		s.notes = append(s.notes, fmt.Sprintf("resuming run %d in %s: %d of %d configs already done", run.ID, s.paths.JSONL, done, total))
 	} else {
 		s.notes = append(s.notes, fmt.Sprintf("run %d in %s is already complete (%d configs): writing its reports again", run.ID, s.paths.JSONL, total))
