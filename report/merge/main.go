@@ -1,16 +1,19 @@
 package merge
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
 	"github.com/hcbench/hcbench/report/session"
+	"github.com/hcbench/hcbench/report/shardstatus"
 )
 
 // FlagAllowMixed lets shards of different hardware be merged.
@@ -68,6 +71,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return Fail(stderr, err)
 	}
 	if !out.Complete() {
+		// Which shards are still at it, and which ended without finishing.
+		if st, err := shardstatus.Read(context.Background(), opt.Dir, time.Now()); err == nil {
+			fmt.Fprintf(stdout, "\nShards: %s\n", st.Line())
+			for _, l := range st.Lines() {
+				fmt.Fprintf(stdout, "  %s\n", l)
+			}
+		}
 		return 1
 	}
 	return 0
