@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/hcbench/hcbench/report"
 	"github.com/hcbench/hcbench/report/session"
+	"github.com/hcbench/hcbench/report/shards"
 	"github.com/hcbench/hcbench/report/store"
 	"github.com/hcbench/hcbench/tui/views/history"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
@@ -72,6 +73,8 @@ func checkShowDir(dir string) error {
 	path := store.PathsFor(dir).JSONL
 	f, err := os.Open(path)
 	switch {
+	case errors.Is(err, fs.ErrNotExist) && shards.IsSharded(dir):
+		return usage("show: %s holds the shards of a sweep, not merged yet: hcbench merge %s writes the run so far and lists the shards' states", dir, dir)
 	case errors.Is(err, fs.ErrNotExist):
 		return usage("show: %s holds no recorded runs (no %s)", dir, path)
 	case err != nil:
