@@ -235,3 +235,54 @@ func TestShowExportsWhenAsked(t *testing.T) {
 		t.Errorf("the CSV is not run %d's:\n%.300s", idOld, after[paths.CSV])
 	}
 }
+
+// TestHeaderNamesEngine: the run view's header names the engine (and the
+// variant of an A/B sweep), at every size the grid fits; hcbench show
+// names the opened run's.
+func TestHeaderNamesEngine(t *testing.T) {
+	for _, s := range sizes[:2] {
+		m := workbench(t, s.w, s.h)
+		if h := strings.Split(m.View(), "\n")[0]; !strings.Contains(h, " · go · D=") {
+			t.Errorf("%s: header lacks the engine: %q", s.name, h)
+		}
+	}
+	p := bench.DefaultPlan()
+	p.Engine = bench.EnginePython
+	if got := engineText(p); got != "python" {
+		t.Errorf("engineText = %q", got)
+	}
+	p.Vs = bench.Variant{Policy: bench.PolicyMinRisk}
+	if got := engineText(p); got != "python vs policy=minrisk" {
+		t.Errorf("engineText = %q", got)
+	}
+	dir := filepath.Join(t.TempDir(), "res")
+	writeHistory(t, dir, bench.DefaultPlan(), fixtureRun{id: idOld, scale: 1})
+	m := showModel(t, dir, 120, 40)
+	m = press(m, "enter")
+	if h := strings.Split(m.View(), "\n")[0]; !strings.Contains(h, fmt.Sprintf("show run %d · go", idOld)) {
+		t.Errorf("show's header lacks the opened run's engine: %q", h)
+	}
+}
+
+// TestStatusQueues: a status line does not overwrite the one before it:
+// the earlier stays above (two at most), a repeated one is not doubled,
+// and clearing clears them all.
+func TestStatusQueues(t *testing.T) {
+	m := workbench(t, 120, 40)
+	m.a.setStatus("warning: the machine is busy", true)
+	m.a.setStatus("engine: python", false)
+	v := m.View()
+	mustContain(t, v, "warning: the machine is busy\n", "engine: python")
+	m.a.setStatus("three", false)
+	m.a.setStatus("four", false)
+	v = m.View()
+	mustContain(t, v, "engine: python\n", "three\n", "four")
+	if strings.Contains(v, "machine is busy") {
+		t.Errorf("more than three status lines:\n%s", v)
+	}
+	checkFits(t, v, 120, 40)
+	m.a.setStatus("", false)
+	if strings.Contains(m.View(), "three") {
+		t.Error("clearing the status left lines")
+	}
+}

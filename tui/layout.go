@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/tui/views/history"
 	"github.com/hcbench/hcbench/tui/views/runview"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
@@ -38,6 +39,27 @@ func (a *app) statusView() string {
 	return a.st.Status.Render(a.status)
 }
 
+// statusLines are the status queue's lines in w cells, oldest first:
+// the earlier ones (fewer on a short screen) above the latest.
+func (a *app) statusLines(w int) []string {
+	if a.status == "" {
+		return nil
+	}
+	prev := a.statusPrev
+	if keep := max(0, min(len(prev), (a.height-15)/5)); keep < len(prev) {
+		prev = prev[len(prev)-keep:]
+	}
+	var out []string
+	for _, p := range prev {
+		st := a.st.Subtle
+		if p.err {
+			st = a.st.ErrText
+		}
+		out = append(out, theme.Cut(st.Render(p.text), w))
+	}
+	return append(out, theme.Cut(a.statusView(), w))
+}
+
 // header is the title line: run id and the plan in the CLI's terms. On a
 // narrow screen the settings give way (seed, policy, repeats, depths)
 // before the grid and the output directory, and whatever still does not
@@ -45,7 +67,14 @@ func (a *app) statusView() string {
 func (a *app) header(w int) string {
 	title := a.st.Title.Render("hcbench")
 	if a.show {
-		return theme.Cut(title+a.st.Subtle.Render(" · show "+a.outDir()+" · recorded runs, read-only"), w)
+		what := " · show " + a.outDir() + " · recorded runs, read-only"
+		if h := a.views.history; h != nil && h.Tab != history.Runs {
+			if r, s := h.Opened(); r != nil && s != nil {
+				// The run on screen's engine (and variant) before the rest.
+				what = fmt.Sprintf(" · show run %d · %s", r.ID, engineText(s.Plan)) + what
+			}
+		}
+		return theme.Cut(title+a.st.Subtle.Render(what), w)
 	}
 	if a.sw == nil {
 		return title
@@ -53,6 +82,7 @@ func (a *app) header(w int) string {
 	p := a.sw.Plan
 	parts := []string{
 		fmt.Sprintf("run %d", a.sw.RunID),
+		engineText(p),
 		fmt.Sprintf("D=%s K=%s T=%s", bench.FormatList(p.Grid.Dims), bench.FormatList(p.Grid.Branches), bench.FormatList(p.Grid.SeqLens)),
 		"depths " + bench.FormatList(p.Depths),
 		bench.Plural(p.Repeats, "repeat"),
@@ -61,13 +91,22 @@ func (a *app) header(w int) string {
 		"→ " + a.outDir(),
 	}
 	line := func() string { return title + a.st.Subtle.Render(" · "+strings.Join(parts, " · ")) }
-	for _, drop := range []int{4, 4, 3, 2} { // seed, policy, repeats, depths
+	for _, drop := range []int{5, 5, 4, 3} { // seed, policy, repeats, depths
 		if lipgloss.Width(line()) <= w {
 			break
 		}
 		parts = append(parts[:drop], parts[drop+1:]...)
 	}
 	return theme.Cut(line(), w)
+}
+
+// engineText names a plan's engine, and its variant B in an A/B sweep:
+// "go", "python", "go vs policy=minrisk".
+func engineText(p bench.Plan) string {
+	if p.Vs.IsZero() {
+		return p.EngineName()
+	}
+	return p.EngineName() + " vs " + p.Vs.String()
 }
 
 // compose stacks the header, the open sub-model's view (help, prompt,
@@ -84,19 +123,14 @@ func (a *app) compose(w, h int) string {
 	}
 	over, overKeys, overOpen := "", keys.Set{}, false
 	if a.prompt == nil && a.screen == screenRun {
-		statusH := 0
-		if a.status != "" {
-			statusH = 1
-		}
+		statusH := len(a.statusLines(w))
 		over, overKeys, overOpen = a.viewBody(w, h, max(0, h-2-statusH))
 		if overOpen {
 			km = overKeys
 		}
 	}
 	footer := []string{}
-	if a.status != "" {
-		footer = append(footer, theme.Cut(a.statusView(), w))
-	}
+	footer = append(footer, a.statusLines(w)...)
 	if a.show {
 		// The keys give way before the note that says why some are missing.
 		note := a.st.Subtle.Render(showNote)

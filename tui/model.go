@@ -64,6 +64,10 @@ type app struct {
 
 	status    string
 	statusErr bool
+	// statusPrev are the status lines the latest one followed, oldest
+	// first: a new line queues under them rather than overwriting them
+	// (a warning stays on screen when a note follows it).
+	statusPrev []statusLine
 
 	quitting bool
 	panicErr error
@@ -254,9 +258,36 @@ func (a *app) stopAll() {
 	}
 }
 
+// statusLine is one line of the status queue.
+type statusLine struct {
+	text string
+	err  bool
+}
+
+// statusKeep is how many earlier status lines stay on screen.
+const statusKeep = 2
+
+// setStatus shows s as the latest status line; the one it follows stays
+// above it (up to statusKeep of them). "" clears them all.
 func (a *app) setStatus(s string, isErr bool) {
-	a.status, a.statusErr = s, isErr
 	a.valid = false
+	if s == "" {
+		a.status, a.statusErr, a.statusPrev = "", false, nil
+		return
+	}
+	if a.status != "" && a.status != s {
+		a.statusPrev = append(a.statusPrev, statusLine{a.status, a.statusErr})
+		for i := 0; i < len(a.statusPrev); i++ { // a line once: the latest copy
+			if a.statusPrev[i].text == s {
+				a.statusPrev = append(a.statusPrev[:i], a.statusPrev[i+1:]...)
+				i--
+			}
+		}
+		if n := len(a.statusPrev); n > statusKeep {
+			a.statusPrev = a.statusPrev[n-statusKeep:]
+		}
+	}
+	a.status, a.statusErr = s, isErr
 }
 
 // resolve places a directory typed by the user (shown as typed) on disk.

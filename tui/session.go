@@ -188,7 +188,10 @@ func (a *app) onOpened(op *opening) tea.Cmd {
 	}
 	a.runv.Reset()
 	a.screen, a.editor, a.views = screenRun, nil, views{}
-	a.setStatus(notesLine(s.Notes()))
+	a.setStatus("", false)
+	for _, n := range s.Notes() {
+		a.setStatus(notesLine([]string{n})) // each its own line, queued
+	}
 	return tea.Batch(a.retire(prev), a.drainCmd(run))
 }
 
