@@ -12,6 +12,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/term"
+	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report"
 	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/report/shards"
@@ -41,7 +42,7 @@ type ShowOptions struct {
 // a *session.UsageError (a bad command line); one that cannot be read is
 // another error. Either names what it is about, in one line.
 func Show(ctx context.Context, opt ShowOptions) error {
-	dir := opt.Dir
+	dir := bench.ExpandHome(opt.Dir) // show '~/x' as the shell's ~/x
 	if dir == "" {
 		dir = session.DefaultOut
 	}

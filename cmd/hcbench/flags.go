@@ -81,7 +81,7 @@ func (o *options) read(fs *pflag.FlagSet, pf *bench.PlanFlags, lf *launch.Flags,
 	s.Plan.Engine = s.Engine.Name()
 	s.PlanGiven, s.EngineGiven = pf.Given(), fs.Changed(launch.FlagEngine)
 	s.Version = versionString()
-	s.MaxMemory, s.MemorySource = env.memory, env.memorySource
+	s.MaxMemory, s.MemorySource, s.Out = env.memory, env.memorySource, bench.ExpandHome(s.Out) // -o '~/x' is ~/x, as in the form
 	if fs.Changed(session.FlagMaxMemory) {
 		if s.MaxMemory, err = bench.ParseBytes(maxMemory); err != nil {
 			return &bench.FlagError{Flag: session.FlagMaxMemory, Value: maxMemory, Err: err}

@@ -114,6 +114,9 @@ func (f *PlanFlags) Plan() (Plan, error) {
 	if p.Seed, err = ParseSeed(f.seed); err != nil {
 		return p, &FlagError{FlagSeed, f.seed, err}
 	}
+	if err = CheckSeeds(p.Seed, p.Repeats); err != nil {
+		return p, &FlagError{FlagSeed, f.seed, err}
+	}
 	if p.Timing.MinTime, err = ParseMinTime(f.minTime); err != nil {
 		return p, &FlagError{FlagMinTime, f.minTime, err}
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,6 +62,10 @@ func ParseRepeats(s string) (int, error) {
 // ParseSeed parses the base seed.
 func ParseSeed(s string) (uint64, error) {
 	v, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
+	if _, ierr := strconv.ParseInt(strings.TrimSpace(s), 10, 64); strings.HasPrefix(strings.TrimSpace(s), "-") &&
+		(ierr == nil || errors.Is(ierr, strconv.ErrRange)) {
+		return 0, fmt.Errorf("negative: the seed must be in 0..%d", uint64(math.MaxUint64))
+	}
 	if errors.Is(err, strconv.ErrRange) {
 		return 0, fmt.Errorf("out of range: the seed must be in 0..%d", uint64(math.MaxUint64))
 	}
@@ -67,6 +73,16 @@ func ParseSeed(s string) (uint64, error) {
 		return 0, fmt.Errorf("not an integer: the seed must be in 0..%d", uint64(math.MaxUint64))
 	}
 	return v, nil
+}
+
+// CheckSeeds checks that every repeat's seed (repeat r uses seed+r) fits
+// in a uint64: a seed near the top would wrap the later repeats to 0, 1, …
+func CheckSeeds(seed uint64, repeats int) error {
+	if repeats > 1 && seed > math.MaxUint64-uint64(repeats-1) {
+		return fmt.Errorf("with %d repeats the last uses seed+%d, past %d: give a seed of at most %d",
+			repeats, repeats-1, uint64(math.MaxUint64), uint64(math.MaxUint64)-uint64(repeats-1))
+	}
+	return nil
 }
 
 // ParseMinTime parses the measuring time per depth, a Go duration ("10ms",
@@ -108,15 +124,15 @@ func ParsePercent(s string) (float64, error) {
 }
 
 // ParseBytes parses a memory size: a number with an optional unit B, K, M,
-// G or T (powers of 1024; KB, KiB, MB, MiB, … are read the same way), e.g.
-// 512M, 1.5G, 8GiB or 1073741824.
+// G, T, P or E (powers of 1024; KB, KiB, MB, MiB, … are read the same
+// way), e.g. 512M, 1.5G, 8GiB or 1073741824; below 8E (2^63 bytes).
 func ParseBytes(s string) (int64, error) {
-	const allowed = "give a size such as 512M, 1.5G or 8GiB (powers of 1024), above 0"
+	const allowed = "give a size such as 512M, 1.5G or 8GiB (powers of 1024: K, M, G, T, P, E), above 0"
 	t := strings.ToUpper(strings.TrimSpace(s))
 	t = strings.TrimSuffix(strings.TrimSuffix(t, "B"), "I")
 	mult := 1.0
 	if n := len(t); n > 0 {
-		if i := strings.IndexByte("KMGT", t[n-1]); i >= 0 {
+		if i := strings.IndexByte("KMGTPE", t[n-1]); i >= 0 {
 			mult = math.Pow(1024, float64(i+1))
 			t = t[:n-1]
 		}
@@ -128,7 +144,7 @@ func ParseBytes(s string) (int64, error) {
 	case v <= 0:
 		return 0, errors.New("not above 0: " + allowed)
 	case errors.Is(err, strconv.ErrRange) || v*mult >= math.MaxInt64:
-		return 0, errors.New("out of range: at most 8E (8 exbibytes)")
+		return 0, errors.New("out of range: must be below 8E (8 exbibytes, 2^63 bytes), e.g. 7E")
 	}
 	return int64(v * mult), nil
 }
@@ -145,4 +161,20 @@ func FormatBytes(n int64) string {
 		return fmt.Sprintf("%d B", n)
 	}
 	return fmt.Sprintf("%.1f %ciB", v, "KMGTPE"[unit-1])
+}
+
+// ExpandHome expands a leading "~" (alone, or before a separator) to the
+// user's home directory, as a shell does outside quotes: a path given
+// quoted ('~/x') or typed in the workbench's form means the same folder
+// as one the shell expanded. Other paths, and "~user", are returned as
+// given.
+func ExpandHome(p string) string {
+	if p != "~" && !strings.HasPrefix(p, "~/") && !strings.HasPrefix(p, "~"+string(filepath.Separator)) {
+		return p
+	}
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		return p
+	}
+	return filepath.Join(home, p[1:])
 }

@@ -1,6 +1,9 @@
 package bench
 
 import (
+	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -39,3 +42,47 @@ func TestParseFields(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// TestFieldWording: the messages the issue found wrong read right.
+func TestFieldWording(t *testing.T) {
+	if _, err := ParseSeed("-5"); err == nil || !strings.HasPrefix(err.Error(), "negative") {
+		t.Errorf("seed -5: %v", err)
+	}
+	if _, err := ParseSeed("x"); err == nil || !strings.HasPrefix(err.Error(), "not an integer") {
+		t.Errorf("seed x: %v", err)
+	}
+	if err := CheckSeeds(math.MaxUint64, 2); err == nil || !strings.Contains(err.Error(), "at most 18446744073709551614") {
+		t.Errorf("seed max with 2 repeats: %v", err)
+	}
+	if err := CheckSeeds(math.MaxUint64, 1); err != nil {
+		t.Errorf("seed max with 1 repeat: %v", err)
+	}
+	p := DefaultPlan()
+	p.Seed, p.Repeats = math.MaxUint64-1, 3
+	if err := p.Validate(); err == nil {
+		t.Error("a plan whose repeats wrap their seed validates")
+	}
+	if n, err := ParseBytes("7E"); err != nil || n != 7<<60 {
+		t.Errorf("7E: %d, %v", n, err)
+	}
+	if n, err := ParseBytes("2P"); err != nil || n != 2<<50 {
+		t.Errorf("2P: %d, %v", n, err)
+	}
+	if _, err := ParseBytes("8E"); err == nil || !strings.Contains(err.Error(), "below 8E") {
+		t.Errorf("8E: %v", err)
+	}
+	if got := MemoryHint("--max-memory", "max-memory"); !strings.Contains(got, "raise --max-memory") {
+		t.Errorf("hint for a set budget: %q", got)
+	}
+	if home, err := os.UserHomeDir(); err == nil && home != "" {
+		if got := ExpandHome("~/x"); got != filepath.Join(home, "x") {
+			t.Errorf("ExpandHome(~/x) = %q", got)
+		}
+	}
+	if got := ExpandHome("a/~/x"); got != "a/~/x" {
+		t.Errorf("ExpandHome(a/~/x) = %q", got)
+	}
+	if got := Plural(1, "config") + " " + Plural(2, "run"); got != "1 config 2 runs" {
+		t.Errorf("Plural: %q", got)
+	}
+}

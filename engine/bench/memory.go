@@ -31,6 +31,16 @@ func LargestConfig(g Grid) Config {
 	return c
 }
 
+// MemoryHint is what to do about a plan CheckMemory refused, whose budget
+// came from source (a flag, "--max-memory", or what the machine has): a
+// budget the user set is raised, another one is set.
+func MemoryHint(source, flag string) string {
+	if source == "--"+flag {
+		return fmt.Sprintf("(the budget --%s gives): shrink the grid or raise --%s", flag, flag)
+	}
+	return fmt.Sprintf("(the budget: %s): shrink the grid or set --%s", source, flag)
+}
+
 // CheckMemory refuses a plan whose largest config needs more than budget
 // bytes (no check when budget ≤ 0), naming the config, what it needs and
 // the budget.

@@ -206,6 +206,9 @@ func (p Plan) Validate() error {
 	if p.Repeats < 1 || p.Repeats > MaxRepeats {
 		return fmt.Errorf("repeats=%d is out of range: must be in 1..%d", p.Repeats, MaxRepeats)
 	}
+	if err := CheckSeeds(p.Seed, p.Repeats); err != nil {
+		return fmt.Errorf("seed=%d: %w", p.Seed, err)
+	}
 	if !slices.Contains(Policies, p.Policy) {
 		return fmt.Errorf("policy %q is unknown: allowed are %v", p.Policy, Policies)
 	}

@@ -26,7 +26,8 @@ func TestMemoryRefusalNamesItsSource(t *testing.T) {
 		spec Spec
 		want []string
 	}{
-		{Spec{MaxMemory: 1024, MemorySource: "--max-memory"}, []string{"D=6 K=9 T=96 needs", "1024 bytes", "--max-memory: shrink the grid or set --max-memory"}},
+		{Spec{MaxMemory: 1024, MemorySource: "--max-memory"}, []string{"D=6 K=9 T=96 needs", "1024 bytes", "(the budget --max-memory gives): shrink the grid or raise --max-memory"}},
+		{Spec{MaxMemory: 1024, MemorySource: "available memory"}, []string{"(the budget: available memory): shrink the grid or set --max-memory"}},
 		{Spec{MaxMemory: 1024}, []string{"D=6 K=9 T=96 needs", "1024 bytes"}},
 	} {
 		err := tc.spec.checkMemory(p)

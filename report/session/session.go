@@ -216,7 +216,7 @@ func (spec Spec) checkMemory(p bench.Plan) error {
 	case spec.MemorySource == "":
 		return usagef("%v", err)
 	}
-	return usagef("%v, %s: shrink the grid or set --%s", err, spec.MemorySource, FlagMaxMemory)
+	return usagef("%v %s", err, bench.MemoryHint(spec.MemorySource, FlagMaxMemory))
 }
 
 // CheckPaths refuses an output directory, or a baseline when one was

@@ -306,16 +306,7 @@ func (m *Model) Draw(status string, hm help.Model, w, h int) string {
 // ExpandHome turns a leading "~" or "~/" into the home directory, as a
 // shell would: the form is not a shell, and "~/x" would otherwise become a
 // directory named "~" here.
-func ExpandHome(p string) string {
-	if p != "~" && !strings.HasPrefix(p, "~/") && !strings.HasPrefix(p, "~"+string(filepath.Separator)) {
-		return p
-	}
-	home, err := os.UserHomeDir()
-	if err != nil || home == "" {
-		return p
-	}
-	return filepath.Join(home, p[1:])
-}
+func ExpandHome(p string) string { return bench.ExpandHome(p) }
 
 // checkOutDirIn checks the output directory as it is typed, without
 // creating anything: empty, a file in the way, or a directory that cannot
