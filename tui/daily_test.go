@@ -286,3 +286,22 @@ func TestStatusQueues(t *testing.T) {
 		t.Error("clearing the status left lines")
 	}
 }
+
+// TestProgressSaysWhatItCounts: the bar's count is of configs, its share
+// of measurements; a noisy config's reason wraps at 120 columns instead of
+// being cut.
+func TestProgressSaysWhatItCounts(t *testing.T) {
+	m := workbench(t, 120, 40)
+	mustContain(t, m.View(), "12/12 configs · 100% of measurements")
+	m = workbench(t, 80, 24)
+	mustContain(t, m.View(), "12/12 configs · 100% measured")
+
+	m = workbench(t, 120, 40)
+	c := m.a.sw.Order[1]
+	m.a.sw.Noisy[c] = "95% CI ±7.0% over 7 measurements, 2 contended left out; 11% of rounds stalled (a tail of slow rounds) and more words to pass 120 columns"
+	m.a.sw.Version++
+	m.a.valid = false
+	v := m.View()
+	mustContain(t, screenWords(v), "more words to pass 120 columns · rerun on a quieter machine or add --repeats")
+	checkFits(t, v, 120, 40)
+}

@@ -77,11 +77,16 @@ func (v *Model) timesText(now time.Time) string {
 // percent, then times, state and what is running.
 func (v *Model) progressView(w int) string {
 	s := v.sw
-	count := fmt.Sprintf(" %d/%d", s.Done, s.Total)
+	// The count is of configs, the share of the work done of measurements:
+	// each says which.
+	count := fmt.Sprintf(" %d/%d configs", s.Done, s.Total)
 	frac := s.Completed()
-	pct := fmt.Sprintf(" %3.0f%%", 100*frac)
+	pct := fmt.Sprintf(" · %.0f%% of measurements", 100*frac)
+	if w < 100 {
+		pct = fmt.Sprintf(" · %.0f%% measured", 100*frac)
+	}
 	bar := v.progress
-	bar.Width = max(4, w-len(count)-len(pct))
+	bar.Width = max(4, w-lipgloss.Width(count+pct))
 	line1 := bar.ViewAs(frac) + v.st.Value.Render(count) + v.st.Subtle.Render(pct)
 
 	parts := []string{v.stateText(), v.timesText(v.now)}

@@ -208,6 +208,15 @@ func (v *Model) richBody(w, h int) string {
 			sumLines[i] = compactSummary(l)
 		}
 	}
+	// A long line (a noisy config's reason) wraps rather than being cut,
+	// as far as the pane's seven lines go.
+	var wrapped []string
+	for _, l := range sumLines {
+		wrapped = append(wrapped, strings.Split(theme.Wrap(l, w-4), "\n")...)
+	}
+	if len(wrapped)+2 <= 7 {
+		sumLines = wrapped
+	}
 	sumH := min(len(sumLines)+2, 7)
 	summary := v.pane("Summary", strings.Join(sumLines, "\n"), w, sumH)
 

@@ -108,5 +108,5 @@ func baselineLine(s *runstate.Run) string {
 // interval, not make it hold on a rerun) — the why before the advice, so
 // a narrow pane cuts the advice, which the help and README also give.
 func noisyLine(n int, first bench.Config, why string) string {
-	return fmt.Sprintf("⚠ %d noisy config(s), e.g. %s: %s · rerun on a quieter machine or add --repeats", n, first, why)
+	return fmt.Sprintf("⚠ %s, e.g. %s: %s · rerun on a quieter machine or add --repeats", bench.Plural(n, "noisy config"), first, why)
 }
