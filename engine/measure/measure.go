@@ -10,7 +10,6 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
-	"slices"
 	"time"
 
 	"github.com/hcbench/hcbench/engine/bench"
@@ -274,26 +273,28 @@ func measureRun(req worker.Request, ctl *worker.Control) (_ worker.Result, held 
 		v.sums = make([]time.Duration, nd)
 		v.samples = make([]float64, 0, rounds)
 	}
-	order := slices.Clone(vars)
+	// Rounds: each depth's batch of every variant in turn. Two variants
+	// take turns batch by batch, so that the two halves of a pair are a
+	// batch apart, and alternate which goes first (AB, BA, AB, … over
+	// the depths and rounds), so that neither always follows the other.
+	nv := len(vars)
+	round := make([]time.Duration, nv)
 	for r := 0; r < rounds; r++ {
 		if !ctl.Hold() {
 			return worker.Result{}, held, worker.ErrStopped
 		}
-		if len(order) == 2 && r > 0 {
-			// ABBA: the variant that went second goes first, so that
-			// neither always follows the other's work.
-			order[0], order[1] = order[1], order[0]
-		}
-		for vi, v := range order {
-			var round time.Duration
-			for i, d := range req.Depths {
-				dt, _ := v.b.timed(d, batch)
-				v.sums[i] += dt
-				round += dt
-				done := float64(vi*nd+i+1) / float64(len(order)*nd)
-				ctl.Progress(d, (float64(r)+done)/float64(rounds))
+		clear(round)
+		for i, d := range req.Depths {
+			for k := range nv {
+				vi := (r + i + k) % nv
+				dt, _ := vars[vi].b.timed(d, batch)
+				vars[vi].sums[i] += dt
+				round[vi] += dt
+				ctl.Progress(d, (float64(r)+float64(i*nv+k+1)/float64(nd*nv))/float64(rounds))
 			}
-			v.samples = append(v.samples, round.Seconds()/float64(batch*nd))
+		}
+		for vi, v := range vars {
+			v.samples = append(v.samples, round[vi].Seconds()/float64(batch*nd))
 		}
 	}
 	runs := make([]json.RawMessage, len(vars))

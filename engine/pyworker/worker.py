@@ -431,16 +431,18 @@ class Measurement:
                              [w for ws in warm for w in ws])
 
         # 4. Rounds: batch epochs at each depth in turn, each depth's batch
-        # timed around the epochs only. With two variants each round is a
-        # pair, the order alternating (ABBA).
-        order = list(variants)
+        # timed around the epochs only. Two variants take turns batch by
+        # batch, so the two halves of a pair are a batch apart, and
+        # alternate which goes first (AB, BA, AB, ... over the depths and
+        # rounds), so that neither always follows the other.
+        nv = len(variants)
         for r in range(rounds):
             self.hold()
-            if len(order) == 2 and r > 0:
-                order.reverse()
-            for vi, v in enumerate(order):
-                round_time = 0.0
-                for i, d in enumerate(self.depths):
+            round_time = [0.0] * nv
+            for i, d in enumerate(self.depths):
+                for k in range(nv):
+                    vi = (r + i + k) % nv
+                    v = variants[vi]
                     v.set_depth(d)
                     epoch = v.epoch
                     t0 = time.perf_counter()
@@ -448,10 +450,10 @@ class Measurement:
                         epoch()
                     dt = time.perf_counter() - t0
                     v.sums[i] += dt
-                    round_time += dt
-                    done = (vi * nd + i + 1) / (len(order) * nd)
-                    self.server.progress(d, (r + done) / rounds)
-                v.samples.append(round_time / (batch * nd))
+                    round_time[vi] += dt
+                    self.server.progress(d, (r + (i * nv + k + 1) / (nd * nv)) / rounds)
+            for vi, v in enumerate(variants):
+                v.samples.append(round_time[vi] / (batch * nd))
 
         out = {"type": "result", "batch": batch, "rounds": rounds, "samples": variants[0].samples,
                "run": variants[0].run(batch, rounds), "mem_kind": "tracemalloc"}

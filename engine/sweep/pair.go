@@ -14,8 +14,9 @@ import (
 // moments as variant A, so that what the machine does meanwhile — the
 // contention that comes and goes over 0.5–2 s here — is shared by both
 // and cancels in their ratio. Each of a config's measurements is paired:
-//   - in one worker (Vs.InWorker), round by round, the order alternating
-//     (ABBA), where the worker can hold both variants (another policy, or
+//   - in one worker (Vs.InWorker), round by round — within a round the
+//     two variants take turns batch by batch, which goes first
+//     alternating (docs/protocol.md) — where the worker can hold both variants (another policy, or
 //     for Python another checkout): pairs a few milliseconds apart. The
 //     measurement's paired estimate is the median over its pairs of
 //     log(b/a);
