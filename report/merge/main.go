@@ -92,7 +92,7 @@ func Print(w io.Writer, o Outcome) error {
 	if !o.Complete() {
 		header = fmt.Sprintf("Merge partial: %d of %d configs of run %d saved to:", len(o.Results), total, o.RunID)
 	}
-	if err := report.WriteSummary(w, o.Paths, o.Results, report.SummaryOptions{Warnings: true, Header: header}); err != nil {
+	if err := report.WriteSummary(w, o.Paths, o.Results, report.SummaryOptions{Warnings: true, Header: header, AB: o.AB, Vs: o.Vs}); err != nil {
 		return err
 	}
 	var b strings.Builder

@@ -17,6 +17,7 @@ import (
 	"github.com/hcbench/hcbench/engine/launch"
 	"github.com/hcbench/hcbench/engine/stats"
 	"github.com/hcbench/hcbench/report"
+	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/report/shards"
 	"github.com/hcbench/hcbench/report/store"
@@ -56,6 +57,10 @@ type Outcome struct {
 	Spread   float64
 	Appended int // records written to DIR's JSONL (0 when merged before)
 	Machine  store.Machine
+	// AB is an A/B sweep's comparison of variant B (Vs) with A over the
+	// merged configs; nil without --vs.
+	AB *compare.AB
+	Vs bench.Variant
 }
 
 // Complete reports whether every config of the grid is merged.
@@ -91,6 +96,14 @@ func Merge(opt Options) (Outcome, error) {
 		if out.Spread > 0 {
 			rec.SharedSpread = math.Hypot(rec.SharedSpread, out.Spread)
 			bench.Headline(&rec.Result)
+			if b := rec.Vs; b != nil {
+				// B's own headline widens alike; the paired ratio B/A
+				// does not: both halves of a pair ran on one node.
+				wb := *b
+				wb.SharedSpread = math.Hypot(wb.SharedSpread, out.Spread)
+				bench.Headline(&wb)
+				rec.Vs = &wb
+			}
 		}
 		g := sw.Plan.Grid
 		rec.Grid = &g
@@ -106,7 +119,12 @@ func Merge(opt Options) (Outcome, error) {
 		return out, fmt.Errorf("writing the merged run to %s: %w", out.Paths.JSONL, err)
 	}
 	m := out.Machine
-	err = report.Write(out.Paths, report.Report{RunID: sw.RunID, Results: out.Results, Total: sw.Plan.Grid.Size(), Machine: &m})
+	if compare.HasAB(out.Results) {
+		ab := compare.CompareAB(out.Results, recs[0].SameWithin)
+		out.AB, out.Vs = &ab, recs[0].VsSpec
+	}
+	err = report.Write(out.Paths, report.Report{RunID: sw.RunID, Results: out.Results, Total: sw.Plan.Grid.Size(), Machine: &m,
+		AB: out.AB, Vs: out.Vs})
 	return out, err
 }
 
