@@ -305,3 +305,44 @@ func TestProgressSaysWhatItCounts(t *testing.T) {
 	mustContain(t, screenWords(v), "more words to pass 120 columns · rerun on a quieter machine or add --repeats")
 	checkFits(t, v, 120, 40)
 }
+
+// TestEditorFitsWithoutEllipses: at 60×20 the grid editor's rows fit its
+// box: none ends in "…" (its note wraps).
+func TestEditorFitsWithoutEllipses(t *testing.T) {
+	for _, s := range []struct{ w, h int }{{60, 20}, {50, 15}, {80, 24}} {
+		m, _ := startedModel(t, s.w, s.h, sweepEvents(bench.DefaultPlan(), 3, true)...)
+		m = press(m, "e")
+		v := m.View()
+		checkFits(t, v, s.w, s.h)
+		for _, l := range strings.Split(v, "\n") {
+			if strings.Contains(l, "… │") || strings.HasSuffix(strings.TrimRight(l, " "), "…│") {
+				t.Errorf("%dx%d: an editor row is cut: %q\n%s", s.w, s.h, l, v)
+			}
+		}
+		mustContain(t, screenWords(v), "results must stay comparable")
+	}
+}
+
+// TestLongFieldShowsItsCut: a value longer than its input, scrolled to
+// the cursor at its end, shows "…" where it was cut — the baseline field
+// never reads "/qmlhc_benchmarks.jsonl" as if it were a path of its own.
+func TestLongFieldShowsItsCut(t *testing.T) {
+	m, _ := testModel(t, topts{BaselinePath: "/tmp/a/rather/long/directory/name/qmlhc_benchmarks.jsonl"})
+	m = update(m, size(120, 40))
+	if m.a.prompt != nil {
+		m = press(m, "n")
+	}
+	for i := 0; i < 9; i++ {
+		m = press(m, "down") // to the baseline field
+	}
+	v := m.View()
+	line := ""
+	for _, l := range strings.Split(v, "\n") {
+		if strings.Contains(l, "› baseline") {
+			line = l
+		}
+	}
+	if !strings.Contains(line, "…") || strings.Contains(line, " /qmlhc_benchmarks") {
+		t.Errorf("the focused baseline field hides its cut: %q\n%s", line, v)
+	}
+}

@@ -57,7 +57,18 @@ func (a *app) statusLines(w int) []string {
 		}
 		out = append(out, theme.Cut(st.Render(p.text), w))
 	}
-	return append(out, theme.Cut(a.statusView(), w))
+	// The latest wraps onto a second line on a screen with room for it,
+	// rather than losing its end.
+	lines := strings.Split(theme.Wrap(a.status, w), "\n")
+	if len(lines) == 1 || a.height < 20 {
+		return append(out, theme.Cut(a.statusView(), w))
+	}
+	st := a.st.Status
+	if a.statusErr {
+		st = a.st.ErrText
+	}
+	rest := strings.Join(strings.Fields(strings.Join(lines[1:], " ")), " ")
+	return append(out, st.Render(lines[0]), theme.Cut(st.Render(rest), w))
 }
 
 // header is the title line: run id and the plan in the CLI's terms. On a

@@ -50,7 +50,7 @@ func (a *app) onMouse(msg tea.MouseMsg) tea.Cmd {
 	case v.cmdline != nil:
 		v.cmdline = nil
 		return nil
-	case v.detail != nil, v.filter != nil:
+	case v.detail != nil, v.filter != nil, v.ab != nil:
 		return nil
 	case v.history != nil:
 		return a.clickHistory(msg.X, msg.Y)
@@ -65,6 +65,8 @@ func (a *app) scroll(n int) {
 	switch {
 	case v.detail != nil:
 		v.detail.Scroll(n)
+	case v.ab != nil:
+		v.ab.Scroll(n)
 	case v.history != nil && v.history.Tab == history.Runs:
 		v.history.Move(n)
 	case v.history != nil && v.history.Tab == history.Compared && v.cmp != nil:

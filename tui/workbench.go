@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/hcbench/hcbench/report/compare"
 	"github.com/hcbench/hcbench/report/store"
+	"github.com/hcbench/hcbench/tui/views/abview"
 	"github.com/hcbench/hcbench/tui/views/comparison"
 	"github.com/hcbench/hcbench/tui/views/detail"
 	"github.com/hcbench/hcbench/tui/views/history"
@@ -35,6 +36,7 @@ type views struct {
 	past    *runview.Model
 	pastS   *runstate.Run
 	cmp     *comparison.Model
+	ab      *abview.Model // an A/B sweep's B against A (b)
 	filter  *runview.FilterInput
 	cmdline *cmdlineModel
 	// fromSetup: the history was opened from the setup form (h), to which
@@ -78,6 +80,14 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 			return a.do(act), true
 		}
 		return nil, true
+	case v.ab != nil:
+		if key.Matches(msg, keys.Quit) || key.Matches(msg, keys.Help) {
+			return nil, false // the run view's
+		}
+		if act := v.ab.Key(msg); act == keys.ActClose {
+			v.ab = nil
+		}
+		return nil, true
 	case v.history != nil:
 		return a.historyKey(msg), true
 	}
@@ -97,10 +107,23 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		return copyCmd(a.clip, line), true
 	case key.Matches(msg, keys.New):
 		return a.newSweep(), true
+	case key.Matches(msg, keys.ABView):
+		a.openAB()
 	default:
 		return nil, false
 	}
 	return nil, true
+}
+
+// openAB opens the A/B view of the run on screen, or says why there is
+// none: only a sweep with --vs has a variant B.
+func (a *app) openAB() {
+	s, what := a.focusSweep()
+	if s == nil || s.ABComparison() == nil {
+		a.setStatus("no A/B view: "+what+" has no variant B (start a sweep with --vs KEY=VALUE, e.g. --vs policy=minrisk)", false)
+		return
+	}
+	a.views.ab = abview.New(s.Plan.Grid, s.Plan.Vs, a.st)
 }
 
 // applyMsg carries the result of a view's work done off the UI goroutine
@@ -272,6 +295,9 @@ func (a *app) historyKey(msg tea.KeyMsg) tea.Cmd {
 				act = keys.ActDetail
 			case key.Matches(msg, keys.Filter):
 				act = keys.ActFilter
+			case key.Matches(msg, keys.ABView):
+				a.openAB()
+				return nil
 			default:
 				act = readOnly(a.pastView().Key(msg, false))
 			}
@@ -432,6 +458,12 @@ func (a *app) viewBody(w, h, bodyH int) (string, keys.Set, bool) {
 	case v.detail != nil:
 		v.detail.SetSize(w, bodyH)
 		return v.detail.View(), keys.DetailSet(), true
+	case v.ab != nil:
+		if s, _ := a.focusSweep(); s != nil {
+			v.ab.Set(s.Plan.Grid, s.ABComparison())
+		}
+		v.ab.SetSize(w, bodyH)
+		return v.ab.View(), keys.ABSet(), true
 	case v.filter != nil && v.history == nil:
 		body := a.runBody(w, h, bodyH-1)
 		return body + "\n" + theme.Cut(v.filter.View(), w), keys.FilterSet(), true

@@ -503,15 +503,18 @@ func Preview(s *runstate.Run, g bench.Grid) string {
 // the sweep s.
 func (e *Editor) Draw(s *runstate.Run, w int) string {
 	st := e.st
-	title := st.PaneTitle.Render("Edit the grid") + st.Subtle.Render("  (applies to the running sweep)")
+	iw := max(1, w-4)
+	// Each line is fitted to the pane here, wrapped or cut: joined, the
+	// widest would pad the others past the border, every one ending in "…".
+	title := theme.Cut(st.PaneTitle.Render("Edit the grid")+st.Subtle.Render("  (applies to the running sweep)"), iw)
 	preview := ""
 	if g, err := e.Grid(); err == nil {
-		preview = st.Value.Render(Preview(s, g))
+		preview = st.Value.Render(theme.Wrap(Preview(s, g), iw))
 	} else if _, ferr := e.form.FirstError(); ferr == nil {
-		preview = st.ErrText.Render("✗ " + err.Error())
+		preview = st.ErrText.Render(theme.Wrap("✗ "+err.Error(), iw))
 	}
-	note := st.Subtle.Render("depths, repeats, seed and policy stay: results must stay comparable")
-	inner := lipgloss.JoinVertical(lipgloss.Left, title, formView(e.form, w-4, 0), "", preview, note)
+	note := st.Subtle.Render(theme.Wrap("depths, repeats, seed and policy stay: results must stay comparable", iw))
+	inner := lipgloss.JoinVertical(lipgloss.Left, title, formView(e.form, iw, 0), "", preview, note)
 	return st.Pane.Width(max(0, w-2)).Render(theme.Fit(inner, w-4, 1000))
 }
 

@@ -307,12 +307,27 @@ func (in *lineInput) view(width int) string {
 	if !in.ti.Focused() && lipgloss.Width(in.ti.Value()) > width {
 		return cut(in.ti.Value(), width) // the cut is marked, not hidden
 	}
-	if in.ti.Focused() && lipgloss.NewStyle().Reverse(true).Render("x") == "x" {
-		v := []rune(in.ti.Value())
+	noColour := lipgloss.NewStyle().Reverse(true).Render("x") == "x"
+	v := []rune(in.ti.Value())
+	if in.ti.Focused() && (noColour || len(v) >= width) {
+		// Drawn here: a value scrolled past its start shows "…" where it
+		// was cut, so the tail of a long path ("/qmlhc_benchmarks.jsonl")
+		// does not read as a path of its own.
 		pos := min(in.ti.Position(), len(v))
 		start := max(0, pos-width+1)
-		end := min(len(v), start+width)
-		return string(v[start:pos]) + "▏" + string(v[pos:end])
+		end := min(len(v), start+width-1)
+		head, tail := string(v[start:pos]), string(v[pos:end])
+		if start > 0 && head != "" {
+			head = "…" + string([]rune(head)[1:])
+		}
+		if noColour {
+			return head + "▏" + tail
+		}
+		at := " "
+		if tail != "" {
+			at, tail = string([]rune(tail)[0]), string([]rune(tail)[1:])
+		}
+		return head + lipgloss.NewStyle().Reverse(true).Render(at) + tail
 	}
 	return in.ti.View()
 }

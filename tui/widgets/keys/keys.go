@@ -45,6 +45,7 @@ var (
 	Tab     = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab"))
 	PrevRow = key.NewBinding(key.WithKeys("left", "["), key.WithHelp("←", "previous config"))
 	NextRow = key.NewBinding(key.WithKeys("right", "]"), key.WithHelp("→", "next config"))
+	ABView  = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "A/B view (--vs)"))
 )
 
 // The forms (setup and the grid editor).
@@ -95,7 +96,7 @@ func RunSet(paused, active bool) Set {
 		{Metric, Axes, Sort, Rev, Zoom},
 		{Up, Down, PageUp, PageDown},
 		{Home, End, Help, Quit},
-		{Brief(Open, "detail"), History, New, Filter, Command},
+		{Brief(Open, "detail"), History, New, Filter, Command, ABView},
 	}
 	if active {
 		return Set{
@@ -133,6 +134,12 @@ func DetailSet() Set {
 	return Set{Short: []key.Binding{Back, Brief(Up, "scroll"), PrevRow, NextRow, Help, Quit}, Drop: []int{1, 2, 3}}
 }
 
+// ABSet is the A/B view's keys.
+func ABSet() Set {
+	return Set{Short: []key.Binding{Back, Brief(Up, "scroll"), Axes, Help, Quit}, Drop: []int{1, 2},
+		Full: [][]key.Binding{{Back, Axes}, {Up, Down, PageUp, PageDown}, {Help, Quit}}}
+}
+
 func FilterSet() Set {
 	return Set{Short: []key.Binding{Brief(Open, "keep filter"), Brief(Back, "clear")}}
 }
@@ -168,6 +175,7 @@ var Notes = []string{
 	"z  gives the table, the chart, then the heatmap the whole screen; a fourth z shows every pane again",
 	"/  K=9 · K=3,9 · D=3..12:3 (the flags' LIST syntax) · noisy · slower/faster (with a baseline) · text of a config",
 	"enter detail · h history · n new sweep · / filter · c command line · mouse: wheel scrolls; click selects, sorts, filters to a heatmap cell",
+	"b  an A/B sweep (--vs): B against A — diverging heatmap of B/A (▼▼ ▽ faster · = within the margin · △ ▲▲ slower), ratios, intervals, verdicts",
 }
 
 // NewHelp is the help drawer, in the given styles of keys, descriptions

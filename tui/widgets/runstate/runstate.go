@@ -50,6 +50,10 @@ type Run struct {
 	Cmp      *compare.Baseline
 	Ratios   map[bench.Config]compare.BaselineEntry
 
+	// ab is an A/B sweep's comparison (ABComparison), made at abVersion.
+	ab        *compare.AB
+	abVersion int
+
 	// The progress fields mirror tr, engine's one progress reckoning.
 	tr       *sweep.Tracker
 	started  time.Time // when the model started the sweep
