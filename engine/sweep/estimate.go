@@ -38,8 +38,12 @@ func NewEstimator(p bench.Plan) (*Estimator, error) {
 
 func work(c bench.Config) float64 { return float64(c.T) * float64(c.D) * float64(c.K+1) }
 
-// Epoch is the estimated time of one epoch of c.
+// Epoch is the estimated time of one epoch of c. The calibration runs the
+// Go port: a Python run's epoch is the cost model's (ModelEpoch).
 func (e *Estimator) Epoch(c bench.Config) time.Duration {
+	if e.plan.EngineName() == bench.EnginePython {
+		return ModelEpoch(e.plan, c)
+	}
 	return time.Duration(min(e.perUnit*work(c), math.MaxInt64/4))
 }
 
@@ -69,4 +73,55 @@ func MinConfigTime(p bench.Plan, epoch time.Duration) time.Duration {
 		max(float64(minTime), float64(max(1, minEpochs))*float64(epoch))
 	t := float64(measurements) * float64(len(p.Depths)) * perDepth
 	return time.Duration(min(t, math.MaxInt64/4))
+}
+
+// speed is an engine's cost model for Forecast, before anything runs: an
+// epoch of c takes T×(perStep + perUnit×D×(K+1)) nanoseconds, and each
+// measurement costs call more (the worker's round trip, setting the model
+// up, its share of starting the workers).
+type speed struct {
+	perStep, perUnit float64 // nanoseconds
+	call             time.Duration
+}
+
+// The engines' speeds, measured on this project's 2-core VM (busy):
+// the Go port's reference grid took 6.75 µs (D=3 K=3 T=48) to 37 µs
+// (D=6 K=9 T=96) per epoch and 1.5 s in all (0.72 s with --min-time 0);
+// the Python reference's 7–28 ms per epoch (150–290 µs per step) and 59 s
+// in all.
+var (
+	goSpeed     = speed{perStep: 80, perUnit: 5, call: 3 * time.Millisecond}
+	pythonSpeed = speed{perStep: 200_000, perUnit: 1_200, call: 250 * time.Millisecond}
+)
+
+func speedOf(p bench.Plan) speed {
+	if p.EngineName() == bench.EnginePython {
+		return pythonSpeed
+	}
+	return goSpeed
+}
+
+// ModelEpoch is the cost model's time of one epoch of c under p's engine.
+func ModelEpoch(p bench.Plan, c bench.Config) time.Duration {
+	s := speedOf(p)
+	ns := float64(c.T) * (s.perStep + s.perUnit*float64(c.D)*float64(c.K+1))
+	return time.Duration(min(ns, math.MaxInt64/4))
+}
+
+// Forecast is how long measuring configs under p takes, as a range: low
+// is the plan's own schedule at the cost model's epoch time (every
+// measurement, at each depth, its warm-up and then its share of min-time
+// or of the least epochs, whichever is longer; and each measurement's
+// round trip), high twice that — what a busy machine, stalls and batches
+// rounding up add. Checked against the reference grid (Go and Python)
+// within 2× of the durations measured.
+func Forecast(p bench.Plan, configs []bench.Config) (low, high time.Duration) {
+	_, measurements := bench.Split(p.Repeats)
+	call := float64(speedOf(p).call) * float64(measurements)
+	var sum float64
+	for _, c := range configs {
+		sum += float64(MinConfigTime(p, ModelEpoch(p, c))) + call
+	}
+	sum = min(sum, math.MaxInt64/4)
+	return time.Duration(sum), time.Duration(min(2*sum, math.MaxInt64/4))
 }

@@ -51,3 +51,37 @@ func TestEstimatorGridSkipsDone(t *testing.T) {
 		t.Errorf("Grid: all %v, with everything done %v", all, left)
 	}
 }
+
+// TestForecastCoversMeasuredRuns: the forecast's range holds the reference
+// grid's durations measured on this project's VM (busy, 2 cores): the Go
+// port 1.5 s, the Python reference 59 s; each end is within 2× of them.
+// It grows with --min-time and with T, and is never 0.
+func TestForecastCoversMeasuredRuns(t *testing.T) {
+	for _, tc := range []struct {
+		engine string
+		took   time.Duration
+	}{{bench.EngineGo, 1500 * time.Millisecond}, {bench.EnginePython, 59 * time.Second}} {
+		p := bench.DefaultPlan()
+		p.Engine = tc.engine
+		low, high := Forecast(p, p.Grid.Configs())
+		if low > tc.took || high < tc.took || 2*low < tc.took || high > 2*tc.took {
+			t.Errorf("%s: forecast %v–%v for a run that took %v", tc.engine, low, high, tc.took)
+		}
+	}
+	p := bench.DefaultPlan()
+	base, _ := Forecast(p, p.Grid.Configs())
+	p.Timing.MinTime = 0
+	if zero, _ := Forecast(p, p.Grid.Configs()); zero <= 0 || zero >= base {
+		t.Errorf("min-time 0: %v (min-time 10ms: %v)", zero, base)
+	}
+	p = bench.DefaultPlan()
+	p.Timing.MinTime = 4 * time.Second
+	if slow, _ := Forecast(p, p.Grid.Configs()); slow < 100*base {
+		t.Errorf("min-time 4s: %v, 10ms: %v", slow, base)
+	}
+	p = bench.DefaultPlan()
+	p.Grid.SeqLens = []int{1000000}
+	if long, _ := Forecast(p, p.Grid.Configs()); long < 10*time.Second {
+		t.Errorf("T=1000000: %v", long)
+	}
+}

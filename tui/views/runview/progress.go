@@ -67,7 +67,7 @@ func (v *Model) timesText(now time.Time) string {
 		if measured {
 			t += " · ETA " + bench.FormatDuration(eta)
 		} else {
-			t += " · ETA ≥ " + bench.FormatDuration(eta)
+			t += " · ETA est. " + runstate.FormatRange(eta, 2*eta) // the forecast's range, until measured
 		}
 	}
 	return t

@@ -123,7 +123,7 @@ func planLine(f *form.Form, base bench.Plan, st theme.Styles, width int) string 
 	}
 	n := p.Grid.Size()
 	line := st.Value.Render(bench.Plural(n, "config")) +
-		st.Subtle.Render(fmt.Sprintf(" · est. ≥ %s", bench.FormatDuration(runstate.EstimateDuration(p, n))))
+		st.Subtle.Render(" · est. "+runstate.FormatRange(runstate.EstimateRange(p)))
 	detail := st.Subtle.Render(fmt.Sprintf("  (%d×%d×%d grid × %s × %s × min-time %v)",
 		len(p.Grid.Dims), len(p.Grid.Branches), len(p.Grid.SeqLens), bench.Plural(p.Repeats, "repeat"), bench.Plural(len(p.Depths), "depth"), p.Timing.MinTime))
 	if lipgloss.Width(line+detail) <= width {

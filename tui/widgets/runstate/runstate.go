@@ -234,14 +234,30 @@ func (s *Run) ETA() (time.Duration, bool) {
 	if d, ok := s.tr.ETA(s.clock); ok {
 		return d, true
 	}
-	return EstimateDuration(s.Plan, s.Total-s.Done), false
+	var left []bench.Config
+	for _, c := range s.Order {
+		if _, ok := s.Results[c]; !ok {
+			left = append(left, c)
+		}
+	}
+	low, _ := sweep.Forecast(s.Plan, left)
+	return low, false
 }
 
-// EstimateDuration is the lower bound on the measuring time of n configs
-// (the sweep's, without calibrating: each part of a repeat measures at
-// least its share of min-time at every depth).
-func EstimateDuration(p bench.Plan, n int) time.Duration {
-	return time.Duration(n) * sweep.MinConfigTime(p, 0)
+// EstimateRange is how long measuring p's grid takes, as a range: the
+// sweep's Forecast, from the plan's schedule and the engine's cost model.
+func EstimateRange(p bench.Plan) (low, high time.Duration) {
+	return sweep.Forecast(p, p.Grid.Configs())
+}
+
+// FormatRange writes an estimate's range, "1.2s–2.4s"; one figure when
+// both ends read the same.
+func FormatRange(low, high time.Duration) string {
+	l, h := bench.FormatDuration(low), bench.FormatDuration(high)
+	if l == h {
+		return l
+	}
+	return l + "–" + h
 }
 
 // Completed is the share of the sweep done, counting what is measured of
