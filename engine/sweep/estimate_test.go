@@ -53,19 +53,26 @@ func TestEstimatorGridSkipsDone(t *testing.T) {
 }
 
 // TestForecastCoversMeasuredRuns: the forecast's range holds the reference
-// grid's durations measured on this project's VM (busy, 2 cores): the Go
-// port 1.5 s, the Python reference 59 s; each end is within 2× of them.
-// It grows with --min-time and with T, and is never 0.
+// grid's durations measured on this project's VM (busy, 2 cores, reports
+// included): the Go port 1.5 s (0.72 s with --min-time 0, 31.9 s with
+// 300ms), the Python reference 59 s; each end is within 2× of them. It
+// grows with --min-time and with T, and is never 0.
 func TestForecastCoversMeasuredRuns(t *testing.T) {
 	for _, tc := range []struct {
-		engine string
-		took   time.Duration
-	}{{bench.EngineGo, 1500 * time.Millisecond}, {bench.EnginePython, 59 * time.Second}} {
+		engine  string
+		minTime time.Duration
+		took    time.Duration
+	}{
+		{bench.EngineGo, 10 * time.Millisecond, 1500 * time.Millisecond},
+		{bench.EngineGo, 0, 720 * time.Millisecond},
+		{bench.EngineGo, 300 * time.Millisecond, 31900 * time.Millisecond},
+		{bench.EnginePython, 10 * time.Millisecond, 59 * time.Second},
+	} {
 		p := bench.DefaultPlan()
-		p.Engine = tc.engine
+		p.Engine, p.Timing.MinTime = tc.engine, tc.minTime
 		low, high := Forecast(p, p.Grid.Configs())
 		if low > tc.took || high < tc.took || 2*low < tc.took || high > 2*tc.took {
-			t.Errorf("%s: forecast %v–%v for a run that took %v", tc.engine, low, high, tc.took)
+			t.Errorf("%s, min-time %v: forecast %v–%v for a run that took %v", tc.engine, tc.minTime, low, high, tc.took)
 		}
 	}
 	p := bench.DefaultPlan()

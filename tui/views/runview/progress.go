@@ -63,11 +63,11 @@ func (v *Model) timesText(now time.Time) string {
 	case s.Active() && s.Paused:
 		t += " · ETA on hold while paused"
 	case s.Active():
-		eta, measured := s.ETA()
+		eta, measured := s.ETA() // a forecast's low end until measured
 		if measured {
 			t += " · ETA " + bench.FormatDuration(eta)
 		} else {
-			t += " · ETA est. " + runstate.FormatRange(eta, 2*eta) // the forecast's range, until measured
+			t += " · ETA est. " + runstate.FormatRange(s.ForecastLeft()) // the forecast's range, until measured
 		}
 	}
 	return t

@@ -234,14 +234,19 @@ func (s *Run) ETA() (time.Duration, bool) {
 	if d, ok := s.tr.ETA(s.clock); ok {
 		return d, true
 	}
+	low, _ := s.ForecastLeft()
+	return low, false
+}
+
+// ForecastLeft is the forecast's range for the configs without a result.
+func (s *Run) ForecastLeft() (low, high time.Duration) {
 	var left []bench.Config
 	for _, c := range s.Order {
 		if _, ok := s.Results[c]; !ok {
 			left = append(left, c)
 		}
 	}
-	low, _ := sweep.Forecast(s.Plan, left)
-	return low, false
+	return sweep.Forecast(s.Plan, left)
 }
 
 // EstimateRange is how long measuring p's grid takes, as a range: the
