@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report/store"
@@ -344,5 +345,53 @@ func TestLongFieldShowsItsCut(t *testing.T) {
 	}
 	if !strings.Contains(line, "…") || strings.Contains(line, " /qmlhc_benchmarks") {
 		t.Errorf("the focused baseline field hides its cut: %q\n%s", line, v)
+	}
+}
+
+// TestTmuxMouseByBothCoordinates: in the real binary at 120×40 (hcbench
+// show on a recorded run, tmux sending the terminal's SGR mouse reports),
+// a click inside the line chart, on the line of a heatmap row, sets no
+// filter; a click on that row's K=9 cell filters the table to it.
+func TestTmuxMouseByBothCoordinates(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "results")
+	writeHistory(t, dir, bench.DefaultPlan(), fixtureRun{id: idOld, scale: 1})
+	before := snapshot(t, dir)
+	p := startTmux(t, 120, 40, "show "+dir)
+	p.waitFor("the history", time.Minute, has("Runs (1)"))
+	p.send("Enter")
+	screen := p.waitFor("the run's view", time.Minute, has("Results (12)", "K=9", "Median time/epoch"))
+	lines := strings.Split(screen, "\n")
+	row, kx := -1, -1
+	for y, l := range lines {
+		if i := strings.Index(l, "K=9"); i >= 0 && kx < 0 {
+			kx = len([]rune(l[:i])) + 1
+		}
+		if strings.Contains(l, "│ D=6 ") && row < 0 {
+			row = y
+		}
+	}
+	if row < 0 || kx < 0 {
+		t.Fatalf("no heatmap row D=6 or column K=9:\n%s", screen)
+	}
+	click := func(x, y int) { // 1-based, as the terminal reports
+		p.send("-l", fmt.Sprintf("\x1b[<0;%d;%dM\x1b[<0;%d;%dm", x, y, x, y))
+	}
+	click(20, row+1) // inside the chart, on the D=6 row's line
+	// The filter line opens with the filter in force: after the click, so
+	// it shows what the click did — here nothing (its placeholder).
+	p.send("/")
+	got := p.waitFor("the filter line", 10*time.Second, has("/K=3,9 · D=3..12:3"))
+	if strings.Contains(got, "/D=6") || strings.Contains(got, "filter D=6") {
+		t.Errorf("the chart click set a filter:\n%s", got)
+	}
+	p.send("Escape")
+	p.waitFor("the filter line closed", 10*time.Second, func(s string) bool { return !strings.Contains(s, "/K=3,9") })
+	click(kx+1, row+1)
+	got = p.waitFor("the cell's filter", 10*time.Second, has("filter D=6 K=9"))
+	mustContain(t, got, "Results (2)")
+	p.send("q")
+	p.waitFor("hcbench to exit", time.Minute, has("hcbench-exit=0"))
+	if after := snapshot(t, dir); fmt.Sprint(after) != fmt.Sprint(before) {
+		t.Error("hcbench show changed its directory")
 	}
 }

@@ -205,7 +205,9 @@ func TestShowRefuses(t *testing.T) {
 }
 
 // TestTmuxShow runs `hcbench show DIR` from the built binary in tmux at
-// 80×24: the history of DIR's runs, then q, exit 0 — DIR unchanged.
+// 80×24: the history of DIR's runs, a run's table with its position
+// ("rows 1–… of 12"), the history again, a comparison of the two runs,
+// then q, exit 0 — DIR unchanged.
 func TestTmuxShow(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "results")
 	writeHistory(t, dir, bench.DefaultPlan(), fixtureRun{id: idOld, scale: 1, lean: true}, fixtureRun{id: idNew, scale: 1.1})
@@ -218,7 +220,11 @@ func TestTmuxShow(t *testing.T) {
 		}
 	}
 	p.send("enter")
-	p.waitFor("the run's view", time.Minute, has(fmt.Sprintf("[Run %d]", idNew)))
+	p.waitFor("the run's table with its position", time.Minute, has(fmt.Sprintf("[Run %d]", idNew), "Results (12)", "rows 1–", "of 12"))
+	p.send("Escape")
+	p.waitFor("the history again", time.Minute, has("[Runs (2)]"))
+	p.send("x", "j", "x", "c")
+	p.waitFor("the comparison", time.Minute, has("[Compare]", "geomean"))
 	p.send("q")
 	p.waitFor("hcbench to exit", time.Minute, has("hcbench-exit=0"))
 	after := snapshot(t, dir)
