@@ -51,6 +51,9 @@ func Show(ctx context.Context, opt ShowOptions) error {
 	}
 	if opt.Output == nil && (!term.IsTerminal(os.Stdout.Fd()) || os.Getenv("TERM") == "dumb") ||
 		opt.Input == nil && !term.IsTerminal(os.Stdin.Fd()) {
+		if opt.Output == nil && os.Getenv("TERM") == "dumb" && term.IsTerminal(os.Stdout.Fd()) {
+			return &session.UsageError{Err: errors.New("hcbench show needs a terminal that can draw a screen: TERM=dumb cannot (hcbench compare prints runs as text)")}
+		}
 		return &session.UsageError{Err: errors.New("hcbench show needs a terminal")}
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
