@@ -260,7 +260,7 @@ func TestHeaderNamesEngine(t *testing.T) {
 	writeHistory(t, dir, bench.DefaultPlan(), fixtureRun{id: idOld, scale: 1})
 	m := showModel(t, dir, 120, 40)
 	m = press(m, "enter")
-	if h := strings.Split(m.View(), "\n")[0]; !strings.Contains(h, fmt.Sprintf("show run %d · go", idOld)) {
+	if h := strings.Split(m.View(), "\n")[0]; !strings.Contains(h, fmt.Sprintf("run %d · go · read-only", idOld)) {
 		t.Errorf("show's header lacks the opened run's engine: %q", h)
 	}
 }

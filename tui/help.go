@@ -25,7 +25,9 @@ func (h *helpModel) Update(msg tea.KeyMsg) keys.Action {
 
 // View draws the help for km (the keys of the view below it) in a pane of
 // width w, with the notes when there is room for them.
-func (h helpModel) View(hm help.Model, km keys.Set, notes []string, st theme.Styles, w int) string {
+// On a screen too short for the box, the keys go without it: its two
+// lines are worth more than its border.
+func (h helpModel) View(hm help.Model, km keys.Set, notes []string, st theme.Styles, w, height int) string {
 	parts := []string{st.PaneTitle.Render("Keys") + st.Subtle.Render("  (? or esc closes)"), keys.Columns(hm, km.FullHelp(), w-4)}
 	if len(notes) > 0 {
 		parts = append(parts, "")
@@ -33,5 +35,10 @@ func (h helpModel) View(hm help.Model, km keys.Set, notes []string, st theme.Sty
 			parts = append(parts, st.Subtle.Render(n))
 		}
 	}
-	return st.Pane.Width(max(0, w-2)).Render(lipgloss.JoinVertical(lipgloss.Left, parts...))
+	boxed := st.Pane.Width(max(0, w-2)).Render(lipgloss.JoinVertical(lipgloss.Left, parts...))
+	if lipgloss.Height(boxed) <= height {
+		return boxed
+	}
+	parts[1] = keys.Columns(hm, km.FullHelp(), w)
+	return lipgloss.JoinVertical(lipgloss.Left, parts...)
 }

@@ -81,8 +81,8 @@ func (a *app) header(w int) string {
 		what := " · show " + a.outDir() + " · recorded runs, read-only"
 		if h := a.views.history; h != nil && h.Tab != history.Runs {
 			if r, s := h.Opened(); r != nil && s != nil {
-				// The run on screen's engine (and variant) before the rest.
-				what = fmt.Sprintf(" · show run %d · %s", r.ID, engineText(s.Plan)) + what
+				// The run on screen and its engine (and variant).
+				what = fmt.Sprintf(" · show %s · run %d · %s · read-only", a.outDir(), r.ID, engineText(s.Plan))
 			}
 		}
 		return theme.Cut(title+a.st.Subtle.Render(what), w)
@@ -145,6 +145,9 @@ func (a *app) compose(w, h int) string {
 	if a.show {
 		// The keys give way before the note that says why some are missing.
 		note := a.st.Subtle.Render(showNote)
+		if w < 70 {
+			note = a.st.Subtle.Render("read-only")
+		}
 		footer = append(footer, theme.Cut(keys.Line(a.help, km, w-lipgloss.Width(note)-2)+"  "+note, w))
 	} else {
 		footer = append(footer, theme.Cut(a.helpLine(km), w))
@@ -165,7 +168,7 @@ func (a *app) compose(w, h int) string {
 				"enter opens a run, then its detail · space/x marks two runs, c compares them · / filters a run's table · z zooms · tab next tab",
 				"a run another hcbench is still writing is followed live: its new results appear as they land"}
 		}
-		body = a.helpView.View(a.help, km, notes, a.st, w)
+		body = a.helpView.View(a.help, km, notes, a.st, w, bodyH)
 	case a.prompt != nil:
 		body = a.prompt.View(a.st, w, bodyH)
 	case overOpen:

@@ -149,7 +149,7 @@ func FilterSet() Set {
 func HistorySet(run, cmp bool) Set {
 	switch {
 	case run:
-		return Set{Short: []key.Binding{Brief(Open, "detail"), Filter, Brief(Zoom, "zoom"), Metric, Axes, Sort, Tab, Back, Quit}, Drop: []int{4, 3, 5, 2, 1},
+		return Set{Short: []key.Binding{Brief(Open, "detail"), Filter, Brief(Zoom, "zoom"), Metric, Axes, Sort, Tab, Back, Quit}, Drop: []int{4, 3, 5, 1, 6, 0},
 			Full: [][]key.Binding{{Brief(Open, "detail"), Filter, Zoom}, {Metric, Axes, Sort, Rev}, {Up, Down, PageUp, PageDown}, {Tab, Back, Help, Quit}}}
 	case cmp:
 		return Set{Short: []key.Binding{Brief(Up, "scroll"), Axes, Tab, Back, Quit}, Drop: []int{1, 0}}
@@ -160,7 +160,7 @@ func HistorySet(run, cmp bool) Set {
 // ShowListSet is the history list's keys under hcbench show: read-only,
 // so nothing to continue (u), and esc leaves as q does.
 func ShowListSet() Set {
-	return Set{Short: []key.Binding{Open, Mark, Compare, Brief(Save, "write reports"), Tab, Help, Quit}, Drop: []int{4, 3, 5, 0},
+	return Set{Short: []key.Binding{Open, Mark, Compare, Brief(Save, "write reports"), Tab, Help, Quit}, Drop: []int{4, 3, 5, 1, 2, 0},
 		Full: [][]key.Binding{{Open, Mark, Compare}, {Brief(Up, "up"), Brief(Down, "down"), Tab}, {Brief(Save, "write a run's reports again (asks first)"), Help, Brief(Back, "quit"), Quit}}}
 }
 
