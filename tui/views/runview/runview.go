@@ -209,12 +209,13 @@ func (v *Model) richBody(w, h int) string {
 		}
 	}
 	// A long line (a noisy config's reason) wraps rather than being cut,
-	// as far as the pane's seven lines go.
+	// as far as the pane's seven lines go — on a wide screen: on a narrow
+	// one the table's rows are worth more (the detail has the reason).
 	var wrapped []string
 	for _, l := range sumLines {
 		wrapped = append(wrapped, strings.Split(theme.Wrap(l, w-4), "\n")...)
 	}
-	if len(wrapped)+2 <= 7 {
+	if len(wrapped)+2 <= 7 && w >= summaryWidth {
 		sumLines = wrapped
 	}
 	sumH := min(len(sumLines)+2, 7)
