@@ -50,6 +50,15 @@ func checkSeed(s string) error { _, err := bench.ParseSeed(s); return err }
 
 func checkPolicy(s string) error { _, err := bench.ParsePolicy(s); return err }
 
+// checkVs accepts an empty --vs (no A/B) or a variant.
+func checkVs(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	_, err := bench.ParseVariant(s)
+	return err
+}
+
 func checkEngine(s string) error { _, err := bench.ParseEngine(s); return err }
 
 // pythonChosen shows the Python engine's fields only while it is chosen:
@@ -85,6 +94,7 @@ func newSetupForm(spec session.Spec, st theme.Styles) *form.Form {
 		form.NewChoice("policy", "policy", p.Policy, bench.Policies, checkPolicy),
 		form.NewField("out", "output dir", "reports go here (~ is home)", OutDir(spec), checkOutDirIn(work)),
 		form.NewField("baseline", "baseline", "optional: earlier run's JSONL", spec.Baseline, checkBaselineIn(work)),
+		form.NewField("vs", "A/B vs", "optional: B, e.g. policy=minrisk", p.Vs.String(), checkVs),
 		eng, qmlhc, python,
 	)
 }
@@ -107,6 +117,10 @@ func setupPlan(f *form.Form, base bench.Plan) (bench.Plan, string, error) {
 	p.Timing.MinTime, _ = bench.ParseMinTime(f.Value("min-time"))
 	p.Policy = f.Value("policy")
 	p.Engine = f.Value("engine")
+	p.Vs = bench.Variant{}
+	if v := strings.TrimSpace(f.Value("vs")); v != "" {
+		p.Vs, _ = bench.ParseVariant(v)
+	}
 	return p, ExpandHome(f.Value("out")), p.Validate()
 }
 

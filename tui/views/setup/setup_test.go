@@ -5,6 +5,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hcbench/hcbench/engine/bench"
+	"github.com/hcbench/hcbench/report/session"
+	"github.com/hcbench/hcbench/tui/widgets/theme"
 )
 
 // The output directory is checked as typed, without creating anything,
@@ -48,4 +52,25 @@ func TestOutDirChecked(t *testing.T) {
 		t.Errorf("ExpandHome(a~/b) = %q", got)
 	}
 
+}
+
+// The form carries an A/B sweep's --vs: prefilled from the run it starts
+// from, read back into the plan, checked as the flag is.
+func TestFormVs(t *testing.T) {
+	spec := session.Spec{Plan: bench.DefaultPlan(), Out: t.TempDir()}
+	spec.Plan.Vs = bench.Variant{Policy: "minrisk"}
+	m := New(spec, theme.New())
+	got, err := m.Spec()
+	if err != nil || got.Plan.Vs != spec.Plan.Vs {
+		t.Fatalf("Spec: %+v, %v; want --vs policy=minrisk kept", got.Plan.Vs, err)
+	}
+	if v := m.form.Value("vs"); v != "policy=minrisk" {
+		t.Errorf("the vs field reads %q", v)
+	}
+	for _, c := range []struct{ in, want string }{{"", ""}, {"policy=median", ""}, {"speed=fast", `unknown key "speed"`}} {
+		err := checkVs(c.in)
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("checkVs(%q) = %v, want %q", c.in, err, c.want)
+		}
+	}
 }
