@@ -79,6 +79,9 @@ func (a *app) header(w int) string {
 	title := a.st.Title.Render("hcbench")
 	if a.show {
 		what := " · show " + a.outDir() + " · recorded runs, read-only"
+		if v := a.views.shards; v != nil {
+			what = " · show " + a.outDir() + " · " + v.Title() + " · read-only"
+		}
 		if h := a.views.history; h != nil && h.Tab != history.Runs {
 			if r, s := h.Opened(); r != nil && s != nil {
 				// The run on screen and its engine (and variant).
@@ -167,6 +170,13 @@ func (a *app) compose(w, h int) string {
 				"s writes the reports of the selected or opened run again (CSV, Markdown, benchstat, figures), after a yes",
 				"enter opens a run, then its detail · space/x marks two runs, c compares them · / filters a run's table · z zooms · tab next tab",
 				"a run another hcbench is still writing is followed live: its new results appear as they land"}
+			if a.views.shards != nil {
+				notes = []string{showNote + ": the shards of a sweep in " + a.outDir() + ", not merged yet, followed live; nothing here measures or writes",
+					"each shard is waiting, queued, running, finished or failed: from squeue/sacct for a sweep submitted by hcbench slurm, else from its files (unfinished and quiet for 10 minutes: failed)",
+					"the run so far is what hcbench merge would make of it now; the ETA is over all shards",
+					"hcbench merge " + a.outDir() + " writes the run's reports (once all shards finished; before, the run so far)",
+					"enter a config's detail · / filters the table · z zooms · m metric · a axes · o sort"}
+			}
 		}
 		body = a.helpView.View(a.help, km, notes, a.st, w, bodyH)
 	case a.prompt != nil:

@@ -14,6 +14,7 @@ import (
 	"github.com/hcbench/hcbench/report/session"
 	"github.com/hcbench/hcbench/tui/views/runview"
 	"github.com/hcbench/hcbench/tui/views/setup"
+	"github.com/hcbench/hcbench/tui/views/shardview"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
@@ -80,6 +81,12 @@ type app struct {
 	followed      stamp         // the history's JSONL as last read
 	followTicking bool          // a followMsg is on its way
 	followEvery   time.Duration // how often the open history looks at its JSONL (0: never)
+	// The shards' view (hcbench show on a sharded directory) reads their
+	// status when their files changed (shardsStamp, as last read at
+	// shardsAt), at least every shardsReread, one read at a time.
+	shardsStamp   string
+	shardsAt      time.Time
+	shardsReading bool
 
 	view       string // last drawing, returned until something changes
 	valid      bool
@@ -111,6 +118,12 @@ func NewModel(opt Options) Model {
 		runv:   runview.New(st),
 
 		followEvery: followInterval,
+	}
+	if opt.show && opt.shards {
+		a.show, a.screen = true, screenRun
+		a.views.shards, a.views.shardsRun = shardview.New(a.outDir(), st), runview.New(st)
+		a.initCmd = a.shardsRead(true) // following starts once it is read
+		return Model{a: a}
 	}
 	if opt.show {
 		a.show, a.screen = true, screenRun

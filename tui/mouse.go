@@ -28,7 +28,7 @@ var configRe = regexp.MustCompile(`D=(\d+) K=(\d+) T=(\d+)`)
 
 // onMouse handles one mouse event.
 func (a *app) onMouse(msg tea.MouseMsg) tea.Cmd {
-	if a.prompt != nil || a.helpView.open || a.editor != nil || a.screen != screenRun || (a.sw == nil && a.views.history == nil) {
+	if a.prompt != nil || a.helpView.open || a.editor != nil || a.screen != screenRun || (a.sw == nil && a.views.history == nil && a.views.shards == nil) {
 		return nil
 	}
 	v := &a.views
@@ -157,13 +157,7 @@ func (a *app) clickHeader(t *runview.Table, line string, x int) bool {
 // configs ("D=3 K=5"; a binned cell "D=2..11 K=3..5"). A click on a row
 // label filters by the row alone.
 func (a *app) clickHeat(lines []string, x, y int) bool {
-	view := ""
-	if a.pastOpen() {
-		view = a.pastView().HeatView()
-	} else {
-		view = a.runv.HeatView()
-	}
-	heat := strings.Split(ansi.Strip(view), "\n")
+	heat := strings.Split(ansi.Strip(a.focusView().HeatView()), "\n")
 	if len(heat) < 2 || strings.TrimSpace(heat[0]) == "" {
 		return false
 	}
@@ -192,9 +186,4 @@ func (a *app) clickHeat(lines []string, x, y int) bool {
 }
 
 // focusAxes are the axes of the heatmap in focus.
-func (a *app) focusAxes() heatmap.Axes {
-	if a.pastOpen() {
-		return a.pastView().Heat.Axes
-	}
-	return a.runv.Heat.Axes
-}
+func (a *app) focusAxes() heatmap.Axes { return a.focusView().Heat.Axes }

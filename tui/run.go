@@ -30,6 +30,9 @@ type Options struct {
 	Output   io.Writer // nil: os.Stdout
 
 	show bool // hcbench show: the history of Spec.Out, read-only (Show)
+	// shards: hcbench show on the shards of a sweep not merged yet, in
+	// Spec.Out: followed live (Show)
+	shards bool
 }
 
 // Run shows the workbench in the alternate screen until the user quits or

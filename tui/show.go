@@ -38,6 +38,11 @@ type ShowOptions struct {
 // lock: no key starts, edits, pauses, saves or continues a run. SIGINT,
 // SIGTERM and SIGHUP end it as q does (nothing is left to save).
 //
+// On a directory holding the shards of a sweep not merged yet (hcbench
+// --shard I/N -o DIR, no JSONL of its own), it follows them live instead:
+// their states and the run so far (tui/views/shardview), read again as
+// their files grow.
+//
 // A directory or JSONL that does not exist, or no terminal to draw on, is
 // a *session.UsageError (a bad command line); one that cannot be read is
 // another error. Either names what it is about, in one line.
@@ -46,7 +51,8 @@ func Show(ctx context.Context, opt ShowOptions) error {
 	if dir == "" {
 		dir = session.DefaultOut
 	}
-	if err := checkShowDir(dir); err != nil {
+	sharded, err := checkShowDir(dir)
+	if err != nil {
 		return err
 	}
 	if opt.Output == nil && (!term.IsTerminal(os.Stdout.Fd()) || os.Getenv("TERM") == "dumb") ||
@@ -58,33 +64,34 @@ func Show(ctx context.Context, opt ShowOptions) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
-	_, err := Run(ctx, Options{Spec: session.Spec{Out: dir}, Input: opt.Input, Output: opt.Output, show: true})
+	_, err = Run(ctx, Options{Spec: session.Spec{Out: dir}, Input: opt.Input, Output: opt.Output, show: true, shards: sharded})
 	return err
 }
 
-// checkShowDir checks that dir is a directory with a readable JSONL.
-func checkShowDir(dir string) error {
+// checkShowDir checks that dir is a directory with a readable JSONL, or
+// the shards of a sweep not merged yet (sharded: followed live).
+func checkShowDir(dir string) (sharded bool, err error) {
 	usage := func(format string, args ...any) error { return &session.UsageError{Err: fmt.Errorf(format, args...)} }
 	fi, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return usage("show: no directory %s (hcbench show [DIR]: a results directory, default %s)", dir, session.DefaultOut)
+		return false, usage("show: no directory %s (hcbench show [DIR]: a results directory, default %s)", dir, session.DefaultOut)
 	case err != nil:
-		return fmt.Errorf("show: cannot read %s: %w", dir, err)
+		return false, fmt.Errorf("show: cannot read %s: %w", dir, err)
 	case !fi.IsDir():
-		return usage("show: %s is not a directory (hcbench show [DIR]: a results directory, default %s)", dir, session.DefaultOut)
+		return false, usage("show: %s is not a directory (hcbench show [DIR]: a results directory, default %s)", dir, session.DefaultOut)
 	}
 	path := store.PathsFor(dir).JSONL
 	f, err := os.Open(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && shards.IsSharded(dir):
-		return usage("show: %s holds the shards of a sweep, not merged yet: hcbench merge %s writes the run so far and lists the shards' states", dir, dir)
+		return true, nil // the shards of a sweep, not merged yet: followed live
 	case errors.Is(err, fs.ErrNotExist):
-		return usage("show: %s holds no recorded runs (no %s)", dir, path)
+		return false, usage("show: %s holds no recorded runs (no %s)", dir, path)
 	case err != nil:
-		return fmt.Errorf("show: cannot read %s: %w", path, err)
+		return false, fmt.Errorf("show: cannot read %s: %w", path, err)
 	}
-	return f.Close()
+	return false, f.Close()
 }
 
 // changesRun reports whether act would start, edit, pause, save or

@@ -15,6 +15,7 @@ import (
 	"github.com/hcbench/hcbench/tui/views/history"
 	"github.com/hcbench/hcbench/tui/views/runview"
 	"github.com/hcbench/hcbench/tui/views/setup"
+	"github.com/hcbench/hcbench/tui/views/shardview"
 	"github.com/hcbench/hcbench/tui/widgets/keys"
 	"github.com/hcbench/hcbench/tui/widgets/runstate"
 	"github.com/hcbench/hcbench/tui/widgets/theme"
@@ -39,6 +40,11 @@ type views struct {
 	ab      *abview.Model // an A/B sweep's B against A (b)
 	filter  *runview.FilterInput
 	cmdline *cmdlineModel
+	// shards: the live view of a sharded sweep's shards (hcbench show on
+	// their directory), shardsRun the run so far under it; the detail and
+	// the filter open over them.
+	shards    *shardview.Model
+	shardsRun *runview.Model
 	// fromSetup: the history was opened from the setup form (h), to which
 	// esc returns.
 	fromSetup bool
@@ -88,6 +94,8 @@ func (a *app) viewKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 			v.ab = nil
 		}
 		return nil, true
+	case v.shards != nil:
+		return a.shardsKey(msg), true
 	case v.history != nil:
 		return a.historyKey(msg), true
 	}
@@ -172,20 +180,33 @@ func (a *app) pastView() *runview.Model {
 	return v.past
 }
 
-// focusTable is the table keys and filters go to: the history's opened run,
-// or the live run's.
-func (a *app) focusTable() *runview.Table {
-	if a.pastOpen() {
-		return &a.pastView().Table
+// focusView is the run view keys and filters go to: the history's opened
+// run, the shards' run so far, or the live run's.
+func (a *app) focusView() *runview.Model {
+	switch {
+	case a.pastOpen():
+		return a.pastView()
+	case a.views.shards != nil:
+		return a.views.shardsRun
 	}
-	return &a.runv.Table
+	return a.runv
 }
+
+// focusTable is the focused run view's table.
+func (a *app) focusTable() *runview.Table { return &a.focusView().Table }
 
 // focusSweep is the sweep drawn in the focused table.
 func (a *app) focusSweep() (*runstate.Run, string) {
-	if a.pastOpen() {
+	switch {
+	case a.pastOpen():
 		r, s := a.views.history.Opened()
 		return s, fmt.Sprintf("run %d (history, read-only)", r.ID)
+	case a.views.shards != nil:
+		s := a.views.shards.Picture()
+		if s == nil {
+			return nil, "the shards' run (no result yet)"
+		}
+		return s, fmt.Sprintf("run %d (shards, read-only)", s.RunID)
 	}
 	return a.sw, fmt.Sprintf("run %d", a.sw.RunID)
 }
@@ -221,7 +242,7 @@ type followMsg struct{}
 // follow starts looking at the history's JSONL when the history is open
 // and nothing looks yet.
 func (a *app) follow() tea.Cmd {
-	if a.views.history == nil || a.followTicking || a.followEvery <= 0 {
+	if a.views.history == nil && a.views.shards == nil || a.followTicking || a.followEvery <= 0 {
 		return nil
 	}
 	a.followTicking = true
@@ -249,6 +270,10 @@ func fileStamp(path string) stamp {
 // onFollow reads the history again when its JSONL changed, and keeps
 // ticking while the history is open.
 func (a *app) onFollow() tea.Cmd {
+	if a.views.shards != nil {
+		a.valid = false // the time left counts down between reads
+		return tea.Batch(a.shardsRead(false), a.followTick())
+	}
 	if a.views.history == nil {
 		a.followTicking = false
 		return nil
@@ -464,6 +489,12 @@ func (a *app) viewBody(w, h, bodyH int) (string, keys.Set, bool) {
 		}
 		v.ab.SetSize(w, bodyH)
 		return v.ab.View(), keys.ABSet(), true
+	case v.shards != nil:
+		if v.filter != nil {
+			body := a.shardsBody(w, h, bodyH-1)
+			return theme.Fit(body, w, bodyH-1) + "\n" + theme.Cut(v.filter.View(), w), keys.FilterSet(), true
+		}
+		return a.shardsBody(w, h, bodyH), keys.ShardsSet(), true
 	case v.filter != nil && v.history == nil:
 		body := a.runBody(w, h, bodyH-1)
 		return body + "\n" + theme.Cut(v.filter.View(), w), keys.FilterSet(), true

@@ -8,6 +8,8 @@ package shardstatus
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"github.com/hcbench/hcbench/engine/bench"
 	"github.com/hcbench/hcbench/report/shards"
 	"github.com/hcbench/hcbench/report/slurm"
+	"github.com/hcbench/hcbench/report/store"
 )
 
 // States of a shard.
@@ -57,6 +60,33 @@ type Status struct {
 	// Source says where the shards' states come from: "squeue/sacct" or
 	// "file activity".
 	Source string
+	// Started is when the first shard started recording the run; Last
+	// the latest write of a shard's JSONL (zero before any).
+	Started, Last time.Time
+}
+
+// Finished reports whether every shard has finished: the whole grid is
+// measured, and hcbench merge writes the run.
+func (s Status) Finished() bool {
+	if len(s.Shards) == 0 || s.Total == 0 {
+		return false
+	}
+	for _, sh := range s.Shards {
+		if sh.State != Finished {
+			return false
+		}
+	}
+	return true
+}
+
+// Active reports whether a shard is still running, queued or waiting.
+func (s Status) Active() bool {
+	for _, sh := range s.Shards {
+		if sh.State == Running || sh.State == Queued || sh.State == Waiting {
+			return true
+		}
+	}
+	return false
 }
 
 // Read reads dir's shards now. A directory without shards is
@@ -99,9 +129,17 @@ func Read(ctx context.Context, dir string, now time.Time) (Status, error) {
 	var perConfig []time.Duration
 	for _, s := range sw.Shards {
 		sh := Shard{Shard: s.Shard, Total: len(s.Measures), Done: len(s.Results), Modified: s.Modified}
+		if s.Modified.After(st.Last) {
+			st.Last = s.Modified
+		}
 		if len(s.Results) > 0 {
 			sh.Host = s.Results[len(s.Results)-1].Host
 			first := s.Results[0].Started
+			for _, r := range s.Results {
+				if !r.Started.IsZero() && (st.Started.IsZero() || r.Started.Before(st.Started)) {
+					st.Started = r.Started
+				}
+			}
 			if !first.IsZero() && s.Modified.After(first) {
 				perConfig = append(perConfig, s.Modified.Sub(first)/time.Duration(len(s.Results)))
 			}
@@ -203,4 +241,27 @@ func (s Status) Lines() []string {
 		out[i] = l
 	}
 	return out
+}
+
+// Stamp is what says dir's shards may have changed since it was taken:
+// the shard directories and their JSONLs' sizes and modification times.
+// It reads no file, so it can be taken every second; Read is needed only
+// when it changed (or for the scheduler's states, and a shard gone quiet).
+func Stamp(dir string) string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "error: " + err.Error()
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), "shard-") {
+			continue
+		}
+		fmt.Fprintf(&b, "%s", e.Name())
+		if fi, err := os.Stat(store.PathsFor(filepath.Join(dir, e.Name())).JSONL); err == nil {
+			fmt.Fprintf(&b, ":%d:%d", fi.Size(), fi.ModTime().UnixNano())
+		}
+		b.WriteByte(';')
+	}
+	return b.String()
 }

@@ -98,3 +98,43 @@ func TestQuietShardFailed(t *testing.T) {
 		t.Error("a missing directory reads")
 	}
 }
+
+// Started, Last, Finished and Active: the run's start is its shards'
+// earliest; Finished only once every shard is; Stamp changes when a
+// shard's JSONL grows and not otherwise.
+func TestStatusTimesAndStamp(t *testing.T) {
+	p := bench.DefaultPlan()
+	dir := t.TempDir()
+	s0, s1 := bench.Shard{Index: 0, Count: 2}, bench.Shard{Index: 1, Count: 2}
+	early := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	writeShard(t, dir, p, s0, shard.Measured(p, s0), early.Add(time.Minute))
+	os.MkdirAll(shards.Dir(dir, s1), 0o755)
+	stamp := Stamp(dir)
+	if stamp != Stamp(dir) {
+		t.Error("the stamp of an unchanged directory changed")
+	}
+	st, err := Read(context.Background(), dir, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Finished() || !st.Active() {
+		t.Errorf("one shard finished, one waiting: finished %v, active %v", st.Finished(), st.Active())
+	}
+	if !st.Started.Equal(early.Add(time.Minute)) || st.Last.IsZero() {
+		t.Errorf("started %v, last %v", st.Started, st.Last)
+	}
+	writeShard(t, dir, p, s1, shard.Measured(p, s1), early)
+	if Stamp(dir) == stamp {
+		t.Error("the stamp did not change with a shard's JSONL")
+	}
+	st, err = Read(context.Background(), dir, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !st.Finished() || st.Active() || !st.Started.Equal(early) {
+		t.Errorf("every shard finished: finished %v, active %v, started %v", st.Finished(), st.Active(), st.Started)
+	}
+	if (Status{}).Finished() {
+		t.Error("no shards count as finished")
+	}
+}

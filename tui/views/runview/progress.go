@@ -26,6 +26,12 @@ func (v *Model) stateText() string {
 	switch {
 	case v.quitting:
 		return v.st.Paused.Render("■ stopping, saving…")
+	case s.Outside != nil && s.Phase == runstate.Finished:
+		return v.st.Good.Render(s.Outside.State)
+	case s.Outside != nil && s.Phase == runstate.Failed:
+		return v.st.ErrText.Render(s.Outside.State)
+	case s.Outside != nil:
+		return v.st.Running.Render(s.Outside.State)
 	case s.Phase == runstate.Finished:
 		return v.st.Good.Render("✓ finished")
 	case s.Following:
@@ -58,6 +64,19 @@ func (v *Model) runningText() string {
 
 func (v *Model) timesText(now time.Time) string {
 	s := v.sw
+	if o := s.Outside; o != nil {
+		var parts []string
+		if e := o.Elapsed(now); e > 0 {
+			parts = append(parts, "elapsed "+bench.FormatDuration(e))
+		}
+		switch {
+		case o.ETA > 0:
+			parts = append(parts, "ETA "+bench.FormatDuration(o.Left(now))+" over "+o.Of)
+		case o.Until.IsZero() && s.Done < s.Total:
+			parts = append(parts, "ETA not known yet")
+		}
+		return strings.Join(parts, " · ")
+	}
 	t := "elapsed " + bench.FormatDuration(s.ElapsedAt(now))
 	switch {
 	case s.Active() && s.Paused:
@@ -89,7 +108,10 @@ func (v *Model) progressView(w int) string {
 	bar.Width = max(4, w-lipgloss.Width(count+pct))
 	line1 := bar.ViewAs(frac) + v.st.Value.Render(count) + v.st.Subtle.Render(pct)
 
-	parts := []string{v.stateText(), v.timesText(v.now)}
+	parts := []string{v.stateText()}
+	if t := v.timesText(v.now); t != "" {
+		parts = append(parts, t)
+	}
 	if r := v.runningText(); r != "" {
 		parts = append(parts, r)
 	}
@@ -112,7 +134,7 @@ func (v *Model) compactProgressView(w int) string {
 	bar.Width = max(4, w-len(count))
 	lines := []string{
 		bar.ViewAs(frac) + v.st.Value.Render(count),
-		theme.Cut(v.stateText()+v.st.Subtle.Render(" · ")+v.timesText(v.now), w),
+		theme.Cut(strings.TrimSuffix(v.stateText()+v.st.Subtle.Render(" · ")+v.timesText(v.now), v.st.Subtle.Render(" · ")), w),
 	}
 	if r := v.runningText(); r != "" {
 		lines = append(lines, theme.Cut(r, w))

@@ -164,6 +164,13 @@ func ShowListSet() Set {
 		Full: [][]key.Binding{{Open, Mark, Compare}, {Brief(Up, "up"), Brief(Down, "down"), Tab}, {Brief(Save, "write a run's reports again (asks first)"), Help, Brief(Back, "quit"), Quit}}}
 }
 
+// ShardsSet is the keys of a sharded sweep's live view (hcbench show on
+// the shards' directory): read-only, so the run view's keys that look.
+func ShardsSet() Set {
+	return Set{Short: []key.Binding{Brief(Open, "detail"), Filter, Brief(Zoom, "zoom"), Metric, Axes, Sort, Brief(Up, "scroll"), Help, Quit}, Drop: []int{4, 3, 6, 5, 1},
+		Full: [][]key.Binding{{Brief(Open, "detail"), Filter, Zoom}, {Metric, Axes, Sort, Rev}, {Up, Down, PageUp, PageDown}, {Home, End, Help, Brief(Back, "quit"), Quit}}}
+}
+
 // Notes explain what the run view's keys with side effects do, under the
 // full help.
 var Notes = []string{

@@ -69,12 +69,50 @@ type Run struct {
 	// Following: a recorded run another hcbench is still writing, drawn
 	// from its JSONL as it grows (hcbench show).
 	Following bool
-	Err       error
+	// Outside: a run measured elsewhere and followed from its files — a
+	// sharded sweep's shards (hcbench show DIR). Its state line and times
+	// are theirs, not the phase's and the tracker's (nil for others).
+	Outside *Outside
+	Err     error
 
 	// Version changes whenever results or the grid change: the panes that
 	// depend on them cache their drawing per version. Compared changes with
 	// the comparison (what the ratio cells say).
 	Version, Compared int
+}
+
+// Outside is what the run view's progress line says of a run measured
+// elsewhere: its state in words, its elapsed time and the time left.
+type Outside struct {
+	State string // "● 2 of 3 shards running: followed live"
+	// Since is when the run started recording, Until when it stopped
+	// (zero while it goes on): the elapsed time is between them, or now.
+	Since, Until time.Time
+	// ETA is the time left as reckoned at ETAAt (0: none, or unknown while
+	// nothing is measured); it counts down from there.
+	ETA   time.Duration
+	ETAAt time.Time
+	Of    string // what the ETA is over: "all shards"
+}
+
+// Elapsed is the run's wall time at now (0 when unknown).
+func (o *Outside) Elapsed(now time.Time) time.Duration {
+	if o.Since.IsZero() {
+		return 0
+	}
+	end := now
+	if !o.Until.IsZero() {
+		end = o.Until
+	}
+	return max(0, end.Sub(o.Since))
+}
+
+// Left is the time left at now, counted down from the ETA's reckoning.
+func (o *Outside) Left(now time.Time) time.Duration {
+	if o.ETA <= 0 {
+		return 0
+	}
+	return max(0, o.ETA-max(0, now.Sub(o.ETAAt)))
 }
 
 func New(runID int64, plan bench.Plan, prior []bench.Result, started time.Time) *Run {
