@@ -78,17 +78,21 @@ func (a *app) statusLines(w int) []string {
 func (a *app) header(w int) string {
 	title := a.st.Title.Render("hcbench")
 	if a.show {
-		what := " · show " + a.outDir() + " · recorded runs, read-only"
+		what := "recorded runs, read-only"
 		if v := a.views.shards; v != nil {
-			what = " · show " + a.outDir() + " · " + v.Title() + " · read-only"
+			what = v.Title() + " · read-only"
 		}
 		if h := a.views.history; h != nil && h.Tab != history.Runs {
 			if r, s := h.Opened(); r != nil && s != nil {
 				// The run on screen and its engine (and variant).
-				what = fmt.Sprintf(" · show %s · run %d · %s · read-only", a.outDir(), r.ID, engineText(s.Plan))
+				what = fmt.Sprintf("run %d · %s · read-only", r.ID, engineText(s.Plan))
 			}
 		}
-		return theme.Cut(title+a.st.Subtle.Render(what), w)
+		// The directory goes last and loses its head first: what is on
+		// screen matters more than where it lives.
+		what = " · show · " + what + " · "
+		room := w - lipgloss.Width(title) - lipgloss.Width(what)
+		return theme.Cut(title+a.st.Subtle.Render(what+elideHead(a.outDir(), room)), w)
 	}
 	if a.sw == nil {
 		return title
@@ -112,6 +116,19 @@ func (a *app) header(w int) string {
 		parts = append(parts[:drop], parts[drop+1:]...)
 	}
 	return theme.Cut(line(), w)
+}
+
+// elideHead shortens a path to at most w columns by replacing its start
+// with "…", keeping the end a person recognises.
+func elideHead(path string, w int) string {
+	r := []rune(path)
+	if len(r) <= w {
+		return path
+	}
+	if w < 2 {
+		return "…"
+	}
+	return "…" + string(r[len(r)-(w-1):])
 }
 
 // engineText names a plan's engine, and its variant B in an A/B sweep:

@@ -73,7 +73,13 @@ func writeShardLines(t *testing.T, dir string, i, n int, lines []string) {
 // dir is typed as its base name (from its parent), as a user in it would.
 func shardsModel(t *testing.T, dir string, w, h int) Model {
 	t.Helper()
-	m := NewModel(Options{Spec: session.Spec{Out: filepath.Base(dir), WorkDir: filepath.Dir(dir)}, show: true, shards: true})
+	return shardsModelSpec(t, session.Spec{Out: filepath.Base(dir), WorkDir: filepath.Dir(dir)}, w, h)
+}
+
+// shardsModelSpec is shardsModel with the output directory given as spec.
+func shardsModelSpec(t *testing.T, spec session.Spec, w, h int) Model {
+	t.Helper()
+	m := NewModel(Options{Spec: spec, show: true, shards: true})
 	m.a.now = func() time.Time { return testEpoch }
 	m.a.open = func(context.Context, session.Spec) (runSession, error) {
 		t.Error("hcbench show opened a run")
@@ -238,4 +244,39 @@ func TestShowShardsEntry(t *testing.T) {
 		t.Fatal("a merged directory should open the history")
 	}
 	mustContain(t, m.View(), "Runs (1)")
+}
+
+// TestShowHeaderLongPath: a long directory loses its head, not the name
+// of what is on screen, at 80 and 50 columns.
+func TestShowHeaderLongPath(t *testing.T) {
+	recs := realShards(t, 2)
+	dir := filepath.Join(t.TempDir(), strings.Repeat("a-rather-long-folder/", 4), "sweep")
+	writeShardLines(t, dir, 0, 2, recs[0])
+	writeShardLines(t, dir, 1, 2, nil)
+	for _, w := range []int{80, 50} {
+		m := shardsModelSpec(t, session.Spec{Out: dir}, w, 24)
+		head := strings.SplitN(m.View(), "\n", 2)[0]
+		mustContain(t, head, "hcbench · show · shards of run 7", "…")
+		if w == 80 {
+			mustContain(t, head, "read-only · …", "folder/sweep")
+		}
+	}
+}
+
+func TestElideHead(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"/a/b", 10, "/a/b"},
+		{"/a/b", 4, "/a/b"},
+		{"/tmp/x/sweep", 6, "…sweep"},
+		{"/tmp", 1, "…"},
+		{"/tmp", -3, "…"},
+	} {
+		if got := elideHead(c.in, c.w); got != c.want {
+			t.Errorf("elideHead(%q, %d) = %q, want %q", c.in, c.w, got, c.want)
+		}
+	}
 }
