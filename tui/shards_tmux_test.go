@@ -27,6 +27,9 @@ func TestTmuxShowShards(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	if raceEnabled {
+		t.Skip("drives a binary built without -race: runs in the plain pass")
+	}
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed")
 	}

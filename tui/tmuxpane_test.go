@@ -32,6 +32,9 @@ func startTmux(t *testing.T, w, h int, args string) *tmuxPane {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	if raceEnabled {
+		t.Skip("drives a binary built without -race: runs in the plain pass")
+	}
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed")
 	}

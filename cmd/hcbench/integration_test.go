@@ -44,6 +44,9 @@ func binary(t *testing.T) string {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
+	if raceEnabled {
+		t.Skip("runs a binary built without -race: runs in the plain pass")
+	}
 	buildOnce.Do(func() {
 		buildDir, buildErr = os.MkdirTemp("", "hcbench-test-")
 		if buildErr != nil {

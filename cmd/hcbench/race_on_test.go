@@ -3,5 +3,7 @@
 package main
 
 // raceEnabled: the race detector is on. Tests that only wait on a
-// process's own timers (minutes of them) run once, without it.
+// process's own timers (minutes of them), and those that run the built
+// binary (built without -race, so the detector would watch only the
+// test's waiting), run once, without it.
 const raceEnabled = true
