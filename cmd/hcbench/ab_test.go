@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -94,6 +95,61 @@ func TestABRefusals(t *testing.T) {
 		}
 		if _, err := os.Stat(dir); err == nil {
 			t.Errorf("%q: the output directory was created", tc.args)
+		}
+	}
+}
+
+// An interrupted A/B run continues as A/B: --resume alone (its own
+// settings from the history) measures the configs left, both variants,
+// under the same run id and the same variant.
+func TestABResume(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "res")
+	args := append([]string{"--headless", "-o", dir, "-D", "3", "-K", "3", "-T", "8,16,24", "--vs", "policy=median"}, quick...)
+	if code, _, stderr := runCLI(t, args...); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	jsonl := filepath.Join(dir, "qmlhc_benchmarks.jsonl")
+	b, err := os.ReadFile(jsonl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(strings.TrimSuffix(string(b), "\n"), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d records, want 3", len(lines))
+	}
+	// As a run stopped after its first config leaves it.
+	if err := os.WriteFile(jsonl, []byte(lines[0]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "--resume", "-o", dir)
+	if code != exitOK {
+		t.Fatalf("--resume: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "B is --vs policy=median") {
+		t.Errorf("the resumed run's summary has no A/B line:\n%s", stdout)
+	}
+	recs := readJSONLLines(t, jsonl)
+	checkOnce(t, "JSONL", recs)
+	if len(recs) != 3 {
+		t.Fatalf("%d records after --resume, want 3", len(recs))
+	}
+	b, err = os.ReadFile(jsonl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		var r struct {
+			T      int               `json:"T"`
+			VsSpec map[string]string `json:"ab_vs"`
+			B      *struct{ T int }  `json:"vs"`
+			Logs   []float64         `json:"ab_log_ratios"`
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		if recs[i].RunID != recs[0].RunID || r.VsSpec["policy"] != "median" || r.B == nil || len(r.Logs) == 0 {
+			t.Errorf("T=%d: run %d, ab_vs %v, B %v, %d pairs; want run %d, B policy=median, paired",
+				r.T, recs[i].RunID, r.VsSpec, r.B != nil, len(r.Logs), recs[0].RunID)
 		}
 	}
 }
