@@ -55,9 +55,18 @@ func DescribeAB(a compare.AB, vs bench.Variant) string {
 		return "no config has both variants yet"
 	}
 	var s strings.Builder
-	fmt.Fprintf(&s, "B/A geomean %s", compare.FormatRatio(a.GeoMeanRatio))
-	if !math.IsNaN(a.GeoMeanCILow) {
-		fmt.Fprintf(&s, " (95%% CI %s–%s)", compare.FormatRatio(a.GeoMeanCILow), compare.FormatRatio(a.GeoMeanCIHigh))
+	if math.IsNaN(a.GeoMeanCILow) {
+		fmt.Fprintf(&s, "B/A geomean %s", compare.FormatRatio(a.GeoMeanRatio))
+	} else {
+		g, lo, hi := compare.FormatRatios(a.GeoMeanRatio, a.GeoMeanCILow, a.GeoMeanCIHigh)
+		fmt.Fprintf(&s, "B/A geomean %s (95%% CI %s–%s)", g, lo, hi)
+	}
+	// A ratio far from 1 (another engine as B) reads better as a speed-up.
+	switch g := a.GeoMeanRatio; {
+	case g > 0 && g < 0.5:
+		fmt.Fprintf(&s, ", B %s faster", compare.FormatRatio(1/g))
+	case g > 2 && !math.IsInf(g, 1):
+		fmt.Fprintf(&s, ", B %s slower", compare.FormatRatio(g))
 	}
 	fmt.Fprintf(&s, "; %d faster, %d slower, %d same (±%g%%), %d ~", a.Faster, a.Slower, a.Same, a.Margin*100, a.Unchanged)
 	if a.Few > 0 {

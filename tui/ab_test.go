@@ -41,7 +41,7 @@ func TestABViewLive(t *testing.T) {
 	mustContain(t, v, "A/B: variant B is --vs policy=median", "B/A geomean 1.30×", "5 slower", "▲▲", "·")
 	// The next config arrives while the view is open: it shows at once.
 	m = feed(m, sweep.Event{Kind: sweep.ConfigFinished, Config: cs[5], Done: 6, Total: len(cs), Result: withB(synthResult(cs[5], p), 1.0)})
-	mustContain(t, m.View(), "5 slower, 1 same", "D=3 K=9 T=96    1.00×")
+	mustContain(t, m.View(), "5 slower, 1 same", "D=3 K=9 T=96    1.000× [0.999×, 1.001×]")
 	m = press(m, "esc")
 	if strings.Contains(m.View(), "A/B: variant B is") {
 		t.Error("esc did not close the A/B view")

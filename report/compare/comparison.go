@@ -426,7 +426,25 @@ func FormatRatioCI(c stats.RatioTest) string {
 	if c.TooFew() || math.IsNaN(c.CILow) {
 		return FormatRatio(c.Ratio) + " [too few measurements]"
 	}
-	return fmt.Sprintf("%s [%s, %s]", FormatRatio(c.Ratio), FormatRatio(c.CILow), FormatRatio(c.CIHigh))
+	r, lo, hi := FormatRatios(c.Ratio, c.CILow, c.CIHigh)
+	return fmt.Sprintf("%s [%s, %s]", r, lo, hi)
+}
+
+// FormatRatios formats a ratio and its interval alike: three significant
+// digits, or four when three would show a bound equal to the ratio — a
+// paired A/B interval of ±0.4% is "1.028× [1.024×, 1.032×]", not "1.03×
+// [1.02×, 1.03×]".
+func FormatRatios(r, lo, hi float64) (string, string, string) {
+	if !(r > 0 && lo > 0 && hi > 0) || math.IsInf(r, 0) || math.IsInf(hi, 0) {
+		return FormatRatio(r), FormatRatio(lo), FormatRatio(hi)
+	}
+	d := bench.Decimals3(bench.Round3(r))
+	f := func(v float64, d int) string { return strconv.FormatFloat(v, 'f', d, 64) + "×" }
+	apart := func(a, b float64, d int) bool { return math.Abs(a-b) < 1e-12*b || f(a, d) != f(b, d) }
+	if apart(lo, r, d) && apart(r, hi, d) {
+		return FormatRatio(r), FormatRatio(lo), FormatRatio(hi)
+	}
+	return f(r, d+1), f(lo, d+1), f(hi, d+1)
 }
 
 // Describe is the summary's baseline line after its label.
