@@ -48,7 +48,8 @@ func WriteComparison(w io.Writer, oldLabel, newLabel string, b compare.Baseline,
 	}
 	geo := compare.FormatRatio(b.GeoMeanRatio)
 	if !math.IsNaN(b.GeoMeanCILow) {
-		geo += fmt.Sprintf(" [%s, %s]", compare.FormatRatio(b.GeoMeanCILow), compare.FormatRatio(b.GeoMeanCIHigh))
+		g, lo, hi := compare.FormatRatios(b.GeoMeanRatio, b.GeoMeanCILow, b.GeoMeanCIHigh)
+		geo = fmt.Sprintf("%s [%s, %s]", g, lo, hi)
 	}
 	fmt.Fprintf(tw, "geomean\t\t\t%s\t95%%\t\t\t\n", geo)
 	if err := tw.Flush(); err != nil {

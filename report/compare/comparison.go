@@ -454,9 +454,11 @@ func (b Baseline) Describe() string {
 		return fmt.Sprintf("no config matches %s (same D, K, T and depths)", b.Path)
 	}
 	var s strings.Builder
-	fmt.Fprintf(&s, "geomean ratio %s", FormatRatio(b.GeoMeanRatio))
-	if !math.IsNaN(b.GeoMeanCILow) {
-		fmt.Fprintf(&s, " (95%% CI %s–%s)", FormatRatio(b.GeoMeanCILow), FormatRatio(b.GeoMeanCIHigh))
+	if math.IsNaN(b.GeoMeanCILow) {
+		fmt.Fprintf(&s, "geomean ratio %s", FormatRatio(b.GeoMeanRatio))
+	} else {
+		g, lo, hi := FormatRatios(b.GeoMeanRatio, b.GeoMeanCILow, b.GeoMeanCIHigh)
+		fmt.Fprintf(&s, "geomean ratio %s (95%% CI %s–%s)", g, lo, hi)
 	}
 	fmt.Fprintf(&s, ", %d faster, %d slower, %d unchanged of %d matched (medians, t on log ratio, Holm-corrected, 5%%)",
 		b.Faster, b.Slower, b.Unchanged, matched)
