@@ -57,6 +57,8 @@ func startTmux(t *testing.T, w, h int, args string) *tmuxPane {
 			}
 		}
 		exec.Command("tmux", "-L", p.sock, "kill-server").Run()
+		// tmux leaves its socket file behind: the test leaves nothing.
+		os.Remove(tmuxSocket(p.sock))
 	})
 	return p
 }
@@ -105,4 +107,14 @@ func has(subs ...string) func(string) bool {
 		}
 		return true
 	}
+}
+
+// tmuxSocket is where tmux -L NAME puts its socket: $TMUX_TMPDIR (else
+// /tmp)/tmux-UID/NAME.
+func tmuxSocket(name string) string {
+	dir := os.Getenv("TMUX_TMPDIR")
+	if dir == "" {
+		dir = "/tmp"
+	}
+	return filepath.Join(dir, fmt.Sprintf("tmux-%d", os.Getuid()), name)
 }
