@@ -55,12 +55,7 @@ func DescribeAB(a compare.AB, vs bench.Variant) string {
 		return "no config has both variants yet"
 	}
 	var s strings.Builder
-	if math.IsNaN(a.GeoMeanCILow) {
-		fmt.Fprintf(&s, "B/A geomean %s", compare.FormatRatio(a.GeoMeanRatio))
-	} else {
-		g, lo, hi := compare.FormatRatios(a.GeoMeanRatio, a.GeoMeanCILow, a.GeoMeanCIHigh)
-		fmt.Fprintf(&s, "B/A geomean %s (95%% CI %s–%s)", g, lo, hi)
-	}
+	s.WriteString("B/A geomean " + compare.FormatGeoMean(a.GeoMeanRatio, a.GeoMeanCILow, a.GeoMeanCIHigh))
 	// A ratio far from 1 (another engine as B) reads better as a speed-up.
 	switch g := a.GeoMeanRatio; {
 	case g > 0 && g < 0.5:

@@ -447,6 +447,17 @@ func FormatRatios(r, lo, hi float64) (string, string, string) {
 	return f(r, d+1), f(lo, d+1), f(hi, d+1)
 }
 
+// FormatGeoMean is a geometric mean with its 95% interval, as the
+// summaries write it: "1.031× (95% CI 1.027×–1.035×)", or the ratio alone
+// without an interval.
+func FormatGeoMean(g, lo, hi float64) string {
+	if math.IsNaN(lo) {
+		return FormatRatio(g)
+	}
+	g3, lo3, hi3 := FormatRatios(g, lo, hi)
+	return fmt.Sprintf("%s (95%% CI %s–%s)", g3, lo3, hi3)
+}
+
 // Describe is the summary's baseline line after its label.
 func (b Baseline) Describe() string {
 	matched := len(b.Entries)
@@ -454,12 +465,7 @@ func (b Baseline) Describe() string {
 		return fmt.Sprintf("no config matches %s (same D, K, T and depths)", b.Path)
 	}
 	var s strings.Builder
-	if math.IsNaN(b.GeoMeanCILow) {
-		fmt.Fprintf(&s, "geomean ratio %s", FormatRatio(b.GeoMeanRatio))
-	} else {
-		g, lo, hi := FormatRatios(b.GeoMeanRatio, b.GeoMeanCILow, b.GeoMeanCIHigh)
-		fmt.Fprintf(&s, "geomean ratio %s (95%% CI %s–%s)", g, lo, hi)
-	}
+	s.WriteString("geomean ratio " + FormatGeoMean(b.GeoMeanRatio, b.GeoMeanCILow, b.GeoMeanCIHigh))
 	fmt.Fprintf(&s, ", %d faster, %d slower, %d unchanged of %d matched (medians, t on log ratio, Holm-corrected, 5%%)",
 		b.Faster, b.Slower, b.Unchanged, matched)
 	if b.Few > 0 {
